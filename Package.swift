@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+// VSynth: few-shot demonstration synthesis and V-Score consistency for LLM prompt files.
+// No package dependencies by design: only the Swift toolchain.
+import PackageDescription
+
+/// Modules whose inner loops decide VSynth's speed are always optimised, even in debug builds and
+/// under `swift test`, so that tests against the real model run in seconds rather than minutes.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "VSynth",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vsynth", targets: ["vsynth"]),
+    ],
+    targets: [
+        // Embedded inference: GGUF → tokenizer → Llama forward pass.
+        .target(name: "GGUF", swiftSettings: optimised),
+        .target(name: "Tokenizer", dependencies: ["GGUF"], swiftSettings: optimised),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Inference", dependencies: ["GGUF", "Tokenizer", "CKernels", "LanguageModel"],
+                swiftSettings: optimised),
+        // The one protocol the method talks to; engines and backends conform to it.
+        .target(name: "LanguageModel"),
+        // Prompt files: YAML frontmatter, demonstrations region, ranges, edits.
+        .target(name: "PromptFile"),
+        // The method: V-Score, proportional sampling, iterative synthesis, evaluation.
+        .target(name: "VSynthesis", dependencies: ["PromptFile", "LanguageModel"]),
+        // Remote model servers (OpenAI-compatible, llama-server, Ollama).
+        .target(name: "Backends", dependencies: ["LanguageModel"]),
+        // JSON-RPC 2.0 with LSP framing, and the language server on top of it.
+        .target(name: "JSONRPC"),
+        .target(name: "LanguageServer",
+                dependencies: ["JSONRPC", "PromptFile", "VSynthesis", "LanguageModel"]),
+        // The command line: argument parsing and every subcommand; `vsynth` only calls into it.
+        .target(name: "CLI", dependencies: ["PromptFile", "GGUF", "Tokenizer", "Inference",
+                                            "LanguageModel", "VSynthesis", "Backends", "LanguageServer"]),
+        .executableTarget(name: "vsynth", dependencies: ["CLI"]),
+
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
+                    swiftSettings: optimised),
+        .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
+        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+    ]
+)

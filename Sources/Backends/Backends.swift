@@ -1,0 +1,2 @@
+/// Module Backends: see DESIGN.md for its place in the data flow.
+enum BackendsModule {}

@@ -1,0 +1,2 @@
+#include "CKernels.h"
+int vsynth_ckernels_version(void) { return 1; }

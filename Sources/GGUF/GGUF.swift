@@ -1,0 +1,2 @@
+/// Module GGUF: see DESIGN.md for its place in the data flow.
+enum GGUFModule {}

@@ -1,0 +1,2 @@
+/// Module Inference: see DESIGN.md for its place in the data flow.
+enum InferenceModule {}

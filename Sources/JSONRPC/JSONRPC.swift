@@ -1,0 +1,2 @@
+/// Module JSONRPC: see DESIGN.md for its place in the data flow.
+enum JSONRPCModule {}

@@ -1,0 +1,2 @@
+/// Module LanguageServer: see DESIGN.md for its place in the data flow.
+enum LanguageServerModule {}

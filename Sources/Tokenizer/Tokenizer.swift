@@ -1,0 +1,2 @@
+/// Module Tokenizer: see DESIGN.md for its place in the data flow.
+enum TokenizerModule {}
