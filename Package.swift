@@ -23,7 +23,7 @@ let package = Package(
         // The one protocol the method talks to; engines and backends conform to it.
         .target(name: "LanguageModel"),
         // Prompt files: YAML frontmatter, demonstrations region, ranges, edits.
-        .target(name: "PromptFile"),
+        .target(name: "PromptFile", swiftSettings: optimised),
         // The method: V-Score, proportional sampling, iterative synthesis, evaluation.
         .target(name: "VSynthesis", dependencies: ["PromptFile", "LanguageModel"]),
         // Remote model servers (OpenAI-compatible, llama-server, Ollama).
