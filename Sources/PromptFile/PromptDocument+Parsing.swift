@@ -12,6 +12,9 @@ extension PromptDocument {
         }
         let bodyStart = splitFrontmatter()
         bodyRange = lines.range(bodyStart..<bytes.count)
+        if frontmatterRange == nil, !hasErrors {
+            report(.missingTask(at: lines.range(bodyStart..<bodyStart)))
+        }
         parseRegion()
         diagnostics.sort { ($0.range?.start.offset ?? -1) < ($1.range?.start.offset ?? -1) }
     }

@@ -90,6 +90,7 @@ import Testing
         #expect(document.frontmatterRange == nil)
         #expect(document.errors.isEmpty)
         #expect(document.bodyRange.start.offset == 0)
+        #expect(document.warnings.map(\.error.code) == ["missing-task"])
     }
 
     @Test func crlfFilesParse() {
