@@ -27,6 +27,14 @@ extension PromptDocument {
                 break
             }
         }
+        // The other format's markers are not read, but a user who wrote them meant something.
+        let other = format == .dotprompt ? scanner.markdownMarkers() : scanner.handlebarsTokens()
+        for token in other where token.kind == .open || token.kind == .close {
+            let otherFormat: PromptFormat = format == .dotprompt ? .markdown : .dotprompt
+            let expected = token.kind == .open ? format.openMarker : format.closeMarker
+            report(.otherFormatMarker(found: token.kind == .open ? otherFormat.openMarker : otherFormat.closeMarker,
+                                      expected: expected, at: lines.range(token.span)))
+        }
         if let open {
             report(.unbalancedMarker("opening marker '\(format.openMarker)' is never closed by '\(format.closeMarker)'",
                                      at: lines.range(open.span)))

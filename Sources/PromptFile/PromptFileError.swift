@@ -57,6 +57,9 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     case unknownMarker(String, at: SourceRange)
     /// Warning: a turn with no text.
     case emptyTurn(role: String, at: SourceRange)
+    /// Warning: the other format's marker (`<!-- vsynth:demos -->` in a `.prompt` file or the
+    /// reverse), which this file's format does not read.
+    case otherFormatMarker(found: String, expected: String, at: SourceRange)
 
     // Editing.
     /// A demonstration whose text cannot be written into the region without changing its meaning.
@@ -68,7 +71,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     /// Whether the problem is a warning (the file still parses) rather than an error.
     public var isWarning: Bool {
         switch self {
-        case .unknownSetting, .missingTask, .unknownMarker, .emptyTurn: return true
+        case .unknownSetting, .missingTask, .unknownMarker, .emptyTurn, .otherFormatMarker: return true
         default: return false
         }
     }
@@ -87,7 +90,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
              .missingTask(let at), .unbalancedMarker(_, let at), .nestedMarker(let at, _),
              .duplicateRegion(let at, _), .modelTurnWithoutUserTurn(let at),
              .userTurnWithoutModelTurn(let at), .textOutsideTurn(let at), .unexpectedRole(_, let at),
-             .unknownMarker(_, let at), .emptyTurn(_, let at):
+             .unknownMarker(_, let at), .emptyTurn(_, let at), .otherFormatMarker(_, _, let at):
             return at
         }
     }
@@ -123,6 +126,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .unexpectedRole: return "unexpected-role"
         case .unknownMarker: return "unknown-marker"
         case .emptyTurn: return "empty-turn"
+        case .otherFormatMarker: return "other-format-marker"
         case .unrepresentableDemonstration: return "unrepresentable-demonstration"
         case .documentHasErrors: return "document-has-errors"
         case .invalidEdit: return "invalid-edit"
@@ -168,6 +172,8 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
             return "role '\(role)' inside the demonstrations region (only 'user' and 'model' turns belong there)"
         case .unknownMarker(let text, _): return "unknown vsynth marker '\(text)' (expected 'vsynth:demos' or '/vsynth:demos')"
         case .emptyTurn(let role, _): return "empty \(role) turn"
+        case .otherFormatMarker(let found, let expected, _):
+            return "'\(found)' is the marker of the other prompt-file format and is ignored here; this file's format uses '\(expected)'"
         case .unrepresentableDemonstration(let index, let reason): return "demonstration \(index + 1) \(reason)"
         case .documentHasErrors(let first): return "cannot edit a prompt file with errors (\(first))"
         case .invalidEdit(let problem): return "invalid edit: \(problem)"

@@ -89,6 +89,16 @@ import Testing
         #expect(document.warnings.map(\.error.code) == ["unknown-marker", "empty-turn"])
     }
 
+    @Test func theOtherFormatsMarkersAreWarnedAbout() {
+        let document = dotprompt("vsynth.task: T", "<!-- vsynth:demos -->\n{{role \"user\"}}\nx\n<!-- /vsynth:demos -->\n")
+        #expect(document.errors.isEmpty)
+        #expect(document.region == nil)
+        #expect(document.warnings.map(\.error.code) == ["other-format-marker", "other-format-marker"])
+        #expect(document.warnings[0].message.contains("{{!-- vsynth:demos --}}"))
+        let markdown = PromptDocument(text: "{{!-- vsynth:demos --}}\n", path: "x.prompt.md")
+        #expect(markdown.warnings.map(\.error.code).contains("other-format-marker"))
+    }
+
     @Test func missingFileAndDirectory() {
         #expect(throws: PromptFileError.fileNotFound(path: "/no/such/file.prompt")) {
             try PromptDocument(contentsOfFile: "/no/such/file.prompt")
