@@ -29,7 +29,7 @@ let package = Package(
         // Remote model servers (OpenAI-compatible, llama-server, Ollama).
         .target(name: "Backends", dependencies: ["LanguageModel"]),
         // JSON-RPC 2.0 with LSP framing, and the language server on top of it.
-        .target(name: "JSONRPC"),
+        .target(name: "JSONRPC", swiftSettings: optimised),
         .target(name: "LanguageServer",
                 dependencies: ["JSONRPC", "PromptFile", "VSynthesis", "LanguageModel"]),
         // The command line: argument parsing and every subcommand; `vsynth` only calls into it.

@@ -9,6 +9,9 @@ extension MessageFramer {
             return .needMoreBytes
         }
         let afterLine = newline + 1
+        if afterLine - start > Self.maximumHeaderSize {
+            return fail(.headerTooLong(limit: Self.maximumHeaderSize, streamOffset: start), headerStart: start)
+        }
         let hasCR = newline > line && byte(at: newline - 1) == 0x0d
         let contentEnd = hasCR ? newline - 1 : newline
         if contentEnd == line {
@@ -29,6 +32,11 @@ extension MessageFramer {
             return .continue
         }
         let text = lineText(line, contentEnd)
+        // A header signature inside the line means the line is the tail of something broken
+        // followed by a real header: resynchronize onto that header.
+        if case .found = findSignature(from: line + 1, before: contentEnd) {
+            return fail(.malformedHeader(line: text, streamOffset: line), headerStart: start)
+        }
         guard hasCR, let colon = firstColon(from: line, before: contentEnd), isToken(from: line, before: colon) else {
             return fail(.malformedHeader(line: text, streamOffset: line), headerStart: start)
         }
@@ -37,8 +45,13 @@ extension MessageFramer {
         var length = contentLength
         switch name {
         case "content-length":
-            guard let parsed = Self.parseLength(value), contentLength == nil || contentLength == parsed else {
+            guard let parsed = Self.parseLength(value) else {
                 return fail(.invalidContentLength(value, streamOffset: line), headerStart: start)
+            }
+            if let earlier = contentLength, earlier != parsed {
+                // Two lengths: most likely a broken frame followed by a new one. Start over here.
+                state = .resyncing(scanned: line)
+                return .event(.problem(.invalidContentLength(value, streamOffset: line)))
             }
             length = parsed
         case "content-type":
