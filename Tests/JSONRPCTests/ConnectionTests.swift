@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import JSONRPC
+
+@Suite struct ConnectionTests {
+    @Test func typedRequestAndResponse() async throws {
+        let client = try LocalClient(server: TestServer())
+        #expect(try await client.send(EchoRequest(text: "héllo 😀", count: 3)) == EchoResult(text: "héllo 😀", count: 3))
+        #expect(try await client.send(EchoRequest(text: "", count: nil)) == EchoResult(text: "", count: nil))
+        await client.close()
+    }
+
+    @Test func concurrentRequestsAreMatchedById() async throws {
+        let client = try LocalClient(server: TestServer())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<200 {
+                group.addTask {
+                    let result = try await client.send(EchoRequest(text: "n\(n)", count: n))
+                    #expect(result == EchoResult(text: "n\(n)", count: n))
+                }
+            }
+            try await group.waitForAll()
+        }
+        await client.close()
+    }
+
+    @Test func errorReplies() async throws {
+        let client = try LocalClient(server: TestServer())
+        await #expect(throws: ResponseError(code: .contentModified, message: "failed as asked")) {
+            try await client.send(FailRequest(code: ErrorCode.contentModified.rawValue))
+        }
+        do {
+            _ = try await client.send(FailRequest(code: 0))
+            Issue.record("expected an error")
+        } catch let error as ResponseError {
+            #expect(error.code == .internalError)
+        }
+        do {
+            _ = try await client.connection.sendRequest(method: "no/such", params: [:])
+            Issue.record("expected an error")
+        } catch let error as ResponseError {
+            #expect(error == .methodNotFound("no/such"))
+        }
+        do {
+            _ = try await client.connection.sendRequest(method: EchoRequest.method, params: ["text": 5])
+            Issue.record("expected an error")
+        } catch let error as ResponseError {
+            #expect(error.code == .invalidParams)
+            #expect(error.message == "invalid params for test/echo: expected a string, found integer at text")
+        }
+        do {
+            _ = try await client.connection.sendRequest(method: EchoRequest.method, params: [:])
+            Issue.record("expected an error")
+        } catch let error as ResponseError {
+            #expect(error.message == "invalid params for test/echo: missing key \"text\" at the top level")
+        }
+        await client.close()
+    }
+
+    @Test func notificationsAreHandledInOrderBeforeLaterRequests() async throws {
+        let client = try LocalClient(server: TestServer())
+        for n in 0..<500 { try client.send(RecordNotification(n: n)) }
+        #expect(try await client.send(RecordedRequest()) == Array(0..<500))
+        await client.close()
+    }
+
+    @Test func serverToClientRequest() async throws {
+        let client = try LocalClient(server: TestServer())
+        client.respondToServerRequests { request in
+            let ask = try request.decode(AskRequest.self)
+            return ["answer": .string(ask.question.uppercased())]
+        }
+        #expect(try await client.send(RoundTripRequest(question: "why")) == ["answer": "WHY"])
+        let seen = try await client.nextServerRequest(method: AskRequest.method)
+        #expect(seen.params == ["question": "why"])
+        await client.close()
+    }
+
+    @Test func serverToClientRequestThatTheClientRefuses() async throws {
+        let client = try LocalClient(server: TestServer())
+        await #expect(throws: ResponseError.methodNotFound(AskRequest.method)) {
+            try await client.send(RoundTripRequest(question: "why"))
+        }
+        await client.close()
+    }
+
+    @Test func cancellingARunningRequest() async throws {
+        let server = TestServer()
+        let client = try LocalClient(server: server)
+        let call = Task { try await client.send(SlowRequest()) }
+        _ = try await client.nextNotification(StartedNotification.self)
+        call.cancel()
+        do {
+            _ = try await call.value
+            Issue.record("expected the request to be cancelled")
+        } catch let error as ResponseError {
+            #expect(error.code == .requestCancelled)
+        }
+        // The connection goes on serving.
+        #expect(try await client.send(EchoRequest(text: "after")).text == "after")
+        await client.close()
+    }
+
+    @Test func cancellingAQueuedRequestAnswersWithoutRunningIt() async throws {
+        let server = TestServer()
+        let peer = try RawPeer(handler: server)
+        peer.write(#"{"jsonrpc":"2.0","method":"test/block"}"#)
+        peer.write(#"{"jsonrpc":"2.0","id":5,"method":"test/slow"}"#)
+        peer.write(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":5}}"#)
+        try await Task.sleep(for: .milliseconds(50))
+        server.gate.open()
+        let replies = try await peer.waitFor(1)
+        #expect(replies.first == ["jsonrpc": "2.0", "id": 5, "error": ["code": -32800, "message": "request cancelled"]])
+        #expect(await server.slowCalls == 0)
+        await peer.finish()
+    }
+
+    @Test func stringAndIntegerIdsAreEchoedExactly() async throws {
+        let peer = try RawPeer(handler: TestServer())
+        peer.write(#"{"jsonrpc":"2.0","id":"abc","method":"test/echo","params":{"text":"x"}}"#)
+        _ = try await peer.waitFor(1)
+        peer.write(#"{"jsonrpc":"2.0","id":9007199254740993,"method":"test/echo","params":{"text":"y"}}"#)
+        let replies = try await peer.waitFor(2)
+        #expect(replies == [["jsonrpc": "2.0", "id": "abc", "result": ["text": "x"]],
+                            ["jsonrpc": "2.0", "id": 9007199254740993, "result": ["text": "y"]]])
+        await peer.finish()
+    }
+
+    @Test func badInputIsAnsweredWithTheRightErrors() async throws {
+        let peer = try RawPeer(handler: TestServer(), maximumMessageSize: 1000)
+        func code(_ value: JSONValue) -> JSONValue? { value["error"]?["code"] }
+        peer.write(#"{"jsonrpc":"2.0","id":1,"method":"test/echo","params":"#)              // invalid JSON
+        _ = try await peer.waitFor(1)
+        peer.write(Array("Content-Length: 9\r\n\r\n".utf8) + [0x22, 0xff, 0x22] + Array("      ".utf8))  // bad UTF-8
+        _ = try await peer.waitFor(2)
+        peer.write(#"[{"jsonrpc":"2.0","id":2,"method":"test/echo","params":{"text":"x"}}]"#)  // batch
+        _ = try await peer.waitFor(3)
+        peer.write(#"{"jsonrpc":"2.0","id":3,"method":7}"#)                                  // bad method
+        _ = try await peer.waitFor(4)
+        peer.write(#"{"jsonrpc":"1.0","id":4,"method":"test/echo"}"#)                        // bad version
+        _ = try await peer.waitFor(5)
+        peer.write(#"{"jsonrpc":"2.0","id":null,"method":"test/echo"}"#)                     // null id
+        _ = try await peer.waitFor(6)
+        peer.write(Array("Content-Length: 5000\r\n\r\n".utf8) + Array(repeating: UInt8(ascii: " "), count: 5000))
+        _ = try await peer.waitFor(7)
+        peer.write(Array("Content-Lenght: 2\r\n\r\n{}".utf8))                                  // missing length
+        _ = try await peer.waitFor(8)
+        peer.write(#"{"jsonrpc":"2.0","id":6,"method":"no/such"}"#)                          // unknown method
+        _ = try await peer.waitFor(9)
+        peer.write(#"{"jsonrpc":"2.0","method":"no/such"}"#)                                 // ignored
+        peer.write(#"{"jsonrpc":"2.0","id":7,"result":1}"#)                                  // stray response: no reply
+        peer.write(#"{"jsonrpc":"2.0","id":8,"method":"test/echo","params":{"text":"ok"}}"#)
+        let replies = try await peer.waitFor(10)
+        #expect(replies.count == 10)
+        let expected: [(JSONValue, JSONValue)] = [(nil, -32700), (nil, -32700), (nil, -32600), (3, -32600),
+                                                  (4, -32600), (nil, -32600), (nil, -32600), (nil, -32600),
+                                                  (6, -32601)]
+        for (reply, (id, errorCode)) in zip(replies, expected) {
+            #expect(reply["id"] == id && code(reply) == errorCode, "\(reply)")
+        }
+        #expect(replies.last == ["jsonrpc": "2.0", "id": 8, "result": ["text": "ok"]])
+        #expect(replies[0]["error"]?["message"]?.stringValue?.contains("at offset") == true)
+        #expect(replies[1]["error"]?["message"] == "json: invalid utf-8 at offset 1 in the message body at stream offset 97")
+        await peer.finish()
+    }
+
+    @Test func closingFailsPendingRequestsAndEndsBothSides() async throws {
+        let client = try LocalClient(server: TestServer())
+        let call = Task { try await client.send(SlowRequest()) }
+        _ = try await client.nextNotification(StartedNotification.self)
+        await client.close()
+        await #expect(throws: JSONRPCError.connectionClosed) { try await call.value }
+        #expect(client.serverConnection.isClosed)
+        await #expect(throws: JSONRPCError.connectionClosed) { try await client.send(EchoRequest(text: "late")) }
+    }
+}
