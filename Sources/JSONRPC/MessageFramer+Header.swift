@@ -144,15 +144,22 @@ extension MessageFramer {
     func findSignature(from offset: Int, before limit: Int) -> SignatureSearch {
         var i = max(offset, bufferBase)
         while i < limit {
-            let b = byte(at: i)
-            if b == UInt8(ascii: "c") || b == UInt8(ascii: "C") {
-                switch matchSignature(at: i) {
-                case .match: return .found(i)
-                case .needMoreBytes: return .notFound(resumeAt: i)
-                case .noMatch: break
+            // Find the next 'c' or 'C' with a tight loop over the buffer, then try a match there.
+            let candidate: Int? = buffer.withUnsafeBufferPointer { bytes in
+                var k = i - bufferBase
+                let stop = limit - bufferBase
+                while k < stop {
+                    if bytes[k] | 0x20 == UInt8(ascii: "c") { return k + bufferBase }
+                    k += 1
                 }
+                return nil
             }
-            i += 1
+            guard let at = candidate else { break }
+            switch matchSignature(at: at) {
+            case .match: return .found(at)
+            case .needMoreBytes: return .notFound(resumeAt: at)
+            case .noMatch: i = at + 1
+            }
         }
         return .notFound(resumeAt: max(limit, offset))
     }

@@ -139,13 +139,16 @@ public struct MessageFramer {
             state = .header(start: bodyEnd, line: bodyEnd, contentLength: nil)
             return .event(.message(value))
         case .failure(let error):
-            // A header inside the body means the length lied; resume at that header.
-            if case .found(let at) = findSignature(from: bodyStart, before: bodyEnd) {
+            // A header inside the body means the length lied; resume at that header. The bytes
+            // before `scanned` were searched while the body arrived.
+            switch findSignature(from: scanned, before: bodyEnd) {
+            case .found(let at):
                 state = .resyncing(scanned: at)
                 return .event(.problem(.lengthMismatch(declared: length, nextHeaderAt: at, streamOffset: headerStart)))
+            case .notFound(let resumeAt):
+                state = .resyncing(scanned: resumeAt)
+                return .event(.problem(.invalidBody(underlying: error, streamOffset: bodyStart)))
             }
-            state = .resyncing(scanned: bodyStart)
-            return .event(.problem(.invalidBody(underlying: error, streamOffset: bodyStart)))
         }
     }
 
