@@ -151,6 +151,15 @@ public final class Connection: Sendable {
         }
     }
 
+    /// Returns once every frame queued before the call has been written (or dropped, if the
+    /// connection closed). Use it before exiting the process, e.g. on LSP `exit`; unlike
+    /// `waitUntilClosed` it may be awaited from inside a handler.
+    public func flush() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            writeQueue.async { continuation.resume() }
+        }
+    }
+
     /// Returns once the connection is closed, its queued output written, and the handler has seen
     /// every message and `connectionDidClose`.
     public func waitUntilClosed() async {
