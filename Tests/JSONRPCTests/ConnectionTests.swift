@@ -174,3 +174,31 @@ import Testing
         await #expect(throws: JSONRPCError.connectionClosed) { try await client.send(EchoRequest(text: "late")) }
     }
 }
+
+@Suite struct StandardIOTests {
+    /// What `standardIO()` does to file descriptor 1, done to a pipe standing in for it.
+    @Test func strayOutputIsRedirectedAwayFromTheProtocolChannel() throws {
+        var stdoutPipe: [Int32] = [0, 0]
+        var stderrPipe: [Int32] = [0, 0]
+        #expect(pipe(&stdoutPipe) == 0 && pipe(&stderrPipe) == 0)
+        let protocolOutput = try Connection.takeOver(stdoutPipe[1], redirectingTo: stderrPipe[1])
+        let frame = Array("Content-Length: 2\r\n\r\n{}".utf8)
+        #expect(write(protocolOutput, frame, frame.count) == frame.count)
+        let stray = Array("stray print\n".utf8)
+        #expect(write(stdoutPipe[1], stray, stray.count) == stray.count)  // what `print` would do
+        for fd in [protocolOutput, stdoutPipe[1], stderrPipe[1]] { close(fd) }
+        func readAll(_ fd: Int32) -> [UInt8] {
+            var out: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 256)
+            while true {
+                let n = read(fd, &chunk, chunk.count)
+                if n <= 0 { break }
+                out += chunk[0..<n]
+            }
+            close(fd)
+            return out
+        }
+        #expect(readAll(stdoutPipe[0]) == frame)
+        #expect(readAll(stderrPipe[0]) == stray)
+    }
+}
