@@ -221,8 +221,15 @@ public struct JSONParser {
             case 0..<0x20:
                 throw JSONRPCError.unescapedControlCharacter(byte, offset: index)
             case 0x20..<0x80:
-                utf8.append(byte)
+                // Copy the whole run of plain ASCII at once.
+                let runStart = index
                 index += 1
+                while index < bytes.count {
+                    let next = bytes[index]
+                    if next < 0x20 || next >= 0x80 || next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") { break }
+                    index += 1
+                }
+                utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             default:
                 let scalarStart = index
                 try skipMultibyteScalar()
@@ -311,5 +318,36 @@ public struct JSONParser {
             return .invalidUTF8(offset: index)
         }
         return .unexpectedByte(byte, expected: expected, offset: index)
+    }
+}
+
+/// Well-formed UTF-8 as Unicode defines it (Table 3-7, "Well-Formed UTF-8 Byte Sequences").
+enum UTF8Validation {
+    /// The length (1–4) of the well-formed scalar starting at `index`, or 0 when the bytes there are
+    /// not well-formed UTF-8: a stray continuation byte, an overlong form, an encoded surrogate, a
+    /// value above U+10FFFF, or a sequence cut short by the end of `bytes`.
+    @inline(__always)
+    static func scalarLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let lead = bytes[index]
+        if lead < 0x80 { return 1 }
+        let length: Int
+        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; secondRange = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; secondRange = 0x80...0x9F
+        case 0xF0: length = 4; secondRange = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        default: return 0
+        }
+        guard index + length <= bytes.count, secondRange.contains(bytes[index + 1]) else { return 0 }
+        var k = 2
+        while k < length {
+            guard (0x80...0xBF).contains(bytes[index + k]) else { return 0 }
+            k += 1
+        }
+        return length
     }
 }
