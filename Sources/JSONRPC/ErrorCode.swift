@@ -5,9 +5,10 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
 
     public init(rawValue: Int) { self.rawValue = rawValue }
 
-    /// Invalid JSON was received (bad bytes, bad UTF-8, bad JSON text).
+    /// A message could not be read: bad framing, bytes, UTF-8 or JSON text.
     public static let parseError = ErrorCode(rawValue: -32700)
-    /// The JSON is not a valid request object (also: batches, which VSynth does not support).
+    /// The JSON is not a valid request object (also: batches, which VSynth does not support, and
+    /// messages over the size limit).
     public static let invalidRequest = ErrorCode(rawValue: -32600)
     /// The method does not exist or is not available.
     public static let methodNotFound = ErrorCode(rawValue: -32601)

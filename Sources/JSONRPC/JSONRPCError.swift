@@ -111,16 +111,15 @@ public enum JSONRPCError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether the problem lies in the bytes or JSON text of a message (JSON-RPC −32700) rather
-    /// than in its framing or meaning.
+    /// Whether the problem is that a message could not be read at all (JSON-RPC −32700): bad
+    /// bytes, JSON text or framing. A message refused for its size, or a readable value that is
+    /// not a message, is −32600 instead.
     public var isParseError: Bool {
         switch self {
-        case .unexpectedEnd, .unexpectedByte, .invalidUTF8, .unescapedControlCharacter, .invalidEscape,
-             .loneSurrogate, .invalidNumber, .duplicateKey, .nestingTooDeep, .trailingCharacters,
-             .invalidBody:
-            return true
-        default:
+        case .messageTooLarge, .invalidMessage, .decodingFailed, .encodingFailed, .connectionClosed, .io:
             return false
+        default:
+            return true
         }
     }
 

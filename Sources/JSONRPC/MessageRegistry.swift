@@ -4,7 +4,7 @@
 ///
 /// ```swift
 /// switch try registry.decode(request) {
-/// case let hover as HoverRequest: return try reply(to: hover) { try await self.hover($0) }
+/// case let hover as HoverRequest: return try await hover.answer(self.hover)
 /// ...
 /// }
 /// ```
@@ -70,8 +70,10 @@ extension NotificationMessage {
     }
 }
 
-/// Runs `body` on a typed request and encodes its response as the reply's `result`.
-public func reply<R: RequestType>(to request: R,
-                                  _ body: (R) async throws -> R.Response) async throws -> JSONValue {
-    try JSONValue(encoding: try await body(request))
+extension RequestType {
+    /// Runs `body` on this request and encodes its response as the reply's `result`:
+    /// `case let hover as HoverRequest: return try await hover.answer(self.hover)`.
+    public func answer(_ body: (Self) async throws -> Response) async throws -> JSONValue {
+        try JSONValue(encoding: try await body(self))
+    }
 }

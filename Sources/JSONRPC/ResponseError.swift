@@ -39,8 +39,9 @@ public struct ResponseError: Error, Hashable, Sendable, Codable, CustomStringCon
     /// −32801 for a request whose document changed while it ran.
     public static let contentModified = ResponseError(code: .contentModified, message: "content modified")
 
-    /// The error that answers a frame or message problem: −32700 for bad bytes or JSON, −32600
-    /// for everything else (framing, oversize, a value that is not a message).
+    /// The error that answers a frame or message problem: −32700 for what could not be read (bad
+    /// framing, bytes or JSON), −32600 for a message over the size limit or a value that is not a
+    /// message.
     public init(_ problem: JSONRPCError) {
         self.init(code: problem.isParseError ? .parseError : .invalidRequest, message: problem.description)
     }

@@ -153,7 +153,7 @@ import Testing
         let replies = try await peer.waitFor(10)
         #expect(replies.count == 10)
         let expected: [(JSONValue, JSONValue)] = [(nil, -32700), (nil, -32700), (nil, -32600), (3, -32600),
-                                                  (4, -32600), (nil, -32600), (nil, -32600), (nil, -32600),
+                                                  (4, -32600), (nil, -32600), (nil, -32600), (nil, -32700),
                                                   (6, -32601)]
         for (reply, (id, errorCode)) in zip(replies, expected) {
             #expect(reply["id"] == id && code(reply) == errorCode, "\(reply)")
@@ -162,6 +162,15 @@ import Testing
         #expect(replies[0]["error"]?["message"]?.stringValue?.contains("at offset") == true)
         #expect(replies[1]["error"]?["message"] == "json: invalid utf-8 at offset 1 in the message body at stream offset 97")
         await peer.finish()
+    }
+
+    @Test func clientSeesTheServersReportOfBadInput() async throws {
+        let client = try LocalClient(server: TestServer())
+        client.send(rawBytes: frame("{bad"))
+        let error = try await client.nextUnattributedError()
+        #expect(error.code == .parseError)
+        #expect(error.message == "json: unexpected 'b' at offset 1, expected a key string in the message body at stream offset 21")
+        await client.close()
     }
 
     @Test func closingFailsPendingRequestsAndEndsBothSides() async throws {

@@ -114,7 +114,7 @@ actor TestServer: MessageHandler {
     func handle(_ request: RequestMessage, from connection: Connection) async throws -> JSONValue {
         switch try Self.registry.decode(request) {
         case let echo as EchoRequest:
-            return try await reply(to: echo) { EchoResult(text: $0.text, count: $0.count) }
+            return try await echo.answer { EchoResult(text: $0.text, count: $0.count) }
         case is SlowRequest:
             slowCalls += 1
             try connection.send(StartedNotification(method: SlowRequest.method))
