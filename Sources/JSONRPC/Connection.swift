@@ -189,6 +189,12 @@ public final class Connection: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// How many requests are in flight each way (sent and unanswered, received and unanswered):
+    /// both drop back to zero when traffic stops, or something leaks.
+    public var inFlightCounts: (sent: Int, received: Int) {
+        state.withLock { ($0.pending.count, $0.incoming.count) }
+    }
+
     /// Logs `line` with the connection's name.
     func log(_ line: String) {
         options.log("\(options.name): \(line)")

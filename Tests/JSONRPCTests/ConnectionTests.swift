@@ -21,6 +21,8 @@ import Testing
             }
             try await group.waitForAll()
         }
+        #expect(client.connection.inFlightCounts == (0, 0))
+        #expect(client.serverConnection.inFlightCounts == (0, 0))
         await client.close()
     }
 
@@ -98,6 +100,8 @@ import Testing
         }
         // The connection goes on serving.
         #expect(try await client.send(EchoRequest(text: "after")).text == "after")
+        #expect(client.connection.inFlightCounts == (0, 0))
+        #expect(client.serverConnection.inFlightCounts == (0, 0))
         await client.close()
     }
 
