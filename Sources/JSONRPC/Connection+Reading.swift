@@ -121,27 +121,29 @@ extension Connection {
             case .unattributedError(let error):
                 await handler.handle(unattributedError: error, from: self)
             case .request(let request):
-                startRequest(request, handler)
+                let task = startRequest(request, handler)
+                if let task, handler.ordering(of: request) == .inOrder { await task.value }
             }
         }
         await handler.connectionDidClose(self)
         finishHandling()
     }
 
-    /// Starts the task that handles `request`, unless it was cancelled while queued.
-    private func startRequest(_ request: RequestMessage, _ handler: any MessageHandler) {
-        let cancelledWhileQueued = state.withLock { state -> Bool in
-            guard case .queued(let cancelled)? = state.incoming[request.id] else { return true }
-            if cancelled {
+    /// Starts the task that handles `request` and returns it, unless the request was cancelled
+    /// while queued (then it is answered with −32800 here).
+    private func startRequest(_ request: RequestMessage, _ handler: any MessageHandler) -> Task<Void, Never>? {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            guard case .queued(let cancelled)? = state.incoming[request.id], !cancelled else {
                 state.incoming[request.id] = nil
-                return true
+                return nil
             }
             // Created under the lock, so that the task's own removal of the entry comes after.
             let task = Task { await self.run(request, handler) }
             state.incoming[request.id] = .running(task)
-            return false
+            return task
         }
-        if cancelledWhileQueued { sendResponse(id: request.id, .failure(.cancelled)) }
+        if task == nil { sendResponse(id: request.id, .failure(.cancelled)) }
+        return task
     }
 
     /// Runs the handler for one request and sends its response.

@@ -66,6 +66,17 @@ import Testing
         await client.close()
     }
 
+    @Test func anInOrderRequestDoesNotSeeLaterNotifications() async throws {
+        let client = try LocalClient(server: TestServer())
+        try client.send(RecordNotification(n: 1))
+        async let early = client.send(RecordedInOrderRequest())
+        try await Task.sleep(for: .milliseconds(10))  // the request is on the wire first
+        try client.send(RecordNotification(n: 2))
+        #expect(try await early == [1])
+        #expect(try await client.send(RecordedRequest()) == [1, 2])
+        await client.close()
+    }
+
     @Test func serverToClientRequest() async throws {
         let client = try LocalClient(server: TestServer())
         client.respondToServerRequests { request in

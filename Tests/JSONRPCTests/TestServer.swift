@@ -46,6 +46,12 @@ struct RecordedRequest: RequestType {
     typealias Response = [Int]
 }
 
+/// Like `RecordedRequest`, but waits a little first and runs in order.
+struct RecordedInOrderRequest: RequestType {
+    static let method = "test/recordedInOrder"
+    typealias Response = [Int]
+}
+
 struct RecordNotification: NotificationType {
     static let method = "test/record"
     var n: Int
@@ -89,12 +95,17 @@ final class Gate: Sendable {
 /// A small server on the typed-request layer, as the language server will be built.
 actor TestServer: MessageHandler {
     static let registry = MessageRegistry(
-        requests: [EchoRequest.self, SlowRequest.self, FailRequest.self, RoundTripRequest.self, RecordedRequest.self],
+        requests: [EchoRequest.self, SlowRequest.self, FailRequest.self, RoundTripRequest.self, RecordedRequest.self,
+                   RecordedInOrderRequest.self],
         notifications: [RecordNotification.self, BlockNotification.self])
 
     private var recorded: [Int] = []
     private(set) var slowCalls = 0
     let gate = Gate()
+
+    nonisolated func ordering(of request: RequestMessage) -> RequestOrdering {
+        request.method == RecordedInOrderRequest.method ? .inOrder : .concurrent
+    }
 
     func handle(_ notification: NotificationMessage, from connection: Connection) async {
         do {
@@ -126,6 +137,9 @@ actor TestServer: MessageHandler {
         case let roundTrip as RoundTripRequest:
             return try await connection.send(AskRequest(question: roundTrip.question))
         case is RecordedRequest:
+            return try JSONValue(encoding: recorded)
+        case is RecordedInOrderRequest:
+            try await Task.sleep(for: .milliseconds(50))
             return try JSONValue(encoding: recorded)
         default:
             throw ResponseError.methodNotFound(request.method)
