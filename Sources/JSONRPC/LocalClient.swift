@@ -1,7 +1,9 @@
-/// A client connected in-process to a server's `MessageHandler`, for tests (the counterpart of
-/// sourcekit-lsp's test client): typed requests and notifications in, the server's notifications
-/// and requests out, and raw bytes for robustness tests. Everything travels through a real
-/// `Connection` pair over pipes.
+import Foundation
+
+/// A client for tests (the counterpart of sourcekit-lsp's test client), connected either
+/// in-process to a server's `MessageHandler` or over stdio to a server process it launches:
+/// typed requests and notifications in, the server's notifications and requests out, and raw
+/// bytes for robustness tests. Everything travels through real `Connection`s over pipes.
 ///
 /// ```swift
 /// let client = try LocalClient(server: LanguageServer(...))
@@ -11,8 +13,11 @@
 public final class LocalClient: Sendable {
     /// The client's end.
     public let connection: Connection
-    /// The server's end, running the handler given to `init`.
-    public let serverConnection: Connection
+    /// The server's end, running the handler given to `init(server:)`; `nil` for a process.
+    public let serverConnection: Connection?
+    /// The server process started by `init(launching:)`.
+    private let process: Process?
+    private let exitStatus = Locked<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
     private let handler: ClientHandler
 
     /// Connects to `server` and starts both ends. Server log lines go to `serverLog` (ignored by
@@ -25,8 +30,59 @@ public final class LocalClient: Sendable {
         connection = pair.client
         serverConnection = pair.server
         handler = ClientHandler()
-        serverConnection.start(handler: server)
+        process = nil
+        pair.server.start(handler: server)
         connection.start(handler: handler)
+    }
+
+    /// Launches `executable` with `arguments` and talks to it over its standard input and output
+    /// (a black-box test of a server binary). Its standard error goes to ours.
+    public init(launching executable: URL, arguments: [String] = [], environment: [String: String]? = nil,
+                clientLog: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        let toServer = Pipe()
+        let fromServer = Pipe()
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardInput = toServer
+        process.standardOutput = fromServer
+        let exitStatus = self.exitStatus
+        process.terminationHandler = { process in
+            let waiters = exitStatus.withLock { state -> [CheckedContinuation<Int32, Never>] in
+                state.status = process.terminationStatus
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume(returning: process.terminationStatus) }
+        }
+        try process.run()
+        // The connection owns duplicates; the pipes' own handles (and the child's ends) are closed.
+        let input = dup(fromServer.fileHandleForReading.fileDescriptor)
+        let output = dup(toServer.fileHandleForWriting.fileDescriptor)
+        for handle in [fromServer.fileHandleForReading, fromServer.fileHandleForWriting,
+                       toServer.fileHandleForReading, toServer.fileHandleForWriting] {
+            try? handle.close()
+        }
+        guard input >= 0, output >= 0 else { throw JSONRPCError.io(operation: "dup", errno: errno) }
+        self.process = process
+        connection = Connection(input: input, output: output, options: Connection.Options(name: "client", log: clientLog))
+        serverConnection = nil
+        handler = ClientHandler()
+        connection.start(handler: handler)
+    }
+
+    /// The exit status of the launched server process, once it has exited (`nil` in-process).
+    public func waitForExit() async -> Int32? {
+        guard process != nil else { return nil }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            let status = exitStatus.withLock { state -> Int32? in
+                if let status = state.status { return status }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let status { continuation.resume(returning: status) }
+        }
     }
 
     // MARK: - To the server
@@ -87,11 +143,13 @@ public final class LocalClient: Sendable {
         }
     }
 
-    /// Closes the client's end and waits until both ends are closed.
+    /// Closes the client's end (for a process: its standard input) and waits until both ends are
+    /// closed (for a process: until it has exited).
     public func close() async {
         connection.close()
         await connection.waitUntilClosed()
-        await serverConnection.waitUntilClosed()
+        await serverConnection?.waitUntilClosed()
+        _ = await waitForExit()
     }
 }
 
