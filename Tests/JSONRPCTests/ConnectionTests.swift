@@ -78,6 +78,19 @@ import Testing
         await client.close()
     }
 
+    /// Readers block in `read(2)` on threads of their own: many idle connections (more than the
+    /// concurrency pool has threads) must not starve the one that has work.
+    @Test func idleReadersDoNotBlockTheConcurrencyPool() async throws {
+        var idle: [LocalClient] = []
+        for _ in 0..<(ProcessInfo.processInfo.activeProcessorCount * 4 + 4) {
+            idle.append(try LocalClient(server: TestServer()))
+        }
+        let busy = try LocalClient(server: TestServer())
+        #expect(try await busy.send(EchoRequest(text: "through")).text == "through")
+        await busy.close()
+        for client in idle { await client.close() }
+    }
+
     @Test func serverToClientRequest() async throws {
         let client = try LocalClient(server: TestServer())
         client.respondToServerRequests { request in
