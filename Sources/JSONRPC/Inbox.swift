@@ -42,8 +42,9 @@ final class Inbox: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Removes and returns the first item that `match` accepts, waiting up to `timeout` for one.
-    func next<T>(timeout: Duration, _ match: (Item) -> T?) async throws -> T {
+    /// Removes and returns the first item that `match` accepts, waiting up to `timeout` for one;
+    /// `what` names it in the timeout error.
+    func next<T>(_ what: String, timeout: Duration, _ match: (Item) -> T?) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while true {
             let (found, closed, version) = state.withLock { state -> (T?, Bool, Int) in
@@ -58,7 +59,7 @@ final class Inbox: Sendable {
             if let found { return found }
             if closed { throw JSONRPCError.connectionClosed }
             if ContinuousClock.now >= deadline {
-                throw ResponseError(code: .unknownErrorCode, message: "timed out after \(timeout) waiting for the server")
+                throw JSONRPCError.timedOut(waitingFor: what, after: timeout)
             }
             await waitForChange(after: version, until: deadline)
         }

@@ -57,6 +57,8 @@ public enum JSONRPCError: Error, Hashable, Sendable, CustomStringConvertible {
     case connectionClosed
     /// A read or write on a file descriptor failed.
     case io(operation: String, errno: Int32)
+    /// A test client waited longer than its timeout for what it expected from the server.
+    case timedOut(waitingFor: String, after: Duration)
 
     public var description: String {
         switch self {
@@ -108,6 +110,8 @@ public enum JSONRPCError: Error, Hashable, Sendable, CustomStringConvertible {
             return "jsonrpc: connection closed"
         case .io(let operation, let errno):
             return "jsonrpc: \(operation) failed with errno \(errno)"
+        case .timedOut(let what, let after):
+            return "jsonrpc: timed out after \(after) waiting for \(what)"
         }
     }
 
@@ -116,7 +120,8 @@ public enum JSONRPCError: Error, Hashable, Sendable, CustomStringConvertible {
     /// not a message, is −32600 instead.
     public var isParseError: Bool {
         switch self {
-        case .messageTooLarge, .invalidMessage, .decodingFailed, .encodingFailed, .connectionClosed, .io:
+        case .messageTooLarge, .invalidMessage, .decodingFailed, .encodingFailed, .connectionClosed, .io,
+             .timedOut:
             return false
         default:
             return true

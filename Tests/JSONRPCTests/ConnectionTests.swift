@@ -194,6 +194,14 @@ import Testing
         await peer.finish()
     }
 
+    @Test func waitingForANotificationThatNeverComesTimesOut() async throws {
+        let client = try LocalClient(server: TestServer())
+        await #expect(throws: JSONRPCError.timedOut(waitingFor: "notification never", after: .milliseconds(100))) {
+            try await client.nextNotification(method: "never", timeout: .milliseconds(100))
+        }
+        await client.close()
+    }
+
     @Test func clientSeesTheServersReportOfBadInput() async throws {
         let client = try LocalClient(server: TestServer())
         client.send(rawBytes: frame("{bad"))
