@@ -1,0 +1,80 @@
+import Foundation
+import GGUF
+import Testing
+@testable import Tokenizer
+
+/// Special tokens, BOS, end of generation, pieces, and speed on the real model.
+struct TokenizerTests {
+    static func tokenizer() throws -> Tokenizer? {
+        guard let path = TestModel.path() else { return nil }
+        return try Tokenizer(gguf: GGUFFile(path: path))
+    }
+
+    @Test func modelFacts() throws {
+        guard let t = try Self.tokenizer() else { return }
+        #expect(t.vocabularySize == 49152)
+        #expect(t.bosToken == 1 && t.eosToken == 2 && t.addsBOS == false)
+        #expect(t.preTokenizerName == "smollm")
+        #expect(t.isEndOfGeneration(2) && t.isEndOfGeneration(0))
+        #expect(!t.isEndOfGeneration(1) && !t.isEndOfGeneration(28))
+        #expect(t.token(forText: "<|im_end|>") == 2 && t.token(forText: "<|im_start|>") == 1)
+        #expect(t.isSpecial(1) && !t.isSpecial(17))
+    }
+
+    @Test func specialTokensParsedOnlyWhenAsked() throws {
+        guard let t = try Self.tokenizer() else { return }
+        #expect(t.encode("<|im_start|>") == [1])
+        #expect(t.encode("a<|im_end|>b").contains(2))
+        let plain = t.encode("<|im_start|>", parseSpecial: false)
+        #expect(plain.count > 1 && !plain.contains(1))
+        #expect(t.decode(plain) == "<|im_start|>")
+    }
+
+    @Test func bosFollowsTheFileUnlessOverridden() throws {
+        guard let t = try Self.tokenizer() else { return }
+        #expect(t.encode("hi").first != 1)
+        #expect(t.encode("hi", addBOS: true).first == 1)
+        #expect(t.encode("", addBOS: true) == [1])
+        #expect(t.encode("") == [])
+    }
+
+    @Test func piecesAreRawBytes() throws {
+        guard let t = try Self.tokenizer() else { return }
+        #expect(t.piece(1) == Array("<|im_start|>".utf8))
+        let space = try #require(t.encode(" the").first)
+        #expect(t.piece(space) == Array(" the".utf8))
+        #expect(t.piece(-1) == [] && t.piece(Int32(t.vocabularySize)) == [])
+        // A lone emoji is split into byte tokens whose pieces are not valid UTF-8 on their own.
+        let emoji = t.encode("🫠")
+        #expect(emoji.flatMap(t.piece) == Array("🫠".utf8))
+    }
+
+    @Test func unicodeClassesFollowLlamaCpp() {
+        for cp in unicodeWhitespace { #expect(UnicodeClass.of(cp) == .whitespace) }
+        #expect(UnicodeClass.of(0x41) == .letter && UnicodeClass.of(0x4E2D) == .letter)
+        #expect(UnicodeClass.of(0x30) == .number && UnicodeClass.of(0x0663) == .number && UnicodeClass.of(0x2160) == .number)
+        #expect(UnicodeClass.of(0x21) == .other && UnicodeClass.of(0x1F600) == .other && UnicodeClass.of(0x301) == .other)
+        #expect(UnicodeClass.of(0x10FFFF) == .other)
+    }
+
+    /// Construction must stay cheap (target: under ~30 ms); prints construction and encode speed.
+    @Test func constructionAndEncodeSpeed() throws {
+        guard let path = TestModel.path() else { return }
+        let file = try GGUFFile(path: path)
+        var best = Double.infinity
+        var tokenizer: Tokenizer?
+        for _ in 0 ..< 5 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            tokenizer = try Tokenizer(gguf: file)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        let t = try #require(tokenizer)
+        let text = TokenizerFixtureTests.cases.map(\.text).joined(separator: "\n")
+        var tokens = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0 ..< 5 { tokens += t.encode(text).count }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print("tokenizer: construction best of 5 = \(best) ms; encode \(Int(Double(tokens) / seconds)) tokens/s")
+        #expect(best < 60)
+    }
+}
