@@ -5,7 +5,7 @@ extension Tokenizer {
     /// The vocabulary texts as numbers 0..<n (empty ones renamed `[EMPTY_i]` as llama.cpp does).
     static func vocabularyTable(_ tokens: GGUFArray) -> TextTable {
         let n = tokens.count
-        var table = TextTable(capacity: n + n / 4)
+        let table = TextTable(capacity: n + n / 4)
         tokens.withStringStorage { bytes, ends in
             var start = 0
             for i in 0 ..< n {
@@ -43,8 +43,8 @@ extension Tokenizer {
         guard merges.elementType == .string else {
             throw .invalidMetadata(key: "tokenizer.ggml.merges", reason: "must be an array of strings")
         }
-        var texts = vocabulary
-        var table = MergeTable(capacity: merges.count)
+        let texts = vocabulary
+        let table = MergeTable(capacity: merges.count)
         var joined = [UInt8](repeating: 0, count: 256)
         merges.withStringStorage { bytes, ends in
             var start = 0

@@ -43,7 +43,7 @@ public final class Tokenizer: Sendable {
         let vocabulary = Self.vocabularyTable(tokens)
         let attributes = try Self.attributes(m, count: n)
         let (texts, merges) = try Self.mergeTable(m, vocabulary: vocabulary)
-        var table = texts
+        let table = texts
         var byteSymbols = [Int32](repeating: -1, count: 256)
         let (mapped, lengths) = ByteLevel.mappedUTF8
         for byte in 0 ..< 256 {

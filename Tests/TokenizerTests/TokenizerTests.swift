@@ -61,11 +61,13 @@ struct TokenizerTests {
     @Test func constructionAndEncodeSpeed() throws {
         guard let path = TestModel.path() else { return }
         let file = try GGUFFile(path: path)
-        var best = Double.infinity
+        var best = Double.infinity, bestCPU = Double.infinity
         var tokenizer: Tokenizer?
         for _ in 0 ..< 5 {
             let start = DispatchTime.now().uptimeNanoseconds
+            let cpuStart = Self.threadCPUTime()
             tokenizer = try Tokenizer(gguf: file)
+            bestCPU = min(bestCPU, (Self.threadCPUTime() - cpuStart) * 1e3)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         let t = try #require(tokenizer)
@@ -74,7 +76,15 @@ struct TokenizerTests {
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0 ..< 5 { tokens += t.encode(text).count }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print("tokenizer: construction best of 5 = \(best) ms; encode \(Int(Double(tokens) / seconds)) tokens/s")
-        #expect(best < 60)
+        print("tokenizer: construction best of 5 = \(best) ms wall, \(bestCPU) ms thread CPU; encode \(Int(Double(tokens) / seconds)) tokens/s")
+        // Wall time suffers on a loaded machine; CPU time is the fair measure of the ~30 ms target.
+        #expect(bestCPU < 30)
+    }
+
+    /// CPU time of the calling thread in seconds.
+    static func threadCPUTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
