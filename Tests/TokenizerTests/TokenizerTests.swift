@@ -49,6 +49,18 @@ struct TokenizerTests {
         #expect(emoji.flatMap(t.piece) == Array("🫠".utf8))
     }
 
+    /// U+FEFF cannot go through the JSON fixtures (Foundation drops it); ids from llama.cpp
+    /// (llama-cpp-python 0.3.36, `tokenize(special=True)`) on the same model.
+    @Test func byteOrderMarkMatchesLlamaCpp() throws {
+        guard let t = try Self.tokenizer() else { return }
+        #expect(t.encode("\"\u{FEFF}<file_sep>a") == [18, 186, 136, 140, 5, 81])
+        #expect(t.encode("\u{1F}\u{FEFF} and") == [215, 186, 136, 140, 284])
+        #expect(t.encode("\n\u{FEFF}ß") == [198, 186, 136, 140, 34878])
+        #expect(t.encode("x\u{FEFF}") == [104, 186, 136, 140])
+        #expect(t.encode("\u{FEFF}") == [186, 136, 140])
+        #expect(t.encode("a\u{FEFF}b") == [81, 186, 136, 140, 82])
+    }
+
     @Test func unicodeClassesFollowLlamaCpp() {
         for cp in unicodeWhitespace { #expect(UnicodeClass.of(cp) == .whitespace) }
         #expect(UnicodeClass.of(0x41) == .letter && UnicodeClass.of(0x4E2D) == .letter)
