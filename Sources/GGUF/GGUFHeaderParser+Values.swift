@@ -38,7 +38,7 @@ extension GGUFHeaderParser {
             return try readStringArray(key: key, count: count)
         case .array:
             var arrays: [GGUFArray] = []
-            arrays.reserveCapacity(count)
+            arrays.reserveCapacity(min(count, 1 << 16))
             for _ in 0 ..< count { arrays.append(try readArray(key: key, depth: depth + 1)) }
             return GGUFArray(elementType: .array, count: count, storage: .arrays(arrays))
         default:
@@ -53,7 +53,7 @@ extension GGUFHeaderParser {
         let bytes = reader.bytes
         var position = reader.position
         var ends = [Int]()
-        ends.reserveCapacity(count)
+        ends.reserveCapacity(min(count, 1 << 20))
         var total = 0
         for index in 0 ..< count {
             let next = try stringElementEnd(at: position, index: index, key: key)

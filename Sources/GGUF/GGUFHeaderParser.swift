@@ -29,7 +29,7 @@ struct GGUFHeaderParser {
     mutating func parse() throws(GGUFError) -> Header {
         let (version, tensorCount, keyCount) = try readPreamble()
         var pairs: [(String, GGUFValue)] = []
-        pairs.reserveCapacity(keyCount)
+        pairs.reserveCapacity(min(keyCount, 4096))
         var seenKeys = Set<String>()
         var alignment = Self.defaultAlignment
         for _ in 0 ..< keyCount {
@@ -53,8 +53,8 @@ struct GGUFHeaderParser {
 
         var tensors: [GGUFTensorInfo] = []
         var relativeOffsets: [(offset: UInt64, at: Int)] = []
-        tensors.reserveCapacity(tensorCount)
-        relativeOffsets.reserveCapacity(tensorCount)
+        tensors.reserveCapacity(min(tensorCount, 65536))
+        relativeOffsets.reserveCapacity(min(tensorCount, 65536))
         for _ in 0 ..< tensorCount {
             let (info, relative) = try readTensorInfo()
             tensors.append(info)

@@ -9,7 +9,7 @@ final class TextTable: @unchecked Sendable {
     private var byteCapacity: Int
     private var byteCount = 0
     /// String `i` is `bytes[starts[i] ..< starts[i + 1]]`.
-    private var starts: UnsafeMutablePointer<Int32>
+    private var starts: UnsafeMutablePointer<Int>
     private var startCapacity: Int
     private(set) var count = 0
     /// Hash slots: `hash >> 32 << 32 | (id + 1)`, 0 when empty (the tag avoids most string compares).
@@ -54,7 +54,7 @@ final class TextTable: @unchecked Sendable {
             if entry == 0 { return -1 }
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let id = Int(entry & 0xFFFF_FFFF) - 1
-                let s = Int(starts[id]), e = Int(starts[id + 1])
+                let s = starts[id], e = starts[id + 1]
                 if e - s == n, memoryEqual(bytes + s, p, n) { return Int32(id) }
             }
             slot = (slot + 1) & mask
@@ -75,7 +75,7 @@ final class TextTable: @unchecked Sendable {
         byteCount += n
         let id = count
         count += 1
-        starts[count] = Int32(byteCount)
+        starts[count] = byteCount
         if count * 2 > mask + 1 { rehash() }
         insert(id, hash: Self.hash(p, n), p, n)
         return Int32(id)
@@ -89,7 +89,7 @@ final class TextTable: @unchecked Sendable {
             if existing == 0 { slots[slot] = entry; return }
             if existing >> 32 == h >> 32 {
                 let other = Int(existing & 0xFFFF_FFFF) - 1
-                let s = Int(starts[other]), e = Int(starts[other + 1])
+                let s = starts[other], e = starts[other + 1]
                 if e - s == n, memoryEqual(bytes + s, p, n) { slots[slot] = entry; return }
             }
             slot = (slot + 1) & mask
@@ -107,7 +107,7 @@ final class TextTable: @unchecked Sendable {
 
     private func growStarts() {
         let capacity = startCapacity * 2
-        let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
         grown.update(from: starts, count: count + 1)
         starts.deallocate()
         starts = grown
@@ -121,7 +121,7 @@ final class TextTable: @unchecked Sendable {
         slots.initialize(repeating: 0, count: size)
         mask = size - 1
         for id in 0 ..< count {
-            let s = Int(starts[id]), e = Int(starts[id + 1])
+            let s = starts[id], e = starts[id + 1]
             insert(id, hash: Self.hash(bytes + s, e - s), bytes + s, e - s)
         }
     }
@@ -129,7 +129,7 @@ final class TextTable: @unchecked Sendable {
     /// Calls `body` with the bytes of string `id`.
     @inline(__always)
     func withText<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let s = Int(starts[Int(id)]), e = Int(starts[Int(id) + 1])
+        let s = starts[Int(id)], e = starts[Int(id) + 1]
         return body(UnsafeBufferPointer(start: bytes + s, count: e - s))
     }
 

@@ -40,7 +40,7 @@ extension Tokenizer {
         guard let merges = m.array("tokenizer.ggml.merges") else {
             throw .missingMetadata(key: "tokenizer.ggml.merges")
         }
-        guard merges.elementType == .string else {
+        guard merges.elementType == .string, merges.count < Int(Int32.max / 4) else {
             throw .invalidMetadata(key: "tokenizer.ggml.merges", reason: "must be an array of strings")
         }
         let texts = vocabulary
