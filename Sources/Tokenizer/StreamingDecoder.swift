@@ -1,7 +1,7 @@
 /// Decodes tokens one at a time for streaming output. A character split across tokens (emoji,
 /// CJK, accented letters under byte-level BPE) is held back until its last byte arrives, so no
 /// U+FFFD appears mid-stream; `flush` releases whatever is left.
-public struct StreamingDecoder {
+public struct StreamingDecoder: Sendable {
     private let tokenizer: Tokenizer
     private var pending: [UInt8] = []
 
