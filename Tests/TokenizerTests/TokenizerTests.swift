@@ -104,3 +104,18 @@ struct TokenizerTests {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
+
+/// Long inputs that stress one path each stay linear-ish (no quadratic merging or splitting).
+struct TokenizerStressTests {
+    @Test(arguments: ["a", " ", "1", "🎉", "ab", "\n ", "<|im_end|>", "é"])
+    func longRepetitions(unit: String) throws {
+        guard let t = try TokenizerTests.tokenizer() else { return }
+        let text = String(repeating: unit, count: 200_000 / unit.utf8.count)
+        let start = TokenizerTests.threadCPUTime()
+        let ids = t.encode(text)
+        let seconds = TokenizerTests.threadCPUTime() - start
+        #expect(!ids.isEmpty)
+        #expect(t.decode(ids) == text)
+        #expect(seconds < 1.0, "\(seconds) s CPU for 200 KB of \(unit.debugDescription)")
+    }
+}
