@@ -19,15 +19,20 @@ final class HTTPClient: Sendable {
         while text.hasSuffix("/") { text.removeLast() }
         if text.hasSuffix("/v1") { text.removeLast(3) }
         root = text
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout
-        sessionConfiguration.timeoutIntervalForResource = configuration.requestTimeout
-        sessionConfiguration.httpMaximumConnectionsPerHost = max(1, configuration.concurrency)
-        session = URLSession(configuration: sessionConfiguration)
+        session = Self.sharedSession
         semaphore = AsyncSemaphore(limit: configuration.concurrency)
     }
 
-    deinit { session.invalidateAndCancel() }
+    /// One session for the process: a session must be invalidated before it is released, and
+    /// invalidating from a deinit that runs on the session's own queue deadlocks (corelibs). Timeouts
+    /// are set per request; the concurrency limit is the semaphore's.
+    private static let sharedSession: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 3600
+        configuration.timeoutIntervalForResource = 3600
+        configuration.httpMaximumConnectionsPerHost = 64
+        return URLSession(configuration: configuration)
+    }()
 
     /// POSTs `object` as JSON to `path` (e.g. `/v1/completions`) and parses the JSON reply.
     /// `retry: false` for probes whose failure is an answer, not an accident.
@@ -89,11 +94,12 @@ final class HTTPClient: Sendable {
     /// One HTTP exchange; cancelling the calling task cancels the URLSession task, which closes the connection.
     private func perform(_ request: URLRequest, urlText: String) async throws -> (Data, HTTPURLResponse) {
         let box = TaskBox()
+        let timeout = configuration.requestTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
                 let task = session.dataTask(with: request) { data, response, error in
                     if let error {
-                        continuation.resume(throwing: Self.map(error, url: urlText, timeout: self.configuration.requestTimeout))
+                        continuation.resume(throwing: Self.map(error, url: urlText, timeout: timeout))
                     } else if let response = response as? HTTPURLResponse {
                         continuation.resume(returning: (data ?? Data(), response))
                     } else {
