@@ -5,7 +5,8 @@ import Foundation
 public enum BackendError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Nothing listens at the URL (or the host does not resolve).
     case connectionRefused(url: String, detail: String)
-    /// The connection dropped while a request was in flight (server killed or restarted).
+    /// The server went away: the connection dropped mid-request, or a server that answered before now
+    /// refuses connections (killed or restarted).
     case connectionLost(url: String, detail: String)
     /// No reply within the configured timeout.
     case timedOut(url: String, seconds: Double)
@@ -38,7 +39,7 @@ public enum BackendError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .connectionRefused(url, detail):
             "backend: cannot connect to \(url) (\(detail)); is the server running?"
         case let .connectionLost(url, detail):
-            "backend: connection to \(url) lost during the request (\(detail))"
+            "backend: lost the connection to \(url) (\(detail))"
         case let .timedOut(url, seconds):
             "backend: no reply from \(url) within \(Self.format(seconds)) s"
         case let .unauthorized(url, status, variable):

@@ -12,6 +12,8 @@ final class HTTPClient: Sendable {
     let root: String
     private let session: URLSession
     private let semaphore: AsyncSemaphore
+    /// Set after the first HTTP reply: a refused connection after that means the server went away.
+    private let answered = Flag()
 
     init(configuration: BackendConfiguration) {
         self.configuration = configuration
@@ -69,8 +71,19 @@ final class HTTPClient: Sendable {
         while true {
             attempt += 1
             try Task.checkCancellation()
-            let (data, response) = try await semaphore.withPermit { try await perform(request, urlText: urlText) }
+            let started = Date()
+            Self.trace("\(method) \(urlText) attempt \(attempt)")
+            let data: Data, response: HTTPURLResponse
+            do {
+                (data, response) = try await semaphore.withPermit { try await perform(request, urlText: urlText) }
+            } catch BackendError.connectionRefused(let url, let detail) where answered.value {
+                throw BackendError.connectionLost(url: url, detail: "the server answered before and now refuses connections: \(detail)")
+            } catch is CancellationError {
+                throw BackendError.cancelled
+            }
+            answered.set()
             let status = response.statusCode
+            Self.trace("\(method) \(urlText) -> \(status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
             if (200..<300).contains(status) { return try JSONValue.parse(data, url: urlText) }
             let message = Self.errorMessage(data)
             if status == 401 || status == 403 {
@@ -89,6 +102,14 @@ final class HTTPClient: Sendable {
             do { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) } catch { throw BackendError.cancelled }
             delay *= 2
         }
+    }
+
+    /// `VSYNTH_BACKEND_TRACE=1` logs each request's method, URL, status and time to stderr
+    /// (never headers or bodies, so never the API key).
+    static let tracing = ProcessInfo.processInfo.environment["VSYNTH_BACKEND_TRACE"] == "1"
+
+    static func trace(_ line: @autoclosure () -> String) {
+        if tracing { FileHandle.standardError.write(Data(("vsynth backend: " + line() + "\n").utf8)) }
     }
 
     /// One HTTP exchange; cancelling the calling task cancels the URLSession task, which closes the connection.
@@ -144,6 +165,14 @@ final class HTTPClient: Sendable {
         message = message.replacingOccurrences(of: "\n", with: " ")
         return message.count > 300 ? String(message.prefix(300)) + "…" : message
     }
+}
+
+/// A flag set once, read from any thread.
+private final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+    var value: Bool { lock.withLock { isSet } }
+    func set() { lock.withLock { isSet = true } }
 }
 
 /// Holds a URLSession task so that a cancellation arriving before or after it starts cancels it.

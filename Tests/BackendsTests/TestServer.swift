@@ -30,6 +30,32 @@ enum TestServer {
                              requestTimeout: 120, maxRetries: 1, initialBackoff: 0.2)
     }
 
+    /// Starts a llama-cpp-python server of our own on `port` (as scripts/llama-server.sh does) and
+    /// waits until `/v1/models` answers. The caller terminates it. Spawned directly, not through the
+    /// script: a server started in the background by a child script keeps Foundation's `Process`
+    /// from ever reporting the script's exit.
+    static func startServer(port: Int) async throws -> Process {
+        let environment = ProcessInfo.processInfo.environment
+        let models = environment["VSYNTH_MODELS"] ?? (NSHomeDirectory() + "/.cache/vsynth/models")
+        let model = environment["VSYNTH_MODEL"] ?? (models + "/SmolLM2-135M-Instruct.Q4_1.gguf")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [environment["PYTHON"] ?? "python3", "-m", "llama_cpp.server", "--model", model,
+                             "--host", "127.0.0.1", "--port", String(port), "--logits_all", "true",
+                             "--n_threads", "1", "--n_threads_batch", "1", "--n_ctx", "2048"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let client = HTTPClient(configuration: configuration(URL(string: "http://127.0.0.1:\(port)")!))
+        for _ in 0..<240 {
+            if (try? await client.get("/v1/models", retry: false)) != nil { return process }
+            guard process.isRunning else { break }
+            try await Task.sleep(nanoseconds: 500_000_000)
+        }
+        process.terminate()
+        throw BackendError.invalidConfiguration("the test server on port \(port) did not start within 120 s")
+    }
+
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
