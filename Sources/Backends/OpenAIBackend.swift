@@ -111,7 +111,12 @@ public final class OpenAIBackend: ProbedLanguageModel {
 
     /// The model to use: the configured one if the server lists it (else `unknownModel`), or the first listed.
     static func resolveModel(client: HTTPClient, requested: String?) async throws -> String {
-        let reply = try await client.get("/v1/models")
+        let reply: JSONValue
+        do {
+            reply = try await client.get("/v1/models")
+        } catch BackendError.httpStatus(let url, 404, _) {
+            throw BackendError.httpStatus(url: url, status: 404, message: "no OpenAI-compatible API here (is this an Ollama server? try --backend ollama)")
+        }
         let ids = try reply["data"].array().map { try $0["id"].string() }
         if let requested {
             guard ids.contains(requested) else {
