@@ -38,7 +38,7 @@ final class HTTPClient: Sendable {
 
     /// POSTs `object` as JSON to `path` (e.g. `/v1/completions`) and parses the JSON reply.
     /// `retry: false` for probes whose failure is an answer, not an accident.
-    func post(_ path: String, _ object: [String: Any], retry: Bool = true) async throws -> JSONValue {
+    func post(_ path: String, _ object: [String: Any], retry: Bool = true) async throws -> JSONReply {
         let body: Data
         do {
             body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -48,11 +48,11 @@ final class HTTPClient: Sendable {
         return try await send(method: "POST", path: path, body: body, retry: retry)
     }
 
-    func get(_ path: String, retry: Bool = true) async throws -> JSONValue {
+    func get(_ path: String, retry: Bool = true) async throws -> JSONReply {
         try await send(method: "GET", path: path, body: nil, retry: retry)
     }
 
-    private func send(method: String, path: String, body: Data?, retry: Bool) async throws -> JSONValue {
+    private func send(method: String, path: String, body: Data?, retry: Bool) async throws -> JSONReply {
         let urlText = root + path
         guard let url = URL(string: urlText) else {
             throw BackendError.invalidConfiguration("'\(urlText)' is not a valid URL")
@@ -84,7 +84,7 @@ final class HTTPClient: Sendable {
             answered.set()
             let status = response.statusCode
             Self.trace("\(method) \(urlText) -> \(status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
-            if (200..<300).contains(status) { return try JSONValue.parse(data, url: urlText) }
+            if (200..<300).contains(status) { return try JSONReply.parse(data, url: urlText) }
             let message = Self.errorMessage(data)
             if status == 401 || status == 403 {
                 throw BackendError.unauthorized(url: urlText, status: status, keyVariable: configuration.apiKeyVariable)

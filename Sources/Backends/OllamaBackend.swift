@@ -29,7 +29,7 @@ public final class OllamaBackend: ProbedLanguageModel {
     /// Lists the server's models (`/api/tags`), resolves the configured one, and tries a one-token generation.
     public static func connect(_ configuration: BackendConfiguration) async throws -> OllamaBackend {
         let client = HTTPClient(configuration: configuration)
-        let tags: JSONValue
+        let tags: JSONReply
         do {
             tags = try await client.get("/api/tags")
         } catch BackendError.httpStatus(let url, 404, _) {
@@ -83,7 +83,7 @@ public final class OllamaBackend: ProbedLanguageModel {
         if options.topK > 0 { sampling["top_k"] = options.topK }
         if options.minP > 0 { sampling["min_p"] = options.minP }
         if !options.stop.isEmpty { sampling["stop"] = options.stop }
-        let reply: JSONValue
+        let reply: JSONReply
         do {
             reply = try await client.post("/api/generate", [
                 "model": modelName, "prompt": prompt, "raw": true, "stream": false, "options": sampling,

@@ -111,7 +111,7 @@ public final class OpenAIBackend: ProbedLanguageModel {
 
     /// The model to use: the configured one if the server lists it (else `unknownModel`), or the first listed.
     static func resolveModel(client: HTTPClient, requested: String?) async throws -> String {
-        let reply: JSONValue
+        let reply: JSONReply
         do {
             reply = try await client.get("/v1/models")
         } catch BackendError.httpStatus(let url, 404, _) {
@@ -132,7 +132,7 @@ public final class OpenAIBackend: ProbedLanguageModel {
 
     static func rawTokenize(_ text: String, endpoint: TokenizerEndpoint, client: HTTPClient,
                             model: String) async throws -> [Int32] {
-        let reply: JSONValue
+        let reply: JSONReply
         switch endpoint {
         case .extras:
             reply = try await client.post("/extras/tokenize", ["input": text, "model": model], retry: false)
@@ -178,7 +178,7 @@ public final class OpenAIBackend: ProbedLanguageModel {
                             canScore: layout.canScore, canGenerate: generationWorks, notes: probeNotes)
     }
 
-    func firstChoice(_ reply: JSONValue) throws -> JSONValue {
+    func firstChoice(_ reply: JSONReply) throws -> JSONReply {
         let choices = try reply["choices"].array()
         guard let first = choices.first else { throw reply["choices"].fail("is empty") }
         return first

@@ -118,7 +118,7 @@ import Testing
 
     @Test func malformedReplyNamesTheField() throws {
         let body = #"{"choices": [{"logprobs": {"token_logprobs": [null, "x"], "tokens": ["a", "b"]}}]}"#
-        let reply = try JSONValue.parse(Data(body.utf8), url: "http://h/v1/completions")
+        let reply = try JSONReply.parse(Data(body.utf8), url: "http://h/v1/completions")
         let entries = try reply["choices"].array()[0]["logprobs"]["token_logprobs"].array()
         #expect(try entries[0].optionalDouble() == nil)
         #expect(throws: BackendError.malformedReply(url: "http://h/v1/completions",
@@ -129,7 +129,7 @@ import Testing
             _ = try reply["usage"].object()
         }
         #expect(throws: BackendError.malformedReply(url: "http://h/v1/completions", field: "(body)", problem: "is not JSON: <html>")) {
-            _ = try JSONValue.parse(Data("<html>".utf8), url: "http://h/v1/completions")
+            _ = try JSONReply.parse(Data("<html>".utf8), url: "http://h/v1/completions")
         }
     }
 }

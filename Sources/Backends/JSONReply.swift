@@ -2,11 +2,11 @@ import Foundation
 
 /// A parsed JSON reply, read field by field so that a wrong or missing field becomes a
 /// `BackendError.malformedReply` naming its path (`choices[0].logprobs.token_logprobs[3]`).
-public struct JSONValue: @unchecked Sendable {
+struct JSONReply: @unchecked Sendable {
     /// What `JSONSerialization` produced: NSDictionary, NSArray, NSString, NSNumber or NSNull.
     let raw: Any?
     /// The path of this value from the reply's root, for error messages.
-    public let path: String
+    let path: String
     /// The server URL, for error messages.
     let url: String
 
@@ -17,18 +17,18 @@ public struct JSONValue: @unchecked Sendable {
     }
 
     /// Parses `data` as a JSON document.
-    public static func parse(_ data: Data, url: String) throws(BackendError) -> JSONValue {
+    static func parse(_ data: Data, url: String) throws(BackendError) -> JSONReply {
         do {
             let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return JSONValue(raw: object, path: "", url: url)
+            return JSONReply(raw: object, path: "", url: url)
         } catch {
             let preview = String(decoding: data.prefix(80), as: UTF8.self)
             throw .malformedReply(url: url, field: "(body)", problem: "is not JSON: \(preview)")
         }
     }
 
-    private func child(_ raw: Any?, _ component: String) -> JSONValue {
-        JSONValue(raw: raw, path: path.isEmpty ? component : path + component, url: url)
+    private func child(_ raw: Any?, _ component: String) -> JSONReply {
+        JSONReply(raw: raw, path: path.isEmpty ? component : path + component, url: url)
     }
 
     func fail(_ problem: String) -> BackendError {
@@ -36,38 +36,38 @@ public struct JSONValue: @unchecked Sendable {
     }
 
     /// Whether the value is absent or JSON null.
-    public var isNull: Bool { raw == nil || raw is NSNull }
+    var isNull: Bool { raw == nil || raw is NSNull }
 
     /// The member `key` (absent members read as null; the accessors then say "is missing").
-    public subscript(key: String) -> JSONValue {
+    subscript(key: String) -> JSONReply {
         let dictionary = raw as? [String: Any]
         return child(dictionary?[key], path.isEmpty ? key : "." + key)
     }
 
     /// The member `key` if this is an object that has it.
-    public func optional(_ key: String) -> JSONValue? {
+    func optional(_ key: String) -> JSONReply? {
         guard let dictionary = raw as? [String: Any], let value = dictionary[key], !(value is NSNull) else { return nil }
         return child(value, path.isEmpty ? key : "." + key)
     }
 
-    public func object() throws(BackendError) -> [String: JSONValue] {
+    func object() throws(BackendError) -> [String: JSONReply] {
         guard let dictionary = raw as? [String: Any] else { throw fail(isNull ? "is missing" : "is not an object") }
-        var result: [String: JSONValue] = [:]
+        var result: [String: JSONReply] = [:]
         for (key, value) in dictionary { result[key] = child(value, path.isEmpty ? key : "." + key) }
         return result
     }
 
-    public func array() throws(BackendError) -> [JSONValue] {
+    func array() throws(BackendError) -> [JSONReply] {
         guard let array = raw as? [Any] else { throw fail(isNull ? "is missing" : "is not an array") }
         return array.enumerated().map { child($0.element, "[\($0.offset)]") }
     }
 
-    public func string() throws(BackendError) -> String {
+    func string() throws(BackendError) -> String {
         guard let string = raw as? String else { throw fail(isNull ? "is missing" : "is not a string") }
         return string
     }
 
-    public func double() throws(BackendError) -> Double {
+    func double() throws(BackendError) -> Double {
         guard let number = raw as? NSNumber else {
             throw fail(isNull ? "is missing" : "is not a number")
         }
@@ -76,18 +76,18 @@ public struct JSONValue: @unchecked Sendable {
         return value
     }
 
-    public func int() throws(BackendError) -> Int {
+    func int() throws(BackendError) -> Int {
         let value = try double()
         guard value == value.rounded(), abs(value) < 9e15 else { throw fail("is not an integer") }
         return Int(value)
     }
 
     /// A number or null.
-    public func optionalDouble() throws(BackendError) -> Double? {
+    func optionalDouble() throws(BackendError) -> Double? {
         isNull ? nil : try double()
     }
 
-    public func bool() throws(BackendError) -> Bool {
+    func bool() throws(BackendError) -> Bool {
         guard let number = raw as? Bool else { throw fail(isNull ? "is missing" : "is not a boolean") }
         return number
     }
