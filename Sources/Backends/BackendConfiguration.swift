@@ -32,10 +32,14 @@ public struct BackendConfiguration: Sendable, Codable, Equatable {
     public var concurrency: Int
     /// The chat template whose turn markers frame V-Scores and generation prompts.
     public var template: ChatTemplate
+    /// `openai` only: generate through `/v1/chat/completions` (the prompt is split back into
+    /// messages at the template's turn markers) instead of `/v1/completions`.
+    public var useChatCompletions: Bool
 
     public init(kind: BackendKind, baseURL: URL, model: String? = nil, apiKeyVariable: String? = nil,
                 requestTimeout: Double = 120, maxRetries: Int = 3, initialBackoff: Double = 0.5,
-                maxBackoff: Double = 8, concurrency: Int = 4, template: ChatTemplate = .chatML) {
+                maxBackoff: Double = 8, concurrency: Int = 4, template: ChatTemplate = .chatML,
+                useChatCompletions: Bool = false) {
         self.kind = kind
         self.baseURL = baseURL
         self.model = model
@@ -46,6 +50,7 @@ public struct BackendConfiguration: Sendable, Codable, Equatable {
         self.maxBackoff = maxBackoff
         self.concurrency = concurrency
         self.template = template
+        self.useChatCompletions = useChatCompletions
     }
 
     /// Parses a URL string given on the command line or in settings.

@@ -164,9 +164,24 @@ public final class OpenAIBackend: ProbedLanguageModel {
         if options.topK > 0 { body["top_k"] = options.topK }
         if options.minP > 0 { body["min_p"] = options.minP }
         if !options.stop.isEmpty { body["stop"] = options.stop }
-        let reply = try await client.post("/v1/completions", body)
-        let choice = try firstChoice(reply)
-        let text = try choice["text"].string()
+        let text: String
+        let choice: JSONReply
+        let reply: JSONReply
+        if configuration.useChatCompletions {
+            guard let transcript = ChatTranscript(prompt: prompt, template: template) else {
+                throw BackendError.unsupported(backend: "openai", operation: "generate through /v1/chat/completions",
+                    reason: "the prompt is not whole '\(template.name)' turns ending with an open assistant turn")
+            }
+            body["prompt"] = nil
+            body["messages"] = transcript.json
+            reply = try await client.post("/v1/chat/completions", body)
+            choice = try firstChoice(reply)
+            text = try choice["message"]["content"].string()
+        } else {
+            reply = try await client.post("/v1/completions", body)
+            choice = try firstChoice(reply)
+            text = try choice["text"].string()
+        }
         let reason = try choice["finish_reason"].isNull ? "stop" : choice["finish_reason"].string()
         let count = try reply.optional("usage")?["completion_tokens"].int() ?? 0
         let finish: Generation.FinishReason = reason == "length" ? .length : (options.stop.isEmpty ? .endOfText : .stop)
