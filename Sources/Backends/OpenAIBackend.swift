@@ -76,7 +76,8 @@ public final class OpenAIBackend: ProbedLanguageModel {
         var acceptsIDs = false
         var layout = PromptLogprobLayout.unavailable("the server has no tokenizer endpoint")
         if endpoint != .none {
-            let probe = configuration.template.systemTurn("Hi") + configuration.template.userTurn("Hello")
+            let template = configuration.template
+            let probe = template.systemTurn("Hi") + template.userTurn("Hello") + template.userPrefix + "The capital of France is"
             var tokens = try await rawTokenize(probe, endpoint: endpoint, client: client, model: modelID)
             if tokens.starts(with: prefix) { tokens.removeFirst(prefix.count) }
             acceptsIDs = (try? await client.post("/v1/completions", [

@@ -38,19 +38,54 @@ enum PromptLogprobLayout: Sendable, Equatable {
                       template: ChatTemplate,
                       tokenize: @Sendable (String) async throws -> [Int32]) async -> PromptLogprobLayout {
         guard let first = tokens.first else { return .unavailable("the probe text has no tokens") }
+        // Extend the probe by the model's greedy next token G, whose ln p the (correctly aligned)
+        // completion logprobs give: the echo's last entry must then read the same number. This catches
+        // servers whose echo is shifted by a token (llama-cpp-python when the prompt starts with no BOS).
+        var promptText = text
+        var promptTokens = tokens
+        var expectedLast: Double?
+        if let greedy = try? await client.post("/v1/completions", [
+            "model": model, "prompt": acceptsTokenIDs ? tokens.map(Int.init) : text, "max_tokens": 1,
+            "temperature": 0, "logprobs": 1,
+        ], retry: false),
+           let choice = try? greedy["choices"].array().first,
+           let values = try? choice["logprobs"]["token_logprobs"].array(), values.count == 1,
+           let value = try? values[0].double(), let generated = try? choice["text"].string(), !generated.isEmpty,
+           let extended = try? await tokenize(text + generated),
+           extended.count == tokens.count + 1, extended.starts(with: tokens), extended.last != first {
+            promptText = text + generated
+            promptTokens = extended
+            expectedLast = value
+        }
         let echo: EchoedLogprobs
         do {
             echo = try await EchoedLogprobs.request(client: client, model: model,
-                                                    prompt: acceptsTokenIDs ? tokens.map(Int.init) : text, retry: false)
+                                                    prompt: acceptsTokenIDs ? promptTokens.map(Int.init) : promptText,
+                                                    retry: false)
         } catch {
             return .unavailable("echo with logprobs failed: \(error)")
         }
         let entries = echo.logprobs.count
-        if (tokens.count...(tokens.count + echo.generated)).contains(entries) { return .complete }
-        let kept = tokens.dropFirst().filter { $0 != first }.count
-        guard kept < tokens.count - 1, (kept...(kept + echo.generated)).contains(entries) else {
-            return .unavailable("echo returned \(entries) log-probabilities for \(tokens.count) prompt tokens")
+        let kept = promptTokens.dropFirst().filter { $0 != first }.count
+        let layout: PromptLogprobLayout
+        let lastEntry: Int
+        if (promptTokens.count...(promptTokens.count + echo.generated)).contains(entries) {
+            layout = .complete
+            lastEntry = promptTokens.count - 1
+        } else if kept < promptTokens.count - 1, (kept...(kept + echo.generated)).contains(entries) {
+            layout = .omitsTokenID(id: first, text: "", suppressed: [])
+            lastEntry = kept - 1
+        } else {
+            return .unavailable("echo returned \(entries) log-probabilities for \(promptTokens.count) prompt tokens")
         }
+        if let expectedLast {
+            guard lastEntry >= 0, let got = echo.logprobs[lastEntry], abs(got - expectedLast) < 1e-3 else {
+                let got = lastEntry >= 0 ? echo.logprobs[lastEntry].map { String($0) } ?? "null" : "nothing"
+                return .unavailable("the echoed log-probabilities are misaligned: the last prompt token reads \(got), "
+                                    + "as a completion it has \(expectedLast)")
+            }
+        }
+        if layout == .complete { return .complete }
         // The omitted token's text: the shortest start of the system-turn prefix that is exactly that token.
         let prefix = Array(template.systemPrefix)
         var tokenText: String?

@@ -22,6 +22,21 @@ import Testing
         #expect(capabilities.identity.model.hasSuffix("SmolLM2-135M-Instruct.Q4_1.gguf"))
     }
 
+    /// llama-cpp-python shifts its echoed log-probabilities by one token when the prompt does not
+    /// start with the BOS id (here: a plain template with no special tokens). The probe must catch
+    /// that and refuse to score rather than return wrong numbers.
+    @Test func probeRefusesMisalignedEcho() async throws {
+        guard let url = TestServer.url() else { return }
+        var configuration = TestServer.configuration(url)
+        configuration.template = ChatTemplate(name: "plain", systemPrefix: "System: ", userPrefix: "User: ",
+                                              assistantPrefix: "Assistant: ", turnSuffix: "\n")
+        let backend = try await OpenAIBackend.connect(configuration)
+        let capabilities = await backend.capabilities()
+        #expect(!capabilities.canScore)
+        #expect(capabilities.notes.contains { $0.contains("misaligned") }, "\(capabilities.notes)")
+        await #expect(throws: BackendError.self) { _ = try await backend.score(context: "System: Hi\n", continuations: ["User: a\n"]) }
+    }
+
     /// Per-token ln p of DESIGN.md-frame demonstrations, under a task context and the null context,
     /// agree with llama.cpp's own numbers within 0.02 nats per token, turn markers included.
     @Test func scoresAgreeWithLlamaCppPerToken() async throws {
