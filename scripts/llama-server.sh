@@ -36,7 +36,7 @@ start)
     fi
     "$python" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$port" \
         --logits_all true --n_threads 1 --n_threads_batch 1 --n_ctx 2048 "${api_key[@]}" \
-        >"$log_file" 2>&1 &
+        </dev/null >"$log_file" 2>&1 &
     echo $! >"$pid_file"
     for _ in $(seq 1 240); do
         if ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then

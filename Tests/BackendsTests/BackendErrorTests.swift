@@ -93,7 +93,7 @@ import Testing
     /// The test starts its own server (the shared one keeps serving the other tests).
     @Test func serverKilledMidRequestIsAClearError() async throws {
         guard TestServer.url() != nil else { return }
-        let port = 18_000 + Int(getpid() % 1000)
+        let port = try TestServer.freePort()
         let server = try await TestServer.startServer(port: port)
         defer { server.terminate() }
         let backend = try await OpenAIBackend.connect(TestServer.configuration(URL(string: "http://127.0.0.1:\(port)")!))

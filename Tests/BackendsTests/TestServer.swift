@@ -48,12 +48,31 @@ enum TestServer {
         try process.run()
         let client = HTTPClient(configuration: configuration(URL(string: "http://127.0.0.1:\(port)")!))
         for _ in 0..<240 {
-            if (try? await client.get("/v1/models", retry: false)) != nil { return process }
+            if process.isRunning, (try? await client.get("/v1/models", retry: false)) != nil { return process }
             guard process.isRunning else { break }
             try await Task.sleep(nanoseconds: 500_000_000)
         }
         process.terminate()
         throw BackendError.invalidConfiguration("the test server on port \(port) did not start within 120 s")
+    }
+
+    /// A TCP port nothing listens on right now (the kernel's pick for port 0).
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw BackendError.invalidConfiguration("socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw BackendError.invalidConfiguration("bind() to a free port failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
