@@ -119,7 +119,10 @@ final class HTTPClient: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
                 let task = session.dataTask(with: request) { data, response, error in
-                    if let error {
+                    let timedOut = box.didTimeOut
+                    if let error, timedOut {
+                        continuation.resume(throwing: BackendError.timedOut(url: urlText, seconds: timeout))
+                    } else if let error {
                         continuation.resume(throwing: Self.map(error, url: urlText, timeout: timeout))
                     } else if let response = response as? HTTPURLResponse {
                         continuation.resume(returning: (data ?? Data(), response))
@@ -127,7 +130,12 @@ final class HTTPClient: Sendable {
                         continuation.resume(throwing: BackendError.connectionLost(url: urlText, detail: "no HTTP response"))
                     }
                 }
-                if !box.start(task) { continuation.resume(throwing: BackendError.cancelled) }
+                if box.start(task) {
+                    // The session's own timeout is not applied per request on Linux: enforce it here.
+                    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { box.timeOut() }
+                } else {
+                    continuation.resume(throwing: BackendError.cancelled)
+                }
             }
         } onCancel: {
             box.cancel()
@@ -180,6 +188,20 @@ private final class TaskBox: @unchecked Sendable {
     private let lock = NSLock()
     private var task: URLSessionTask?
     private var cancelled = false
+    private var timedOut = false
+    private var finished = false
+
+    /// Whether `timeOut` cancelled the task (its completion then reports a timeout, not a cancellation).
+    var didTimeOut: Bool { lock.withLock { finished = true; return timedOut } }
+
+    /// Cancels the task if it is still running when the timeout expires.
+    func timeOut() {
+        lock.lock()
+        guard !finished, let task else { lock.unlock(); return }
+        timedOut = true
+        lock.unlock()
+        task.cancel()
+    }
 
     /// Starts `task` unless the work was already cancelled (then the task never runs: false).
     func start(_ task: URLSessionTask) -> Bool {

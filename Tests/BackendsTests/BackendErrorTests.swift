@@ -68,6 +68,25 @@ import Testing
         #expect(Date().timeIntervalSince(start) >= 0.6, "backoff 0.2 s then 0.4 s")
     }
 
+    /// A reply slower than the configured timeout is `timedOut`, naming the URL and the limit.
+    @Test func slowReplyTimesOut() async throws {
+        guard let url = TestServer.url() else { return }
+        let backend = try await OpenAIBackend.connect(TestServer.configuration(url))
+        var configuration = TestServer.configuration(url)
+        configuration.requestTimeout = 0.3
+        configuration.maxRetries = 0
+        let client = HTTPClient(configuration: configuration)
+        await #expect {
+            _ = try await client.post("/v1/completions", [
+                "model": backend.modelID, "prompt": "<|im_start|>user\nCount to one hundred.<|im_end|>\n<|im_start|>assistant\n",
+                "max_tokens": 60, "temperature": 0,
+            ])
+        } throws: { error in
+            guard case .timedOut(let where_, 0.3)? = error as? BackendError else { return false }
+            return where_.hasSuffix("/v1/completions") && "\(error)".contains("within 0.3 s")
+        }
+    }
+
     /// Cancelling the task closes the request at once; the server keeps serving.
     @Test func cancellationClosesTheRequest() async throws {
         guard let url = TestServer.url() else { return }
