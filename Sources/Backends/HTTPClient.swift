@@ -120,7 +120,7 @@ final class HTTPClient: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
                 let task = session.dataTask(with: request) { data, response, error in
                     let timedOut = box.didTimeOut
-                    if let error, timedOut {
+                    if error != nil, timedOut {
                         continuation.resume(throwing: BackendError.timedOut(url: urlText, seconds: timeout))
                     } else if let error {
                         continuation.resume(throwing: Self.map(error, url: urlText, timeout: timeout))
