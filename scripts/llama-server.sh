@@ -4,6 +4,10 @@
 #   scripts/llama-server.sh start [PORT] [--api-key KEY]   # waits until /v1/models answers
 #   scripts/llama-server.sh stop  [PORT]
 #   scripts/llama-server.sh url   [PORT]                   # prints http://127.0.0.1:PORT
+#   eval "$(scripts/llama-server.sh test-start [PORT])"    # the two servers BackendsTests use:
+#                                                          # PORT plain, PORT+1 with a random API key;
+#                                                          # prints the VSYNTH_TEST_OPENAI_* exports
+#   scripts/llama-server.sh test-stop [PORT]               # stops both
 #
 # The server runs the embedded model's GGUF with logits_all on (prompt-token log-probabilities) and
 # one thread. State (pid file, log) lives in ${VSYNTH_SERVER_DIR:-.build/llama-server}/PORT.{pid,log}.
@@ -66,7 +70,19 @@ stop)
 url)
     echo "http://127.0.0.1:$port"
     ;;
+test-start)
+    key="vsynth-test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    "$0" start "$port" >/dev/null
+    "$0" start "$((port + 1))" --api-key "$key" >/dev/null
+    echo "export VSYNTH_TEST_OPENAI_URL=http://127.0.0.1:$port"
+    echo "export VSYNTH_TEST_OPENAI_KEY_URL=http://127.0.0.1:$((port + 1))"
+    echo "export VSYNTH_TEST_OPENAI_KEY=$key"
+    ;;
+test-stop)
+    "$0" stop "$port"
+    "$0" stop "$((port + 1))"
+    ;;
 *)
-    echo "usage: scripts/llama-server.sh start|stop|url [PORT] [--api-key KEY]" >&2; exit 2
+    echo "usage: scripts/llama-server.sh start|stop|url|test-start|test-stop [PORT] [--api-key KEY]" >&2; exit 2
     ;;
 esac
