@@ -49,7 +49,9 @@ public final class OpenAIBackend: ProbedLanguageModel {
         self.layout = layout
         self.generationWorks = generationWorks
         self.probeNotes = notes
-        self.identity = ModelIdentity(backend: BackendKind.openai.rawValue, model: modelID,
+        // llama-cpp-python names a model by its file path: show the file name, keep the path in the revision.
+        let name = modelID.hasPrefix("/") ? String(modelID.split(separator: "/").last ?? Substring(modelID)) : modelID
+        self.identity = ModelIdentity(backend: BackendKind.openai.rawValue, model: name,
                                       revision: client.root + "#" + modelID)
     }
 
