@@ -53,6 +53,6 @@ let package = Package(
         // CLITests: uncomment when the module has its first test.
         // .testTarget(name: "CLITests", dependencies: ["CLI"]),
         // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel"], exclude: ["Fixtures"]),
     ]
 )

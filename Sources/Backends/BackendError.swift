@@ -2,6 +2,8 @@ import Foundation
 
 /// Everything that can go wrong talking to a model server. One enum for the module; every message
 /// names the server URL (never the API key) and, for malformed replies, the field that was wrong.
+/// Cancellation is not an error of ours: a cancelled task gets Swift's `CancellationError` (after the
+/// HTTP request is closed), which is what the method and the daemon check for.
 public enum BackendError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Nothing listens at the URL (or the host does not resolve).
     case connectionRefused(url: String, detail: String)
@@ -31,8 +33,6 @@ public enum BackendError: Error, Equatable, Sendable, CustomStringConvertible {
     case tokenizationBoundary(url: String, detail: String)
     /// The configuration itself is wrong (bad URL, unknown backend kind).
     case invalidConfiguration(String)
-    /// The task was cancelled; the request was closed.
-    case cancelled
 
     public var description: String {
         switch self {
@@ -65,8 +65,6 @@ public enum BackendError: Error, Equatable, Sendable, CustomStringConvertible {
             "backend: \(url) tokenizes context + continuation differently from each alone (\(detail))"
         case let .invalidConfiguration(message):
             "backend: \(message)"
-        case .cancelled:
-            "backend: cancelled"
         }
     }
 

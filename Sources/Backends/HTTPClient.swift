@@ -78,8 +78,6 @@ final class HTTPClient: Sendable {
                 (data, response) = try await semaphore.withPermit { try await perform(request, urlText: urlText) }
             } catch BackendError.connectionRefused(let url, let detail) where answered.value {
                 throw BackendError.connectionLost(url: url, detail: "the server answered before and now refuses connections: \(detail)")
-            } catch is CancellationError {
-                throw BackendError.cancelled
             }
             answered.set()
             let status = response.statusCode
@@ -99,7 +97,7 @@ final class HTTPClient: Sendable {
             if let header = response.value(forHTTPHeaderField: "Retry-After"), let seconds = Double(header) {
                 wait = min(max(seconds, 0), configuration.maxBackoff)
             }
-            do { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) } catch { throw BackendError.cancelled }
+            try await Task.sleep(nanoseconds: UInt64(wait * 1e9))   // CancellationError when cancelled
             delay *= 2
         }
     }
@@ -134,7 +132,7 @@ final class HTTPClient: Sendable {
                     // The session's own timeout is not applied per request on Linux: enforce it here.
                     DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { box.timeOut() }
                 } else {
-                    continuation.resume(throwing: BackendError.cancelled)
+                    continuation.resume(throwing: CancellationError())
                 }
             }
         } onCancel: {
@@ -142,18 +140,18 @@ final class HTTPClient: Sendable {
         }
     }
 
-    /// The URL loading system's errors, in the backend's words.
-    static func map(_ error: any Error, url: String, timeout: Double) -> BackendError {
+    /// The URL loading system's errors, in the backend's words (a cancelled request: `CancellationError`).
+    static func map(_ error: any Error, url: String, timeout: Double) -> any Error {
         guard let urlError = error as? URLError else {
-            return .connectionLost(url: url, detail: String(describing: error))
+            return BackendError.connectionLost(url: url, detail: String(describing: error))
         }
         switch urlError.code {
-        case .cancelled: return .cancelled
-        case .timedOut: return .timedOut(url: url, seconds: timeout)
+        case .cancelled: return CancellationError()
+        case .timedOut: return BackendError.timedOut(url: url, seconds: timeout)
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-            return .connectionRefused(url: url, detail: "URLError \(urlError.code.rawValue)")
+            return BackendError.connectionRefused(url: url, detail: "URLError \(urlError.code.rawValue)")
         default:
-            return .connectionLost(url: url, detail: "URLError \(urlError.code.rawValue)")
+            return BackendError.connectionLost(url: url, detail: "URLError \(urlError.code.rawValue)")
         }
     }
 

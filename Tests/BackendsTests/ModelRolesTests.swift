@@ -9,7 +9,7 @@ import Testing
         guard let url = TestServer.url() else { return }
         let model = try await ModelRoles.single(TestServer.configuration(url)).resolve {
             Issue.record("the embedded model is not needed when both roles are remote")
-            throw BackendError.cancelled
+            throw BackendError.invalidConfiguration("not needed")
         }
         #expect(model is OpenAIBackend)
         #expect(model.identity.backend == "openai")
@@ -34,7 +34,7 @@ import Testing
         configuration.kind = .llamaServer
         configuration.maxRetries = 0
         await #expect {
-            _ = try await ModelRoles(scorer: configuration).resolve { throw BackendError.cancelled }
+            _ = try await ModelRoles(scorer: configuration).resolve { throw BackendError.invalidConfiguration("not needed") }
         } throws: { error in
             guard case .unsupported("llama-server", "score (the scorer role)", _)? = error as? BackendError else { return false }
             return true
