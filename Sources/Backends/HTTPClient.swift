@@ -93,9 +93,9 @@ final class HTTPClient: Sendable {
                 if attempts == 1 { throw BackendError.httpStatus(url: urlText, status: status, message: message) }
                 throw BackendError.retriesExhausted(url: urlText, attempts: attempt, lastStatus: status, message: message)
             }
-            var wait = min(delay, configuration.maxBackoff)
+            var wait = max(0, min(delay, configuration.maxBackoff))
             if let header = response.value(forHTTPHeaderField: "Retry-After"), let seconds = Double(header) {
-                wait = min(max(seconds, 0), configuration.maxBackoff)
+                wait = max(0, min(seconds, configuration.maxBackoff))
             }
             try await Task.sleep(nanoseconds: UInt64(wait * 1e9))   // CancellationError when cancelled
             delay *= 2
