@@ -52,5 +52,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: optimised),
         // CLITests: uncomment when the module has its first test.
         // .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel"], exclude: ["Fixtures"]),
     ]
 )
