@@ -21,16 +21,19 @@ public enum Kernels {
         guard n > 0 else { return }
         let type = Int32(w.type.rawValue)
         var qaPointer: UnsafeRawPointer?
+        var packedPointer: UnsafeRawPointer?
         var owned: QuantizedActivations?
         if vs_type_uses_qact(type) != 0 {
             if let quantized {
                 precondition(quantized.cols == w.cols && quantized.count == n,
                              "matmul: quantized activations of \(quantized.count)×\(quantized.cols) for x of \(n)×\(w.cols)")
                 qaPointer = UnsafeRawPointer(quantized.buffer)
+                packedPointer = UnsafeRawPointer(quantized.packed)
             } else {
                 let q = QuantizedActivations(cols: w.cols, capacity: n)
                 q.quantize(x, n: n, pool: pool, path: path)
                 qaPointer = UnsafeRawPointer(q.buffer)
+                packedPointer = UnsafeRawPointer(q.packed)
                 owned = q
             }
         }
@@ -38,7 +41,7 @@ public enum Kernels {
         pool.parallelFor(granules) { begin, end, _ in
             vs_matmul_rows(type, w.data, w.rowBytes, Int32(w.cols),
                            Int32(begin * rowGranule), Int32(min(end * rowGranule, w.rows)),
-                           x, w.cols, qaPointer, Int32(n), y, w.rows, path.rawValue)
+                           x, w.cols, qaPointer, packedPointer, Int32(n), y, w.rows, path.rawValue)
         }
         withExtendedLifetime(owned) {}
     }
