@@ -70,7 +70,8 @@ void vs_matmul_rows(int type, const void *w, size_t row_bytes, int cols, int r0,
     switch (vs_resolve_path(path)) {
 #if defined(__x86_64__)
     case VS_PATH_AVX512:
-        if (vs_type_uses_qact(type)) vs_matmul_q_avx512(type, w, row_bytes, cols, r0, r1, qp, n, y, ldy);
+        if (vs_type_uses_qact(type) && n <= VS_GEMV_MAX_TOKENS) vs_gemv_q_avx512(type, w, row_bytes, cols, r0, r1, qp, n, y, ldy);
+        else if (vs_type_uses_qact(type)) vs_matmul_q_avx512(type, w, row_bytes, cols, r0, r1, qp, n, y, ldy);
         else vs_matmul_f_avx512(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
         return;
 #endif

@@ -10,6 +10,8 @@
 
 #define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define INLINE static inline __attribute__((always_inline))
+/// How many rows ahead pack_weights prefetches.
+#define PREFETCH_ROWS 8
 
 // MARK: Activation quantization
 
@@ -51,6 +53,10 @@ TGT static void pack_weights(int type, const char *w, size_t row_bytes, int cols
     const __m512i nib = _mm512_set1_epi8(0x0F), flip = _mm512_set1_epi8((char)0x80);
     for (int r = 0; r < rows; r++) {
         const char *row = w + (size_t)r * row_bytes;
+        // Gathers do not train the hardware prefetcher: fetch rows a few ahead (decode streams the
+        // weights from DRAM). Prefetches never fault, so running past the matrix is harmless.
+        const char *ahead = row + (size_t)PREFETCH_ROWS * row_bytes;
+        for (size_t off = 0; off < row_bytes; off += 64) _mm_prefetch(ahead + off, _MM_HINT_T0);
         for (int g = 0; g < groups; g++) {
             const char *base = row + (size_t)g * 16 * bb;
             __m512i *v = (__m512i *)out;
@@ -177,7 +183,7 @@ MK_SHIFT(mk_q8_0, 7)
 TGT void vs_matmul_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                             const void *qp, int n, float *y, size_t ldy) {
     int groups = vs_groups(cols), pairs = vs_pairs(cols);
-    size_t wstride = vs_packed_weight_bytes(cols), astride = vs_packed_act_bytes(cols);
+    size_t wstride = vs_packed_weight_bytes(cols), astride = vs_packed_act_token_bytes(cols);
     int panel = n <= 6 ? 4 : 16;
     char stackbuf[16 * 4096] __attribute__((aligned(64)));
     char *buf = (size_t)panel * wstride <= sizeof(stackbuf) ? stackbuf : aligned_alloc(64, ((size_t)panel * wstride + 63) & ~(size_t)63);

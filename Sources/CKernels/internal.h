@@ -62,5 +62,9 @@ void vs_matmul_q_avx512(int type, const void *w, size_t row_bytes, int cols, int
 void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const float *x, size_t ldx, int n, float *y, size_t ldy);
 void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols);
+void vs_gemv_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const void *act, int n, float *y, size_t ldy);
 #endif
+size_t vs_gemv_act_token_bytes(int cols);
+void vs_pack_gemv_activations(const void *qa, int cols, int t0, int t1, void *out);
 #endif

@@ -41,11 +41,13 @@ size_t vs_qact_token_bytes(int cols);
 /// vs_qact_token_bytes). `cols` must be a multiple of 32.
 void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t1, void *qa, int path);
 
-/// Bytes per token of the packed activation layout of the AVX-512 VNNI kernels.
+/// Batches of at most this many tokens use the matrix-vector kernels, larger ones the tiled GEMM.
+#define VS_GEMV_MAX_TOKENS 3
+/// Bytes per token of the packed activation layouts of the AVX-512 VNNI kernels (the larger of the two).
 size_t vs_packed_act_token_bytes(int cols);
-/// Repacks tokens [t0, t1) of quantized activations `qa` into the VNNI kernels' layout `packed`
-/// (token stride vs_packed_act_token_bytes).
-void vs_pack_activations(const void *qa, int cols, int t0, int t1, void *packed);
+/// Repacks tokens [t0, t1) of quantized activations `qa` (a batch of `n` tokens) into the layout the
+/// VNNI kernel for that batch size reads (token stride vs_packed_act_token_bytes).
+void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *packed);
 
 /// y[t*ldy + r] = Σ_c W[r, c] · x̂[t, c] for rows [r0, r1) and tokens [0, n), where x̂ are the quantized
 /// activations `qa` (for Q4_0, Q4_1, Q8_0 weights; integer dot products) or the f32 activations `x`

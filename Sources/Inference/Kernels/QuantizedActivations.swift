@@ -51,7 +51,7 @@ public final class QuantizedActivations: @unchecked Sendable {
         let cols = Int32(self.cols)
         let body = { (begin: Int, end: Int, _: Int) in
             vs_quantize_activations(x, Int(cols), cols, Int32(begin), Int32(end), buffer, path.rawValue)
-            vs_pack_activations(buffer, cols, Int32(begin), Int32(end), packed)
+            vs_pack_activations(buffer, cols, Int32(begin), Int32(end), Int32(n), packed)
         }
         if let pool, n >= 8 { pool.parallelFor(n, body) } else { body(0, n, 0) }
     }
