@@ -193,6 +193,9 @@ TGT void vs_matmul_q_avx512(int type, const void *w, size_t row_bytes, int cols,
     for (int p0 = r0; p0 < r1; p0 += panel) {
         int rows = r1 - p0 < panel ? r1 - p0 : panel;
         pack_weights(type, (const char *)w + (size_t)p0 * row_bytes, row_bytes, cols, rows, buf);
+        // Fetch the next panel while this one computes.
+        const char *next = (const char *)w + (size_t)(p0 + panel) * row_bytes;
+        for (size_t off = 0; off < (size_t)panel * row_bytes; off += 64) _mm_prefetch(next + off, _MM_HINT_T1);
         for (int t0 = 0; t0 < n; t0 += 3) {
             int T = n - t0 < 3 ? n - t0 : 3;
             for (int q = 0; q < rows; q += 4) {

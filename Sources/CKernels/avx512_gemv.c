@@ -47,6 +47,11 @@ INLINE TGT void gemv(const int TYPE, const int T, const char *w, size_t row_byte
     const __m512i nib = _mm512_set1_epi8(0x0F), flip = _mm512_set1_epi8((char)0x80);
     const __m512i lanes = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
     const __m512i index = _mm512_mullo_epi32(lanes, _mm512_set1_epi32((int)bb));
+    // The last, partial 16 blocks (576 columns = 16 + 2): its groups of 4 that hold a block, and the
+    // lanes of its scales that do.
+    const int tail_groups = (nb % 16 + 3) / 4;
+    __mmask16 tail_valid = 0;
+    for (int L = 0; L < 16; L++) if (4 * (L % 4) + L / 4 < nb % 16) tail_valid |= (__mmask16)(1u << L);
     for (int r = r0; r < r1; r++) {
         const char *row = w + (size_t)r * row_bytes;
         const char *ahead = row + 8 * row_bytes;
@@ -56,8 +61,10 @@ INLINE TGT void gemv(const int TYPE, const int T, const char *w, size_t row_byte
         for (int s = 0; s < supers; s++) {
             const char *base = row + (size_t)s * 16 * bb;
             const int full = s * 16 + 16 <= nb;
+            const int groups = full ? 4 : tail_groups;
             __m512i lo[4], hi[4];
             for (int g = 0; g < 4; g++) {
+                if (g >= groups) { lo[g] = hi[g] = _mm512_setzero_si512(); continue; }
                 const char *p = base + (size_t)g * 4 * bb + qoff;
                 if (TYPE == VS_Q8_0) {
                     lo[g] = _mm512_xor_si512(full ? load4(p, bb) : load4_partial(p, bb, s * 16 + 4 * g, nb), flip);
@@ -68,8 +75,7 @@ INLINE TGT void gemv(const int TYPE, const int T, const char *w, size_t row_byte
                     hi[g] = _mm512_and_si512(_mm512_srli_epi32(q, 4), nib);
                 }
             }
-            __mmask16 valid = full ? 0xFFFF : 0;
-            if (!full) for (int L = 0; L < 16; L++) if (s * 16 + 4 * (L % 4) + L / 4 < nb) valid |= (__mmask16)(1u << L);
+            __mmask16 valid = full ? 0xFFFF : tail_valid;
             __m512i dm = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), valid, index, (const void *)base, 1);
             __m512 dw = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(dm));
             __m512 mw = TYPE == VS_Q4_1 ? _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(dm, 16))) : dw;
@@ -77,6 +83,7 @@ INLINE TGT void gemv(const int TYPE, const int T, const char *w, size_t row_byte
                 const char *a = act + (size_t)t * astride + (size_t)s * 704;
                 __m512i A[4];
                 for (int g = 0; g < 4; g++) {
+                    if (g >= groups) { A[g] = _mm512_setzero_si512(); continue; }
                     A[g] = _mm512_dpbusd_epi32(_mm512_setzero_si512(), lo[g], _mm512_load_si512((const void *)(a + g * 128)));
                     A[g] = _mm512_dpbusd_epi32(A[g], hi[g], _mm512_load_si512((const void *)(a + g * 128 + 64)));
                 }
