@@ -74,6 +74,10 @@ void vs_matmul_rows(int type, const void *w, size_t row_bytes, int cols, int r0,
         else if (vs_type_uses_qact(type)) vs_matmul_q_avx512(type, w, row_bytes, cols, r0, r1, qp, n, y, ldy);
         else vs_matmul_f_avx512(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
         return;
+    case VS_PATH_AVX2:
+        if (vs_type_uses_qact(type)) vs_matmul_q_avx2(type, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
+        else vs_matmul_f_avx2(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
+        return;
 #endif
     default:
         vs_matmul_rows_scalar(type, w, row_bytes, cols, r0, r1, x, ldx, qa, n, y, ldy);

@@ -62,6 +62,10 @@ void vs_matmul_q_avx512(int type, const void *w, size_t row_bytes, int cols, int
 void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const float *x, size_t ldx, int n, float *y, size_t ldy);
 void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols);
+void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const void *qa, int n, float *y, size_t ldy);
+void vs_matmul_f_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const float *x, size_t ldx, int n, float *y, size_t ldy);
 void vs_gemv_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                       const void *act, int n, float *y, size_t ldy);
 #endif

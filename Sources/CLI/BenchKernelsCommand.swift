@@ -15,6 +15,7 @@ public enum BenchKernelsCommand: Command {
             .init("batch", value: "N", help: "prefill batch size (default 512)"),
             .init("types", value: "LIST", help: "weight types to time (default Q4_1,Q8_0: the default model's)"),
             .init("seconds", value: "S", help: "minimum time per measurement (default 0.3)"),
+            .init("no-sweep", help: "skip the whole-model sweep"),
         ])
 
     /// (name, rows, cols, count per forward pass) of SmolLM2-135M's matmuls.
@@ -68,10 +69,55 @@ public enum BenchKernelsCommand: Command {
             }
         }
         if let decode = totals[1], let prefill = totals[batch], types.contains(.q4_1), types.contains(.q8_0) {
-            Console.out(String(format: "model matmuls only: decode %.1f tok/s (%.2f ms/token), prefill %.1f tok/s (%d-token batch, logits for every token)",
+            Console.out(String(format: "shapes in cache, matmuls only: decode %.1f tok/s (%.2f ms/token), prefill %.1f tok/s (%d-token batch, logits for every token)",
                                1 / decode, decode * 1e3, Double(batch) / prefill, batch))
         }
+        if !arguments.flag("no-sweep") {
+            try modelSweep(batch: batch, pool: pool, path: path, seconds: seconds)
+        }
         return 0
+    }
+
+    /// The matmuls of a whole forward pass over 30 layers of distinct weights (Q4_1, output Q8_0: the
+    /// default model's 96 MB, so decode streams them from memory as the engine does), with activation
+    /// quantization shared as the engine shares it (Q/K/V, gate/up).
+    static func modelSweep(batch: Int, pool: ThreadPool, path: KernelPath, seconds: Double) throws {
+        let hidden = 576, ffn = 1536, kv = 192, layers = 30, vocab = 49152
+        var buffers: [UnsafeMutableRawPointer] = []
+        defer { buffers.forEach { $0.deallocate() } }
+        func matrix(_ type: GGMLType, _ rows: Int, _ cols: Int) throws -> WeightMatrix {
+            let bytes = randomWeights(type: type, rows: rows, cols: cols)
+            buffers.append(bytes)
+            return try WeightMatrix(type: type, rows: rows, cols: cols, data: bytes)
+        }
+        var blocks: [[WeightMatrix]] = []
+        for _ in 0..<layers {
+            blocks.append([try matrix(.q4_1, hidden, hidden), try matrix(.q4_1, kv, hidden), try matrix(.q4_1, kv, hidden),
+                           try matrix(.q4_1, hidden, hidden), try matrix(.q4_1, ffn, hidden), try matrix(.q4_1, ffn, hidden),
+                           try matrix(.q4_1, hidden, ffn)])
+        }
+        let output = try matrix(.q8_0, vocab, hidden)
+        for (n, logits) in [(1, 1), (batch, 1), (batch, batch)] {
+            let x = UnsafeMutablePointer<Float>.allocate(capacity: n * ffn)
+            let y = UnsafeMutablePointer<Float>.allocate(capacity: n * ffn)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: logits * vocab)
+            defer { x.deallocate(); y.deallocate(); out.deallocate() }
+            for i in 0..<n * ffn { x[i] = Float(i % 89) / 44 - 1 }
+            let small = QuantizedActivations(cols: hidden, capacity: n), wide = QuantizedActivations(cols: ffn, capacity: n)
+            let time = measure(seconds: seconds) {
+                for w in blocks {
+                    small.quantize(x, n: n, pool: pool, path: path)
+                    for i in 0..<3 { Kernels.matmul(w[i], x: x, n: n, y: y, pool: pool, quantized: small, path: path) }
+                    Kernels.matmul(w[3], x: x, n: n, y: y, pool: pool, path: path)
+                    small.quantize(x, n: n, pool: pool, path: path)
+                    for i in 4..<6 { Kernels.matmul(w[i], x: x, n: n, y: y, pool: pool, quantized: small, path: path) }
+                    Kernels.matmul(w[6], x: x, n: n, y: y, pool: pool, path: path)
+                }
+                Kernels.matmul(output, x: x + (n - logits) * hidden, n: logits, y: out, pool: pool, path: path)
+            }
+            Console.out(String(format: "model sweep (96 MB of weights, matmuls only): n=%-4d logits for %-4d %8.2f ms  %8.1f tok/s",
+                               n, logits, time * 1e3, Double(n) / time))
+        }
     }
 
     /// Best-of time of `body`, repeated for at least `seconds`.

@@ -116,7 +116,13 @@ private final class Shared: @unchecked Sendable {
             let end = count / threadCount
             if end > 0 { escaping(0, end, 0) }
             vs_thread_tag_set(tag)
-            while vs_atomic_load(&state[1]) > 0 { vs_cpu_relax() }
+            var spins = 0
+            while vs_atomic_load(&state[1]) > 0 {
+                // Yield now and then: when the machine has more runnable threads than cores, the
+                // worker we wait for may be waiting for this very core.
+                spins += 1
+                if spins % 128 == 0 { sched_yield() } else { vs_cpu_relax() }
+            }
             job = nil
         }
     }
@@ -128,8 +134,8 @@ private final class Shared: @unchecked Sendable {
             var spins = 0
             while vs_atomic_load(&state[0]) == seen {
                 if spins < Shared.spinIterations {
-                    vs_cpu_relax()
                     spins += 1
+                    if spins % 128 == 0 { sched_yield() } else { vs_cpu_relax() }
                     continue
                 }
                 pthread_mutex_lock(mutex)
