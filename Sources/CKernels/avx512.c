@@ -156,8 +156,20 @@ INLINE TGT void microkernel(const int R, const int T, int shift, int groups, int
             }
         }
     }
-    for (int t = 0; t < T; t++)
-        for (int r = 0; r < R; r++) y[t * ldy + r] = _mm512_reduce_add_ps(F[r][t]);
+    if (R == 4) {
+        // Four rows' sums at once: a 4×4 transpose-add, then the four 128-bit chunks added.
+        for (int t = 0; t < T; t++) {
+            __m512 s01 = _mm512_add_ps(_mm512_unpacklo_ps(F[0][t], F[1][t]), _mm512_unpackhi_ps(F[0][t], F[1][t]));
+            __m512 s23 = _mm512_add_ps(_mm512_unpacklo_ps(F[2][t], F[3][t]), _mm512_unpackhi_ps(F[2][t], F[3][t]));
+            __m512 v = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(s01), _mm512_castps_pd(s23))),
+                                     _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(s01), _mm512_castps_pd(s23))));
+            __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
+            _mm_storeu_ps(y + t * ldy, _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
+        }
+    } else {
+        for (int t = 0; t < T; t++)
+            for (int r = 0; r < R; r++) y[t * ldy + r] = _mm512_reduce_add_ps(F[r][t]);
+    }
 }
 
 #define MK_CASES(R) \
@@ -190,21 +202,44 @@ TGT void vs_matmul_q_avx512(int type, const void *w, size_t row_bytes, int cols,
     if (!buf) return;
     void (*mk)(int, int, int, int, const char *, size_t, const char *, size_t, float *, size_t) =
         type == VS_Q4_1 ? mk_q4_1 : type == VS_Q4_0 ? mk_q4_0 : mk_q8_0;
+    // Token blocks small enough that their packed activations stay in L2 while every weight panel
+    // passes over them (512 tokens × 1536 columns would be 1 MB).
+    int block = (int)((256 * 1024) / astride);
+    block = block < 3 ? 3 : block > 255 ? 255 : block - block % 3;
+    // Results go to a tile of whole cache lines (16 rows × the block's tokens) first, then to y a line
+    // per token: a large y (the logits of a batch: 512 × 49152 floats) is written with streaming
+    // stores instead of a read-for-ownership miss on every 16-byte piece.
+    float ytile[256 * 16] __attribute__((aligned(64)));
+    const int stream = (size_t)n * ldy * 4 > ((size_t)16 << 20);
+    for (int b0 = 0; b0 < n; b0 += block) {
+    int bn = n - b0 < block ? n - b0 : block;
     for (int p0 = r0; p0 < r1; p0 += panel) {
         int rows = r1 - p0 < panel ? r1 - p0 : panel;
         pack_weights(type, (const char *)w + (size_t)p0 * row_bytes, row_bytes, cols, rows, buf);
-        // Fetch the next panel while this one computes.
-        const char *next = (const char *)w + (size_t)(p0 + panel) * row_bytes;
-        for (size_t off = 0; off < (size_t)panel * row_bytes; off += 64) _mm_prefetch(next + off, _MM_HINT_T1);
-        for (int t0 = 0; t0 < n; t0 += 3) {
-            int T = n - t0 < 3 ? n - t0 : 3;
+        // Fetch the next panel while this one computes, a few lines per token tile (a burst of
+        // prefetches would overflow the miss queue and be dropped).
+        const char *next = (const char *)w + (size_t)(p0 + 2 * panel) * row_bytes;
+        size_t lines = ((size_t)panel * row_bytes + 63) / 64, tiles = (size_t)(bn + 2) / 3;
+        size_t per_tile = (lines + tiles - 1) / tiles, line = 0;
+        for (int t0 = b0; t0 < b0 + bn; t0 += 3) {
+            int T = b0 + bn - t0 < 3 ? b0 + bn - t0 : 3;
+            for (size_t i = 0; i < per_tile && line < lines; i++, line++) _mm_prefetch(next + line * 64, _MM_HINT_T1);
             for (int q = 0; q < rows; q += 4) {
                 int R = rows - q < 4 ? rows - q : 4;
                 mk(R, T, groups, pairs, buf + (size_t)q * wstride, wstride,
-                   (const char *)qp + (size_t)t0 * astride, astride, y + (size_t)t0 * ldy + p0 + q, ldy);
+                   (const char *)qp + (size_t)t0 * astride, astride, ytile + (size_t)(t0 - b0) * 16 + q, 16);
             }
         }
+        __mmask16 mask = rows == 16 ? 0xFFFF : (__mmask16)((1u << rows) - 1);
+        for (int t = 0; t < bn; t++) {
+            float *dst = y + (size_t)(b0 + t) * ldy + p0;
+            __m512 v = _mm512_load_ps(ytile + (size_t)t * 16);
+            if (stream && rows == 16 && ((uintptr_t)dst & 63) == 0) _mm512_stream_ps(dst, v);
+            else _mm512_mask_storeu_ps(dst, mask, v);
+        }
     }
+    }
+    if (stream) _mm_sfence();
     if (buf != stackbuf) free(buf);
 }
 

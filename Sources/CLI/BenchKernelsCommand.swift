@@ -16,6 +16,7 @@ public enum BenchKernelsCommand: Command {
             .init("types", value: "LIST", help: "weight types to time (default Q4_1,Q8_0: the default model's)"),
             .init("seconds", value: "S", help: "minimum time per measurement (default 0.3)"),
             .init("no-sweep", help: "skip the whole-model sweep"),
+            .init("shape", value: "NAME", help: "time only the shapes whose name contains NAME (e.g. output)"),
         ])
 
     /// (name, rows, cols, count per forward pass) of SmolLM2-135M's matmuls.
@@ -48,7 +49,8 @@ public enum BenchKernelsCommand: Command {
         Console.out("kernels: path \(path == .best ? KernelPath.detected : path), \(pool.threadCount) threads")
         var totals: [Int: Double] = [:]   // n → seconds per forward pass (matmuls only), default-model types
         for type in types {
-            for (name, rows, cols, perPass) in shapes where cols % type.blockSize == 0 {
+            for (name, rows, cols, perPass) in shapes where cols % type.blockSize == 0
+                && (arguments.value("shape").map { name.contains($0) } ?? true) {
                 let modelType: GGMLType = name == "output" ? .q8_0 : .q4_1
                 let bytes = randomWeights(type: type, rows: rows, cols: cols)
                 defer { bytes.deallocate() }
