@@ -38,7 +38,8 @@ public enum Kernels {
             }
         }
         let granules = (w.rows + rowGranule - 1) / rowGranule
-        pool.parallelFor(granules) { begin, end, _ in
+        // A few chunks per thread, claimed as threads come free: balances a busy machine's uneven threads.
+        pool.parallelFor(granules, chunks: pool.threadCount * 4) { begin, end, _ in
             vs_matmul_rows(type, w.data, w.rowBytes, Int32(w.cols),
                            Int32(begin * rowGranule), Int32(min(end * rowGranule, w.rows)),
                            x, w.cols, qaPointer, packedPointer, Int32(n), y, w.rows, path.rawValue)
