@@ -37,18 +37,13 @@ let package = Package(
                                             "LanguageModel", "VSynthesis", "Backends", "LanguageServer"]),
         .executableTarget(name: "vsynth", dependencies: ["CLI"]),
 
-        // GGUFTests: uncomment when the module has its first test.
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        // TokenizerTests: uncomment when the module has its first test.
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
-        // InferenceTests: uncomment when the module has its first test.
-        // .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
-        //             swiftSettings: optimised),
-        // PromptFileTests: uncomment when the module has its first test.
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
+                    swiftSettings: optimised),
         .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
         // VSynthesisTests: uncomment when the module has its first test.
         // .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"]),
-        // JSONRPCTests: uncomment when the module has its first test.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: optimised),
         // CLITests: uncomment when the module has its first test.
         // .testTarget(name: "CLITests", dependencies: ["CLI"]),
