@@ -29,7 +29,7 @@ let package = Package(
         // Remote model servers (OpenAI-compatible, llama-server, Ollama).
         .target(name: "Backends", dependencies: ["LanguageModel"]),
         // JSON-RPC 2.0 with LSP framing, and the language server on top of it.
-        .target(name: "JSONRPC"),
+        .target(name: "JSONRPC", swiftSettings: optimised),
         .target(name: "LanguageServer",
                 dependencies: ["JSONRPC", "PromptFile", "VSynthesis", "LanguageModel"]),
         // The command line: argument parsing and every subcommand; `vsynth` only calls into it.
@@ -49,7 +49,7 @@ let package = Package(
         // VSynthesisTests: uncomment when the module has its first test.
         // .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"]),
         // JSONRPCTests: uncomment when the module has its first test.
-        // .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: optimised),
         // CLITests: uncomment when the module has its first test.
         // .testTarget(name: "CLITests", dependencies: ["CLI"]),
     ]

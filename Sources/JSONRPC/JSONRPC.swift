@@ -1,2 +1,0 @@
-/// Module JSONRPC: see DESIGN.md for its place in the data flow.
-enum JSONRPCModule {}

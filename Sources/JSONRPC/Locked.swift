@@ -1,0 +1,19 @@
+import Foundation
+
+/// A value guarded by a lock, shareable across threads.
+///
+/// `Synchronization.Mutex` needs macOS 15; this keeps the package building on macOS 14.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    /// Runs `body` with exclusive access to the value.
+    @discardableResult
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
