@@ -55,6 +55,55 @@ public struct VScorer: Sendable {
         return results.compactMap { $0 }
     }
 
+    /// V-Scores for several tasks at once: one batch per task context, and a single batch under the
+    /// null context for every task's demonstrations (the null context does not depend on T), so an
+    /// engine computes each context once. Results are in request order; the cache is used and filled.
+    public func score(requests: [(task: String, demonstrations: [Demonstration])]) async throws -> [[VScore]] {
+        var nullMissing: [Demonstration] = []
+        var nullSeen = Set<Demonstration>()
+        var taskMissing: [[Demonstration]] = []
+        for request in requests {
+            var missing: [Demonstration] = []
+            var seen = Set<Demonstration>()
+            for demonstration in request.demonstrations
+            where cache[key(request.task, demonstration)] == nil && seen.insert(demonstration).inserted {
+                missing.append(demonstration)
+                if nullSeen.insert(demonstration).inserted { nullMissing.append(demonstration) }
+            }
+            taskMissing.append(missing)
+        }
+        var nullScores: [Demonstration: ContinuationScore] = [:]
+        if !nullMissing.isEmpty {
+            try Task.checkCancellation()
+            let scores = try await model.score(context: frame.nullContext, continuations: nullMissing.map(frame.text(of:)))
+            guard scores.count == nullMissing.count else {
+                throw VSynthesisError.scoreCountMismatch(expected: nullMissing.count, got: scores.count)
+            }
+            for (demonstration, score) in zip(nullMissing, scores) { nullScores[demonstration] = score }
+        }
+        for (request, missing) in zip(requests, taskMissing) where !missing.isEmpty {
+            try Task.checkCancellation()
+            let scores = try await model.score(context: frame.context(task: request.task),
+                                               continuations: missing.map(frame.text(of:)))
+            guard scores.count == missing.count else {
+                throw VSynthesisError.scoreCountMismatch(expected: missing.count, got: scores.count)
+            }
+            for (offset, (demonstration, withTask)) in zip(missing, scores).enumerated() {
+                guard withTask.tokenCount > 0 else { throw VSynthesisError.emptyDemonstration(index: offset) }
+                guard let withNull = nullScores[demonstration] else { continue }
+                cache.insert(try VScore(task: withTask, null: withNull), for: key(request.task, demonstration))
+            }
+        }
+        return try requests.map { request in
+            try request.demonstrations.map { demonstration in
+                guard let score = cache[key(request.task, demonstration)] else {
+                    throw VSynthesisError.model("no score for a demonstration (cache too small for the batch)")
+                }
+                return score
+            }
+        }
+    }
+
     /// The V-Score of one demonstration.
     public func score(task: String, demonstration: Demonstration) async throws -> VScore {
         let scores = try await score(task: task, demonstrations: [demonstration])
