@@ -216,6 +216,9 @@ struct YAMLParser {
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             let node = try parseFlowNode(minIndent: parent + 1)
             try skipSeparation()
+            if byte(pos) == UInt8(ascii: ":") {
+                throw .yamlUnsupported("flow collections as mapping keys", at: node.range)
+            }
             try expectLineEnd()
             return node
         case UInt8(ascii: "-") where isBlankOrEnd(pos + 1):
