@@ -53,7 +53,8 @@ extension PromptDocument {
     mutating func readTurns(_ roles: [BodyScanner.Token], content: Range<Int>) {
         let bytes = lines.bytes
         let firstTag = roles.first?.span.lowerBound ?? content.upperBound
-        if let stray = bytes[content.lowerBound..<firstTag].firstIndex(where: { !isSpace($0) }) {
+        let nested = diagnostics.contains { $0.error.code == "nested-marker" }
+        if !nested, let stray = bytes[content.lowerBound..<firstTag].firstIndex(where: { !isSpace($0) }) {
             var strayEnd = firstTag
             while strayEnd > stray, isSpace(bytes[strayEnd - 1]) { strayEnd -= 1 }
             report(.textOutsideTurn(at: lines.range(stray..<strayEnd)))
