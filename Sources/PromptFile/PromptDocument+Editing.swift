@@ -8,15 +8,12 @@ extension PromptDocument {
     /// the body after a blank line); none for an empty list.
     public func edits(replacingDemonstrationsWith demonstrations: [Demonstration]) throws(PromptFileError) -> [TextEdit] {
         if let first = errors.first { throw .documentHasErrors(first.description) }
-        var normalized: [Demonstration] = []
-        for (index, demonstration) in demonstrations.enumerated() {
-            normalized.append(try representable(demonstration, index: index))
-        }
+        let normalized = demonstrations.map(Self.normalized)
         guard let region else {
             guard !normalized.isEmpty else { return [] }
-            return [creationEdit(normalized)]
+            return [try creationEdit(normalized)]
         }
-        let newText = renderRegion(normalized)
+        let newText = try renderRegion(normalized)
         return minimalEdits(replacing: region.range.bytes, with: newText)
     }
 
@@ -28,18 +25,17 @@ extension PromptDocument {
     /// The region's full text (markers included) holding `demonstrations`, reusing the text of
     /// demonstrations that stay. With no region yet, the canonical new region.
     public func renderedRegion(_ demonstrations: [Demonstration]) throws(PromptFileError) -> String {
-        var normalized: [Demonstration] = []
-        for (index, demonstration) in demonstrations.enumerated() {
-            normalized.append(try representable(demonstration, index: index))
-        }
-        guard region != nil else { return String(decoding: canonicalRegion(normalized), as: UTF8.self) }
-        return String(decoding: renderRegion(normalized), as: UTF8.self)
+        let normalized = demonstrations.map(Self.normalized)
+        guard region != nil else { return String(decoding: try canonicalRegion(normalized), as: UTF8.self) }
+        return String(decoding: try renderRegion(normalized), as: UTF8.self)
     }
 
     /// One demonstration in this file's format and line-break style, as VSynth writes new ones
     /// (`{{role "user"}}`⏎X⏎`{{role "model"}}`⏎Y, no trailing line break).
     public func render(_ demonstration: Demonstration) throws(PromptFileError) -> String {
-        String(decoding: canonical(try representable(demonstration, index: 0)), as: UTF8.self)
+        let normalized = Self.normalized(demonstration)
+        try checkRepresentable(normalized, index: 0)
+        return String(decoding: canonical(normalized), as: UTF8.self)
     }
 
     /// The line break the file uses: CRLF if its first line break is one, else LF.
@@ -67,10 +63,11 @@ extension PromptDocument {
     }
 
     /// `open⏎d1⏎⏎d2⏎close`: the region VSynth creates.
-    func canonicalRegion(_ demonstrations: [Demonstration]) -> [UInt8] {
+    func canonicalRegion(_ demonstrations: [Demonstration]) throws(PromptFileError) -> [UInt8] {
         let nl = Array(lineBreak.utf8)
         var out = Array(format.openMarker.utf8) + nl
         for (index, demonstration) in demonstrations.enumerated() {
+            try checkRepresentable(demonstration, index: index)
             if index > 0 { out += nl + nl }
             out += canonical(demonstration)
         }
@@ -80,8 +77,10 @@ extension PromptDocument {
 
     /// The region's new text; demonstrations found among the old ones keep their source text,
     /// and two that stay neighbours keep the spacing between them.
-    func renderRegion(_ new: [Demonstration]) -> [UInt8] {
-        guard let region else { return canonicalRegion(new) }
+    /// Demonstrations written anew are checked to read back unchanged; reused ones are not
+    /// (they already are in the file, whatever they hold).
+    func renderRegion(_ new: [Demonstration]) throws(PromptFileError) -> [UInt8] {
+        guard let region else { return try canonicalRegion(new) }
         let bytes = lines.bytes
         let open = Array(bytes[region.openMarker.bytes])
         let close = Array(bytes[region.closeMarker.bytes])
@@ -89,7 +88,7 @@ extension PromptDocument {
         let old = demonstrations
         if old.isEmpty {
             if new.isEmpty { return Array(bytes[region.range.bytes]) }
-            var out = canonicalRegion(new)
+            var out = try canonicalRegion(new)
             out.removeFirst(format.openMarker.utf8.count)
             out.removeLast(format.closeMarker.utf8.count)
             return open + out + close
@@ -120,7 +119,12 @@ extension PromptDocument {
                     out += defaultSeparator
                 }
             }
-            out += reused.map { Array(bytes[sources[$0]]) } ?? canonical(demonstration)
+            if let reused {
+                out += bytes[sources[reused]]
+            } else {
+                try checkRepresentable(demonstration, index: index)
+                out += canonical(demonstration)
+            }
             previous = reused
         }
         out += bytes[sources[sources.count - 1].upperBound..<content.upperBound]
@@ -128,10 +132,10 @@ extension PromptDocument {
     }
 
     /// The insertion that creates the region at its documented place.
-    func creationEdit(_ demonstrations: [Demonstration]) -> TextEdit {
+    func creationEdit(_ demonstrations: [Demonstration]) throws(PromptFileError) -> TextEdit {
         let bytes = lines.bytes
         let nl = Array(lineBreak.utf8)
-        let regionText = canonicalRegion(demonstrations)
+        let regionText = try canonicalRegion(demonstrations)
         if format == .dotprompt {
             let scanner = BodyScanner(bytes: bytes, span: bodyRange.bytes)
             if let tag = scanner.handlebarsTokens().last(where: { $0.kind == .role("user") }) {
@@ -172,11 +176,15 @@ extension PromptDocument {
 
     // MARK: Checking
 
-    /// The demonstration with leading blank lines and trailing whitespace removed (what the
-    /// parser would read back), or an error if its text would change the region's structure.
-    func representable(_ demonstration: Demonstration, index: Int) throws(PromptFileError) -> Demonstration {
-        let normalized = Demonstration(input: Self.normalizedTurnText(demonstration.input),
-                                       output: Self.normalizedTurnText(demonstration.output))
+    /// The demonstration with leading blank lines and trailing whitespace removed: what the
+    /// parser reads back after VSynth writes it.
+    public static func normalized(_ demonstration: Demonstration) -> Demonstration {
+        Demonstration(input: normalizedTurnText(demonstration.input), output: normalizedTurnText(demonstration.output))
+    }
+
+    /// Throws if a (normalized) demonstration written in canonical form would not read back
+    /// unchanged, or would change the region's structure.
+    public func checkRepresentable(_ normalized: Demonstration, index: Int) throws(PromptFileError) {
         if format == .dotprompt, (normalized.input + normalized.output).contains("{{") {
             throw .unrepresentableDemonstration(index: index, reason: "contains '{{', which Handlebars would expand")
         }
@@ -192,7 +200,6 @@ extension PromptDocument {
                 ?? "would not read back unchanged (does its text contain a turn heading or a region marker?)"
             throw .unrepresentableDemonstration(index: index, reason: reason)
         }
-        return normalized
     }
 
     func canonicalLF(_ demonstration: Demonstration) -> [UInt8] {
