@@ -51,7 +51,8 @@ public struct LineIndex: Sendable {
         var index = start
         while index < target {
             let byte = bytes[index]
-            if byte < 0x80 || byte >= 0xC0 { utf16 += byte >= 0xF0 ? 2 : 1 }
+            // Continuation bytes add nothing; 4-byte leads make a surrogate pair.
+            if byte < 0x80 || byte >= 0xC0 { utf16 += (0xF0...0xF7).contains(byte) ? 2 : 1 }
             index += 1
         }
         return SourcePosition(offset: target, line: line, utf8Column: target - start, utf16Column: utf16)

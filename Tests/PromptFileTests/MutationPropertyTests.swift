@@ -6,8 +6,9 @@ import Testing
 /// (and then round-trips through the editor unchanged) or reports errors whose positions lie
 /// inside the file.
 @Suite struct MutationPropertyTests {
-    static let mutationsPerRun = 12_000
-    static let seed: UInt64 = 0x5EED_2026
+    /// 12,000 by default; `VSYNTH_FUZZ_RUNS` and `VSYNTH_FUZZ_SEED` run longer or other campaigns.
+    static let mutationsPerRun = ProcessInfo.processInfo.environment["VSYNTH_FUZZ_RUNS"].flatMap { Int($0) } ?? 12_000
+    static let seed = ProcessInfo.processInfo.environment["VSYNTH_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED_2026
 
     /// Fragments that steer mutations towards the parser's interesting paths.
     static let fragments: [[UInt8]] = [
