@@ -80,6 +80,9 @@ CASES = [
     "seq_same_indent:\n- a\n- b\nafter: c\n",
     "nested:\n  - name: x\n    tags: [a, b]\n    config:\n      temperature: 0.7\n",
     "block_in_seq:\n  - |\n    literal\n  - >-\n    folded\n    text\n",
+    # Found by differential fuzzing against PyYAML:
+    "clip: >\n  ",
+    "dq: \"para \\\n\n  joined\"\nnext: \"a \\\n\n\n  b\"\n",
     "crlf: one\r\nlist:\r\n  - a\r\n  - \"b\r\n    c\"\r\nlit: |\r\n  x\r\n  y\r\n",
 ]
 

@@ -90,8 +90,12 @@ extension YAMLParser {
         while index < end {
             let lineStart = index
             while byte(index) == 0x20 { index += 1 }
-            guard let b = byte(index) else { break }
             let spaces = index - lineStart
+            guard let b = byte(index) else {
+                // A last line of only spaces counts as an empty line.
+                maxEmpty = max(maxEmpty, spaces)
+                break
+            }
             if isBreak(b) {
                 maxEmpty = max(maxEmpty, spaces)
                 index += (b == 0x0D && byte(index + 1) == 0x0A) ? 2 : 1

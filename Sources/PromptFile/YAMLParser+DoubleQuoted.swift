@@ -60,14 +60,23 @@ extension YAMLParser {
         case UInt8(ascii: "P"): simple = 0x2029
         case 0x0A, 0x0D:
             // An escaped line break joins the lines: no space, leading blanks of the next line dropped.
+            // Empty lines after it still count, one newline each.
             pos -= 1
             consumeBreak()
-            let lineStart = pos
-            while let c = byte(pos), isBlank(c) { pos += 1 }
-            if let c = byte(pos), !isBreak(c), pos - lineStart < minIndent {
-                throw .yamlUnterminated(what: "double-quoted string", at: range(at: open))
+            while true {
+                let lineStart = pos
+                while let c = byte(pos), isBlank(c) { pos += 1 }
+                guard let c = byte(pos) else { return }
+                if isBreak(c) {
+                    out.append(0x0A)
+                    consumeBreak()
+                    continue
+                }
+                if pos - lineStart < minIndent || (pos == lineStart && isDocumentMarker(at: pos)) {
+                    throw .yamlUnterminated(what: "double-quoted string", at: range(at: open))
+                }
+                return
             }
-            return
         case UInt8(ascii: "x"): simple = try hexEscape(digits: 2, start: start)
         case UInt8(ascii: "u"):
             var value = try hexEscape(digits: 4, start: start)

@@ -11,8 +11,9 @@ import Testing
     }
 
     static func cases() throws -> [Case] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/yaml-reference.json")
+        // VSYNTH_YAML_REFERENCE names another file of the same layout (e.g. a differential campaign).
+        let url = ProcessInfo.processInfo.environment["VSYNTH_YAML_REFERENCE"].map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/yaml-reference.json")
         let root = try JSONSerialization.jsonObject(with: Data(contentsOf: url), options: [.fragmentsAllowed]) as? [String: Any]
         let cases = root?["cases"] as? [[String: Any]] ?? []
         return cases.compactMap { item in
@@ -63,7 +64,13 @@ import Testing
                     Issue.record("\(item.yaml.debugDescription): \(problem)")
                 }
             } catch {
-                Issue.record("\(item.yaml.debugDescription): \(error)")
+                // An error where PyYAML reads a value is allowed only in a differential campaign
+                // (duplicate keys, which PyYAML accepts, and stricter indentation rules).
+                if ProcessInfo.processInfo.environment["VSYNTH_YAML_REFERENCE"] == nil {
+                    Issue.record("\(item.yaml.debugDescription): \(error)")
+                } else {
+                    print("refused: \(item.yaml.debugDescription): \(error)")
+                }
             }
         }
     }
