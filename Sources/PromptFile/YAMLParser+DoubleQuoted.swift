@@ -73,7 +73,7 @@ extension YAMLParser {
                     continue
                 }
                 if pos - lineStart < minIndent || (pos == lineStart && isDocumentMarker(at: pos)) {
-                    throw .yamlUnterminated(what: "double-quoted string", at: range(at: open))
+                    throw .yamlUnterminated(what: "double-quoted string" + Self.indentHint, at: range(at: open))
                 }
                 return
             }

@@ -109,6 +109,7 @@ extension YAMLParser {
         var text: [UInt8] = []
         var last = pos
         var multiline = false
+        var blankLines = 0
         while true {
             let lineStart = pos
             while let b = byte(pos), !isBreak(b) {
@@ -125,7 +126,10 @@ extension YAMLParser {
             var lineEnd = pos
             while lineEnd > lineStart, isBlank(bytes[lineEnd - 1]) { lineEnd -= 1 }
             if lineEnd > lineStart {
-                if !text.isEmpty { text.append(0x20) }
+                if !text.isEmpty {
+                    // Folding: one line break is a space, each further (empty) line a newline.
+                    text += blankLines == 0 ? [0x20] : [UInt8](repeating: 0x0A, count: blankLines)
+                }
                 text += bytes[lineStart..<lineEnd]
                 last = lineEnd
             }
@@ -133,6 +137,7 @@ extension YAMLParser {
             // Continue on the next line unless it starts with an indicator that ends the scalar.
             let save = pos
             try skipFlowSpace(minIndent: minIndent)
+            blankLines = max(0, lines.line(of: pos) - lines.line(of: save) - 1)
             guard let c = byte(pos), c != UInt8(ascii: ","), c != UInt8(ascii: "]"), c != UInt8(ascii: "}"),
                   c != UInt8(ascii: ":"), c != UInt8(ascii: "["), c != UInt8(ascii: "{"), lines.line(of: save) != lines.line(of: pos) else {
                 break
@@ -145,12 +150,19 @@ extension YAMLParser {
         return YAMLNode(try resolvePlain(String(decoding: text, as: UTF8.self), range: range, multiline: multiline), range: range)
     }
 
+    /// `#` starts a comment after whitespace or, as in libyaml and PyYAML, right after `,` `[` `{`.
+    func startsFlowComment(at index: Int) -> Bool {
+        guard index > 0, let before = byte(index - 1) else { return true }
+        return isBlank(before) || isBreak(before) || before == UInt8(ascii: ",")
+            || before == UInt8(ascii: "[") || before == UInt8(ascii: "{")
+    }
+
     /// Skips spaces, tabs, line breaks and comments inside a flow collection. Lines must stay
     /// indented at least `minIndent`; an `open` bracket is reported unterminated otherwise.
     mutating func skipFlowSpace(minIndent: Int, open: Int? = nil, what: String = "flow collection") throws(PromptFileError) {
         while let b = byte(pos) {
             if isBlank(b) { pos += 1; continue }
-            if b == UInt8(ascii: "#"), pos == 0 || !(byte(pos - 1).map { !isBlank($0) && !isBreak($0) } ?? false) {
+            if b == UInt8(ascii: "#"), startsFlowComment(at: pos) {
                 while let c = byte(pos), !isBreak(c) { pos += 1 }
                 continue
             }
@@ -160,7 +172,7 @@ extension YAMLParser {
                 while let c = byte(pos), isBlank(c) { pos += 1 }
                 if let c = byte(pos), !isBreak(c), c != UInt8(ascii: "]"), c != UInt8(ascii: "}"),
                    pos - lineStart < minIndent || (pos == lineStart && isDocumentMarker(at: pos)) {
-                    throw .yamlUnterminated(what: what, at: range(at: open ?? lineStart))
+                    throw .yamlUnterminated(what: what + Self.indentHint, at: range(at: open ?? lineStart))
                 }
                 continue
             }

@@ -166,12 +166,16 @@ extension YAMLParser {
             if let c = byte(pos), !isBreak(c) {
                 let indent = pos - lineStart
                 if indent < minIndent || (indent == 0 && isDocumentMarker(at: pos)) {
-                    throw .yamlUnterminated(what: what, at: range(at: open))
+                    throw .yamlUnterminated(what: what + Self.indentHint, at: range(at: open))
                 }
             }
         }
         if breaks == 1 { out.append(0x20) } else { out += [UInt8](repeating: 0x0A, count: breaks - 1) }
     }
+
+    /// Added to "unterminated" messages raised at a line that is indented too little to continue
+    /// the value: either the closing character is missing or that line needs more indentation.
+    static let indentHint = " (or a continuation line is not indented more than its parent)"
 
     func isDocumentMarker(at index: Int) -> Bool {
         for marker in [UInt8(ascii: "-"), UInt8(ascii: ".")] {

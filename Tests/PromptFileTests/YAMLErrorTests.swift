@@ -61,7 +61,7 @@ func place(_ error: PromptFileError?) -> (Int, Int)? {
     @Test func unterminatedQuotes() {
         let double = yamlError("a: \"open\nb: 2\n")
         guard case .yamlUnterminated(let what, _) = double else { Issue.record("got \(String(describing: double))"); return }
-        #expect(what == "double-quoted string")
+        #expect(what.hasPrefix("double-quoted string"))
         #expect(place(double)! == (1, 4))
         let single = yamlError("a: 'open")
         guard case .yamlUnterminated = single else { Issue.record("single: \(String(describing: single))"); return }
