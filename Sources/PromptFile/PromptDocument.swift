@@ -72,3 +72,10 @@ public struct PromptDocument: Sendable {
         diagnostics.append(Diagnostic(error, file: path))
     }
 }
+
+extension PromptDocument {
+    /// The demonstration whose range holds `offset` (for hovers and code actions), if any.
+    public func demonstration(containing offset: Int) -> ParsedDemonstration? {
+        demonstrations.first { $0.range.start.offset <= offset && offset <= $0.range.end.offset }
+    }
+}
