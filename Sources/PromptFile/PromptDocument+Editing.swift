@@ -9,12 +9,29 @@ extension PromptDocument {
     public func edits(replacingDemonstrationsWith demonstrations: [Demonstration]) throws(PromptFileError) -> [TextEdit] {
         if let first = errors.first { throw .documentHasErrors(first.description) }
         let normalized = demonstrations.map(Self.normalized)
-        guard let region else {
+        let edits: [TextEdit]
+        if let region {
+            edits = minimalEdits(replacing: region.range.bytes, with: try renderRegion(normalized))
+        } else {
             guard !normalized.isEmpty else { return [] }
-            return [try creationEdit(normalized)]
+            edits = [try creationEdit(normalized)]
         }
-        let newText = try renderRegion(normalized)
-        return minimalEdits(replacing: region.range.bytes, with: newText)
+        try checkReadBack(edits, expecting: normalized)
+        return edits
+    }
+
+    /// The safety net under every edit: the edited file must parse without errors and hold
+    /// exactly the intended demonstrations (e.g. an unclosed comment before the place where a
+    /// new region would go would swallow its opening marker).
+    func checkReadBack(_ edits: [TextEdit], expecting demonstrations: [Demonstration]) throws(PromptFileError) {
+        guard !edits.isEmpty else { return }
+        let after = PromptDocument(bytes: try TextEdit.apply(edits, to: lines.bytes), path: path, format: format)
+        if let error = after.errors.first {
+            throw .invalidEdit("the edited file would not parse (\(error.error.description)); is a comment before the region left open?")
+        }
+        guard after.demonstrationPairs == demonstrations else {
+            throw .invalidEdit("the edited file would not read back the same demonstrations")
+        }
     }
 
     /// The edits that append one demonstration at the end of the region.

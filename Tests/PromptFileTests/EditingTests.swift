@@ -139,3 +139,14 @@ import Testing
         #expect(after == "---\r\nvsynth.task: T\r\n---\r\n{{!-- vsynth:demos --}}\r\n{{role \"user\"}}\r\na\r\n{{role \"model\"}}\r\nb\r\n{{!-- /vsynth:demos --}}\r\n")
     }
 }
+
+@Suite struct EditingSafetyTests {
+    @Test func anUnclosedCommentBeforeTheNewRegionIsRefused() throws {
+        let text = "---\ndescription: T\n---\nIntro <!-- never closed\n"
+        let document = PromptDocument(text: text, path: "open.prompt.md")
+        #expect(document.errors.isEmpty)
+        #expect(throws: PromptFileError.self) {
+            try document.edits(replacingDemonstrationsWith: [Demonstration(input: "x", output: "y")])
+        }
+    }
+}

@@ -43,7 +43,35 @@ import Testing
         return bytes
     }
 
-    @Test func mutatedExamplesParseOrFailInsideTheFile() throws {
+    /// How many parsed mutants went through `checkAppend`, and how many appends were refused.
+    var appendsChecked = 0
+    var appendsRefused = 0
+
+    /// Appending a demonstration to a parsed mutant changes only its region (or creates one) and
+    /// reads back as the old demonstrations plus the new one.
+    mutating func checkAppend(to document: PromptDocument, run: Int) throws {
+        appendsChecked += 1
+        let added = Demonstration(input: "Added 😀 input", output: "added output")
+        let edits: [TextEdit]
+        do {
+            edits = try document.edits(appending: added)
+        } catch {
+            // Refused because the result would not read back (checked by the editor itself).
+            guard case .invalidEdit = error else { throw error }
+            appendsRefused += 1
+            return
+        }
+        let after = PromptDocument(bytes: try TextEdit.apply(edits, to: document.bytes), path: document.path)
+        if after.hasErrors || after.demonstrationPairs != document.demonstrationPairs + [added] {
+            Issue.record("run \(run): append read back as \(after.demonstrationPairs.count) demonstrations, errors \(after.errors)")
+        }
+        if let edit = edits.first, let region = document.region,
+           edit.range.start.offset < region.range.start.offset || edit.range.end.offset > region.range.end.offset {
+            Issue.record("run \(run): append edited outside the region")
+        }
+    }
+
+    @Test mutating func mutatedExamplesParseOrFailInsideTheFile() throws {
         let paths = examplePaths()
         let corpus = try paths.map { path -> [UInt8] in
             [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -75,9 +103,14 @@ import Testing
                 parsed += 1
                 let edits = try document.edits(replacingDemonstrationsWith: document.demonstrationPairs)
                 if !edits.isEmpty { Issue.record("run \(run): round trip changed the file: \(edits)") }
+                if parsed % 8 == 0 { try checkAppend(to: document, run: run) }
             }
         }
+        print("mutation property: \(Self.mutationsPerRun) mutants, \(parsed) parsed, \(failed) with errors; "
+              + "\(appendsChecked) appends checked, \(appendsRefused) refused")
         // Both outcomes must actually occur, or the mutations test nothing.
+        #expect(appendsChecked > 50)
+        #expect(appendsRefused * 10 < appendsChecked, "refused \(appendsRefused) of \(appendsChecked) appends")
         #expect(parsed > 100)
         #expect(failed > 100)
     }
