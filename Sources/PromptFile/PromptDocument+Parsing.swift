@@ -22,10 +22,6 @@ extension PromptDocument {
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard isDelimiterLine(at: start) else { return start }
         let yamlStart = lines.lineStarts.first { $0 > start } ?? bytes.count
-        guard yamlStart < bytes.count || yamlStart > start + 3 else {
-            report(.unterminatedFrontmatter(at: lines.range(start..<start + 3)))
-            return bytes.count
-        }
         var closing: Int?
         for lineStart in lines.lineStarts where lineStart >= yamlStart && lineStart < bytes.count {
             if isDelimiterLine(at: lineStart) { closing = lineStart; break }
