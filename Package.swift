@@ -45,7 +45,7 @@ let package = Package(
         // .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
         //             swiftSettings: optimised),
         // PromptFileTests: uncomment when the module has its first test.
-        // .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
+        .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
         // VSynthesisTests: uncomment when the module has its first test.
         .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"], exclude: ["Fixtures"]),
         // JSONRPCTests: uncomment when the module has its first test.

@@ -1,0 +1,112 @@
+/// Finding the demonstrations region in the body and reading its turns.
+extension PromptDocument {
+    mutating func parseRegion() {
+        let scanner = BodyScanner(bytes: lines.bytes, span: bodyRange.bytes)
+        let tokens = format == .dotprompt ? scanner.handlebarsTokens() : scanner.markdownMarkers()
+        var open: BodyScanner.Token?
+        var regions: [(open: BodyScanner.Token, close: BodyScanner.Token)] = []
+        for token in tokens {
+            switch token.kind {
+            case .open:
+                if let outer = open {
+                    report(.nestedMarker(at: lines.range(token.span), outer: lines.range(outer.span)))
+                } else {
+                    open = token
+                }
+            case .close:
+                if let opened = open {
+                    regions.append((opened, token))
+                    open = nil
+                } else {
+                    report(.unbalancedMarker("closing marker '\(format.closeMarker)' without an opening marker before it",
+                                             at: lines.range(token.span)))
+                }
+            case .unknownMarker(let text):
+                report(.unknownMarker(text, at: lines.range(token.span)))
+            case .role:
+                break
+            }
+        }
+        if let open {
+            report(.unbalancedMarker("opening marker '\(format.openMarker)' is never closed by '\(format.closeMarker)'",
+                                     at: lines.range(open.span)))
+        }
+        guard let first = regions.first else { return }
+        for extra in regions.dropFirst() {
+            report(.duplicateRegion(at: lines.range(extra.open.span), first: lines.range(first.open.span)))
+        }
+        let content = first.open.span.upperBound..<first.close.span.lowerBound
+        region = DemonstrationRegion(range: lines.range(first.open.span.lowerBound..<first.close.span.upperBound),
+                                     openMarker: lines.range(first.open.span),
+                                     closeMarker: lines.range(first.close.span),
+                                     content: lines.range(content))
+        let roles: [BodyScanner.Token]
+        if format == .dotprompt {
+            roles = tokens.filter { if case .role = $0.kind { return content.contains($0.span.lowerBound) } else { return false } }
+        } else {
+            roles = scanner.markdownHeadings(in: content)
+        }
+        readTurns(roles, content: content)
+    }
+
+    /// Pairs the role tokens of the region into demonstrations.
+    mutating func readTurns(_ roles: [BodyScanner.Token], content: Range<Int>) {
+        let bytes = lines.bytes
+        let firstTag = roles.first?.span.lowerBound ?? content.upperBound
+        let nested = diagnostics.contains { $0.error.code == "nested-marker" }
+        if !nested, let stray = bytes[content.lowerBound..<firstTag].firstIndex(where: { !isSpace($0) }) {
+            var strayEnd = firstTag
+            while strayEnd > stray, isSpace(bytes[strayEnd - 1]) { strayEnd -= 1 }
+            report(.textOutsideTurn(at: lines.range(stray..<strayEnd)))
+        }
+        var pendingUser: Turn?
+        for (index, token) in roles.enumerated() {
+            guard case .role(let name) = token.kind else { continue }
+            let textEnd = index + 1 < roles.count ? roles[index + 1].span.lowerBound : content.upperBound
+            guard let role = Turn.Role(rawValue: name) else {
+                report(.unexpectedRole(name, at: lines.range(token.span)))
+                continue
+            }
+            let turn = makeTurn(role: role, tag: token.span, textEnd: textEnd)
+            switch role {
+            case .user:
+                if let pending = pendingUser { report(.userTurnWithoutModelTurn(at: pending.tagRange)) }
+                pendingUser = turn
+            case .model:
+                guard let user = pendingUser else {
+                    report(.modelTurnWithoutUserTurn(at: turn.tagRange))
+                    continue
+                }
+                pendingUser = nil
+                if user.text.isEmpty { report(.emptyTurn(role: "user", at: user.tagRange)) }
+                if turn.text.isEmpty { report(.emptyTurn(role: "model", at: turn.tagRange)) }
+                let end = max(turn.range.end.offset, turn.tagRange.end.offset)
+                demonstrations.append(ParsedDemonstration(index: demonstrations.count, user: user, model: turn,
+                                                          range: lines.range(user.tagRange.start.offset..<end)))
+            }
+        }
+        if let pending = pendingUser { report(.userTurnWithoutModelTurn(at: pending.tagRange)) }
+    }
+
+    /// The turn whose tag is `tag` and whose raw text runs to `textEnd`: leading whitespace up to
+    /// and including the last line break before the first visible character is dropped (or, with
+    /// no line break, all leading whitespace), and all trailing whitespace.
+    func makeTurn(role: Turn.Role, tag: Range<Int>, textEnd: Int) -> Turn {
+        let bytes = lines.bytes
+        var index = tag.upperBound
+        var afterBreak: Int?
+        while index < textEnd, isSpace(bytes[index]) {
+            if bytes[index] == 0x0A || (bytes[index] == 0x0D && (index + 1 >= textEnd || bytes[index + 1] != 0x0A)) {
+                afterBreak = index + 1
+            }
+            index += 1
+        }
+        let start = index == textEnd ? tag.upperBound : (afterBreak ?? index)
+        var end = index == textEnd ? tag.upperBound : textEnd
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return Turn(role: role, text: String(decoding: bytes[start..<end], as: UTF8.self),
+                    range: lines.range(start..<end), tagRange: lines.range(tag))
+    }
+
+    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A parsed prompt file: frontmatter, settings, task definition, the demonstrations region and
+/// its demonstrations, every one with its exact range, and all diagnostics found on the way.
+/// Parsing never throws and never traps: a broken file gives a document with errors.
+public struct PromptDocument: Sendable {
+    /// The path the file was read from, if any (used in diagnostics).
+    public internal(set) var path: String?
+    public internal(set) var format: PromptFormat
+    /// The file's bytes and line table.
+    public internal(set) var lines: LineIndex
+    /// The frontmatter mapping; nil without frontmatter, when it is empty, or when it has errors.
+    public internal(set) var frontmatter: YAMLNode?
+    /// From the opening `---` to the end of the closing `---` line (with its line break).
+    public internal(set) var frontmatterRange: SourceRange?
+    /// Everything after the frontmatter.
+    public internal(set) var bodyRange: SourceRange
+    public internal(set) var settings = Settings()
+    /// T: `vsynth.task`, else `description`.
+    public internal(set) var task: TaskDefinition?
+    public internal(set) var region: DemonstrationRegion?
+    public internal(set) var demonstrations: [ParsedDemonstration] = []
+    /// Errors and warnings, in file order.
+    public internal(set) var diagnostics: [Diagnostic] = []
+
+    /// Parses a prompt file's bytes. The format defaults to the one `path` names (Dotprompt
+    /// without a path).
+    public init(bytes: [UInt8], path: String? = nil, format: PromptFormat? = nil) {
+        self.path = path
+        self.format = format ?? path.map(PromptFormat.init(path:)) ?? .dotprompt
+        self.lines = LineIndex(bytes)
+        self.bodyRange = lines.range(0..<bytes.count)
+        parse()
+    }
+
+    /// Parses a prompt file's text.
+    public init(text: String, path: String? = nil, format: PromptFormat? = nil) {
+        self.init(bytes: Array(text.utf8), path: path, format: format)
+    }
+
+    /// Reads and parses the file at `path`. Throws only when the file cannot be read (missing,
+    /// a directory, no permission); problems in its content are the document's diagnostics.
+    public init(contentsOfFile path: String, format: PromptFormat? = nil) throws(PromptFileError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .fileNotFound(path: path)
+        }
+        if isDirectory.boolValue { throw .isDirectory(path: path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: FileManager.default.isReadableFile(atPath: path)
+                              ? "read failed" : "permission denied")
+        }
+        self.init(bytes: [UInt8](data), path: path, format: format)
+    }
+
+    /// The file's bytes.
+    public var bytes: [UInt8] { lines.bytes }
+    /// The file's text (invalid UTF-8 replaced; check `errors` first).
+    public var text: String { String(decoding: lines.bytes, as: UTF8.self) }
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    /// X and Y of every demonstration, in order.
+    public var demonstrationPairs: [Demonstration] { demonstrations.map(\.demonstration) }
+
+    /// The source text of a range of the file.
+    public func text(in range: SourceRange) -> String {
+        String(decoding: lines.bytes[range.bytes.clamped(to: 0..<lines.bytes.count)], as: UTF8.self)
+    }
+
+    mutating func report(_ error: PromptFileError) {
+        diagnostics.append(Diagnostic(error, file: path))
+    }
+}
+
+extension PromptDocument {
+    /// The demonstration whose range holds `offset` (for hovers and code actions), if any.
+    public func demonstration(containing offset: Int) -> ParsedDemonstration? {
+        demonstrations.first { $0.range.start.offset <= offset && offset <= $0.range.end.offset }
+    }
+}

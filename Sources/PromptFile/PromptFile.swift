@@ -1,2 +1,0 @@
-/// Module PromptFile: see DESIGN.md for its place in the data flow.
-enum PromptFileModule {}
