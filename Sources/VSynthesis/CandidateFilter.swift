@@ -1,3 +1,4 @@
+import PromptFile
 /// Why a generated candidate was not added to the pool.
 public enum DropReason: String, CaseIterable, Hashable, Sendable, Codable {
     /// The generation held no complete input/output pair in the expected layout.
@@ -73,7 +74,7 @@ public struct CandidateFilter: Sendable {
             }
         }
         // A label line inside a value means the model ran two examples together.
-        let labelPrefixes = [format.inputLabel, format.outputLabel].filter { !$0.isEmpty }.map { $0.lowercased() + ":" }
+        let labelPrefixes = [format.promptInputLabel, format.promptOutputLabel].map { $0.lowercased() + ":" }
         for line in (x + "\n" + y).split(separator: "\n") {
             let lowered = line.lowercased().trimmingWhitespace
             if labelPrefixes.contains(where: lowered.hasPrefix) { return .invalid }

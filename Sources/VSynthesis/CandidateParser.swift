@@ -1,3 +1,4 @@
+import PromptFile
 /// Turns generated text into demonstrations in the file's layout. The generation prompt shows
 /// examples as `Label: value` lines (the format's labels, or `Input`/`Output` for a format without
 /// labels), so the model's continuation is read the same way: an input line, then an output line,
@@ -10,8 +11,8 @@ public struct CandidateParser: Sendable {
     }
 
     /// The labels the generation prompt writes (never empty).
-    public var inputLabel: String { format.inputLabel.isEmpty ? "Input" : format.inputLabel }
-    public var outputLabel: String { format.outputLabel.isEmpty ? "Output" : format.outputLabel }
+    public var inputLabel: String { format.promptInputLabel }
+    public var outputLabel: String { format.promptOutputLabel }
 
     /// One example as the generation prompt writes it.
     public func render(input: String, output: String) -> String {

@@ -1,4 +1,5 @@
 import LanguageModel
+import PromptFile
 
 /// The prompt that asks the model for one new demonstration. A 135M chat model follows a pattern far
 /// better than an instruction, so the prompt states the task in the user turn and then *starts the

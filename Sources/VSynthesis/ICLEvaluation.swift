@@ -1,5 +1,6 @@
 import Foundation
 import LanguageModel
+import PromptFile
 
 /// `vsynth eval icl`: in-context accuracy on tasks with a labelled `test` list. The prompt is
 /// `systemTurn(T)`, then the demonstrations as user/assistant turns, then the test input as a user

@@ -1,5 +1,6 @@
 import Foundation
 import LanguageModel
+import PromptFile
 
 /// `vsynth eval synthesis`: for each task, synthesize n demonstrations from scratch with each method
 /// and report parse rate, drops by reason, mean V-Score, and diversity (distinct-2, mean pairwise

@@ -1,3 +1,4 @@
+import PromptFile
 /// Every knob of V-Synthesis (DESIGN.md), with the defaults the CLI and the server use.
 public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// How the final demonstrations are chosen.

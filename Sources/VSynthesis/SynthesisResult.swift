@@ -1,3 +1,4 @@
+import PromptFile
 /// A demonstration with its V-Score and where it came from.
 public struct ScoredDemonstration: Hashable, Sendable, Codable {
     public enum Origin: String, Hashable, Sendable, Codable {

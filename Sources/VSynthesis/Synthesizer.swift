@@ -1,5 +1,6 @@
 import Foundation
 import LanguageModel
+import PromptFile
 
 /// Runs V-Synthesis (DESIGN.md) or one of its baselines for one task with one language model.
 /// Reproducible: every generation's seed is derived from the run's seed, the round and the slot.

@@ -1,4 +1,5 @@
 import Foundation
+import PromptFile
 
 /// A labelled task data set in the layout of `shared/data/dev-consistency.json`, extended with an
 /// optional `test` list of labelled items and a `labels` list (the answer set for in-context

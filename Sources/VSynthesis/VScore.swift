@@ -1,4 +1,5 @@
 import LanguageModel
+import PromptFile
 
 /// The V-Score of one demonstration D for a task definition T, in nats:
 /// `V(D) = ln p(D | context(T)) − ln p(D | context(∅))`. Higher is more consistent with T.

@@ -1,5 +1,6 @@
 import Foundation
 import LanguageModel
+import PromptFile
 
 /// Remembers V-Scores by (model identity, frame, T, D), so rescoring a file after an edit costs only
 /// the changed demonstrations, and scores of different models or frames are never mixed.

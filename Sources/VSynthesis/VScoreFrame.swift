@@ -1,4 +1,5 @@
 import LanguageModel
+import PromptFile
 
 /// Builds the strings of the V-Score frame (DESIGN.md) from a chat template:
 /// `context(T) = systemTurn(T)`, `context(∅) = systemTurn("")`,

@@ -1,4 +1,5 @@
 import LanguageModel
+import PromptFile
 
 /// Scores demonstrations against a task definition with a language model: two teacher-forced passes,
 /// one under `context(T)` and one under `context(∅)`, each batching every uncached demonstration

@@ -1,4 +1,5 @@
 import LanguageModel
+import PromptFile
 
 /// The one error enum of the VSynthesis module. Messages are lowercase and name what is wrong and where.
 public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible {

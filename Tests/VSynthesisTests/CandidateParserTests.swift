@@ -1,6 +1,7 @@
 import LanguageModel
 import Testing
 @testable import VSynthesis
+import PromptFile
 
 @Suite struct CandidateParserTests {
     let format = DemonstrationFormat(inputLabel: "Tweet", outputLabel: "Label")

@@ -2,6 +2,7 @@ import Foundation
 import LanguageModel
 import Testing
 @testable import VSynthesis
+import PromptFile
 
 /// Bookkeeping of the evaluations on the recording model; the real model runs them in the parity tests.
 @Suite struct EvaluationBookkeepingTests {

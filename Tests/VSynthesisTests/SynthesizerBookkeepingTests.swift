@@ -2,6 +2,7 @@ import Foundation
 import LanguageModel
 import Testing
 @testable import VSynthesis
+import PromptFile
 
 /// The loop's bookkeeping (drops, targets, seeds, cancellation) on scripted generations; the real
 /// model runs the loop in `SynthesisModelTests`.

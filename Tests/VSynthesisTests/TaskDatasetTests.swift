@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VSynthesis
+import PromptFile
 
 @Suite struct TaskDatasetTests {
     static let devPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

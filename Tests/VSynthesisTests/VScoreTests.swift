@@ -1,6 +1,7 @@
 import LanguageModel
 import Testing
 @testable import VSynthesis
+import PromptFile
 
 @Suite struct VScoreTests {
     @Test func frameStringsMatchDesign() {
@@ -20,6 +21,12 @@ import Testing
         #expect(format.values(of: d) == ("4", "IV"))
         let bare = DemonstrationFormat(inputLabel: "", outputLabel: "")
         #expect(bare.demonstration(input: "x", output: "y") == Demonstration(input: "x", output: "y"))
+        // Prompt files: the labels describe the format to the model, the turns stay bare.
+        let file = DemonstrationFormat(inputLabel: "Review", outputLabel: "Sentiment", labelledTurns: false)
+        #expect(file.demonstration(input: "Great.", output: "positive") == Demonstration(input: "Great.", output: "positive"))
+        #expect(file.values(of: Demonstration(input: "Review: x", output: "y")) == ("Review: x", "y"))
+        #expect(CandidateParser(format: file).demonstrations(in: "Review: Great.\nSentiment: positive")
+                == [Demonstration(input: "Great.", output: "positive")])
     }
 
     @Test func combinesBothTerms() throws {

@@ -1,6 +1,7 @@
 import LanguageModel
 import Testing
 @testable import VSynthesis
+import PromptFile
 
 @Suite struct VScorerTests {
     let demos = [
