@@ -17,9 +17,12 @@ extension Connection {
     /// Throws the peer's `ResponseError`, `JSONRPCError.decodingFailed` for a result that is not
     /// an `R.Response`, or `JSONRPCError.connectionClosed`. If the calling task is cancelled,
     /// `$/cancelRequest` goes to the peer and the call still waits for its answer, which LSP
-    /// requires the peer to send (usually −32800, thrown as a `ResponseError`).
-    public func send<R: RequestType>(_ request: R) async throws -> R.Response {
-        let result = try await sendRequest(method: R.method, params: try JSONValue(encoding: request))
+    /// requires the peer to send (usually −32800, thrown as a `ResponseError`). With a `timeout`,
+    /// a peer that has not answered by then is sent `$/cancelRequest` and the call throws
+    /// `JSONRPCError.timedOut` (for peers that never answer some requests).
+    public func send<R: RequestType>(_ request: R, timeout: Duration? = nil) async throws -> R.Response {
+        let result = try await sendRequest(method: R.method, params: try JSONValue(encoding: request),
+                                           timeout: timeout)
         return try JSONValueDecoder().decode(R.Response.self, from: result)
     }
 
@@ -30,13 +33,17 @@ extension Connection {
         transmit(.notification(NotificationMessage(method: method, params: params)))
     }
 
-    /// Sends a request with `params` and returns the peer's `result` (see `send(_:)` for errors and
-    /// cancellation).
-    public func sendRequest(method: String, params: JSONValue? = nil) async throws -> JSONValue {
+    /// Sends a request with `params` and returns the peer's `result` (see `send(_:timeout:)` for
+    /// errors, cancellation and the timeout).
+    public func sendRequest(method: String, params: JSONValue? = nil,
+                            timeout: Duration? = nil) async throws -> JSONValue {
         let id = state.withLock { state -> RequestID in
             state.nextRequestID += 1
             return .number(state.nextRequestID)
         }
+        // Started once the request is registered, so that it cannot fire before.
+        let timer = Locked<Task<Void, Never>?>(nil)
+        defer { timer.withLock { $0?.cancel() } }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSONValue, any Error>) in
                 let registered = state.withLock { state -> Bool in
@@ -49,10 +56,27 @@ extension Connection {
                     return
                 }
                 transmit(.request(RequestMessage(id: id, method: method, params: params)))
+                if let timeout { timer.withLock { $0 = startTimer(for: id, method: method, timeout: timeout) } }
                 if Task.isCancelled { cancelOutgoing(id) }
             }
         } onCancel: {
             cancelOutgoing(id)
+        }
+    }
+
+    /// A task that, after `timeout`, fails request `id` with `timedOut` if it is still unanswered
+    /// and asks the peer to cancel it.
+    private func startTimer(for id: RequestID, method: String, timeout: Duration) -> Task<Void, Never> {
+        Task { [self] in
+            do {
+                try await Task.sleep(for: timeout)
+            } catch {
+                return  // Answered in time.
+            }
+            let continuation = state.withLock { $0.pending.removeValue(forKey: id) }
+            guard let continuation else { return }
+            sendNotification(method: CancelRequestNotification.method, params: ["id": id.jsonValue])
+            continuation.resume(throwing: JSONRPCError.timedOut(waitingFor: "the response to \(method)", after: timeout))
         }
     }
 

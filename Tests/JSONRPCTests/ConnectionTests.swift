@@ -103,6 +103,21 @@ import Testing
         await client.close()
     }
 
+    @Test func requestToAPeerThatNeverAnswersTimesOut() async throws {
+        let server = TestServer()
+        let client = try LocalClient(server: server)
+        await #expect(throws: JSONRPCError.timedOut(waitingFor: "the response to test/slow", after: .milliseconds(100))) {
+            try await client.connection.send(SlowRequest(), timeout: .milliseconds(100))
+        }
+        #expect(client.connection.inFlightCounts == (0, 0))
+        // The server was told to cancel: its handler task ends and its entry goes.
+        for _ in 0..<200 where client.serverConnection?.inFlightCounts.received != 0 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(client.serverConnection?.inFlightCounts.received == 0)
+        await client.close()
+    }
+
     @Test func serverToClientRequestThatTheClientRefuses() async throws {
         let client = try LocalClient(server: TestServer())
         await #expect(throws: ResponseError.methodNotFound(AskRequest.method)) {
