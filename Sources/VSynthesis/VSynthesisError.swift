@@ -13,6 +13,10 @@ public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible
     case emptyDemonstration(index: Int)
     /// The language model failed.
     case model(String)
+    /// A prompt file was not written (changed on disk, unwritable).
+    case fileChanged(path: String, message: String)
+    /// A prompt file VSynthesis cannot work on (no task definition, parse errors).
+    case invalidPromptFile(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -22,6 +26,8 @@ public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible
             "vsynthesis: model returned \(got) scores for \(expected) continuations"
         case let .emptyDemonstration(index): "vsynthesis: demonstration \(index) has no tokens"
         case let .model(message): "vsynthesis: \(message)"
+        case let .fileChanged(path, message): "vsynthesis: \(path): not written: \(message)"
+        case let .invalidPromptFile(path, message): "vsynthesis: \(path): \(message)"
         }
     }
 }
