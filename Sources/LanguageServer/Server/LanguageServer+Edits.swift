@@ -80,7 +80,7 @@ extension LanguageServer {
         let timeout = options.confirmationTimeout
         Task {
             try? await Task.sleep(for: timeout)
-            await self.expectationTimedOut(job)
+            self.expectationTimedOut(job)
         }
     }
 

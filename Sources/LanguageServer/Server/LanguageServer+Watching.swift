@@ -50,7 +50,7 @@ extension LanguageServer {
             do {
                 let engine = try await self.loadedEngine()
                 _ = try await engine.scorer.score(task: task, demonstrations: parsed.demonstrationPairs)
-                await self.publishDiskDiagnostics(uri)
+                self.publishDiskDiagnostics(uri)
             } catch {}
         }
     }
