@@ -5,6 +5,7 @@ public enum VSynthCLI {
     /// Every subcommand, in the order `vsynth --help` lists them.
     public static let commands: [any Command.Type] = [
         ParseCommand.self,
+        LSPCommand.self,
     ]
 
     /// Runs `vsynth` with `arguments` (without the program name) and returns the exit code.
