@@ -78,14 +78,7 @@ extension LanguageServer {
         status("synthesizing", uri: job.uri)
         var endMessage = "done"
         do {
-            let engine = try await loadedEngine()
             let parsed = snapshot.parsed
-            var options = SynthesisOptions()
-            options.count = job.count
-            options.scale = max(configuration.scale, job.count)
-            options.seed = parsed.settings.seed.map { UInt64($0) } ?? configuration.seed
-            let format = DemonstrationFormat(inputLabel: parsed.settings.inputLabel, outputLabel: parsed.settings.outputLabel,
-                                             labelledTurns: false)
             let token = job.token
             let report: @Sendable (SynthesisProgress) -> Void = { progress in
                 guard let token, let connection else { return }
@@ -96,8 +89,7 @@ extension LanguageServer {
             }
             let existing = job.kind == .replaceWeakest
                 ? parsed.demonstrationPairs.filter { $0 != job.replacing } : parsed.demonstrationPairs
-            let result = try await engine.synthesizer.synthesize(definition: task, format: format, existing: existing,
-                                                                 options: options, progress: report)
+            let result = try await synthesize(job.count, for: parsed, task: task, existing: existing, progress: report)
             try Task.checkCancellation()
             let made = result.selected.map(\.demonstration)
             if made.isEmpty {
@@ -119,5 +111,20 @@ extension LanguageServer {
         }
         if jobs[job.uri]?.id == job.id { jobs[job.uri] = nil }
         status("idle", uri: job.uri, message: endMessage)
+    }
+
+    /// Runs V-Synthesis for `count` new demonstrations of a parsed file, with its settings (seed,
+    /// labels) and the server's scale. Runs on the engine's threads; cancellable.
+    func synthesize(_ count: Int, for parsed: PromptDocument, task: String, existing: [Demonstration],
+                    progress: (@Sendable (SynthesisProgress) -> Void)?) async throws -> SynthesisResult {
+        let engine = try await loadedEngine()
+        var options = SynthesisOptions()
+        options.count = count
+        options.scale = max(configuration.scale, count)
+        options.seed = parsed.settings.seed.map { UInt64($0) } ?? configuration.seed
+        let format = DemonstrationFormat(inputLabel: parsed.settings.inputLabel, outputLabel: parsed.settings.outputLabel,
+                                         labelledTurns: false)
+        return try await engine.synthesizer.synthesize(definition: task, format: format, existing: existing,
+                                                       options: options, progress: progress)
     }
 }

@@ -69,6 +69,8 @@ public actor LanguageServer: MessageHandler {
     var expectations: [String: EditExpectation] = [:]
     /// Closed prompt files in the workspace, scored from disk, by URI.
     var diskFiles: [String: PromptDocument] = [:]
+    /// The bytes the server last wrote to each closed file (its own write is not a new save).
+    var lastWritten: [String: [UInt8]] = [:]
     var watcher: FileWatcher?
     /// V-Scores by (model, frame, T, D): only changed demonstrations are ever scored again.
     let cache = VScoreCache()
