@@ -20,12 +20,14 @@ final class TestSession: Sendable {
 
     init(model: any LanguageModel = WordCacheModel(),
          configuration: ServerConfiguration = TestSession.fastConfiguration,
-         confirmationTimeout: Duration = .seconds(2)) throws {
+         confirmationTimeout: Duration = .seconds(2), forcePolling: Bool = false) throws {
         let exitCodes = self.exitCodes
-        server = LanguageServer(options: .init(configuration: configuration, confirmationTimeout: confirmationTimeout,
-                                               pollInterval: .milliseconds(100),
-                                               exit: { code in exitCodes.withLock { $0.append(code) } },
-                                               loadModel: { _ in model }))
+        var options = LanguageServer.Options(configuration: configuration, confirmationTimeout: confirmationTimeout,
+                                             pollInterval: .milliseconds(100),
+                                             exit: { code in exitCodes.withLock { $0.append(code) } },
+                                             loadModel: { _ in model })
+        options.forcePolling = forcePolling
+        server = LanguageServer(options: options)
         client = try LocalClient(server: server)
     }
 

@@ -21,13 +21,16 @@ import Testing
         return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
 
-    @Test func aSavedClosedFileIsToppedUpAtomicallyWithItsPermissions() async throws {
+    /// With inotify (Linux) and with the portable polling watcher.
+    @Test(arguments: [false, true])
+    func aSavedClosedFileIsToppedUpAtomicallyWithItsPermissions(polling: Bool) async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let session = try TestSession()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("nested"), withIntermediateDirectories: true)
+        let session = try TestSession(forcePolling: polling)
         try await session.initialize(folders: [folder.path])
         try await session.barrier()
-        let file = folder.appendingPathComponent("closed.prompt")
+        let file = folder.appendingPathComponent("nested/closed.prompt")
         let original = Fixture.prompt(demonstrations: 1, count: 3, extraSettings: "\n  refresh: on-save")
         try original.write(to: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: file.path)
@@ -42,7 +45,7 @@ import Testing
         let permissions = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
         #expect(permissions == 0o640)
         // No leftover temporary files.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["closed.prompt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("nested").path) == ["closed.prompt"])
         await session.close()
     }
 

@@ -11,11 +11,19 @@ extension LanguageServer {
         watcher?.stop()
         watcher = nil
         guard !workspaceFolders.isEmpty, phase == .running else { return }
-        let watcher = FileWatcher(folders: workspaceFolders, interval: options.pollInterval) { paths in
+        let report: @Sendable ([String]) -> Void = { paths in
             Task { await self.filesChanged(paths) }
         }
-        watcher.start()
-        self.watcher = watcher
+        #if os(Linux)
+        if !options.forcePolling, let inotify = InotifyWatcher(folders: workspaceFolders, onChange: report) {
+            inotify.start()
+            self.watcher = .inotify(inotify)
+            return
+        }
+        #endif
+        let poller = FileWatcher(folders: workspaceFolders, interval: options.pollInterval, onChange: report)
+        poller.start()
+        self.watcher = .polling(poller)
     }
 
     func filesChanged(_ paths: [String]) {

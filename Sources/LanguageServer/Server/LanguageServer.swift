@@ -25,6 +25,8 @@ public actor LanguageServer: MessageHandler {
         public var confirmationTimeout: Duration
         /// How often the watcher looks at files when inotify is unavailable.
         public var pollInterval: Duration
+        /// Poll even where inotify exists (tests of the portable watcher).
+        public var forcePolling = false
 
         public init(configuration: ServerConfiguration = ServerConfiguration(),
                     confirmationTimeout: Duration = .seconds(3),
@@ -43,6 +45,23 @@ public actor LanguageServer: MessageHandler {
 
     /// Where the server is in the LSP lifecycle.
     enum Phase { case waitingForInitialize, running, shutDown, exited }
+
+    /// Whichever file watcher runs: inotify on Linux, polling elsewhere.
+    enum Watcher {
+        case polling(FileWatcher)
+        #if os(Linux)
+        case inotify(InotifyWatcher)
+        #endif
+
+        func stop() {
+            switch self {
+            case .polling(let watcher): watcher.stop()
+            #if os(Linux)
+            case .inotify(let watcher): watcher.stop()
+            #endif
+            }
+        }
+    }
 
     /// The model and the two things built on it.
     struct Engine: Sendable {
@@ -71,7 +90,7 @@ public actor LanguageServer: MessageHandler {
     var diskFiles: [String: PromptDocument] = [:]
     /// The bytes the server last wrote to each closed file (its own write is not a new save).
     var lastWritten: [String: [UInt8]] = [:]
-    var watcher: FileWatcher?
+    var watcher: Watcher?
     /// V-Scores by (model, frame, T, D): only changed demonstrations are ever scored again.
     let cache = VScoreCache()
     var engineTask: Task<Engine, any Error>?
