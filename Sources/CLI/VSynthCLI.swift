@@ -6,6 +6,7 @@ public enum VSynthCLI {
     public static let commands: [any Command.Type] = [
         ParseCommand.self,
         LSPCommand.self,
+        BenchLSPCommand.self,
     ]
 
     /// Runs `vsynth` with `arguments` (without the program name) and returns the exit code.

@@ -44,6 +44,8 @@ extension LanguageServer {
             return try await task.value
         } catch is CancellationError {
             throw CancellationError()
+        } catch let error as LanguageServerError {
+            throw error
         } catch {
             throw LanguageServerError.model("\(error)")
         }
