@@ -19,6 +19,11 @@ public enum BenchLSPCommand: Command {
 
     static let debounce = 300
 
+    /// A bench that cannot run (the model does not load, the file does not parse).
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
     public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         var configuration = ServerConfiguration()
         configuration.modelPath = arguments.value("model")
@@ -39,7 +44,7 @@ public enum BenchLSPCommand: Command {
         while true {
             let status = try await client.nextNotification(StatusNotification.self, timeout: .seconds(120))
             if status.state == "ready" { break }
-            if status.state == "error" { throw LanguageServerError.model(status.message ?? "the model did not load") }
+            if status.state == "error" { throw Failure(description: status.message ?? "the model did not load") }
         }
         let ready = clock.now - started
 
