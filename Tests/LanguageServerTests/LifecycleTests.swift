@@ -89,4 +89,71 @@ import Testing
         await #expect(throws: ResponseError.self) { try await refused.initialize(options: ["count": "many"]) }
         await refused.close()
     }
+
+    @Test func notificationsBeforeInitializeAreDropped() async throws {
+        let session = try TestSession()
+        try session.open("file:///early.prompt", Fixture.prompt())
+        try await session.initialize()
+        try await session.barrier()
+        #expect(await session.server.documents["file:///early.prompt"] == nil)
+        await session.close()
+    }
+
+    @Test func statusNotificationsFollowTheModelAndTheWorkWhenAskedFor() async throws {
+        let session = try TestSession()
+        try await session.initialize(options: ["statusNotifications": true])
+        var states: [String] = []
+        while !states.contains("ready") {
+            states.append(try await session.client.nextNotification(StatusNotification.self).state)
+        }
+        #expect(states.first == "loading")
+        try session.open("file:///status.prompt", Fixture.prompt(demonstrations: 2))
+        while states.last != "idle" {
+            states.append(try await session.client.nextNotification(StatusNotification.self).state)
+        }
+        #expect(states.contains("scoring"))
+        await session.close()
+
+        let quiet = try TestSession()
+        try await quiet.initialize()
+        try quiet.open("file:///status.prompt", Fixture.prompt(demonstrations: 2))
+        _ = try await quiet.scoredDiagnostics("file:///status.prompt", demonstrations: 2)
+        await #expect(throws: JSONRPCError.self) {
+            _ = try await quiet.client.nextNotification(StatusNotification.self, timeout: .milliseconds(200))
+        }
+        await quiet.close()
+    }
+
+    @Test func aModelThatFailsToLoadIsReportedAndParsingStillWorks() async throws {
+        struct Missing: Error, CustomStringConvertible { var description = "model file not found at /nowhere.gguf" }
+        let server = LanguageServer(options: .init(configuration: TestSession.fastConfiguration, loadModel: { _ in throw Missing() }))
+        let client = try LocalClient(server: server)
+        _ = try await client.send(InitializeRequest())
+        try client.send(InitializedNotification())
+        let message = try await client.nextNotification(ShowMessageNotification.self)
+        #expect(message.type == 1)
+        #expect(message.message.contains("/nowhere.gguf"))
+        try client.send(DidOpenTextDocumentNotification(textDocument: .init(uri: "file:///x.prompt", languageId: "prompt", version: 1,
+                                                                             text: "---\ndescription: x\n---\n{{!-- /vsynth:demos --}}\n")))
+        let diagnostics = try await client.nextNotification(PublishDiagnosticsNotification.self)
+        #expect(diagnostics.diagnostics.contains { $0.severity == .error })
+        await client.close()
+    }
+
+    @Test func aChangedModelSettingReloadsTheModel() async throws {
+        let loads = NSLockedBox<[String?]>([])
+        let server = LanguageServer(options: .init(configuration: TestSession.fastConfiguration, loadModel: { configuration in
+            loads.withLock { $0.append(configuration.modelPath) }
+            return WordCacheModel()
+        }))
+        let client = try LocalClient(server: server)
+        _ = try await client.send(InitializeRequest(initializationOptions: ["model": "/a.gguf"]))
+        try client.send(InitializedNotification())
+        try client.send(DidChangeConfigurationNotification(settings: ["vsynth": ["threshold": 1]]))
+        try client.send(DidChangeConfigurationNotification(settings: ["vsynth": ["model": "/b.gguf"]]))
+        _ = try await client.send(ExecuteCommandRequest(command: "vsynth.cancel"))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(loads.withLock { $0 } == ["/a.gguf", "/b.gguf"])
+        await client.close()
+    }
 }

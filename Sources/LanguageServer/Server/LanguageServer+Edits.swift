@@ -49,9 +49,12 @@ extension LanguageServer {
         expectations[job.uri] = EditExpectation(inserted: inserted, confirmedByClient: false, jobID: job.id)
         let label = job.kind == .replaceWeakest ? "VSynth: replace the weakest demonstration"
             : "VSynth: insert \(inserted.count) demonstration\(inserted.count == 1 ? "" : "s")"
+        // The synthesis is over once the edit is on its way: a new one may start meanwhile.
+        if jobs[job.uri]?.id == job.id { jobs[job.uri] = nil }
         let result: ApplyEditResult
         do {
-            result = try await connection.send(ApplyEditRequest(label: label, edit: edit))
+            // Editors may ask the user first; one that never answers is given up on after a minute.
+            result = try await connection.send(ApplyEditRequest(label: label, edit: edit), timeout: .seconds(60))
         } catch {
             clearExpectation(job)
             showMessage("the editor did not answer workspace/applyEdit: \(error)")

@@ -67,7 +67,8 @@ extension LanguageServer {
         let connection = self.connection
         if let token = job.token, let connection {
             do {
-                _ = try await connection.send(CreateWorkDoneProgressRequest(token: token))
+                // A client that never answers must not hold the synthesis up.
+                _ = try await connection.send(CreateWorkDoneProgressRequest(token: token), timeout: .seconds(5))
                 try connection.send(ProgressNotification(token: token, value: .begin(
                     title: "VSynth: synthesizing \(job.count) demonstration\(job.count == 1 ? "" : "s")",
                     message: "loading the model")))
