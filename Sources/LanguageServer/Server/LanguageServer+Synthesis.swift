@@ -65,6 +65,8 @@ extension LanguageServer {
     /// The job's body: progress, synthesis, delivery.
     private func run(_ job: SynthesisJob, snapshot: Document, task: String) async {
         let connection = self.connection
+        // The token, once the client has accepted it; no `$/progress` goes out for a token it refused.
+        var acceptedToken: ProgressToken?
         if let token = job.token, let connection {
             do {
                 // A client that never answers must not hold the synthesis up.
@@ -72,6 +74,7 @@ extension LanguageServer {
                 try connection.send(ProgressNotification(token: token, value: .begin(
                     title: "VSynth: synthesizing \(job.count) demonstration\(job.count == 1 ? "" : "s")",
                     message: "loading the model")))
+                acceptedToken = token
             } catch {
                 log("progress not available: \(error)")
             }
@@ -80,7 +83,7 @@ extension LanguageServer {
         var endMessage = "done"
         do {
             let parsed = snapshot.parsed
-            let token = job.token
+            let token = acceptedToken
             let report: @Sendable (SynthesisProgress) -> Void = { progress in
                 guard let token, let connection else { return }
                 let percentage = progress.target > 0 ? min(99, 100 * progress.accepted / progress.target) : 0
@@ -107,7 +110,7 @@ extension LanguageServer {
             endMessage = "failed: \(error)"
             showMessage("synthesis failed: \(error)", type: 1)
         }
-        if let token = job.token, let connection {
+        if let token = acceptedToken, let connection {
             try? connection.send(ProgressNotification(token: token, value: .end(message: endMessage)))
         }
         if jobs[job.uri]?.id == job.id { jobs[job.uri] = nil }
