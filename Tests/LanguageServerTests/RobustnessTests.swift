@@ -57,6 +57,7 @@ import Testing
                 if round == 2_000 { warm = ResidentMemory.bytes() }
             }
             let end = ResidentMemory.bytes()
+        print("soak in-process: resident memory \(warm >> 10) KiB after 2,000 requests, \(end >> 10) KiB after 10,000")
             #expect(warm > 0)
             // Diagnostics pile up in the test client's inbox; they are a few kB. Allow 16 MiB of noise.
             #expect(end - warm < 16 << 20, "resident memory grew from \(warm >> 20) MiB to \(end >> 20) MiB")

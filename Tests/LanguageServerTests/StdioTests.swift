@@ -69,4 +69,63 @@ import Testing
             await orphan.close()
         }
     }
+
+    /// Issue 5's soak over stdio: 10,000 requests to the daemon process, its resident memory flat
+    /// after warm-up (read from /proc for the child process).
+    @Test func soak10000RequestsAgainstTheDaemonProcess() async throws {
+        try await Exclusive.run {
+            let log = NSLockedBox<[String]>([])
+            let client = try Self.launch(log: log)
+            _ = try await client.send(InitializeRequest(capabilities: TestSession.fullCapabilities))
+            try client.send(InitializedNotification())
+            let pid = try #require(Self.childProcess(named: "vsynth"))
+            let uri = "file:///tmp/soak.prompt"
+            try client.send(DidOpenTextDocumentNotification(textDocument: .init(uri: uri, languageId: "prompt", version: 1,
+                                                                                 text: Fixture.prompt(demonstrations: 8))))
+            var warm = 0
+            for round in 0..<10_000 {
+                switch round % 3 {
+                case 0: _ = try await client.send(HoverRequest(textDocument: .init(uri: uri), position: .init(line: round % 40, character: 1)))
+                case 1: _ = try await client.send(CodeActionRequest(textDocument: .init(uri: uri),
+                                                                    range: .init(start: .init(line: 0, character: 0), end: .init(line: 0, character: 0))))
+                default:
+                    try client.send(DidChangeTextDocumentNotification(textDocument: .init(uri: uri, version: round + 2), contentChanges: [
+                        TextDocumentContentChangeEvent(range: .init(start: .init(line: 20, character: 0), end: .init(line: 20, character: 0)), text: "")]))
+                    _ = try await client.send(InlayHintRequest(textDocument: .init(uri: uri),
+                                                               range: .init(start: .init(line: 0, character: 0), end: .init(line: 60, character: 0))))
+                }
+                if round == 2_000 { warm = Self.residentBytes(pid) }
+            }
+            let end = Self.residentBytes(pid)
+            print("soak over stdio: daemon resident memory \(warm >> 10) KiB after 2,000 requests, \(end >> 10) KiB after 10,000")
+            #expect(warm > 0)
+            #expect(end - warm < 8 << 20, "daemon resident memory grew from \(warm >> 20) MiB to \(end >> 20) MiB")
+            _ = try await client.send(ShutdownRequest())
+            try client.send(ExitNotification())
+            #expect(await client.waitForExit() == 0)
+            await client.close()
+        }
+    }
+
+    /// The pid of a child of this process running `name` (Linux /proc).
+    static func childProcess(named name: String) -> Int32? {
+        let me = getpid()
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        for entry in entries {
+            guard let pid = Int32(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let command = stat[stat.index(after: stat.firstIndex(of: "(") ?? stat.startIndex)..<close]
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if command == name, fields.count > 1, Int32(fields[1]) == me { return pid }
+        }
+        return nil
+    }
+
+    static func residentBytes(_ pid: Int32) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
 }
