@@ -49,9 +49,8 @@ import Testing
                 case 2: _ = try await session.client.send(CodeActionRequest(textDocument: .init(uri: uri),
                                                                             range: .init(start: .init(line: line, character: 0), end: .init(line: line, character: 0))))
                 default:
-                    // An edit and its undo: the document goes back and forth, scoring is debounced.
-                    try session.change(uri, version: round + 2, [TextDocumentContentChangeEvent(
-                        range: .init(start: .init(line: 0, character: 0), end: .init(line: 0, character: 0)), text: "")])
+                    // (Edits are soaked against the daemon process in StdioTests: here their diagnostics
+                    // would pile up in the test client's inbox and count as the server's memory.)
                     _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.cancel", arguments: [["uri": .string(uri)]]))
                 }
                 if round == 2_000 { warm = ResidentMemory.bytes() }
@@ -59,8 +58,8 @@ import Testing
             let end = ResidentMemory.bytes()
         print("soak in-process: resident memory \(warm >> 10) KiB after 2,000 requests, \(end >> 10) KiB after 10,000")
             #expect(warm > 0)
-            // Diagnostics pile up in the test client's inbox; they are a few kB. Allow 16 MiB of noise.
-            #expect(end - warm < 16 << 20, "resident memory grew from \(warm >> 20) MiB to \(end >> 20) MiB")
+            // A few MiB of allocator noise at most.
+            #expect(end - warm < 4 << 20, "resident memory grew from \(warm >> 20) MiB to \(end >> 20) MiB")
             await session.close()
         }
     }

@@ -10,6 +10,7 @@ extension LanguageServer {
         let load = options.loadModel
         let cache = self.cache
         engineKey = configuration.modelKey
+        engineFailure = nil
         status("loading", message: configuration.modelPath)
         let task = Task<Engine, any Error> {
             let model = SerializedModel(try await load(configuration))
@@ -30,7 +31,8 @@ extension LanguageServer {
             for uri in documents.keys { scheduleScoring(uri, debounce: false) }
         } catch {
             guard key == engineKey else { return }
-            showMessage("cannot load the model: \(error)", type: 1)
+            engineFailure = "\(error)"
+            showMessage("cannot load the model: \(error); scores are off until the model setting changes", type: 1)
             status("error", message: "\(error)")
         }
     }

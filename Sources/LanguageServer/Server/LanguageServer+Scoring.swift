@@ -10,7 +10,7 @@ extension LanguageServer {
     /// pending or running for it.
     func scheduleScoring(_ uri: String, debounce: Bool) {
         scoringTasks[uri]?.cancel()
-        guard let document = documents[uri], Self.needsScoring(document.parsed) else {
+        guard engineFailure == nil, let document = documents[uri], Self.needsScoring(document.parsed) else {
             scoringTasks[uri] = nil
             return
         }

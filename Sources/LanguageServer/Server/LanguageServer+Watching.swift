@@ -54,7 +54,7 @@ extension LanguageServer {
         publishDiskDiagnostics(uri)
         let refresh = parsed.settings.refresh ?? configuration.refresh
         if refresh == .onSave { topUpClosedFile(path, parsed) }
-        guard refresh != .off, Self.needsScoring(parsed), let task = parsed.task?.text else { return }
+        guard engineFailure == nil, refresh != .off, Self.needsScoring(parsed), let task = parsed.task?.text else { return }
         scoringTasks[uri]?.cancel()
         scoringTasks[uri] = Task {
             do {

@@ -97,6 +97,8 @@ public actor LanguageServer: MessageHandler {
     var engineKey = ""
     /// The engine once loaded (for answers that must not wait for it).
     var engine: Engine?
+    /// Why the configured model did not load: scoring is off (said once, not on every keystroke).
+    var engineFailure: String?
 
     let registry = MessageRegistry(
         requests: [InitializeRequest.self, ShutdownRequest.self, HoverRequest.self, InlayHintRequest.self,
