@@ -42,8 +42,8 @@ let package = Package(
         // TokenizerTests: uncomment when the module has its first test.
         // .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
         // InferenceTests: uncomment when the module has its first test.
-        // .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
-        //             swiftSettings: optimised),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
+                    swiftSettings: optimised),
         // PromptFileTests: uncomment when the module has its first test.
         // .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
         // VSynthesisTests: uncomment when the module has its first test.
