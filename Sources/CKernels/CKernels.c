@@ -49,16 +49,38 @@ int vs_type_uses_qact(int type) { return type == VS_Q4_0 || type == VS_Q4_1 || t
 size_t vs_qact_token_bytes(int cols) { return vs_qact_bytes(cols); }
 
 void vs_dequantize_row(int type, const void *row, float *out, int cols) {
+#if defined(__x86_64__)
+    if (vs_best_path() >= VS_PATH_AVX512) { vs_dequantize_row_avx512(type, row, out, cols); return; }
+#endif
     vs_dequantize_row_scalar(type, row, out, cols);
 }
 
 void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t1, void *qa, int path) {
-    (void)path;
-    vs_quantize_tokens_scalar(x, ldx, cols, t0, t1, qa);
+    switch (vs_resolve_path(path)) {
+#if defined(__x86_64__)
+    case VS_PATH_AVX512: vs_quantize_tokens_avx512(x, ldx, cols, t0, t1, qa); return;
+#endif
+    default: vs_quantize_tokens_scalar(x, ldx, cols, t0, t1, qa); return;
+    }
 }
 
 void vs_matmul_rows(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                    const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy, int path) {
-    (void)path;
-    vs_matmul_rows_scalar(type, w, row_bytes, cols, r0, r1, x, ldx, qa, n, y, ldy);
+                    const float *x, size_t ldx, const void *qa, const void *qp, int n,
+                    float *y, size_t ldy, int path) {
+    switch (vs_resolve_path(path)) {
+#if defined(__x86_64__)
+    case VS_PATH_AVX512:
+        if (vs_type_uses_qact(type) && n <= VS_GEMV_MAX_TOKENS) vs_gemv_q_avx512(type, w, row_bytes, cols, r0, r1, qp, n, y, ldy);
+        else if (vs_type_uses_qact(type)) vs_matmul_q_avx512(type, w, row_bytes, cols, r0, r1, qp, n, y, ldy);
+        else vs_matmul_f_avx512(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
+        return;
+    case VS_PATH_AVX2:
+        if (vs_type_uses_qact(type)) vs_matmul_q_avx2(type, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
+        else vs_matmul_f_avx2(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
+        return;
+#endif
+    default:
+        vs_matmul_rows_scalar(type, w, row_bytes, cols, r0, r1, x, ldx, qa, n, y, ldy);
+        return;
+    }
 }

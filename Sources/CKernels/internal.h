@@ -55,4 +55,20 @@ void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols);
 void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
 void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                            const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy);
+#if defined(__x86_64__)
+void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
+void vs_matmul_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                        const void *qp, int n, float *y, size_t ldy);
+void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                        const float *x, size_t ldx, int n, float *y, size_t ldy);
+void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols);
+void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const void *qa, int n, float *y, size_t ldy);
+void vs_matmul_f_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const float *x, size_t ldx, int n, float *y, size_t ldy);
+void vs_gemv_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const void *act, int n, float *y, size_t ldy);
+#endif
+size_t vs_gemv_act_token_bytes(int cols);
+void vs_pack_gemv_activations(const void *qa, int cols, int t0, int t1, void *out);
 #endif

@@ -4,6 +4,7 @@ public enum VSynthCLI {
 
     /// Every subcommand, in the order `vsynth --help` lists them.
     public static let commands: [any Command.Type] = [
+        BenchKernelsCommand.self,
     ]
 
     /// Runs `vsynth` with `arguments` (without the program name) and returns the exit code.

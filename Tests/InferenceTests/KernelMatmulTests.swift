@@ -6,7 +6,7 @@ import Testing
 @Suite("Kernel matmul")
 struct KernelMatmulTests {
     static let types: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q6_K]
-    static let batches = [1, 7, 64]
+    static let batches = [1, 2, 3, 7, 64]
     static let paths = KernelPath.allCases.filter { $0 != .best && $0.isSupported }
     static let pool = ThreadPool(threads: 2)
 

@@ -24,16 +24,20 @@ struct ThreadPoolTests {
         let pool = ThreadPool(threads: threads)
         #expect(pool.threadCount == threads)
         for count in [0, 1, 2, 3, 7, 64, 1000] {
-            let visits = Visits(count)
-            let threadsSeen = Visits(threads)
-            pool.parallelFor(count) { begin, end, thread in
-                #expect(begin < end && thread >= 0 && thread < threads)
-                for i in begin..<end { visits.visit(i) }
-                threadsSeen.visit(thread)
+            for chunks in [nil, 1, 3, 16, 5000] {
+                let visits = Visits(count)
+                let inUse = Visits(threads)
+                let clash = Visits(1)
+                pool.parallelFor(count, chunks: chunks) { begin, end, thread in
+                    #expect(begin < end && thread >= 0 && thread < threads)
+                    // No two chunks running at once share a thread index.
+                    if vs_atomic_add(inUse.counts + thread, 1) != 1 { clash.visit(0) }
+                    for i in begin..<end { visits.visit(i) }
+                    vs_atomic_add(inUse.counts + thread, -1)
+                }
+                #expect(visits.allOnce, "count \(count) chunks \(String(describing: chunks))")
+                #expect(clash.counts[0] == 0)
             }
-            #expect(visits.allOnce, "count \(count)")
-            // No thread index is handed out twice in one call.
-            #expect((0..<threads).allSatisfy { threadsSeen.counts[$0] <= 1 })
         }
     }
 

@@ -41,11 +41,21 @@ size_t vs_qact_token_bytes(int cols);
 /// vs_qact_token_bytes). `cols` must be a multiple of 32.
 void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t1, void *qa, int path);
 
+/// Batches of at most this many tokens use the matrix-vector kernels, larger ones the tiled GEMM.
+#define VS_GEMV_MAX_TOKENS 3
+/// Bytes per token of the packed activation layouts of the AVX-512 VNNI kernels (the larger of the two).
+size_t vs_packed_act_token_bytes(int cols);
+/// Repacks tokens [t0, t1) of quantized activations `qa` (a batch of `n` tokens) into the layout the
+/// VNNI kernel for that batch size reads (token stride vs_packed_act_token_bytes).
+void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *packed);
+
 /// y[t*ldy + r] = Σ_c W[r, c] · x̂[t, c] for rows [r0, r1) and tokens [0, n), where x̂ are the quantized
 /// activations `qa` (for Q4_0, Q4_1, Q8_0 weights; integer dot products) or the f32 activations `x`
-/// (row stride `ldx`; for F32, F16, BF16 and Q6_K weights). `w` points at row 0.
+/// (row stride `ldx`; for F32, F16, BF16 and Q6_K weights). `w` points at row 0. `qp` is `qa` packed
+/// by vs_pack_activations (read by the AVX-512 path only).
 void vs_matmul_rows(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                    const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy, int path);
+                    const float *x, size_t ldx, const void *qa, const void *qp, int n,
+                    float *y, size_t ldy, int path);
 
 /// True when `type` is multiplied with quantized activations (so callers quantize x first).
 int vs_type_uses_qact(int type);

@@ -21,24 +21,28 @@ public enum Kernels {
         guard n > 0 else { return }
         let type = Int32(w.type.rawValue)
         var qaPointer: UnsafeRawPointer?
+        var packedPointer: UnsafeRawPointer?
         var owned: QuantizedActivations?
         if vs_type_uses_qact(type) != 0 {
             if let quantized {
                 precondition(quantized.cols == w.cols && quantized.count == n,
                              "matmul: quantized activations of \(quantized.count)×\(quantized.cols) for x of \(n)×\(w.cols)")
                 qaPointer = UnsafeRawPointer(quantized.buffer)
+                packedPointer = UnsafeRawPointer(quantized.packed)
             } else {
                 let q = QuantizedActivations(cols: w.cols, capacity: n)
                 q.quantize(x, n: n, pool: pool, path: path)
                 qaPointer = UnsafeRawPointer(q.buffer)
+                packedPointer = UnsafeRawPointer(q.packed)
                 owned = q
             }
         }
         let granules = (w.rows + rowGranule - 1) / rowGranule
-        pool.parallelFor(granules) { begin, end, _ in
+        // A few chunks per thread, claimed as threads come free: balances a busy machine's uneven threads.
+        pool.parallelFor(granules, chunks: pool.threadCount * 4) { begin, end, _ in
             vs_matmul_rows(type, w.data, w.rowBytes, Int32(w.cols),
                            Int32(begin * rowGranule), Int32(min(end * rowGranule, w.rows)),
-                           x, w.cols, qaPointer, Int32(n), y, w.rows, path.rawValue)
+                           x, w.cols, qaPointer, packedPointer, Int32(n), y, w.rows, path.rawValue)
         }
         withExtendedLifetime(owned) {}
     }

@@ -9,9 +9,11 @@ import Darwin
 /// Worker threads of the engine's own, never the Swift concurrency pool: a forward pass blocks its
 /// threads for milliseconds at a time, which would starve the daemon's I/O tasks on the shared pool.
 ///
-/// `parallelFor` splits `0..<count` into `threadCount` contiguous chunks; the calling thread runs
-/// chunk 0 and the workers the others. Workers spin briefly between calls (a decode step issues
-/// hundreds of small matmuls, and waking a sleeping thread costs tens of microseconds), then sleep.
+/// `parallelFor` cuts `0..<count` into contiguous chunks (by default one per thread) that the threads
+/// claim one at a time; the calling thread takes part. Whoever is free claims the next chunk, so a
+/// worker the OS has not scheduled yet (a busy machine) never holds the caller up: the caller runs its
+/// chunk instead. Workers spin briefly between calls (a decode step issues hundreds of small matmuls,
+/// and waking a sleeping thread costs tens of microseconds), then sleep.
 ///
 /// Nested calls (from inside a body) run inline on the calling thread; calls from several outside
 /// threads at once are serialised.
@@ -45,11 +47,13 @@ public final class ThreadPool: @unchecked Sendable {
         shared.shutdown()
     }
 
-    /// Runs `body(begin, end, thread)` over contiguous chunks covering `0..<count`, one per thread
-    /// (empty chunks are skipped), and returns when all are done. `thread` is in `0..<threadCount`
-    /// and distinct between chunks running at the same time, so it can index per-thread scratch.
-    public func parallelFor(_ count: Int, _ body: (_ begin: Int, _ end: Int, _ thread: Int) -> Void) {
-        shared.parallelFor(count, body)
+    /// Runs `body(begin, end, thread)` over contiguous chunks covering `0..<count` and returns when
+    /// all are done. `chunks` (default: one per thread) sets how finely the range is cut; more chunks
+    /// balance uneven work. A thread may run several chunks, one after another; `thread` is in
+    /// `0..<threadCount` and distinct between chunks running at the same time, so it can index
+    /// per-thread scratch (accumulate into it: do not assume one chunk per thread).
+    public func parallelFor(_ count: Int, chunks: Int? = nil, _ body: (_ begin: Int, _ end: Int, _ thread: Int) -> Void) {
+        shared.parallelFor(count, chunks: min(count, max(1, chunks ?? threadCount), Shared.maxChunks), body)
     }
 }
 
@@ -60,11 +64,15 @@ private final class Shared: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let callLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    /// [0] generation, [1] workers still running the current job, [2] sleeping workers, [3] shutdown.
-    private let state = UnsafeMutablePointer<Int>.allocate(capacity: 4)
+    /// [0] generation (bumped per job, wakes workers), [1] claim word, [2] sleeping workers,
+    /// [3] shutdown, [4] chunks completed in the current job.
+    /// The claim word packs generation (23 bits) | chunk count (20) | next chunk (20): a claim is one
+    /// compare-and-swap that fails if the job changed under the claimer.
+    private let state = UnsafeMutablePointer<Int>.allocate(capacity: 5)
     private var job: ((Int, Int, Int) -> Void)?
     private var jobCount = 0
     private static let spinIterations = 20_000
+    static let maxChunks = (1 << 20) - 1
 
     init(id: Int, threadCount: Int) {
         self.id = id
@@ -72,7 +80,7 @@ private final class Shared: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_mutex_init(callLock, nil)
         pthread_cond_init(wake, nil)
-        state.initialize(repeating: 0, count: 4)
+        state.initialize(repeating: 0, count: 5)
     }
 
     deinit {
@@ -93,12 +101,12 @@ private final class Shared: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
-    func parallelFor(_ count: Int, _ body: (Int, Int, Int) -> Void) {
+    func parallelFor(_ count: Int, chunks: Int, _ body: (Int, Int, Int) -> Void) {
         if count <= 0 { return }
         let tag = vs_thread_tag_get()
         let nested = tag / 4096 == id
-        if threadCount == 1 || count == 1 || nested {
-            // Single thread, trivial work, or nested inside one of this pool's bodies.
+        if threadCount == 1 || chunks == 1 || nested {
+            // Single thread, one chunk, or nested inside one of this pool's bodies.
             body(0, count, nested ? tag % 4096 : 0)
             return
         }
@@ -107,17 +115,42 @@ private final class Shared: @unchecked Sendable {
         withoutActuallyEscaping(body) { escaping in
             job = escaping
             jobCount = count
-            vs_atomic_store(&state[1], threadCount - 1)
+            vs_atomic_store(&state[4], 0)
             pthread_mutex_lock(mutex)
-            vs_atomic_add(&state[0], 1)
+            // The claim word first, then the generation that wakes the workers to it.
+            let generation = vs_atomic_load(&state[0]) + 1
+            vs_atomic_store(&state[1], (generation & 0x7F_FFFF) << 40 | chunks << 20)
+            vs_atomic_store(&state[0], generation)
             if vs_atomic_load(&state[2]) > 0 { pthread_cond_broadcast(wake) }
             pthread_mutex_unlock(mutex)
             vs_thread_tag_set(id * 4096)
-            let end = count / threadCount
-            if end > 0 { escaping(0, end, 0) }
+            runChunks(generation: generation, thread: 0)
             vs_thread_tag_set(tag)
-            while vs_atomic_load(&state[1]) > 0 { vs_cpu_relax() }
+            var spins = 0
+            while vs_atomic_load(&state[4]) < chunks {
+                // Yield now and then: when the machine has more runnable threads than cores, the
+                // worker we wait for may be waiting for this very core.
+                spins += 1
+                if spins % 128 == 0 { sched_yield() } else { vs_cpu_relax() }
+            }
             job = nil
+        }
+    }
+
+    /// Claims and runs chunks of job `generation` until none is left (or the job is another one).
+    private func runChunks(generation: Int, thread: Int) {
+        while true {
+            let word = vs_atomic_load(&state[1])
+            guard word >> 40 == generation & 0x7F_FFFF else { return }
+            let chunks = word >> 20 & 0xF_FFFF, next = word & 0xF_FFFF
+            guard next < chunks, vs_atomic_cas(&state[1], word, word + 1) != 0 else {
+                if next >= chunks { return }
+                continue
+            }
+            // The job cannot change before this chunk is counted complete.
+            let begin = jobCount * next / chunks, end = jobCount * (next + 1) / chunks
+            if begin < end, let job { job(begin, end, thread) }
+            vs_atomic_add(&state[4], 1)
         }
     }
 
@@ -128,8 +161,8 @@ private final class Shared: @unchecked Sendable {
             var spins = 0
             while vs_atomic_load(&state[0]) == seen {
                 if spins < Shared.spinIterations {
-                    vs_cpu_relax()
                     spins += 1
+                    if spins % 128 == 0 { sched_yield() } else { vs_cpu_relax() }
                     continue
                 }
                 pthread_mutex_lock(mutex)
@@ -140,10 +173,7 @@ private final class Shared: @unchecked Sendable {
             }
             seen = vs_atomic_load(&state[0])
             if vs_atomic_load(&state[3]) != 0 { return }
-            let begin = jobCount * index / threadCount
-            let end = jobCount * (index + 1) / threadCount
-            if begin < end, let job { job(begin, end, index) }
-            vs_atomic_add(&state[1], -1)
+            runChunks(generation: seen, thread: index)
         }
     }
 }
