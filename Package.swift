@@ -40,7 +40,7 @@ let package = Package(
         // GGUFTests: uncomment when the module has its first test.
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         // TokenizerTests: uncomment when the module has its first test.
-        // .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
         // InferenceTests: uncomment when the module has its first test.
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
                     swiftSettings: optimised),

@@ -38,7 +38,7 @@ extension GGUFHeaderParser {
             return try readStringArray(key: key, count: count)
         case .array:
             var arrays: [GGUFArray] = []
-            arrays.reserveCapacity(count)
+            arrays.reserveCapacity(min(count, 1 << 16))
             for _ in 0 ..< count { arrays.append(try readArray(key: key, depth: depth + 1)) }
             return GGUFArray(elementType: .array, count: count, storage: .arrays(arrays))
         default:
@@ -51,25 +51,15 @@ extension GGUFHeaderParser {
     /// end of the file and records where each string ends, a second copies the bytes.
     private mutating func readStringArray(key: String, count: Int) throws(GGUFError) -> GGUFArray {
         let bytes = reader.bytes
-        let end = bytes.count
         var position = reader.position
         var ends = [Int]()
-        ends.reserveCapacity(count)
+        ends.reserveCapacity(min(count, 1 << 20))
         var total = 0
         for index in 0 ..< count {
-            guard end - position >= 8 else {
-                throw .truncated(what: "length of string \(index) of key '\(key)'", offset: position,
-                                 needed: 8, available: end - position)
-            }
-            let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            position += 8
-            guard length <= UInt64(end - position) else {
-                throw .truncated(what: "string \(index) of key '\(key)'", offset: position,
-                                 needed: Int(clamping: length), available: end - position)
-            }
-            position += Int(length)
-            total += Int(length)
+            let next = try stringElementEnd(at: position, index: index, key: key)
+            total += next - position - 8
             ends.append(total)
+            position = next
         }
         let storage = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let out = buffer.baseAddress, let base = bytes.baseAddress else { initialized = 0; return }
@@ -85,5 +75,24 @@ extension GGUFHeaderParser {
         }
         reader.position = position
         return GGUFArray(elementType: .string, count: count, storage: .strings(bytes: storage, ends: ends))
+    }
+
+    /// Checks string element `index` of an array at `position` (uint64 length, then the bytes)
+    /// against the end of the file and returns the position after it. The one per-element step of
+    /// `readStringArray`, kept separate so tests can truncate inside every element cheaply.
+    @inline(__always)
+    func stringElementEnd(at position: Int, index: Int, key: String) throws(GGUFError) -> Int {
+        let bytes = reader.bytes
+        let end = bytes.count
+        guard position <= end, end - position >= 8 else {
+            throw .truncated(what: "length of string \(index) of key '\(key)'", offset: position,
+                             needed: 8, available: max(0, end - position))
+        }
+        let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        guard length <= UInt64(end - position - 8) else {
+            throw .truncated(what: "string \(index) of key '\(key)'", offset: position + 8,
+                             needed: Int(clamping: length), available: end - position - 8)
+        }
+        return position + 8 + Int(length)
     }
 }

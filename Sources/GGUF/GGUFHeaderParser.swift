@@ -8,6 +8,10 @@ struct GGUFHeaderParser {
     /// ggml's GGML_MAX_DIMS.
     static let maximumDimensions = 4
     static let defaultAlignment = 32
+    /// ggml's GGML_MAX_NAME (a tensor name must be shorter, as llama.cpp requires).
+    static let maximumNameLength = 64
+    /// Keys are short dotted names; a longer one means a corrupt length.
+    static let maximumKeyLength = 65536
 
     struct Header {
         var version: UInt32
@@ -21,37 +25,20 @@ struct GGUFHeaderParser {
 
     init(_ bytes: UnsafeRawBufferPointer) { reader = GGUFByteReader(bytes) }
 
+    /// Parses the whole header and validates every tensor's extent.
     mutating func parse() throws(GGUFError) -> Header {
-        let magic = try reader.readUInt32("magic")
-        guard magic == 0x4655_4747 else { throw .badMagic(found: magic, offset: 0) }  // "GGUF"
-        let version = try reader.readUInt32("version")
-        guard version == 2 || version == 3 else { throw .unsupportedVersion(version, offset: 4) }
-
-        let tensorCountOffset = reader.position
-        let tensorCount = try reader.readUInt64("tensor count")
-        let keyCountOffset = reader.position
-        let keyCount = try reader.readUInt64("metadata key count")
-        // A tensor info takes at least 24 bytes (empty name, 0 dims, type, offset), a pair 13.
-        guard tensorCount <= UInt64(reader.remaining / 24) else {
-            throw .absurdCount(what: "tensor count", count: tensorCount, offset: tensorCountOffset)
-        }
-        guard keyCount <= UInt64(reader.remaining / 13) else {
-            throw .absurdCount(what: "metadata key count", count: keyCount, offset: keyCountOffset)
-        }
-
+        let (version, tensorCount, keyCount) = try readPreamble()
         var pairs: [(String, GGUFValue)] = []
-        pairs.reserveCapacity(Int(keyCount))
+        pairs.reserveCapacity(min(keyCount, 4096))
         var seenKeys = Set<String>()
         var alignment = Self.defaultAlignment
-        for _ in 0 ..< Int(keyCount) {
+        for _ in 0 ..< keyCount {
             let keyOffset = reader.position
-            let key = try reader.readString("metadata key")
+            let (key, value, valueOffset) = try readKeyValue()
             guard !key.isEmpty else { throw .invalidKey(key: key, reason: "empty key", offset: keyOffset) }
             guard seenKeys.insert(key).inserted else {
                 throw .invalidKey(key: key, reason: "duplicate key", offset: keyOffset)
             }
-            let valueOffset = reader.position
-            let value = try readValue(key: key, depth: 0)
             if key == "general.alignment" {
                 guard case .uint32(let a) = value else {
                     throw .invalidMetadata(key: key, reason: "must be uint32, is \(value.type)", offset: valueOffset)
@@ -66,20 +53,61 @@ struct GGUFHeaderParser {
 
         var tensors: [GGUFTensorInfo] = []
         var relativeOffsets: [(offset: UInt64, at: Int)] = []
-        tensors.reserveCapacity(Int(tensorCount))
-        relativeOffsets.reserveCapacity(Int(tensorCount))
-        for _ in 0 ..< Int(tensorCount) {
+        tensors.reserveCapacity(min(tensorCount, 65536))
+        relativeOffsets.reserveCapacity(min(tensorCount, 65536))
+        for _ in 0 ..< tensorCount {
             let (info, relative) = try readTensorInfo()
             tensors.append(info)
             relativeOffsets.append(relative)
         }
+        let dataOffset = try locateTensorData(&tensors, relativeOffsets: relativeOffsets, alignment: alignment)
+        return Header(version: version, alignment: alignment, metadata: GGUFMetadata(pairs),
+                      tensors: tensors, dataOffset: dataOffset)
+    }
 
-        // The data section starts at the next multiple of the alignment.
+    /// Reads magic, version and the two counts; counts the rest of the file cannot hold are rejected.
+    mutating func readPreamble() throws(GGUFError) -> (version: UInt32, tensorCount: Int, keyCount: Int) {
+        let magic = try reader.readUInt32("magic")
+        guard magic == 0x4655_4747 else { throw .badMagic(found: magic, offset: 0) }  // "GGUF"
+        let version = try reader.readUInt32("version")
+        guard version == 2 || version == 3 else { throw .unsupportedVersion(version, offset: 4) }
+        let tensorCountOffset = reader.position
+        let tensorCount = try reader.readUInt64("tensor count")
+        let keyCountOffset = reader.position
+        let keyCount = try reader.readUInt64("metadata key count")
+        // A tensor info takes at least 24 bytes (empty name, 0 dims, type, offset), a pair 13.
+        guard tensorCount <= UInt64(reader.remaining / 24) else {
+            throw .absurdCount(what: "tensor count", count: tensorCount, offset: tensorCountOffset)
+        }
+        guard keyCount <= UInt64(reader.remaining / 13) else {
+            throw .absurdCount(what: "metadata key count", count: keyCount, offset: keyCountOffset)
+        }
+        return (version, Int(tensorCount), Int(keyCount))
+    }
+
+    /// Reads one key and its value; also returns where the value starts.
+    mutating func readKeyValue() throws(GGUFError) -> (key: String, value: GGUFValue, valueOffset: Int) {
+        let keyOffset = reader.position
+        let keyBytes = try reader.readStringBytes("metadata key")
+        guard keyBytes.count <= Self.maximumKeyLength else {
+            throw .invalidKey(key: String(decoding: keyBytes.prefix(64), as: UTF8.self) + "…",
+                              reason: "\(keyBytes.count) bytes long (at most \(Self.maximumKeyLength))", offset: keyOffset)
+        }
+        let key = String(decoding: keyBytes, as: UTF8.self)
+        let valueOffset = reader.position
+        return (key, try readValue(key: key, depth: 0), valueOffset)
+    }
+
+    /// Places the data section after the header (aligned), turns relative tensor offsets into
+    /// absolute ones and checks that each tensor is aligned, unique, and inside the file.
+    mutating func locateTensorData(_ tensors: inout [GGUFTensorInfo], relativeOffsets: [(offset: UInt64, at: Int)],
+                                   alignment: Int) throws(GGUFError) -> Int {
         let headerEnd = reader.position
+        let fileSize = reader.bytes.count
         let dataOffset = (headerEnd + alignment - 1) / alignment * alignment
-        if !tensors.isEmpty, dataOffset > reader.bytes.count {
+        if !tensors.isEmpty, dataOffset > fileSize {
             throw .truncated(what: "padding before tensor data", offset: headerEnd,
-                             needed: dataOffset - headerEnd, available: reader.bytes.count - headerEnd)
+                             needed: dataOffset - headerEnd, available: fileSize - headerEnd)
         }
         var seenNames = Set<String>()
         seenNames.reserveCapacity(tensors.count)
@@ -93,7 +121,6 @@ struct GGUFHeaderParser {
                 throw .invalidTensor(name: info.name, reason: "data offset \(relative) not a multiple of alignment \(alignment)",
                                      offset: infoOffset)
             }
-            let fileSize = reader.bytes.count
             guard relative <= UInt64(fileSize), dataOffset + Int(relative) <= fileSize - info.byteCount else {
                 let absolute = relative <= UInt64(Int.max - dataOffset) ? dataOffset + Int(relative) : Int.max
                 throw .tensorOutOfBounds(name: info.name, offset: absolute, byteCount: info.byteCount, fileSize: fileSize)
@@ -101,15 +128,20 @@ struct GGUFHeaderParser {
             tensors[i] = GGUFTensorInfo(name: info.name, dimensions: info.dimensions, type: info.type,
                                         offset: dataOffset + Int(relative), byteCount: info.byteCount)
         }
-        return Header(version: version, alignment: alignment, metadata: GGUFMetadata(pairs),
-                      tensors: tensors, dataOffset: dataOffset)
+        return dataOffset
     }
 
     /// Reads one tensor info; its offset is returned relative to the data section, with the
     /// position of that field for error messages.
-    private mutating func readTensorInfo() throws(GGUFError) -> (GGUFTensorInfo, (offset: UInt64, at: Int)) {
-        let infoOffset = reader.position
-        let name = try reader.readString("tensor name")
+    mutating func readTensorInfo() throws(GGUFError) -> (GGUFTensorInfo, (offset: UInt64, at: Int)) {
+        let nameOffset = reader.position
+        let nameBytes = try reader.readStringBytes("tensor name")
+        guard nameBytes.count < Self.maximumNameLength else {
+            throw .invalidTensor(name: String(decoding: nameBytes.prefix(64), as: UTF8.self) + "…",
+                                 reason: "name is \(nameBytes.count) bytes (ggml allows \(Self.maximumNameLength - 1))",
+                                 offset: nameOffset)
+        }
+        let name = String(decoding: nameBytes, as: UTF8.self)
         let dimsOffset = reader.position
         let dimensionCount = try reader.readUInt32("dimension count of tensor '\(name)'")
         guard dimensionCount <= UInt32(Self.maximumDimensions) else {
@@ -144,7 +176,6 @@ struct GGUFHeaderParser {
         }
         let offsetAt = reader.position
         let relative = try reader.readUInt64("data offset of tensor '\(name)'")
-        _ = infoOffset
         return (GGUFTensorInfo(name: name, dimensions: dimensions, type: type, offset: 0, byteCount: byteCount),
                 (relative, offsetAt))
     }
