@@ -42,7 +42,7 @@ let package = Package(
         // TokenizerTests: uncomment when the module has its first test.
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
         // InferenceTests: uncomment when the module has its first test.
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer", "LanguageModel"],
                     swiftSettings: optimised),
         // PromptFileTests: uncomment when the module has its first test.
         // .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),

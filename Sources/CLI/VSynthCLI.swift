@@ -4,6 +4,9 @@ public enum VSynthCLI {
 
     /// Every subcommand, in the order `vsynth --help` lists them.
     public static let commands: [any Command.Type] = [
+        GenerateCommand.self,
+        LogprobsCommand.self,
+        BenchEngineCommand.self,
         BenchKernelsCommand.self,
     ]
 
