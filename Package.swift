@@ -40,11 +40,15 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer", "LanguageModel"],
                     swiftSettings: optimised),
         .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
-        // VSynthesisTests: uncomment when the module has its first test.
-        // .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"]),
+        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"], exclude: ["Fixtures"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: optimised),
+        // LanguageServerTests: the in-process test client, position encodings, the daemon's behaviour.
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PromptFile", "VSynthesis", "LanguageModel",
+                                                               "Inference"],
+                    exclude: ["Fixtures"]),
         // CLITests: uncomment when the module has its first test.
         // .testTarget(name: "CLITests", dependencies: ["CLI"]),
         // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).

@@ -81,4 +81,7 @@ static inline void vs_cpu_relax(void) {
 long vs_thread_tag_get(void);
 void vs_thread_tag_set(long tag);
 
+// Forward-pass kernels besides matmul: attention, SwiGLU, F16 rounding (Inference side).
+#include "vs_forward.h"
+
 #endif

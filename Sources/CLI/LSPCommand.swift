@@ -1,0 +1,91 @@
+import Backends
+import Foundation
+import Inference
+import JSONRPC
+import LanguageModel
+import LanguageServer
+
+/// `vsynth lsp [--stdio] [--log FILE] [--threads N] [--model PATH]`: the language-server daemon
+/// editors start. Speaks JSON-RPC with LSP framing on standard input and output; standard output
+/// carries protocol bytes only (stray prints are redirected to standard error), logs go to
+/// standard error or `--log FILE`. Exits 0 on `exit` after `shutdown`, 1 otherwise.
+public enum LSPCommand: Command {
+    public static let spec = CommandSpec(
+        path: ["lsp"],
+        summary: "Run the language-server daemon on stdio (for Vim, Emacs, any LSP client).",
+        usage: "[--stdio] [--log FILE] [--threads N] [--model PATH] [--backend SPEC] [--debounce MS]",
+        options: [
+            .init("stdio", help: "Talk LSP over standard input and output (the default and only transport)."),
+            .init("log", value: "FILE", help: "Append log lines to FILE instead of standard error."),
+            .init("threads", value: "N", help: "Engine threads (0 = all cores; default 0)."),
+            .init("model", value: "PATH", help: "The GGUF model (default: $VSYNTH_MODEL, else the fetched default model)."),
+            .init("backend", value: "SPEC", help: "embedded (default), a remote backend [KIND+]URL, or generate=SPEC score=SPEC."),
+            .init("debounce", value: "MS", help: "Pause after typing before scoring (default 300)."),
+        ],
+        discussion: """
+        Settings can also come from the client: initializationOptions or
+        workspace/didChangeConfiguration with {"vsynth": {"model", "backend", "threads", "threshold",
+        "count", "seed", "refresh", "debounce", "statusNotifications"}}. Commands: vsynth.synthesize
+        {uri, n}, vsynth.topUp {uri}, vsynth.replaceWeakest {uri}, vsynth.rescore {uri}, vsynth.cancel
+        {uri?}. See docs/lsp.md.
+        """)
+
+    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        var configuration = ServerConfiguration()
+        configuration.threads = try arguments.int("threads", in: 0...1024, command: spec.path) ?? 0
+        configuration.debounceMilliseconds = try arguments.int("debounce", in: 0...60_000, command: spec.path) ?? 300
+        configuration.modelPath = arguments.value("model")
+        configuration.backend = arguments.value("backend") ?? "embedded"
+        let log = try logSink(arguments.value("log"))
+        let connection = try Connection.standardIO(options: Connection.Options(name: "lsp", closesFileDescriptors: false, log: log))
+        let server = LanguageServer(options: .init(
+            configuration: configuration, log: log,
+            exit: { code in Foundation.exit(code) },
+            loadModel: { configuration in try await loadModel(configuration) }))
+        log("vsynth lsp \(VSynthCLI.version) started (pid \(ProcessInfo.processInfo.processIdentifier))")
+        connection.start(handler: server)
+        await connection.waitUntilClosed()
+        // The client went away without `exit`: LSP's exit code for that is 1.
+        log("input closed without exit")
+        return 1
+    }
+
+    /// Where log lines go: a file (appended, created if missing) or standard error.
+    static func logSink(_ path: String?) throws -> @Sendable (String) -> Void {
+        guard let path else { return Connection.logToStandardError }
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw UsageError(command: spec.path, message: "cannot create the log file '\(path)'")
+            }
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw UsageError(command: spec.path, message: "cannot open the log file '\(path)' for writing")
+        }
+        handle.seekToEndOfFile()
+        let lock = NSLock()
+        return { line in
+            lock.lock()
+            defer { lock.unlock() }
+            handle.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// The model the configuration names: the embedded engine on the GGUF file (memory-mapped,
+    /// loaded in the background after `initialized`), or remote backends given as a spec
+    /// (`backend`: `embedded`, `[KIND+]URL[?model=…]`, or `generate=… score=…`; see docs/backends.md).
+    /// `model` is the GGUF path of the embedded engine, or the model name of a single remote backend
+    /// whose spec names none.
+    static func loadModel(_ configuration: ServerConfiguration) async throws -> any LanguageModel {
+        var roles = try ModelRoles(spec: configuration.backend.isEmpty ? "embedded" : configuration.backend)
+        let singleRemote = roles.generator != nil && roles.generator == roles.scorer
+        if singleRemote, roles.generator?.model == nil, let model = configuration.modelPath {
+            roles.generator?.model = model
+            roles.scorer?.model = model
+        }
+        let gguf = singleRemote ? nil : configuration.modelPath.map { ($0 as NSString).expandingTildeInPath }
+        let threads = configuration.threads
+        return try await roles.resolve(embedded: {
+            try EmbeddedLanguageModel(path: try ModelLocator.existingPath(explicit: gguf), threads: threads)
+        })
+    }
+}
