@@ -1,0 +1,453 @@
+" autoload/vsynth.vim - the VSynth client: one `vsynth lsp` job per Vim, spoken to through Vim's
+" built-in LSP channel mode (job_start with in_mode/out_mode "lsp"). Everything is asynchronous:
+" requests carry callbacks, edits from the daemon arrive as workspace/applyEdit requests and are
+" applied only if the buffer is still at the version (and b:changedtick) they were planned against.
+
+let s:job = v:null
+let s:ready = 0
+let s:pending = []          " notifications queued until `initialize` is answered
+let s:encoding = 'utf-16'   " negotiated position encoding
+let s:status = {}           " uri -> {state, message, percentage}
+let g:vsynth_last_apply = {}
+
+" ---------------------------------------------------------------------------------------------
+" Starting and stopping the daemon
+
+function! s:command() abort
+  if exists('g:vsynth_command')
+    return g:vsynth_command
+  endif
+  return [empty($VSYNTH_BIN) ? 'vsynth' : $VSYNTH_BIN, 'lsp']
+endfunction
+
+function! vsynth#running() abort
+  return s:job isnot v:null && job_status(s:job) ==# 'run'
+endfunction
+
+function! vsynth#start() abort
+  if vsynth#running()
+    return
+  endif
+  let s:ready = 0
+  let s:pending = []
+  let l:opts = {'in_mode': 'lsp', 'out_mode': 'lsp', 'err_mode': 'nl',
+        \ 'out_cb': function('s:on_message'), 'err_cb': function('s:on_stderr'),
+        \ 'exit_cb': function('s:on_exit'), 'noblock': 1}
+  let s:job = job_start(s:command(), l:opts)
+  if job_status(s:job) !=# 'run'
+    echohl ErrorMsg | echomsg 'vsynth: cannot start ' . string(s:command()) | echohl None
+    let s:job = v:null
+    return
+  endif
+  let l:init = extend({'statusNotifications': v:true}, get(g:, 'vsynth_options', {}))
+  let l:root = fnamemodify(getcwd(), ':p')
+  call ch_sendexpr(s:job, {'method': 'initialize', 'params': {
+        \ 'processId': getpid(),
+        \ 'clientInfo': {'name': 'vsynth.vim', 'version': '0.1'},
+        \ 'rootUri': s:uri(l:root),
+        \ 'workspaceFolders': [{'uri': s:uri(l:root), 'name': fnamemodify(l:root, ':h:t')}],
+        \ 'initializationOptions': l:init,
+        \ 'capabilities': {
+        \   'general': {'positionEncodings': ['utf-8', 'utf-16']},
+        \   'window': {'workDoneProgress': v:true, 'showMessage': {}},
+        \   'workspace': {'applyEdit': v:true, 'workspaceEdit': {'documentChanges': v:true},
+        \                 'workspaceFolders': v:true, 'configuration': v:false},
+        \   'textDocument': {'synchronization': {'didSave': v:true, 'dynamicRegistration': v:false},
+        \                    'publishDiagnostics': {'versionSupport': v:true},
+        \                    'hover': {'contentFormat': ['plaintext']},
+        \                    'inlayHint': {}}}}},
+        \ {'callback': function('s:on_initialized')})
+endfunction
+
+function! s:on_initialized(ch, resp) abort
+  if has_key(a:resp, 'error')
+    echohl ErrorMsg | echomsg 'vsynth: initialize failed: ' . get(a:resp.error, 'message', '') | echohl None
+    return
+  endif
+  let l:caps = get(get(a:resp, 'result', {}), 'capabilities', {})
+  let s:encoding = get(l:caps, 'positionEncoding', 'utf-16')
+  call ch_sendexpr(s:job, {'method': 'initialized', 'params': {}})
+  let s:ready = 1
+  for l:msg in s:pending
+    call ch_sendexpr(s:job, l:msg)
+  endfor
+  let s:pending = []
+endfunction
+
+function! vsynth#stop() abort
+  if !vsynth#running()
+    return
+  endif
+  call ch_evalexpr(s:job, {'method': 'shutdown'}, {'timeout': 2000})
+  call ch_sendexpr(s:job, {'method': 'exit'})
+endfunction
+
+function! s:on_stderr(ch, line) abort
+  if get(g:, 'vsynth_log', '') !=# ''
+    call writefile([a:line], g:vsynth_log, 'a')
+  endif
+endfunction
+
+function! s:on_exit(job, status) abort
+  let s:job = v:null
+  let s:ready = 0
+endfunction
+
+" Sends a notification, or queues it until the daemon has answered `initialize`.
+function! s:notify(method, params) abort
+  let l:msg = {'method': a:method, 'params': a:params}
+  if s:ready
+    call ch_sendexpr(s:job, l:msg)
+  elseif vsynth#running()
+    call add(s:pending, l:msg)
+  endif
+endfunction
+
+" Sends a request; the callback receives the response message (a Dict with result or error).
+function! vsynth#request(method, params, callback) abort
+  if !s:ready
+    echohl WarningMsg | echomsg 'vsynth: the daemon is not ready yet' | echohl None
+    return {}
+  endif
+  return ch_sendexpr(s:job, {'method': a:method, 'params': a:params}, {'callback': a:callback})
+endfunction
+
+" Synchronous request for scripts and tests (empty Dict on timeout).
+function! vsynth#evaluate(method, params, timeout) abort
+  if !s:ready
+    return {}
+  endif
+  return ch_evalexpr(s:job, {'method': a:method, 'params': a:params}, {'timeout': a:timeout})
+endfunction
+
+function! vsynth#ready() abort
+  return s:ready
+endfunction
+
+" ---------------------------------------------------------------------------------------------
+" Documents
+
+function! s:uri(path) abort
+  let l:p = fnamemodify(a:path, ':p')
+  return 'file://' . substitute(l:p, '[^A-Za-z0-9/._~-]', '\=printf("%%%02X", char2nr(submatch(0)))', 'g')
+endfunction
+
+function! vsynth#uri(bufnr) abort
+  return s:uri(bufname(a:bufnr))
+endfunction
+
+function! s:text(bufnr) abort
+  let l:text = join(getbufline(a:bufnr, 1, '$'), "\n")
+  if getbufvar(a:bufnr, '&endofline') || getbufvar(a:bufnr, '&fixendofline')
+    let l:text .= "\n"
+  endif
+  return l:text
+endfunction
+
+function! vsynth#attach(bufnr) abort
+  if getbufvar(a:bufnr, 'vsynth_attached', 0)
+    return
+  endif
+  call vsynth#start()
+  if !vsynth#running()
+    return
+  endif
+  call setbufvar(a:bufnr, 'vsynth_attached', 1)
+  call setbufvar(a:bufnr, 'vsynth_version', 1)
+  call setbufvar(a:bufnr, 'vsynth_tick', getbufvar(a:bufnr, 'changedtick'))
+  call setbufvar(a:bufnr, 'vsynth_scores', [])
+  call setbufvar(a:bufnr, 'vsynth_listener', listener_add(function('s:on_change'), a:bufnr))
+  call s:define_marks()
+  call setbufvar(a:bufnr, 'vsynth_sent', s:text(a:bufnr))
+  call s:notify('textDocument/didOpen', {'textDocument': {'uri': vsynth#uri(a:bufnr),
+        \ 'languageId': 'vsynth', 'version': 1, 'text': getbufvar(a:bufnr, 'vsynth_sent')}})
+  execute 'augroup vsynth_buffer_' . a:bufnr
+  autocmd!
+  execute 'autocmd BufWritePost <buffer=' . a:bufnr . '> call vsynth#did_save(' . a:bufnr . ')'
+  execute 'autocmd BufUnload <buffer=' . a:bufnr . '> call vsynth#did_close(' . a:bufnr . ')'
+  augroup END
+endfunction
+
+" Every change is sent as the whole text (a range-less change event): simple and never out of step.
+function! s:on_change(bufnr, start, end, added, changes) abort
+  let l:version = getbufvar(a:bufnr, 'vsynth_version', 1) + 1
+  call setbufvar(a:bufnr, 'vsynth_version', l:version)
+  call setbufvar(a:bufnr, 'vsynth_tick', getbufvar(a:bufnr, 'changedtick'))
+  call setbufvar(a:bufnr, 'vsynth_sent', s:text(a:bufnr))
+  call s:notify('textDocument/didChange', {
+        \ 'textDocument': {'uri': vsynth#uri(a:bufnr), 'version': l:version},
+        \ 'contentChanges': [{'text': getbufvar(a:bufnr, 'vsynth_sent')}]})
+endfunction
+
+function! vsynth#did_save(bufnr) abort
+  call listener_flush(a:bufnr)
+  call s:notify('textDocument/didSave', {'textDocument': {'uri': vsynth#uri(a:bufnr)}})
+endfunction
+
+function! vsynth#did_close(bufnr) abort
+  if !getbufvar(a:bufnr, 'vsynth_attached', 0)
+    return
+  endif
+  call listener_remove(getbufvar(a:bufnr, 'vsynth_listener'))
+  call setbufvar(a:bufnr, 'vsynth_attached', 0)
+  call s:notify('textDocument/didClose', {'textDocument': {'uri': vsynth#uri(a:bufnr)}})
+endfunction
+
+function! s:bufnr_of(uri) abort
+  for l:b in getbufinfo({'bufloaded': 1})
+    if getbufvar(l:b.bufnr, 'vsynth_attached', 0) && vsynth#uri(l:b.bufnr) ==# a:uri
+      return l:b.bufnr
+    endif
+  endfor
+  return -1
+endfunction
+
+" ---------------------------------------------------------------------------------------------
+" Messages from the daemon
+
+function! s:on_message(ch, msg) abort
+  if type(a:msg) != v:t_dict || !has_key(a:msg, 'method')
+    return
+  endif
+  let l:params = get(a:msg, 'params', {})
+  if has_key(a:msg, 'id')
+    " A request: answer every one, so the daemon never waits on us.
+    if a:msg.method ==# 'workspace/applyEdit'
+      let l:result = s:apply_workspace_edit(l:params)
+      let g:vsynth_last_apply = l:result
+      call ch_sendexpr(a:ch, {'id': a:msg.id, 'result': l:result})
+    elseif a:msg.method ==# 'window/workDoneProgress/create'
+      call ch_sendexpr(a:ch, {'id': a:msg.id, 'result': v:null})
+    elseif a:msg.method =~# '/refresh$'
+      call ch_sendexpr(a:ch, {'id': a:msg.id, 'result': v:null})
+    else
+      call ch_sendexpr(a:ch, {'id': a:msg.id, 'error': {'code': -32601, 'message': 'vsynth.vim does not handle ' . a:msg.method}})
+    endif
+    return
+  endif
+  if a:msg.method ==# 'textDocument/publishDiagnostics'
+    call s:show_scores(l:params)
+  elseif a:msg.method ==# 'vsynth/status'
+    let s:status[get(l:params, 'uri', '')] = l:params
+    redrawstatus!
+  elseif a:msg.method ==# '$/progress'
+    let l:v = get(l:params, 'value', {})
+    let s:status['$progress'] = {'state': get(l:v, 'kind', '') ==# 'end' ? 'idle' : 'working',
+          \ 'message': get(l:v, 'title', '') . ' ' . get(l:v, 'message', ''), 'percentage': get(l:v, 'percentage', v:null)}
+    redrawstatus!
+  elseif a:msg.method ==# 'window/showMessage' || a:msg.method ==# 'window/logMessage'
+    let l:type = get(l:params, 'type', 3)
+    if a:msg.method ==# 'window/showMessage' || l:type <= 2
+      execute 'echohl' (l:type <= 1 ? 'ErrorMsg' : l:type == 2 ? 'WarningMsg' : 'None')
+      echomsg 'vsynth: ' . get(l:params, 'message', '')
+      echohl None
+    endif
+  endif
+endfunction
+
+" ---------------------------------------------------------------------------------------------
+" Scores: virtual text, signs, location list
+
+function! s:define_marks() abort
+  highlight default link VsynthScore Comment
+  highlight default link VsynthWeak WarningMsg
+  highlight default link VsynthError ErrorMsg
+  for [l:type, l:hl] in [['vsynth_score', 'VsynthScore'], ['vsynth_weak', 'VsynthWeak'], ['vsynth_error', 'VsynthError']]
+    if empty(prop_type_get(l:type))
+      call prop_type_add(l:type, {'highlight': l:hl})
+    endif
+  endfor
+  if empty(sign_getdefined('VsynthScore'))
+    call sign_define('VsynthScore', {'text': 'V', 'texthl': 'VsynthScore'})
+    call sign_define('VsynthWeak', {'text': 'V!', 'texthl': 'VsynthWeak'})
+    call sign_define('VsynthError', {'text': 'E', 'texthl': 'VsynthError'})
+  endif
+endfunction
+
+function! s:show_scores(params) abort
+  let l:bufnr = s:bufnr_of(get(a:params, 'uri', ''))
+  if l:bufnr < 0
+    return
+  endif
+  call prop_remove({'types': ['vsynth_score', 'vsynth_weak', 'vsynth_error'], 'bufnr': l:bufnr, 'all': 1})
+  call sign_unplace('vsynth', {'buffer': l:bufnr})
+  let l:scores = []
+  let l:loclist = []
+  let l:last = line('$', bufwinid(l:bufnr) > 0 ? bufwinid(l:bufnr) : 0)
+  let l:nlines = len(getbufline(l:bufnr, 1, '$'))
+  for l:d in get(a:params, 'diagnostics', [])
+    let l:lnum = min([l:d.range.start.line + 1, l:nlines])
+    let l:sev = get(l:d, 'severity', 1)
+    let l:kind = l:sev == 1 ? 'error' : l:sev == 2 ? 'weak' : 'score'
+    call add(l:scores, {'lnum': l:lnum, 'severity': l:sev, 'message': l:d.message})
+    call prop_add(l:lnum, 0, {'type': 'vsynth_' . l:kind, 'bufnr': l:bufnr,
+          \ 'text': '  ' . l:d.message, 'text_align': 'after'})
+    call sign_place(0, 'vsynth', l:kind ==# 'error' ? 'VsynthError' : l:kind ==# 'weak' ? 'VsynthWeak' : 'VsynthScore',
+          \ l:bufnr, {'lnum': l:lnum})
+    if l:sev <= 2
+      call add(l:loclist, {'bufnr': l:bufnr, 'lnum': l:lnum, 'col': l:d.range.start.character + 1,
+            \ 'type': l:sev == 1 ? 'E' : 'W', 'text': l:d.message})
+    endif
+  endfor
+  call setbufvar(l:bufnr, 'vsynth_scores', l:scores)
+  for l:win in win_findbuf(l:bufnr)
+    call setloclist(l:win, [], 'r', {'title': 'VSynth: low-consistency demonstrations', 'items': l:loclist})
+  endfor
+endfunction
+
+" The scores as the daemon last published them: [{lnum, severity, message}].
+function! vsynth#scores(bufnr) abort
+  return getbufvar(a:bufnr, 'vsynth_scores', [])
+endfunction
+
+" ---------------------------------------------------------------------------------------------
+" Applying edits from the daemon
+
+" Line numbers (1-based) of the region markers, [open, close], or [] if there is no region.
+function! vsynth#region(bufnr) abort
+  let l:lines = getbufline(a:bufnr, 1, '$')
+  let l:open = -1
+  for l:i in range(len(l:lines))
+    if l:open < 0 && l:lines[l:i] =~# '\v(\{\{!--?\s*vsynth:demos\s*--?\}\}|\<!--\s*vsynth:demos\s*--\>)'
+      let l:open = l:i + 1
+    elseif l:open > 0 && l:lines[l:i] =~# '\v(\{\{!--?\s*/vsynth:demos\s*--?\}\}|\<!--\s*/vsynth:demos\s*--\>)'
+      return [l:open, l:i + 1]
+    endif
+  endfor
+  return []
+endfunction
+
+" LSP character offset (in the negotiated encoding) to a byte index into `line`.
+function! s:byte_col(line, character) abort
+  if s:encoding ==# 'utf-8'
+    return min([a:character, len(a:line)])
+  endif
+  let l:units = 0
+  let l:idx = 0
+  for l:ch in split(a:line, '\zs')
+    if l:units >= a:character
+      break
+    endif
+    let l:units += (s:encoding ==# 'utf-16' && char2nr(l:ch) > 0xFFFF) ? 2 : 1
+    let l:idx += len(l:ch)
+  endfor
+  return l:idx
+endfunction
+
+function! s:apply_workspace_edit(params) abort
+  let l:edit = get(a:params, 'edit', {})
+  let l:todo = []   " [bufnr, version or v:null, edits]
+  for l:dc in get(l:edit, 'documentChanges', [])
+    if has_key(l:dc, 'kind')
+      return {'applied': v:false, 'failureReason': 'vsynth.vim: resource operations are not supported'}
+    endif
+    call add(l:todo, [s:bufnr_of(l:dc.textDocument.uri), get(l:dc.textDocument, 'version', v:null), l:dc.edits])
+  endfor
+  for [l:uri, l:edits] in items(get(l:edit, 'changes', {}))
+    call add(l:todo, [s:bufnr_of(l:uri), v:null, l:edits])
+  endfor
+  " Check everything before changing anything.
+  for [l:bufnr, l:version, l:edits] in l:todo
+    if l:bufnr < 0
+      return {'applied': v:false, 'failureReason': 'vsynth.vim: the document is not open'}
+    endif
+    call listener_flush(l:bufnr)
+    " The edit must target the version we last sent, and the buffer must still hold that text
+    " (b:changedtick unchanged since, or else the same text: Vim bumps the tick on reloads too).
+    if l:version isnot v:null && (l:version != getbufvar(l:bufnr, 'vsynth_version')
+          \ || (getbufvar(l:bufnr, 'changedtick') != getbufvar(l:bufnr, 'vsynth_tick')
+          \     && s:text(l:bufnr) !=# getbufvar(l:bufnr, 'vsynth_sent')))
+      return {'applied': v:false, 'failureReason': printf('vsynth.vim: buffer is at version %d, the edit was planned against %d',
+            \ getbufvar(l:bufnr, 'vsynth_version'), l:version)}
+    endif
+    let l:region = vsynth#region(l:bufnr)
+    for l:e in l:edits
+      if empty(l:region) || l:e.range.start.line + 1 < l:region[0] || l:e.range.end.line + 1 > l:region[1]
+        return {'applied': v:false, 'failureReason': 'vsynth.vim: the edit reaches outside the demonstrations region'}
+      endif
+    endfor
+  endfor
+  for [l:bufnr, l:version, l:edits] in l:todo
+    call s:apply_text_edits(l:bufnr, l:edits)
+    call listener_flush(l:bufnr)
+  endfor
+  return {'applied': v:true}
+endfunction
+
+" Applies edits last to first, so earlier positions stay valid. All changes happen in this one
+" callback with no user input between them, so Vim records them as one undo block.
+function! s:apply_text_edits(bufnr, edits) abort
+  let l:sorted = sort(copy(a:edits), {a, b -> a.range.start.line != b.range.start.line
+        \ ? b.range.start.line - a.range.start.line : b.range.start.character - a.range.start.character})
+  for l:e in l:sorted
+    let l:sl = l:e.range.start.line + 1
+    let l:el = l:e.range.end.line + 1
+    let l:nlines = len(getbufline(a:bufnr, 1, '$'))
+    let l:first = l:sl <= l:nlines ? getbufline(a:bufnr, l:sl)[0] : ''
+    let l:lastline = l:el <= l:nlines ? getbufline(a:bufnr, l:el)[0] : ''
+    let l:prefix = strpart(l:first, 0, s:byte_col(l:first, l:e.range.start.character))
+    let l:suffix = strpart(l:lastline, s:byte_col(l:lastline, l:e.range.end.character))
+    let l:new = split(l:prefix . substitute(l:e.newText, "\r\n", "\n", 'g') . l:suffix, "\n", 1)
+    let l:old_count = min([l:el, l:nlines]) - l:sl + 1
+    " Replace the common lines in place, then add or delete the rest.
+    let l:common = min([l:old_count, len(l:new)])
+    if l:common > 0
+      call setbufline(a:bufnr, l:sl, l:new[: l:common - 1])
+    endif
+    if len(l:new) > l:common
+      call appendbufline(a:bufnr, l:sl + l:common - 1, l:new[l:common :])
+    elseif l:old_count > l:common
+      call deletebufline(a:bufnr, l:sl + l:common, l:sl + l:old_count - 1)
+    endif
+  endfor
+endfunction
+
+" ---------------------------------------------------------------------------------------------
+" Commands
+
+function! vsynth#command(name, args) abort
+  let l:bufnr = bufnr()
+  if !getbufvar(l:bufnr, 'vsynth_attached', 0)
+    echohl WarningMsg | echomsg 'vsynth: this buffer is not a prompt file attached to VSynth' | echohl None
+    return
+  endif
+  call listener_flush(l:bufnr)
+  let l:args = extend({'uri': vsynth#uri(l:bufnr)}, a:args)
+  call vsynth#request('workspace/executeCommand', {'command': a:name, 'arguments': [l:args]},
+        \ function('s:on_command_done', [a:name]))
+endfunction
+
+function! s:on_command_done(name, ch, resp) abort
+  if has_key(a:resp, 'error')
+    echohl ErrorMsg | echomsg 'vsynth: ' . a:name . ': ' . get(a:resp.error, 'message', '') | echohl None
+  endif
+endfunction
+
+function! vsynth#synthesize(n) abort
+  let l:n = a:n > 0 ? a:n : get(g:, 'vsynth_synthesize_count', 1)
+  call vsynth#command('vsynth.synthesize', {'n': l:n})
+endfunction
+
+" ---------------------------------------------------------------------------------------------
+" Status line: set statusline+=%{vsynth#statusline()}
+
+function! vsynth#status(bufnr) abort
+  let l:s = get(s:status, vsynth#uri(a:bufnr), get(s:status, '$progress', {}))
+  return l:s
+endfunction
+
+function! vsynth#statusline() abort
+  if !getbufvar(bufnr(), 'vsynth_attached', 0)
+    return ''
+  endif
+  let l:s = vsynth#status(bufnr())
+  let l:state = get(l:s, 'state', s:ready ? 'idle' : 'starting')
+  if l:state ==# 'idle' || l:state ==# 'ready'
+    let l:scores = vsynth#scores(bufnr())
+    let l:weak = len(filter(copy(l:scores), 'v:val.severity == 2'))
+    return printf('VSynth %d scored%s', len(l:scores), l:weak ? printf(', %d weak', l:weak) : '')
+  endif
+  let l:pct = get(l:s, 'percentage', v:null)
+  return 'VSynth ' . l:state . (l:pct is v:null ? '' : printf(' %d%%', l:pct))
+        \ . (get(l:s, 'message', '') ==# '' ? '' : ': ' . l:s.message)
+endfunction
