@@ -55,9 +55,10 @@
 
 (defcustom vsynth-options nil
   "Settings sent to the daemon as `initializationOptions'.
-A plist with any of :backend (\"embedded\" or a remote backend), :model (GGUF path or model
-name), :threads, :threshold (nats), :count, :seed and :refresh (\"off\", \"score\" or
-\"on-save\").  Settings in a prompt file's frontmatter win over these."
+A plist with any of :backend (\"embedded\" or a remote backend),
+:model (GGUF path or model name), :threads, :threshold (nats), :count,
+:seed and :refresh (\"off\", \"score\" or \"on-save\").  Settings in a
+prompt file's frontmatter win over these."
   :type '(plist :key-type symbol :value-type sexp))
 
 (defcustom vsynth-synthesize-default-count 1
@@ -91,7 +92,7 @@ A list of (LINE SEVERITY MESSAGE), LINE 0-based.")
   "The daemon's last status for this buffer: a plist (:state :message :percentage).")
 
 (defvar-local vsynth--last-apply nil
-  "The answer to the last `workspace/applyEdit' for this buffer (for tests and debugging).")
+  "The answer to the last `workspace/applyEdit' for this buffer.")
 
 (defvar vsynth-mode-map
   (let ((map (make-sparse-keymap)))
@@ -227,7 +228,8 @@ edit lies inside the demonstrations region."
 
 (cl-defmethod eglot-handle-request
   ((_server vsynth-eglot-server) (_method (eql workspace/applyEdit)) &key _label edit)
-  "Apply EDIT only if the buffer is as it was planned against; answer whether it was."
+  "Apply EDIT only if the buffer is as it was planned against.
+Answer whether it was applied, and why not."
   (let ((target (let ((dc (plist-get edit :documentChanges)))
                   (if (and dc (> (length dc) 0))
                       (plist-get (plist-get (aref dc 0) :textDocument) :uri)
