@@ -28,7 +28,7 @@ local function open(fixture)
   local bufnr = vim.api.nvim_get_current_buf()
   fn.assert_true(wait(function()
     local c = vsynth.client(bufnr)
-    return c ~= nil and c.initialized ~= false and not c.is_stopped()
+    return c ~= nil and c.initialized ~= false
   end, 30000), 'client started')
   return bufnr
 end
@@ -160,7 +160,7 @@ tests.Test_4_cancel = function()
   vim.wait(3000)
   fn.assert_equal(before, lines(b, 0, -1), 'nothing inserted')
   fn.assert_true(vsynth.last_apply == nil or not vsynth.last_apply.applied, 'no edit applied')
-  local resp = vsynth.client(b).request_sync('textDocument/hover', {
+  local resp = vsynth.request_sync(vsynth.client(b), 'textDocument/hover', {
     textDocument = { uri = vim.uri_from_bufnr(b) },
     position = { line = vsynth.region(b)[1] + 1, character = 2 },
   }, 10000, b)
@@ -203,7 +203,6 @@ for _, name in ipairs(names) do
   end
   vim.cmd('silent! %bwipeout!')
 end
-local c = vsynth.client()
-if c then c.stop() end
+vsynth.stop()
 log(failed > 0 and ('DONE nvim failed=' .. failed) or 'DONE nvim ok')
 vim.cmd(failed > 0 and 'cquit!' or 'qall!')

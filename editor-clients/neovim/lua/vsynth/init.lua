@@ -181,6 +181,32 @@ local function client_config()
   }
 end
 
+-- Neovim 0.11 made the client's functions methods (client:request); 0.7 has plain fields.
+local has_methods = vim.fn.has('nvim-0.11') == 1
+
+--- Sends a request through client; handler(err, result, ctx) gets the answer.
+function M.request(client, method, params, handler, bufnr)
+  if has_methods then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+--- Sends a request and waits (at most timeout ms): {err, result} or nil.
+function M.request_sync(client, method, params, timeout, bufnr)
+  if has_methods then
+    return client:request_sync(method, params, timeout, bufnr)
+  end
+  return client.request_sync(method, params, timeout, bufnr)
+end
+
+--- Stops the daemon client.
+function M.stop(client)
+  client = client or M.client()
+  if not client then return end
+  if has_methods then client:stop() else client.stop() end
+end
+
 --- The client serving bufnr (or the first VSynth client).
 function M.client(bufnr)
   if client_id then
@@ -211,7 +237,7 @@ function M.command(name, args)
     return
   end
   local arg = vim.tbl_extend('force', { uri = vim.uri_from_bufnr(bufnr) }, args or {})
-  client.request('workspace/executeCommand', { command = name, arguments = { arg } }, function(err)
+  M.request(client, 'workspace/executeCommand', { command = name, arguments = { arg } }, function(err)
     if err then
       vim.notify('vsynth: ' .. name .. ': ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
     end
