@@ -104,6 +104,9 @@
   (let ((want (vsynth-tests-demo-lines)))
     (and want (equal want (sort (mapcar #'car (vsynth-tests-v-scores)) #'<)))))
 
+(defun vsynth-tests-synthesizing ()
+  (equal (vsynth-state) "synthesizing"))
+
 (defun vsynth-tests-idle ()
   (member (vsynth-state) '("idle" "ready")))
 
@@ -147,14 +150,15 @@
     (vsynth-tests-wait-until #'vsynth-tests-scored-all)
     (setq vsynth--last-apply nil)
     (vsynth-synthesize 2)
-    (vsynth-tests-wait-until #'ignore 0.3)
+    (should (vsynth-tests-wait-until #'vsynth-tests-synthesizing 30))
     (let ((region (vsynth-region)) typed)
       (save-excursion
         (goto-char (cdr region)) (forward-line -1) (end-of-line)
         (insert " (typed while synthesizing)")
         (setq typed (buffer-substring-no-properties (line-beginning-position) (line-end-position))))
       (eglot--signal-textDocument/didChange)
-      (vsynth-tests-wait-until (lambda () (and vsynth--last-apply (vsynth-tests-idle))))
+      ;; the job ends (idle) whether its edit was re-planned, refused or dropped
+      (should (vsynth-tests-wait-until #'vsynth-tests-idle))
       (vsynth-tests-wait-until #'ignore 0.5)
       (should (string-match-p (regexp-quote typed) (buffer-string)))
       (let ((demos (vsynth-tests-demos)))
@@ -169,7 +173,7 @@
     (let ((before (buffer-string)))
       (setq vsynth--last-apply nil)
       (vsynth-synthesize 2)
-      (vsynth-tests-wait-until #'ignore 0.3)
+      (should (vsynth-tests-wait-until #'vsynth-tests-synthesizing 30))
       (vsynth-cancel)
       (vsynth-tests-wait-until #'vsynth-tests-idle 30)
       (vsynth-tests-wait-until #'ignore 3)

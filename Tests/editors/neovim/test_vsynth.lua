@@ -84,6 +84,10 @@ local function scored_all(bufnr)
   return #want > 0 and vim.deep_equal(want, got)
 end
 
+local function synthesizing(bufnr)
+  return vsynth.status(bufnr).state == 'synthesizing'
+end
+
 local function idle(bufnr)
   local s = vsynth.status(bufnr).state or 'idle'
   return s == 'idle' or s == 'ready'
@@ -131,12 +135,13 @@ tests.Test_3_type_during_synthesis = function()
   wait(function() return scored_all(b) end)
   vsynth.last_apply = nil
   vim.cmd('VsynthSynthesize 2')
-  vim.wait(300)
+  fn.assert_true(wait(function() return synthesizing(b) end, 30000), 'the synthesis is running')
   local r = vsynth.region(b)
   local line = lines(b, r[2] - 1, r[2])[1]
   local typed = line .. ' (typed while synthesizing)'
   vim.api.nvim_buf_set_lines(b, r[2] - 1, r[2], false, { typed })
-  wait(function() return vsynth.last_apply ~= nil and idle(b) end)
+  -- the job ends (idle) whether its edit was re-planned, refused or dropped
+  fn.assert_true(wait(function() return idle(b) end), 'the synthesis ended')
   vim.wait(500)
   fn.assert_true(fn.index(lines(b, 0, -1), typed) >= 0, 'typed text survives')
   local list, ok = demos(b)
@@ -154,7 +159,7 @@ tests.Test_4_cancel = function()
   local before = lines(b, 0, -1)
   vsynth.last_apply = nil
   vim.cmd('VsynthSynthesize 2')
-  vim.wait(300)
+  fn.assert_true(wait(function() return synthesizing(b) end, 30000), 'the synthesis is running')
   vim.cmd('VsynthCancel')
   wait(function() return idle(b) end, 30000)
   vim.wait(3000)
