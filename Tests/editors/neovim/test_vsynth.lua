@@ -109,6 +109,13 @@ tests.Test_1_scores = function()
     ::continue::
   end
   fn.assert_match('VSynth', vsynth.statusline())
+  -- warnings (scores under the threshold) and errors, and only those, are in the location list
+  local low, listed = {}, {}
+  for _, s in ipairs(vsynth.scores(b)) do
+    if s.severity <= 2 then table.insert(low, s.lnum) end
+  end
+  for _, item in ipairs(fn.getloclist(0)) do table.insert(listed, item.lnum) end
+  fn.assert_equal(low, listed)
 end
 
 tests.Test_2_synthesize = function()

@@ -107,6 +107,9 @@ function! Test_1_scores() abort
   endfor
   call assert_true(len(s:demos(l:b)[0]) <= len(sign_getplaced(l:b, {'group': 'vsynth'})[0].signs), 'a sign per demonstration')
   call assert_match('VSynth', vsynth#statusline())
+  " warnings (scores under the threshold) and errors, and only those, are in the location list
+  let l:low = filter(copy(vsynth#scores(l:b)), 'v:val.severity <= 2')
+  call assert_equal(map(copy(l:low), 'v:val.lnum'), map(getloclist(0), 'v:val.lnum'))
 endfunction
 
 " 2. synthesize 2: exactly two well-formed demonstrations added inside the region, nothing else
