@@ -227,7 +227,7 @@ edit lies inside the demonstrations region."
           (setq vsynth--last-apply '(:applied t)))))))
 
 (cl-defmethod eglot-handle-request
-  ((_server vsynth-eglot-server) (_method (eql workspace/applyEdit)) &key _label edit)
+  ((_server vsynth-eglot-server) (_method (eql workspace/applyEdit)) &key _label edit &allow-other-keys)
   "Apply EDIT only if the buffer is as it was planned against.
 Answer whether it was applied, and why not."
   (let ((target (let ((dc (plist-get edit :documentChanges)))
@@ -316,7 +316,7 @@ Eglot shows it too where it can."
   (force-mode-line-update t))
 
 (cl-defmethod eglot-handle-request
-  ((_server vsynth-eglot-server) (_method (eql window/workDoneProgress/create)) &key _token)
+  ((_server vsynth-eglot-server) (_method (eql window/workDoneProgress/create)) &key _token &allow-other-keys)
   "Accept progress tokens (Eglot before 1.10 does not)."
   nil)
 

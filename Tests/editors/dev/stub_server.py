@@ -81,7 +81,7 @@ def publish(uri):
         return
     diags = []
     for k, line in enumerate(demos(d["text"])):
-        score = 3.21 - k * 0.5
+        score = 3.21 - k * 4.0
         diags.append({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 15}},
                       "severity": 3 if score >= 0 else 2, "source": "vsynth",
                       "message": "V-Score %.2f nats (%.2f/token)" % (score, score / 20)})
@@ -94,7 +94,7 @@ def hints(uri):
     if d:
         lines = d["text"].split("\n")
         for k, line in enumerate(demos(d["text"])):
-            out.append({"position": {"line": line, "character": len(lines[line])}, "label": "V %.2f" % (3.21 - k * 0.5), "paddingLeft": True})
+            out.append({"position": {"line": line, "character": len(lines[line])}, "label": "V %.2f" % (3.21 - k * 4.0), "paddingLeft": True})
     return out
 
 
