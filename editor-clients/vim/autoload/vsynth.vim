@@ -451,3 +451,34 @@ function! vsynth#statusline() abort
   return 'VSynth ' . l:state . (l:pct is v:null ? '' : printf(' %d%%', l:pct))
         \ . (get(l:s, 'message', '') ==# '' ? '' : ': ' . l:s.message)
 endfunction
+
+" ---------------------------------------------------------------------------------------------
+" Hover: the score breakdown of the demonstration under the cursor, in a popup.
+
+function! vsynth#explain() abort
+  let l:bufnr = bufnr()
+  if !getbufvar(l:bufnr, 'vsynth_attached', 0)
+    return
+  endif
+  call listener_flush(l:bufnr)
+  let l:line = getline('.')
+  let l:col = col('.') - 1
+  let l:character = s:encoding ==# 'utf-8' ? l:col : strchars(strpart(l:line, 0, l:col))
+  if s:encoding ==# 'utf-16'
+    let l:character = len(filter(split(strpart(l:line, 0, l:col), '\zs'), 1))
+          \ + len(filter(split(strpart(l:line, 0, l:col), '\zs'), 'char2nr(v:val) > 0xFFFF'))
+  endif
+  call vsynth#request('textDocument/hover', {'textDocument': {'uri': vsynth#uri(l:bufnr)},
+        \ 'position': {'line': line('.') - 1, 'character': l:character}}, function('s:on_hover'))
+endfunction
+
+function! s:on_hover(ch, resp) abort
+  let l:result = get(a:resp, 'result', v:null)
+  if type(l:result) != v:t_dict
+    echo 'vsynth: nothing to explain here'
+    return
+  endif
+  let l:contents = get(l:result, 'contents', '')
+  let l:text = type(l:contents) == v:t_dict ? get(l:contents, 'value', '') : string(l:contents)
+  call popup_atcursor(split(l:text, "\n"), {'border': [], 'padding': [0, 1, 0, 1], 'moved': 'any'})
+endfunction
