@@ -224,7 +224,17 @@ edit lies inside the demonstrations region."
       (pcase-dolist (`(,buffer ,edits) prepared)
         (with-current-buffer buffer
           (vsynth--apply-text-edits edits)
-          (setq vsynth--last-apply '(:applied t)))))))
+          (setq vsynth--last-apply '(:applied t))
+          ;; Tell the daemon at once (after this answer), not at Eglot's next idle time: it
+          ;; confirms every applied edit through the next didChange.
+          (run-at-time 0 nil #'vsynth--send-changes buffer))))))
+
+(defun vsynth--send-changes (buffer)
+  "Send BUFFER's pending changes to the daemon now."
+  (when (buffer-live-p buffer)
+    (with-current-buffer buffer
+      (when (and (bound-and-true-p eglot--managed-mode) (eglot-current-server))
+        (eglot--signal-textDocument/didChange)))))
 
 (cl-defmethod eglot-handle-request
   ((_server vsynth-eglot-server) (_method (eql workspace/applyEdit)) &key _label edit &allow-other-keys)
