@@ -432,7 +432,8 @@ endfunction
 " Status line: set statusline+=%{vsynth#statusline()}
 
 function! vsynth#status(bufnr) abort
-  let l:s = get(s:status, vsynth#uri(a:bufnr), get(s:status, '$progress', {}))
+  " this file's state, else $/progress, else the daemon's own (loading, ready, error)
+  let l:s = get(s:status, vsynth#uri(a:bufnr), get(s:status, '$progress', get(s:status, '', {})))
   return l:s
 endfunction
 

@@ -254,7 +254,8 @@ end
 
 function M.status(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
-  return status[vim.uri_from_bufnr(bufnr)] or status['$progress'] or {}
+  -- this file's state, else $/progress, else the daemon's own (loading, ready, error)
+  return status[vim.uri_from_bufnr(bufnr)] or status['$progress'] or status[''] or {}
 end
 
 function M.scores(bufnr)
