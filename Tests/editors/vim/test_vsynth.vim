@@ -95,6 +95,35 @@ function! s:idle(bufnr) abort
   return get(vsynth#status(a:bufnr), 'state', 'idle') =~# '^\(idle\|ready\)$'
 endfunction
 
+" 0. the client's own checks on edits: a stale version or a range outside the region is refused
+"    and leaves the buffer as it was; a good edit lands as one undo step
+function! Test_0_edit_checks() abort
+  let l:b = s:open('sentiment.prompt')
+  let l:before = getline(1, '$')
+  let l:uri = vsynth#uri(l:b)
+  let l:r = vsynth#region(l:b)
+  let l:at = {'line': l:r[1] - 1, 'character': 0}
+  let l:insert = {'range': {'start': l:at, 'end': l:at}, 'newText': "{{role \"user\"}}\nx\n{{role \"model\"}}\ny\n\n"}
+  let l:version = vsynth#version(l:b)
+  let l:stale = vsynth#apply_workspace_edit({'edit': {'documentChanges': [
+        \ {'textDocument': {'uri': l:uri, 'version': l:version - 1}, 'edits': [l:insert]}]}})
+  call assert_equal(v:false, l:stale.applied)
+  call assert_match('planned against', l:stale.failureReason)
+  let l:top = {'range': {'start': {'line': 0, 'character': 0}, 'end': {'line': 1, 'character': 0}}, 'newText': ''}
+  let l:outside = vsynth#apply_workspace_edit({'edit': {'documentChanges': [
+        \ {'textDocument': {'uri': l:uri, 'version': l:version}, 'edits': [l:top]}]}})
+  call assert_equal(v:false, l:outside.applied)
+  call assert_match('outside the demonstrations region', l:outside.failureReason)
+  call assert_equal(l:before, getline(1, '$'), 'refused edits change nothing')
+  let l:ok = vsynth#apply_workspace_edit({'edit': {'documentChanges': [
+        \ {'textDocument': {'uri': l:uri, 'version': l:version}, 'edits': [l:insert]}]}})
+  call assert_equal(v:true, l:ok.applied)
+  call assert_equal(len(s:demos(l:b)[0]), 3)
+  call assert_true(vsynth#version(l:b) > l:version, 'the change went to the daemon')
+  silent undo
+  call assert_equal(l:before, getline(1, '$'), 'one undo removes the edit')
+endfunction
+
 " 1. every demonstration shows a score (diagnostic, virtual text, sign)
 function! Test_1_scores() abort
   let l:b = s:open('sentiment.prompt')
@@ -185,7 +214,7 @@ function! Test_5_refresh_on_save() abort
   call assert_equal(l:outside0, s:outside(l:b), 'text outside the region unchanged')
 endfunction
 
-let s:tests = empty($VSYNTH_TESTS) ? ['Test_1_scores', 'Test_2_synthesize', 'Test_3_type_during_synthesis', 'Test_4_cancel', 'Test_5_refresh_on_save']
+let s:tests = empty($VSYNTH_TESTS) ? ['Test_0_edit_checks', 'Test_1_scores', 'Test_2_synthesize', 'Test_3_type_during_synthesis', 'Test_4_cancel', 'Test_5_refresh_on_save']
       \ : split($VSYNTH_TESTS, ',')
 let s:failed = 0
 for s:t in s:tests

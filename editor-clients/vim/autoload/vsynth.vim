@@ -483,3 +483,16 @@ function! s:on_hover(ch, resp) abort
   let l:text = type(l:contents) == v:t_dict ? get(l:contents, 'value', '') : string(l:contents)
   call popup_atcursor(split(l:text, "\n"), {'border': [], 'padding': [0, 1, 0, 1], 'moved': 'any'})
 endfunction
+
+" ---------------------------------------------------------------------------------------------
+" For tests and scripts: the checks and application a workspace/applyEdit request goes through,
+" and the version the daemon last heard of.
+
+function! vsynth#apply_workspace_edit(params) abort
+  return s:apply_workspace_edit(a:params)
+endfunction
+
+function! vsynth#version(bufnr) abort
+  call listener_flush(a:bufnr)
+  return getbufvar(a:bufnr, 'vsynth_version', 0)
+endfunction
