@@ -110,6 +110,40 @@
 (defun vsynth-tests-idle ()
   (member (vsynth-state) '("idle" "ready")))
 
+(defun vsynth-tests-apply (uri version edits)
+  "Answer of the client's workspace/applyEdit handler to EDITS for URI at VERSION."
+  (eglot-handle-request (eglot-current-server) 'workspace/applyEdit
+                        :edit (list :documentChanges
+                                    (vector (list :textDocument (list :uri uri :version version)
+                                                  :edits (vconcat edits))))))
+
+(ert-deftest vsynth-0-edit-checks ()
+  "The client refuses a stale version or a range outside the region; a good edit is one undo step."
+  (vsynth-tests-with "sentiment.prompt"
+    (let* ((before (buffer-string))
+           (uri (vsynth--uri))
+           (close-line (1- (line-number-at-pos (cdr (vsynth-region)))))
+           (at (list :line close-line :character 0))
+           (insert (list :range (list :start at :end at)
+                         :newText "{{role \"user\"}}\nx\n{{role \"model\"}}\ny\n\n"))
+           (top (list :range (list :start '(:line 0 :character 0) :end '(:line 1 :character 0))
+                      :newText ""))
+           (version eglot--versioned-identifier))
+      (let ((stale (vsynth-tests-apply uri (1- version) (list insert))))
+        (should (eq :json-false (plist-get stale :applied)))
+        (should (string-match-p "planned against" (plist-get stale :failureReason))))
+      (let ((outside (vsynth-tests-apply uri version (list top))))
+        (should (eq :json-false (plist-get outside :applied)))
+        (should (string-match-p "outside the demonstrations region" (plist-get outside :failureReason))))
+      (should (equal before (buffer-string)))
+      (undo-boundary)
+      (should (eq t (plist-get (vsynth-tests-apply uri version (list insert)) :applied)))
+      (should (= 3 (length (car (vsynth-tests-demos)))))
+      (should (> eglot--versioned-identifier version))
+      (undo-boundary)
+      (let ((last-command nil)) (undo))
+      (should (equal before (buffer-string))))))
+
 (ert-deftest vsynth-1-scores ()
   "Every demonstration shows a score: diagnostic, overlay, mode line."
   (vsynth-tests-with "sentiment.prompt"

@@ -95,6 +95,33 @@ end
 
 local tests = {}
 
+-- The client's own checks: a stale version or a range outside the region is refused and changes
+-- nothing; a good edit lands as one undo step.
+tests.Test_0_edit_checks = function()
+  local b = open('sentiment.prompt')
+  local before = lines(b, 0, -1)
+  local uri = vim.uri_from_bufnr(b)
+  local at = { line = vsynth.region(b)[2], character = 0 }
+  local insert = { range = { start = at, ['end'] = at }, newText = '{{role "user"}}\nx\n{{role "model"}}\ny\n\n' }
+  local top = { range = { start = { line = 0, character = 0 }, ['end'] = { line = 1, character = 0 } }, newText = '' }
+  local version = vsynth.version(b)
+  local function apply(v, edit)
+    return vsynth.apply_workspace_edit({ documentChanges = { { textDocument = { uri = uri, version = v }, edits = { edit } } } }, 'utf-16')
+  end
+  local stale = apply(version - 1, insert)
+  fn.assert_equal(false, stale.applied)
+  fn.assert_match('planned against', stale.failureReason)
+  local outside_edit = apply(version, top)
+  fn.assert_equal(false, outside_edit.applied)
+  fn.assert_match('outside the demonstrations region', outside_edit.failureReason)
+  fn.assert_equal(before, lines(b, 0, -1), 'refused edits change nothing')
+  fn.assert_equal(true, apply(version, insert).applied)
+  fn.assert_equal(3, #demos(b))
+  fn.assert_true(vsynth.version(b) > version, 'the change goes to the daemon')
+  vim.cmd('silent undo')
+  fn.assert_equal(before, lines(b, 0, -1), 'one undo removes the edit')
+end
+
 tests.Test_1_scores = function()
   local b = open('sentiment.prompt')
   fn.assert_true(wait(function() return scored_all(b) end), 'scores for every demonstration')

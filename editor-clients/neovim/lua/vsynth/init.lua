@@ -98,6 +98,16 @@ local function apply_workspace_edit(edit, offset_encoding)
   return { applied = true }
 end
 
+--- For tests and scripts: the checks and application a workspace/applyEdit request goes through.
+function M.apply_workspace_edit(edit, offset_encoding)
+  return apply_workspace_edit(edit, offset_encoding)
+end
+
+--- The version the daemon last heard of for bufnr.
+function M.version(bufnr)
+  return buf_version(bufnr)
+end
+
 local function on_apply_edit(_, result, ctx)
   local client = vim.lsp.get_client_by_id(ctx.client_id)
   local ok, answer = pcall(apply_workspace_edit, result.edit or {}, client and client.offset_encoding)
