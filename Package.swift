@@ -38,18 +38,21 @@ let package = Package(
         .executableTarget(name: "vsynth", dependencies: ["CLI"]),
 
         // GGUFTests: uncomment when the module has its first test.
-        // .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         // TokenizerTests: uncomment when the module has its first test.
-        // .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
         // InferenceTests: uncomment when the module has its first test.
-        // .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
-        //             swiftSettings: optimised),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer", "LanguageModel"],
+                    swiftSettings: optimised),
         // PromptFileTests: uncomment when the module has its first test.
         .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
         // VSynthesisTests: uncomment when the module has its first test.
-        // .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"]),
+        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"], exclude: ["Fixtures"]),
         // JSONRPCTests: uncomment when the module has its first test.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: optimised),
+        // LanguageServerTests: the in-process test client, position encodings, the daemon's behaviour.
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PromptFile", "VSynthesis", "LanguageModel"],
+                    exclude: ["Fixtures"]),
         // CLITests: uncomment when the module has its first test.
         // .testTarget(name: "CLITests", dependencies: ["CLI"]),
     ]

@@ -5,6 +5,12 @@ public enum VSynthCLI {
     /// Every subcommand, in the order `vsynth --help` lists them.
     public static let commands: [any Command.Type] = [
         ParseCommand.self,
+        GenerateCommand.self,
+        LogprobsCommand.self,
+        BenchEngineCommand.self,
+        BenchKernelsCommand.self,
+        LSPCommand.self,
+        BenchLSPCommand.self,
     ]
 
     /// Runs `vsynth` with `arguments` (without the program name) and returns the exit code.

@@ -142,7 +142,10 @@ public final class Connection: Sendable {
         inboundContinuation.finish()
         let started = state.withLock { $0.isStarted }
         writeQueue.async { [self] in
-            if options.closesFileDescriptors { _ = closeDescriptor(output) }
+            // close() runs twice when the reader's end of input and a caller both close; the
+            // descriptor must be closed once, or the second close hits a reused descriptor.
+            let alreadyClosed = state.withLock { $0.outputClosed }
+            if options.closesFileDescriptors && !alreadyClosed { _ = closeDescriptor(output) }
             state.withLock { state in
                 state.outputClosed = true
                 if !started { state.handlingFinished = true }

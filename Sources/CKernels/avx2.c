@@ -1,0 +1,120 @@
+// AVX2 + FMA + F16C kernels: the x86-64 fallback for CPUs without AVX-512 VNNI. Integer dot products
+// per block of 32 in ggml's manner (maddubs: u8 × s8 pairs), on the plain activation layout.
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <stdlib.h>
+#include "CKernels.h"
+#include "internal.h"
+
+#define TGT __attribute__((target("avx2,fma,f16c")))
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE TGT float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/// Up to 4 tokens per pass so each weight block is unpacked once for all of them.
+INLINE TGT void rows_q(const int TYPE, const int T, const char *w, size_t row_bytes, int cols, int r0, int r1,
+                       const char *qa, size_t stride, int t0, float *y, size_t ldy) {
+    const int nb = cols / 32;
+    const size_t bb = row_bytes / (size_t)nb;
+    const __m256i nib = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    for (int r = r0; r < r1; r++) {
+        const uint8_t *row = (const uint8_t *)w + (size_t)r * row_bytes;
+        __m256 acc[4];
+        float corr[4] = { 0, 0, 0, 0 };
+        for (int t = 0; t < T; t++) acc[t] = _mm256_setzero_ps();
+        for (int b = 0; b < nb; b++) {
+            const uint8_t *blk = row + (size_t)b * bb;
+            uint16_t dh; memcpy(&dh, blk, 2);
+            float dw = _cvtsh_ss(dh), mw = 0;
+            __m256i v;
+            if (TYPE == VS_Q8_0) {
+                v = _mm256_loadu_si256((const __m256i *)(blk + 2));
+            } else {
+                __m128i q = _mm_loadu_si128((const __m128i *)(blk + (TYPE == VS_Q4_1 ? 4 : 2)));
+                v = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q, 4), q), nib);
+                if (TYPE == VS_Q4_1) { uint16_t mh; memcpy(&mh, blk + 2, 2); mw = _cvtsh_ss(mh); }
+            }
+            const __m256i absw = TYPE == VS_Q8_0 ? _mm256_sign_epi8(v, v) : v;
+            for (int t = 0; t < T; t++) {
+                const char *tok = qa + (size_t)(t0 + t) * stride;
+                __m256i x = _mm256_loadu_si256((const __m256i *)(qa_qs(tok) + b * 32));
+                if (TYPE == VS_Q8_0) x = _mm256_sign_epi8(x, v);   // move w's sign onto x: |w|·±x
+                __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(absw, x), ones);
+                float dx = qa_d(tok, cols)[b];
+                acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(dw * dx), acc[t]);
+                int32_t sx = qa_sum(tok, cols)[b];
+                if (TYPE == VS_Q4_0) corr[t] -= 8.0f * dw * dx * (float)sx;
+                if (TYPE == VS_Q4_1) corr[t] += mw * dx * (float)sx;
+            }
+        }
+        for (int t = 0; t < T; t++) y[(size_t)(t0 + t) * ldy + r] = hsum8(acc[t]) + corr[t];
+    }
+}
+
+#define ROWS_T(TYPE) \
+    switch (T) { \
+    case 1: rows_q(TYPE, 1, w, row_bytes, cols, r0, r1, qa, stride, t0, y, ldy); break; \
+    case 2: rows_q(TYPE, 2, w, row_bytes, cols, r0, r1, qa, stride, t0, y, ldy); break; \
+    case 3: rows_q(TYPE, 3, w, row_bytes, cols, r0, r1, qa, stride, t0, y, ldy); break; \
+    default: rows_q(TYPE, 4, w, row_bytes, cols, r0, r1, qa, stride, t0, y, ldy); break; \
+    }
+
+TGT void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                          const void *qa, int n, float *y, size_t ldy) {
+    size_t stride = vs_qact_bytes(cols);
+    // Rows in chunks of 16 so a chunk's weights stay in L1 while every token passes over them.
+    for (int c0 = r0; c0 < r1; c0 += 16) {
+        int c1 = c0 + 16 < r1 ? c0 + 16 : r1;
+        for (int t0 = 0; t0 < n; t0 += 4) {
+            int T = n - t0 < 4 ? n - t0 : 4;
+            if (type == VS_Q4_1) { ROWS_T(VS_Q4_1) }
+            else if (type == VS_Q4_0) { ROWS_T(VS_Q4_0) }
+            else { ROWS_T(VS_Q8_0) }
+        }
+    }
+}
+
+TGT static void dequantize_row_avx2(int type, const void *row, float *out, int cols) {
+    const uint16_t *h = row;
+    if (type == VS_F16 && cols % 8 == 0) {
+        for (int c = 0; c < cols; c += 8)
+            _mm256_storeu_ps(out + c, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(h + c))));
+    } else if (type == VS_BF16 && cols % 8 == 0) {
+        for (int c = 0; c < cols; c += 8) {
+            __m256i v = _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(h + c))), 16);
+            _mm256_storeu_ps(out + c, _mm256_castsi256_ps(v));
+        }
+    } else {
+        vs_dequantize_row_scalar(type, row, out, cols);
+    }
+}
+
+TGT void vs_matmul_f_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                          const float *x, size_t ldx, int n, float *y, size_t ldy) {
+    float *buf = aligned_alloc(64, ((size_t)cols * 4 + 63) & ~(size_t)63);
+    if (!buf) return;
+    for (int r = r0; r < r1; r++) {
+        const char *wr = (const char *)w + (size_t)r * row_bytes;
+        const float *row = type == VS_F32 ? (const float *)wr : buf;
+        if (type != VS_F32) dequantize_row_avx2(type, wr, buf, cols);
+        for (int t = 0; t < n; t++) {
+            const float *xt = x + (size_t)t * ldx;
+            __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+            int c = 0;
+            for (; c + 16 <= cols; c += 16) {
+                s0 = _mm256_fmadd_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(xt + c), s0);
+                s1 = _mm256_fmadd_ps(_mm256_loadu_ps(row + c + 8), _mm256_loadu_ps(xt + c + 8), s1);
+            }
+            float tail = 0;
+            for (; c < cols; c++) tail += row[c] * xt[c];
+            y[(size_t)t * ldy + r] = hsum8(_mm256_add_ps(s0, s1)) + tail;
+        }
+    }
+    free(buf);
+}
+#endif

@@ -1,0 +1,24 @@
+#ifndef VSYNTH_VS_FORWARD_H
+#define VSYNTH_VS_FORWARD_H
+/// Kernels of the embedded engine's forward pass besides matmul (owned by the Inference side). Each has
+/// a plain Swift reference (`AttentionKernel.rowReference`, `HalfRounding`, `VectorMath.swiglu`) and a
+/// test comparing the two.
+#include <stddef.h>
+
+/// One query row of causal attention for one head:
+///   scores[j] = (q · k_j) · scale,  p = softmax(scores[0..<length]),  out = Σ_j p_j · v_j
+/// `keys` / `values` point at position 0 of this head's keys / values; consecutive positions are
+/// `kv_stride` floats apart and each holds `head_dim` contiguous floats. `scores` is scratch for
+/// `length` floats rounded up to 16. With `round_half`, the probabilities are rounded to F16 before the
+/// product with V, as llama.cpp's F16 KV cache path does. `path` as in CKernels.h (VS_PATH_BEST = -1).
+void vs_attention_row(const float *q, const float *keys, const float *values, size_t kv_stride,
+                      int length, int head_dim, float scale, int round_half, float *scores, float *out,
+                      int path);
+
+/// x[i] = the nearest F16 value of x[i] (round to nearest even), kept as float, for `count` values.
+void vs_round_half(float *x, size_t count, int path);
+
+/// gate[i] = silu(gate[i]) · up[i] = gate[i] / (1 + e^-gate[i]) · up[i], for `count` values.
+void vs_swiglu(float *gate, const float *up, size_t count, int path);
+
+#endif

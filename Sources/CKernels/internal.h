@@ -1,0 +1,74 @@
+// Private declarations shared by the CKernels translation units.
+#ifndef VSYNTH_CKERNELS_INTERNAL_H
+#define VSYNTH_CKERNELS_INTERNAL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { VS_F32 = 0, VS_F16 = 1, VS_Q4_0 = 2, VS_Q4_1 = 3, VS_Q8_0 = 8, VS_Q6_K = 14, VS_BF16 = 30 };
+
+// ggml block layouts (ggml-common.h).
+typedef struct { uint16_t d; uint8_t qs[16]; } block_q4_0;               // 18 bytes
+typedef struct { uint16_t d; uint16_t m; uint8_t qs[16]; } block_q4_1;   // 20 bytes
+typedef struct { uint16_t d; int8_t qs[32]; } block_q8_0;                // 34 bytes
+typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } block_q6_K; // 210
+_Static_assert(sizeof(block_q4_0) == 18, "q4_0");
+_Static_assert(sizeof(block_q4_1) == 20, "q4_1");
+_Static_assert(sizeof(block_q8_0) == 34, "q8_0");
+_Static_assert(sizeof(block_q6_K) == 210, "q6_K");
+
+/// IEEE half → float, exact (subnormals, inf, nan).
+static inline float vs_half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16;
+    uint32_t exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;
+    if (exp == 0) {
+        if (man == 0) { bits = sign; }
+        else {   // subnormal: renormalise
+            int e = -1;
+            do { e++; man <<= 1; } while (!(man & 0x400));
+            bits = sign | ((uint32_t)(127 - 15 - e) << 23) | ((man & 0x3FF) << 13);
+        }
+    } else if (exp == 31) {
+        bits = sign | 0x7F800000u | (man << 13);
+    } else {
+        bits = sign | ((exp + 112) << 23) | (man << 13);
+    }
+    float f; memcpy(&f, &bits, 4); return f;
+}
+static inline float vs_bf16_to_float(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16; float f; memcpy(&f, &bits, 4); return f;
+}
+
+/// Layout of one token's quantized activations (see CKernels.h).
+static inline size_t vs_qact_bytes(int cols) {
+    size_t nb = (size_t)cols / 32;
+    size_t bytes = (size_t)cols + nb * 8;
+    return (bytes + 63) & ~(size_t)63;
+}
+static inline const int8_t *qa_qs(const void *tok) { return (const int8_t *)tok; }
+static inline const float *qa_d(const void *tok, int cols) { return (const float *)((const char *)tok + cols); }
+static inline const int32_t *qa_sum(const void *tok, int cols) {
+    return (const int32_t *)((const char *)tok + cols + (size_t)cols / 32 * 4);
+}
+
+void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols);
+void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
+void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                           const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy);
+#if defined(__x86_64__)
+void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
+void vs_matmul_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                        const void *qp, int n, float *y, size_t ldy);
+void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                        const float *x, size_t ldx, int n, float *y, size_t ldy);
+void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols);
+void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const void *qa, int n, float *y, size_t ldy);
+void vs_matmul_f_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const float *x, size_t ldx, int n, float *y, size_t ldy);
+void vs_gemv_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const void *act, int n, float *y, size_t ldy);
+#endif
+size_t vs_gemv_act_token_bytes(int cols);
+void vs_pack_gemv_activations(const void *qa, int cols, int t0, int t1, void *out);
+#endif

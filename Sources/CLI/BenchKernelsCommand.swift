@@ -1,0 +1,167 @@
+import Foundation
+import GGUF
+import Inference
+
+/// `vsynth bench kernels`: times the matmul kernels on the default model's shapes with random weights,
+/// for one token (decode) and a 512-token batch (prefill), and estimates the matmul share of a forward pass.
+public enum BenchKernelsCommand: Command {
+    public static let spec = CommandSpec(
+        path: ["bench", "kernels"],
+        summary: "Time the matmul kernels on the default model's shapes",
+        usage: "vsynth bench kernels [--threads N] [--path best|avx512|avx2|scalar] [--batch N] [--types Q4_1,Q8_0]",
+        options: [
+            .init("threads", value: "N", help: "worker threads (default: all cores)"),
+            .init("path", value: "PATH", help: "force a kernel path: best, avx512, avx2 or scalar"),
+            .init("batch", value: "N", help: "prefill batch size (default 512)"),
+            .init("types", value: "LIST", help: "weight types to time (default Q4_1,Q8_0: the default model's)"),
+            .init("seconds", value: "S", help: "minimum time per measurement (default 0.3)"),
+            .init("no-sweep", help: "skip the whole-model sweep"),
+            .init("shape", value: "NAME", help: "time only the shapes whose name contains NAME (e.g. output)"),
+        ])
+
+    /// (name, rows, cols, count per forward pass) of SmolLM2-135M's matmuls.
+    static let shapes: [(String, Int, Int, Int)] = [
+        ("attn_q/attn_output", 576, 576, 60), ("attn_k/attn_v", 192, 576, 60),
+        ("ffn_gate/ffn_up", 1536, 576, 60), ("ffn_down", 576, 1536, 30), ("output", 49152, 576, 1),
+    ]
+
+    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        let command = spec.path
+        let threads = try arguments.int("threads", in: 0...1024, command: command) ?? 0
+        let batch = try arguments.int("batch", in: 1...8192, command: command) ?? 512
+        let seconds = try arguments.double("seconds", in: 0.01...60, command: command) ?? 0.3
+        let path: KernelPath
+        switch arguments.value("path") ?? "best" {
+        case "best": path = .best
+        case "avx512": path = .avx512
+        case "avx2": path = .avx2
+        case "scalar": path = .scalar
+        case let other: throw UsageError(command: command, message: "unknown path '\(other)'")
+        }
+        var types: [GGMLType] = []
+        for name in (arguments.value("types") ?? "Q4_1,Q8_0").split(separator: ",") {
+            guard let type = GGMLType.allCases.first(where: { $0.name == name.uppercased() }) else {
+                throw UsageError(command: command, message: "unknown type '\(name)'")
+            }
+            types.append(type)
+        }
+        let pool = ThreadPool(threads: threads)
+        Console.out("kernels: path \(path == .best ? KernelPath.detected : path), \(pool.threadCount) threads")
+        var totals: [Int: Double] = [:]   // n → seconds per forward pass (matmuls only), default-model types
+        for type in types {
+            for (name, rows, cols, perPass) in shapes where cols % type.blockSize == 0
+                && (arguments.value("shape").map { name.contains($0) } ?? true) {
+                let modelType: GGMLType = name == "output" ? .q8_0 : .q4_1
+                let bytes = randomWeights(type: type, rows: rows, cols: cols)
+                defer { bytes.deallocate() }
+                let w = try WeightMatrix(type: type, rows: rows, cols: cols, data: bytes)
+                for n in [1, batch] {
+                    let x = UnsafeMutablePointer<Float>.allocate(capacity: n * cols)
+                    let y = UnsafeMutablePointer<Float>.allocate(capacity: n * rows)
+                    defer { x.deallocate(); y.deallocate() }
+                    for i in 0..<n * cols { x[i] = Float(i % 97) / 48 - 1 }
+                    let time = measure(seconds: seconds) {
+                        Kernels.matmul(w, x: x, n: n, y: y, pool: pool, path: path)
+                    }
+                    let gflops = 2 * Double(rows * cols * n) / time / 1e9
+                    Console.out(String(format: "%-5@ %-20@ %5d×%-5d n=%-4d %9.3f ms  %7.1f GFLOP/s",
+                                       type.name, name, rows, cols, n, time * 1e3, gflops))
+                    if type == modelType { totals[n, default: 0] += time * Double(perPass) }
+                }
+            }
+        }
+        if let decode = totals[1], let prefill = totals[batch], types.contains(.q4_1), types.contains(.q8_0) {
+            Console.out(String(format: "shapes in cache, matmuls only: decode %.1f tok/s (%.2f ms/token), prefill %.1f tok/s (%d-token batch, logits for every token)",
+                               1 / decode, decode * 1e3, Double(batch) / prefill, batch))
+        }
+        if !arguments.flag("no-sweep") {
+            try modelSweep(batch: batch, pool: pool, path: path, seconds: seconds)
+        }
+        return 0
+    }
+
+    /// The matmuls of a whole forward pass over 30 layers of distinct weights (Q4_1, output Q8_0: the
+    /// default model's 96 MB, so decode streams them from memory as the engine does), with activation
+    /// quantization shared as the engine shares it (Q/K/V, gate/up).
+    static func modelSweep(batch: Int, pool: ThreadPool, path: KernelPath, seconds: Double) throws {
+        let hidden = 576, ffn = 1536, kv = 192, layers = 30, vocab = 49152
+        var buffers: [UnsafeMutableRawPointer] = []
+        defer { buffers.forEach { $0.deallocate() } }
+        func matrix(_ type: GGMLType, _ rows: Int, _ cols: Int) throws -> WeightMatrix {
+            let bytes = randomWeights(type: type, rows: rows, cols: cols)
+            buffers.append(bytes)
+            return try WeightMatrix(type: type, rows: rows, cols: cols, data: bytes)
+        }
+        var blocks: [[WeightMatrix]] = []
+        for _ in 0..<layers {
+            blocks.append([try matrix(.q4_1, hidden, hidden), try matrix(.q4_1, kv, hidden), try matrix(.q4_1, kv, hidden),
+                           try matrix(.q4_1, hidden, hidden), try matrix(.q4_1, ffn, hidden), try matrix(.q4_1, ffn, hidden),
+                           try matrix(.q4_1, hidden, ffn)])
+        }
+        let output = try matrix(.q8_0, vocab, hidden)
+        for (n, logits) in [(1, 1), (batch, 1), (batch, batch)] {
+            let x = UnsafeMutablePointer<Float>.allocate(capacity: n * ffn)
+            let y = UnsafeMutablePointer<Float>.allocate(capacity: n * ffn)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: logits * vocab)
+            defer { x.deallocate(); y.deallocate(); out.deallocate() }
+            for i in 0..<n * ffn { x[i] = Float(i % 89) / 44 - 1 }
+            let small = QuantizedActivations(cols: hidden, capacity: n), wide = QuantizedActivations(cols: ffn, capacity: n)
+            let time = measure(seconds: seconds) {
+                for w in blocks {
+                    small.quantize(x, n: n, pool: pool, path: path)
+                    for i in 0..<3 { Kernels.matmul(w[i], x: x, n: n, y: y, pool: pool, quantized: small, path: path) }
+                    Kernels.matmul(w[3], x: x, n: n, y: y, pool: pool, path: path)
+                    small.quantize(x, n: n, pool: pool, path: path)
+                    for i in 4..<6 { Kernels.matmul(w[i], x: x, n: n, y: y, pool: pool, quantized: small, path: path) }
+                    Kernels.matmul(w[6], x: x, n: n, y: y, pool: pool, path: path)
+                }
+                Kernels.matmul(output, x: x + (n - logits) * hidden, n: logits, y: out, pool: pool, path: path)
+            }
+            Console.out(String(format: "model sweep (96 MB of weights, matmuls only): n=%-4d logits for %-4d %8.2f ms  %8.1f tok/s",
+                               n, logits, time * 1e3, Double(n) / time))
+        }
+    }
+
+    /// Best-of time of `body`, repeated for at least `seconds`.
+    static func measure(seconds: Double, _ body: () -> Void) -> Double {
+        body()
+        var best = Double.infinity
+        let start = Date()
+        var runs = 0
+        while runs < 3 || Date().timeIntervalSince(start) < seconds {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            runs += 1
+        }
+        return best
+    }
+
+    /// Random bytes with finite, realistic scales in every f16 field the kernels read.
+    static func randomWeights(type: GGMLType, rows: Int, cols: Int) -> UnsafeMutableRawPointer {
+        let count = rows * cols / type.blockSize * type.typeSize
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64)
+        var state: UInt64 = 0x1234_5678_9ABC_DEF1
+        for i in 0..<count {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            bytes.storeBytes(of: UInt8(truncatingIfNeeded: state), toByteOffset: i, as: UInt8.self)
+        }
+        let scale: UInt16 = 0x1C00   // 2^-8
+        switch type {
+        case .f32:
+            for i in 0..<rows * cols { bytes.storeBytes(of: Float(i % 13) / 13, toByteOffset: 4 * i, as: Float.self) }
+        case .f16, .bf16:
+            for i in 0..<rows * cols { bytes.storeBytes(of: scale, toByteOffset: 2 * i, as: UInt16.self) }
+        case .q4_0, .q4_1, .q8_0:
+            for b in 0..<count / type.typeSize {
+                bytes.storeBytes(of: scale, toByteOffset: b * type.typeSize, as: UInt16.self)
+                if type == .q4_1 { bytes.storeBytes(of: scale, toByteOffset: b * type.typeSize + 2, as: UInt16.self) }
+            }
+        case .q6_K:
+            for b in 0..<count / type.typeSize { bytes.storeBytes(of: scale, toByteOffset: b * 210 + 208, as: UInt16.self) }
+        default:
+            break
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import JSONRPC
+import LanguageServer
+
+/// `vsynth bench lsp`: the daemon's latency figures against issue 5's targets, with the configured
+/// model, through a real connection (an in-process server over pipes, as the editor's daemon runs):
+/// `initialize` to ready (model loaded) ≤ 300 ms; `didOpen` of a file with 8 demonstrations to
+/// scored diagnostics ≤ 1 s; a one-word edit to updated diagnostics ≤ 400 ms after the debounce.
+public enum BenchLSPCommand: Command {
+    public static let spec = CommandSpec(
+        path: ["bench", "lsp"],
+        summary: "Measure the language server's latencies (ready, first scores, rescoring an edit).",
+        usage: "[--model PATH] [--threads N] [--runs N]",
+        options: [
+            .init("model", value: "PATH", help: "The GGUF model (default: the fetched default model)."),
+            .init("threads", value: "N", help: "Engine threads (0 = all cores)."),
+            .init("runs", value: "N", help: "Edits to time (default 5; the median is reported)."),
+        ])
+
+    static let debounce = 300
+
+    /// A bench that cannot run (the model does not load, the file does not parse).
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        var configuration = ServerConfiguration()
+        configuration.modelPath = arguments.value("model")
+        configuration.threads = try arguments.int("threads", in: 0...1024, command: spec.path) ?? 0
+        configuration.debounceMilliseconds = debounce
+        configuration.statusNotifications = true
+        let runs = try arguments.int("runs", in: 1...100, command: spec.path) ?? 5
+        let server = LanguageServer(options: .init(configuration: configuration,
+                                                   loadModel: { configuration in try await LSPCommand.loadModel(configuration) }))
+        let client = try LocalClient(server: server)
+        defer { Task { await client.close() } }
+        let clock = ContinuousClock()
+
+        // 1. initialize → ready.
+        let started = clock.now
+        _ = try await client.send(InitializeRequest(capabilities: ClientCapabilities(general: .init(positionEncodings: ["utf-8"]))))
+        try client.send(InitializedNotification())
+        while true {
+            let status = try await client.nextNotification(StatusNotification.self, timeout: .seconds(120))
+            if status.state == "ready" { break }
+            if status.state == "error" { throw Failure(description: status.message ?? "the model did not load") }
+        }
+        let ready = clock.now - started
+
+        // 2. didOpen of 8 demonstrations → scored diagnostics.
+        let uri = "file:///bench/eight.prompt"
+        let text = benchFile()
+        let opened = clock.now
+        try client.send(DidOpenTextDocumentNotification(textDocument: .init(uri: uri, languageId: "prompt", version: 1, text: text)))
+        _ = try await scoredDiagnostics(client, uri: uri, version: 1)
+        let firstScores = clock.now - opened
+
+        // 3. One-word edits in one demonstration → updated diagnostics, minus the debounce.
+        let lines = text.components(separatedBy: "\n")
+        guard let line = lines.firstIndex(where: { $0.hasPrefix("The delivery was") }) else { return 1 }
+        var edits: [Duration] = []
+        var previousLength = 0
+        for run in 0..<runs {
+            let word = ["late", "slow", "quick", "early", "fine", "awful", "great"][run % 7]
+            let start = "The delivery was ".utf8.count
+            let old = lines[line].utf8.count - start
+            let changed = clock.now
+            try client.send(DidChangeTextDocumentNotification(
+                textDocument: .init(uri: uri, version: 2 + run),
+                contentChanges: [TextDocumentContentChangeEvent(
+                    range: LSPRange(start: Position(line: line, character: start), end: Position(line: line, character: start + (run == 0 ? old : previousLength))),
+                    text: word + ".")]))
+            previousLength = word.utf8.count + 1
+            _ = try await scoredDiagnostics(client, uri: uri, version: 2 + run)
+            edits.append(clock.now - changed - .milliseconds(debounce))
+        }
+        let edit = edits.sorted()[edits.count / 2]
+
+        func row(_ name: String, _ value: Duration, _ target: Duration) -> String {
+            let ms = Double(value.components.seconds) * 1000 + Double(value.components.attoseconds) / 1e15
+            let targetMs = Double(target.components.seconds) * 1000 + Double(target.components.attoseconds) / 1e15
+            return String(format: "%-46@ %8.1f ms   target ≤ %5.0f ms   %@", name as NSString, ms, targetMs,
+                          (value <= target ? "ok" : "OVER") as NSString)
+        }
+        Console.out(row("initialize → ready (model loaded)", ready, .milliseconds(300)))
+        Console.out(row("didOpen (8 demonstrations) → scored diagnostics", firstScores, .seconds(1)))
+        Console.out(row("one-word edit → diagnostics, after debounce", edit, .milliseconds(400)))
+        _ = try await client.send(ShutdownRequest())
+        return ready <= .milliseconds(300) && firstScores <= .seconds(1) && edit <= .milliseconds(400) ? 0 : 1
+    }
+
+    /// Waits for the diagnostics of `version` that score all 8 demonstrations.
+    static func scoredDiagnostics(_ client: LocalClient, uri: String, version: Int) async throws -> PublishDiagnosticsNotification {
+        while true {
+            let next = try await client.nextNotification(PublishDiagnosticsNotification.self, timeout: .seconds(60))
+            if next.uri == uri, next.version == version,
+               next.diagnostics.filter({ $0.code == "vscore" || $0.code == "low-vscore" }).count == 8 { return next }
+            if next.diagnostics.contains(where: { $0.severity == .error }) {
+                throw LanguageServerError.documentNotReady(uri: uri, reason: "the bench file does not parse")
+            }
+        }
+    }
+
+    /// A review-sentiment prompt file with 8 demonstrations.
+    static func benchFile() -> String {
+        let demonstrations = [
+            ("The kettle boils in a minute, love it.", "positive"),
+            ("Broke after two days.", "negative"),
+            ("The delivery was late.", "negative"),
+            ("It does what it says, nothing more.", "neutral"),
+            ("Best headphones I have owned.", "positive"),
+            ("The zip tore on the first trip.", "negative"),
+            ("Arrived on time, works as described.", "neutral"),
+            ("My kids love this lamp.", "positive"),
+        ]
+        let body = demonstrations.map { "{{role \"user\"}}\n\($0.0)\n{{role \"model\"}}\n\($0.1)\n" }.joined(separator: "\n")
+        return """
+        ---
+        description: Classify the sentiment of the product review as positive, negative or neutral.
+        vsynth:
+          count: 8
+          input_label: Review
+          output_label: Sentiment
+        ---
+        {{!-- vsynth:demos --}}
+        \(body){{!-- /vsynth:demos --}}
+        {{role "user"}}
+        {{review}}
+
+        """
+    }
+}

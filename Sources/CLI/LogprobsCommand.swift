@@ -1,0 +1,62 @@
+import Foundation
+import Inference
+import LanguageModel
+
+/// `vsynth logprobs --context C --continuation X`: ln p of each continuation token after the context,
+/// context and continuation tokenized separately (the V-Score frame).
+enum LogprobsCommand: Command {
+    static let spec = CommandSpec(
+        path: ["logprobs"], summary: "Print per-token log-probabilities of a continuation after a context.",
+        usage: "--context C --continuation X [--json]",
+        options: [
+            .init("context", short: "c", value: "TEXT", help: "The context (special tokens such as <|im_start|> parsed)."),
+            .init("continuation", short: "x", value: "TEXT", help: "The continuation to score."),
+            .init("json", help: "Print JSON: token ids, texts, ln p, the model's top token, total."),
+            .init("threads", value: "N", help: "Compute threads (default: all cores)."),
+            .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
+        ],
+        discussion: "Values are natural logs (nats). '\\n' in the texts is a real newline when given by the shell.")
+
+    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        guard let context = arguments.value("context") else {
+            throw UsageError(command: spec.path, message: "missing option '--context'")
+        }
+        guard let continuation = arguments.value("continuation") else {
+            throw UsageError(command: spec.path, message: "missing option '--continuation'")
+        }
+        let threads = try arguments.int("threads", in: 0...1024, command: spec.path) ?? 0
+        let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
+        let model = try EmbeddedLanguageModel(path: path, threads: threads)
+        let scores = try await model.logprobs(context: context, continuation: continuation)
+        let tokenizer = model.tokenizer
+        let text = { (token: Int32) in String(decoding: tokenizer.piece(token), as: UTF8.self) }
+        let total = scores.reduce(0) { $0 + $1.logprob }
+        if arguments.flag("json") {
+            let object: [String: Any] = [
+                "model": model.identity.model,
+                "context_ids": tokenizer.encode(context, parseSpecial: true, addBOS: false).map(Int.init),
+                "continuation_ids": scores.map { Int($0.token) },
+                "tokens": scores.map { text($0.token) },
+                "logprobs": scores.map(\.logprob),
+                "top": scores.map { Int($0.top) },
+                "top_logprobs": scores.map(\.topLogprob),
+                "total": total,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            Console.out(String(decoding: data, as: UTF8.self))
+        } else {
+            for (index, score) in scores.enumerated() {
+                let mark = score.top == score.token ? "" : "   (top: \(debugText(text(score.top))) \(String(format: "%.4f", score.topLogprob)))"
+                Console.out(String(format: "%4d %6d %-20@ %10.4f", index, score.token, debugText(text(score.token)), score.logprob) + mark)
+            }
+            Console.out(String(format: "total %.4f nats over %d tokens (%.4f per token)", total, scores.count,
+                               scores.isEmpty ? 0 : total / Double(scores.count)))
+        }
+        return 0
+    }
+
+    /// A token's text with newlines and tabs visible.
+    private static func debugText(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "'"
+    }
+}

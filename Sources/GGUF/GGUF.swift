@@ -1,2 +1,0 @@
-/// Module GGUF: see DESIGN.md for its place in the data flow.
-enum GGUFModule {}

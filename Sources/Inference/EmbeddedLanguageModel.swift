@@ -1,0 +1,115 @@
+import Foundation
+import GGUF
+import LanguageModel
+import Tokenizer
+
+/// The embedded engine behind the `LanguageModel` protocol: a GGUF Llama model evaluated in Swift on
+/// the engine's own threads (one worker thread that owns the session, plus the matmul thread pool).
+/// Requests run one at a time in arrival order; consecutive scoring requests reuse the KV cache of
+/// their common prefix (the V-Score contexts and the turn markers of demonstrations).
+public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
+    public let identity: ModelIdentity
+    public let template: ChatTemplate
+    public let model: LlamaModel
+    /// Seconds from `init` start until the engine was ready for a first token.
+    public let loadSeconds: Double
+    private let worker: EngineWorker
+    /// Touched only on `worker`'s thread.
+    private let session: InferenceSession
+
+    public var tokenizer: Tokenizer { model.tokenizer }
+    public var config: LlamaConfig { model.config }
+    public var contextLength: Int { session.contextLength }
+    public var threadCount: Int { session.pool.threadCount }
+
+    /// Opens the model at `path`.
+    /// - Parameters:
+    ///   - threads: compute threads (0 = all cores).
+    ///   - contextLength: KV cache positions (default 2048).
+    public init(path: String, threads: Int = 0, contextLength: Int = 2048) throws {
+        let started = DispatchTime.now().uptimeNanoseconds
+        model = try LlamaModel(path: path)
+        session = InferenceSession(model: model, pool: ThreadPool(threads: threads), contextLength: contextLength)
+        worker = EngineWorker(name: "vsynth.engine")
+        identity = ModelIdentity(backend: "embedded", model: model.fileName,
+                                 revision: Self.revision(of: model.file))
+        template = Self.detectTemplate(model)
+        loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    }
+
+    deinit { worker.stop() }
+
+    public func tokenize(_ text: String) async throws -> [Int32] {
+        model.tokenizer.encode(text, parseSpecial: true, addBOS: false)
+    }
+
+    public func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+        let tokenizer = model.tokenizer
+        let contextTokens = tokenizer.encode(context, parseSpecial: true, addBOS: false)
+        let continuationTokens = continuations.map { tokenizer.encode($0, parseSpecial: true, addBOS: false) }
+        let scores = try await withSession { session in
+            try session.score(context: contextTokens, continuations: continuationTokens)
+        }
+        return zip(scores, continuationTokens).map { scores, tokens in
+            let texts = tokens.suffix(scores.count).map { String(decoding: tokenizer.piece($0), as: UTF8.self) }
+            return ContinuationScore(tokenLogprobs: scores.map(\.logprob), tokenTexts: texts)
+        }
+    }
+
+    public func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+        try await generate(prompt: prompt, options: options, onText: { _ in })
+    }
+
+    /// Generates after `prompt`, handing text to `onText` (on the engine thread) as it becomes final.
+    public func generate(prompt: String, options: GenerationOptions,
+                         onText: @escaping @Sendable (String) -> Void) async throws -> Generation {
+        let tokens = model.tokenizer.encode(prompt, parseSpecial: true, addBOS: nil)
+        return try await withSession { session in
+            try session.generate(prompt: tokens, options: options, onText: onText)
+        }
+    }
+
+    /// Token-level detail of one continuation after a context: ids, ln p, and the model's top choice
+    /// at every position (what `vsynth logprobs` prints).
+    public func logprobs(context: String, continuation: String) async throws -> [TokenScore] {
+        let contextTokens = model.tokenizer.encode(context, parseSpecial: true, addBOS: false)
+        let continuationTokens = model.tokenizer.encode(continuation, parseSpecial: true, addBOS: false)
+        return try await withSession { session in
+            try session.score(context: contextTokens, continuations: [continuationTokens])[0]
+        }
+    }
+
+    /// Runs `body` with the engine's session on the engine thread (benchmarks, tests, token-level
+    /// APIs). Task cancellation is forwarded to `session.cancellation`.
+    public func withSession<T: Sendable>(_ body: @escaping @Sendable (InferenceSession) throws -> T) async throws -> T {
+        let session = self.session
+        nonisolated(unsafe) let unsafeSession = session
+        return try await worker.run { flag in
+            unsafeSession.cancellation = flag
+            defer { unsafeSession.cancellation = nil }
+            return try body(unsafeSession)
+        }
+    }
+
+    /// File size and an FNV-1a hash of the first 256 KiB (the header, metadata and vocabulary), so the
+    /// identity changes when the file does without reading 100 MB.
+    static func revision(of file: GGUFFile) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let bytes = file.fileBytes
+        for byte in bytes.prefix(256 << 10) {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return "\(file.fileSize)-" + String(hash, radix: 16)
+    }
+
+    /// ChatML when the file's chat template or vocabulary has `<|im_start|>`, else plain turns.
+    static func detectTemplate(_ model: LlamaModel) -> ChatTemplate {
+        if let template = model.file.metadata.string("tokenizer.chat_template"), template.contains("<|im_start|>") {
+            return .chatML
+        }
+        if model.tokenizer.encode("<|im_start|>", parseSpecial: true, addBOS: false).count == 1 {
+            return .chatML
+        }
+        return ChatTemplate(name: "plain", systemPrefix: "", userPrefix: "", assistantPrefix: "", turnSuffix: "\n")
+    }
+}

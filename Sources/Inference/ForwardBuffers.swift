@@ -1,0 +1,47 @@
+/// The scratch memory of the forward pass, allocated once per session so that evaluating tokens
+/// allocates nothing. Rows are tokens of the current batch (at most `batchCapacity`).
+final class ForwardBuffers {
+    let batchCapacity: Int
+    /// Most rows of logits computed in one output matmul.
+    let logitCapacity: Int
+    /// (batch, dim) the residual stream.
+    let x: UnsafeMutablePointer<Float>
+    /// (batch, dim) normed input of a sublayer, then a sublayer's output.
+    let xb: UnsafeMutablePointer<Float>
+    /// (batch, dim) attention output before the output projection.
+    let attentionOut: UnsafeMutablePointer<Float>
+    /// (batch, dim) queries, all heads.
+    let q: UnsafeMutablePointer<Float>
+    /// (batch, ffnDim) gate projection, then silu(gate) · up.
+    let gate: UnsafeMutablePointer<Float>
+    /// (batch, ffnDim) up projection.
+    let up: UnsafeMutablePointer<Float>
+    /// (logitCapacity, dim) final-normed rows whose logits are wanted.
+    let logitInput: UnsafeMutablePointer<Float>
+    /// (logitCapacity, vocab)
+    let logits: UnsafeMutablePointer<Float>
+    /// (threads, contextLength) attention scores of one (token, head) per thread.
+    let scores: UnsafeMutablePointer<Float>
+    let scoresStride: Int
+
+    init(config: LlamaConfig, batchCapacity: Int, logitCapacity: Int, contextLength: Int, threads: Int) {
+        self.batchCapacity = batchCapacity
+        self.logitCapacity = logitCapacity
+        x = .allocate(capacity: batchCapacity * config.dim)
+        xb = .allocate(capacity: batchCapacity * config.dim)
+        attentionOut = .allocate(capacity: batchCapacity * config.dim)
+        q = .allocate(capacity: batchCapacity * config.dim)
+        gate = .allocate(capacity: batchCapacity * config.ffnDim)
+        up = .allocate(capacity: batchCapacity * config.ffnDim)
+        logitInput = .allocate(capacity: logitCapacity * config.dim)
+        logits = .allocate(capacity: logitCapacity * config.vocabularySize)
+        scoresStride = (contextLength + 15) & ~15
+        scores = .allocate(capacity: threads * scoresStride)
+    }
+
+    deinit {
+        for buffer in [x, xb, attentionOut, q, gate, up, logitInput, logits, scores] {
+            buffer.deallocate()
+        }
+    }
+}

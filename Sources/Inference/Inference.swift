@@ -1,2 +1,0 @@
-/// Module Inference: see DESIGN.md for its place in the data flow.
-enum InferenceModule {}

@@ -1,0 +1,54 @@
+import LanguageModel
+import Tokenizer
+
+extension InferenceSession {
+    /// Generates after `prompt` (token ids) until an end-of-generation token, a stop string, or
+    /// `options.maxTokens`. The prompt reuses the cached prefix; `onText` receives the text as it
+    /// becomes final (stop strings and incomplete UTF-8 held back). Generated tokens stay in the cache.
+    public func generate(prompt: [Int32], options: GenerationOptions,
+                         onText: (String) -> Void = { _ in }) throws(LanguageModelError) -> Generation {
+        guard !prompt.isEmpty else { throw .failed("generation needs a non-empty prompt") }
+        guard prompt.count <= contextLength else {
+            throw .contextOverflow(needed: prompt.count, limit: contextLength)
+        }
+        try checkTokens(prompt)
+        let tokenizer = model.tokenizer
+        let vocab = model.config.vocabularySize
+        var sampler = Sampler(options: options)
+        var decoder = StreamingDecoder(tokenizer: tokenizer)
+        var stops = StopMatcher(stops: options.stop)
+
+        var common = 0
+        let limit = min(tokens.count, prompt.count)
+        while common < limit, tokens[common] == prompt[common] { common += 1 }
+        let restart = min(common, prompt.count - 1)
+        truncate(to: restart)
+        var next: Int32 = 0
+        try append(prompt[restart...], logitsFrom: prompt.count - 1 - restart) { _, logits in
+            next = sampler.sample(logits, vocabularySize: vocab)
+        }
+
+        var generated = 0
+        var finish = Generation.FinishReason.length
+        while generated < options.maxTokens {
+            if tokenizer.isEndOfGeneration(next) { finish = .endOfText; break }
+            generated += 1
+            let (ready, stopped) = stops.append(decoder.append(next))
+            if !ready.isEmpty { onText(ready) }
+            if stopped { finish = .stop; break }
+            if generated == options.maxTokens || tokens.count >= contextLength { break }
+            try checkCancelled()
+            try append([next][...], logitsFrom: 0) { _, logits in
+                next = sampler.sample(logits, vocabularySize: vocab)
+            }
+        }
+        if finish != .stop {
+            let (ready, stopped) = stops.append(decoder.flush())
+            if stopped { finish = .stop }
+            if !ready.isEmpty { onText(ready) }
+            let rest = stops.flush()
+            if !rest.isEmpty { onText(rest) }
+        }
+        return Generation(text: stops.text, tokenCount: generated, finishReason: finish)
+    }
+}

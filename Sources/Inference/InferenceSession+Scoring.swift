@@ -1,0 +1,69 @@
+import LanguageModel
+
+extension InferenceSession {
+    /// Scores the tokens of `sequence` from index `from + 1` on: element i of the result is the score of
+    /// `sequence[from + 1 + i]` given `sequence[...from + i]`.
+    ///
+    /// Prefix reuse: the longest common prefix with the cached tokens is not evaluated again, and scores
+    /// computed earlier for positions inside that prefix are reused, so scoring continuations one after
+    /// another after the same context costs only each continuation's new tokens (plus the one position
+    /// where it parts from the previous sequence).
+    public func score(_ sequence: [Int32], from: Int) throws(LanguageModelError) -> [TokenScore] {
+        let first = max(0, from)
+        guard sequence.count >= 2, first < sequence.count - 1 else { return [] }
+        guard sequence.count <= contextLength else {
+            throw .contextOverflow(needed: sequence.count, limit: contextLength)
+        }
+        try checkTokens(sequence)
+        var common = 0
+        let limit = min(tokens.count, sequence.count)
+        while common < limit, tokens[common] == sequence[common] { common += 1 }
+        // Positions p in first ..< sequence.count-1 need a score for sequence[p+1]; the stored one is
+        // valid when sequence[p+1] is still inside the common prefix. Evaluation restarts at the first
+        // position without one (or where the sequences part, if earlier), keeping the cache before it.
+        var firstMissing: Int?
+        for p in first..<(sequence.count - 1) where p + 1 >= common || nextTokenScores[p] == nil {
+            firstMissing = p
+            break
+        }
+        if let firstMissing {
+            let restart = min(common, firstMissing)
+            truncate(to: restart)
+            let vocab = model.config.vocabularySize
+            try append(sequence[restart...], logitsFrom: firstMissing - restart) { index, logits in
+                let position = restart + index
+                guard position + 1 < sequence.count else { return }
+                nextTokenScores[position] = TokenScore.from(logits: logits, vocabularySize: vocab,
+                                                            token: sequence[position + 1])
+            }
+        }
+        var result: [TokenScore] = []
+        result.reserveCapacity(sequence.count - 1 - first)
+        for p in first..<(sequence.count - 1) {
+            guard let score = nextTokenScores[p] else {
+                throw .failed("internal: no score at position \(p)")
+            }
+            result.append(score)
+        }
+        return result
+    }
+
+    /// Scores each continuation after `context` (token ids), sharing the context's computation and the
+    /// leading tokens that continuations have in common: continuations are evaluated in sorted order so
+    /// that neighbours share the longest prefixes. Results are in the order given.
+    public func score(context: [Int32], continuations: [[Int32]]) throws(LanguageModelError) -> [[TokenScore]] {
+        let order = continuations.indices.sorted { continuations[$0].lexicographicallyPrecedes(continuations[$1]) }
+        var results = [[TokenScore]](repeating: [], count: continuations.count)
+        for index in order {
+            let continuation = continuations[index]
+            guard !continuation.isEmpty else { continue }
+            if context.isEmpty {
+                // No context: the first token has no prediction; score from the second on.
+                results[index] = try score(continuation, from: 0)
+            } else {
+                results[index] = try score(context + continuation, from: context.count - 1)
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,112 @@
+import GGUF
+
+/// Plain scalar Swift references of the kernels, written from ggml's block layouts and nothing else;
+/// the tests compare every C path against them.
+extension Kernels {
+    /// y(n, rows) = x(n, cols) · Wᵀ in f32 with Double accumulation, from dequantized rows.
+    public static func matmulReference(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
+        var row = [Float](repeating: 0, count: w.cols)
+        for r in 0..<w.rows {
+            dequantizeRowReference(w, row: r, into: &row)
+            for t in 0..<n {
+                var sum = 0.0
+                for c in 0..<w.cols { sum += Double(row[c]) * Double(x[t * w.cols + c]) }
+                y[t * w.rows + r] = Float(sum)
+            }
+        }
+    }
+
+    /// Row `row` of W as f32, decoded block by block as ggml-quants.c's dequantize_row_* do.
+    public static func dequantizeRowReference(_ w: WeightMatrix, row: Int, into out: inout [Float]) {
+        let base = w.row(row)
+        func half(_ offset: Int) -> Float { halfToFloat(base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) }
+        func byte(_ offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
+        switch w.type {
+        case .f32:
+            for c in 0..<w.cols { out[c] = base.loadUnaligned(fromByteOffset: 4 * c, as: Float.self) }
+        case .f16:
+            for c in 0..<w.cols { out[c] = half(2 * c) }
+        case .bf16:
+            for c in 0..<w.cols {
+                out[c] = Float(bitPattern: UInt32(base.loadUnaligned(fromByteOffset: 2 * c, as: UInt16.self)) << 16)
+            }
+        case .q4_0:   // {f16 d; u8 qs[16]}: element j = (lo nibble of qs[j] - 8)·d, j+16 = hi nibble
+            for b in 0..<w.cols / 32 {
+                let o = b * 18, d = half(o)
+                for j in 0..<16 {
+                    out[b * 32 + j] = Float(Int(byte(o + 2 + j) & 0xF) - 8) * d
+                    out[b * 32 + j + 16] = Float(Int(byte(o + 2 + j) >> 4) - 8) * d
+                }
+            }
+        case .q4_1:   // {f16 d; f16 m; u8 qs[16]}: element = nibble·d + m
+            for b in 0..<w.cols / 32 {
+                let o = b * 20, d = half(o), m = half(o + 2)
+                for j in 0..<16 {
+                    out[b * 32 + j] = Float(byte(o + 4 + j) & 0xF) * d + m
+                    out[b * 32 + j + 16] = Float(byte(o + 4 + j) >> 4) * d + m
+                }
+            }
+        case .q8_0:   // {f16 d; i8 qs[32]}
+            for b in 0..<w.cols / 32 {
+                let o = b * 34, d = half(o)
+                for j in 0..<32 { out[b * 32 + j] = Float(Int8(bitPattern: byte(o + 2 + j))) * d }
+            }
+        case .q6_K:   // {u8 ql[128]; u8 qh[64]; i8 scales[16]; f16 d}: 6-bit values - 32, a scale per 16
+            for b in 0..<w.cols / 256 {
+                let o = b * 210, d = half(o + 208)
+                for half128 in 0..<2 {
+                    let ql = o + 64 * half128, qh = o + 128 + 32 * half128, sc = o + 192 + 8 * half128
+                    let y = b * 256 + 128 * half128
+                    func scale(_ i: Int) -> Float { Float(Int8(bitPattern: byte(sc + i))) }
+                    for l in 0..<32 {
+                        let s = l / 16, h = byte(qh + l)
+                        let q1 = Int(byte(ql + l) & 0xF | (h & 3) << 4) - 32
+                        let q2 = Int(byte(ql + l + 32) & 0xF | (h >> 2 & 3) << 4) - 32
+                        let q3 = Int(byte(ql + l) >> 4 | (h >> 4 & 3) << 4) - 32
+                        let q4 = Int(byte(ql + l + 32) >> 4 | (h >> 6 & 3) << 4) - 32
+                        out[y + l] = d * scale(s) * Float(q1)
+                        out[y + l + 32] = d * scale(s + 2) * Float(q2)
+                        out[y + l + 64] = d * scale(s + 4) * Float(q3)
+                        out[y + l + 96] = d * scale(s + 6) * Float(q4)
+                    }
+                }
+            }
+        default:
+            for c in 0..<w.cols { out[c] = 0 }
+        }
+    }
+
+    /// x quantized per block of 32 as ggml's quantize_row_q8_0 (d = max|x|/127, q = round(x/d)), kept in f32 d.
+    public static func quantizeReference(_ x: UnsafePointer<Float>, cols: Int) -> (qs: [Int8], scales: [Float], sums: [Int32]) {
+        var qs = [Int8](repeating: 0, count: cols), scales: [Float] = [], sums: [Int32] = []
+        for b in 0..<cols / 32 {
+            var amax: Float = 0
+            for j in 0..<32 { amax = max(amax, abs(x[b * 32 + j])) }
+            let d = amax / 127, id = d != 0 ? 1 / d : 0
+            var sum: Int32 = 0
+            for j in 0..<32 {
+                let q = Int8((x[b * 32 + j] * id).rounded(.toNearestOrAwayFromZero))
+                qs[b * 32 + j] = q
+                sum += Int32(q)
+            }
+            scales.append(d)
+            sums.append(sum)
+        }
+        return (qs, scales, sums)
+    }
+
+    /// The f32 values a quantized activation row stands for (q·d), to run `matmulReference` on exactly
+    /// the inputs the integer kernels see.
+    public static func dequantizedActivations(_ q: (qs: [Int8], scales: [Float], sums: [Int32])) -> [Float] {
+        q.qs.indices.map { Float(q.qs[$0]) * q.scales[$0 / 32] }
+    }
+
+    /// IEEE half to float (exact, subnormals included), independent of the C code's conversion.
+    public static func halfToFloat(_ h: UInt16) -> Float {
+        let sign: Float = h & 0x8000 != 0 ? -1 : 1
+        let exponent = Int(h >> 10 & 0x1F), mantissa = Float(h & 0x3FF)
+        if exponent == 0 { return sign * mantissa * 0x1p-24 }
+        if exponent == 31 { return mantissa == 0 ? sign * .infinity : .nan }
+        return sign * (1 + mantissa / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
+    }
+}

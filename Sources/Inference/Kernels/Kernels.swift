@@ -1,0 +1,55 @@
+import CKernels
+import GGUF
+
+/// The engine's matrix kernels: y = x · Wᵀ for every supported weight type, and row dequantization.
+///
+/// Q4_0, Q4_1 and Q8_0 weights multiply activations quantized to 8 bits per block of 32 with integer dot
+/// products (AVX-512 VNNI where the CPU has it, AVX2 otherwise, portable C as the fallback); F32, F16,
+/// BF16 and Q6_K weights multiply f32 activations. Work is split over rows between the pool's threads.
+public enum Kernels {
+    /// Rows handed to a thread at a time (a multiple of every kernel's row tile).
+    static let rowGranule = 16
+
+    /// y(n, rows) = x(n, cols) · Wᵀ, x and y row-major f32.
+    ///
+    /// - Parameters:
+    ///   - quantized: x already quantized (by `QuantizedActivations.quantize` on this same x and n), to
+    ///     share one quantization between several matmuls; nil quantizes here when the type needs it.
+    ///   - path: force an instruction-set path (tests); `.best` otherwise.
+    public static func matmul(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>,
+                              pool: ThreadPool, quantized: QuantizedActivations? = nil, path: KernelPath = .best) {
+        guard n > 0 else { return }
+        let type = Int32(w.type.rawValue)
+        var qaPointer: UnsafeRawPointer?
+        var packedPointer: UnsafeRawPointer?
+        var owned: QuantizedActivations?
+        if vs_type_uses_qact(type) != 0 {
+            if let quantized {
+                precondition(quantized.cols == w.cols && quantized.count == n,
+                             "matmul: quantized activations of \(quantized.count)×\(quantized.cols) for x of \(n)×\(w.cols)")
+                qaPointer = UnsafeRawPointer(quantized.buffer)
+                packedPointer = UnsafeRawPointer(quantized.packed)
+            } else {
+                let q = QuantizedActivations(cols: w.cols, capacity: n)
+                q.quantize(x, n: n, pool: pool, path: path)
+                qaPointer = UnsafeRawPointer(q.buffer)
+                packedPointer = UnsafeRawPointer(q.packed)
+                owned = q
+            }
+        }
+        let granules = (w.rows + rowGranule - 1) / rowGranule
+        // A few chunks per thread, claimed as threads come free: balances a busy machine's uneven threads.
+        pool.parallelFor(granules, chunks: pool.threadCount * 4) { begin, end, _ in
+            vs_matmul_rows(type, w.data, w.rowBytes, Int32(w.cols),
+                           Int32(begin * rowGranule), Int32(min(end * rowGranule, w.rows)),
+                           x, w.cols, qaPointer, packedPointer, Int32(n), y, w.rows, path.rawValue)
+        }
+        withExtendedLifetime(owned) {}
+    }
+
+    /// One row of W as f32 (embedding lookups). `into` holds `w.cols` floats.
+    public static func dequantizeRow(_ w: WeightMatrix, row: Int, into: UnsafeMutablePointer<Float>) {
+        precondition(row >= 0 && row < w.rows, "dequantizeRow: row \(row) outside 0..<\(w.rows)")
+        vs_dequantize_row(Int32(w.type.rawValue), w.row(row), into, Int32(w.cols))
+    }
+}

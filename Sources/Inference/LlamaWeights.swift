@@ -1,0 +1,100 @@
+import GGUF
+
+/// The tensors of a Llama model as views into the memory-mapped GGUF file (no copy of the matrices;
+/// the small norm vectors are copied to Float). Valid while the `GGUFFile` lives.
+public struct LlamaWeights: @unchecked Sendable {
+    /// One transformer block.
+    public struct Layer: @unchecked Sendable {
+        /// (dim) RMSNorm weight before attention.
+        public let attentionNorm: [Float]
+        /// (dim, dim) rows = output features.
+        public let query: WeightMatrix
+        /// (kvDim, dim)
+        public let key: WeightMatrix
+        /// (kvDim, dim)
+        public let value: WeightMatrix
+        /// (dim, dim)
+        public let attentionOutput: WeightMatrix
+        /// (dim) RMSNorm weight before the feed-forward network.
+        public let ffnNorm: [Float]
+        /// (ffnDim, dim)
+        public let gate: WeightMatrix
+        /// (ffnDim, dim)
+        public let up: WeightMatrix
+        /// (dim, ffnDim)
+        public let down: WeightMatrix
+    }
+
+    /// (vocab, dim) token embeddings, one row per token.
+    public let tokenEmbedding: WeightMatrix
+    public let layers: [Layer]
+    /// (dim) final RMSNorm weight.
+    public let outputNorm: [Float]
+    /// (vocab, dim) the output projection: `output.weight`, or `token_embd.weight` when the model ties them.
+    public let output: WeightMatrix
+    /// Whether `output` is the token embedding (no `output.weight` in the file).
+    public let outputIsTied: Bool
+
+    /// Finds and checks every tensor the configuration needs; a missing tensor, a wrong shape or an
+    /// unsupported type is an error naming the tensor.
+    public init(file: GGUFFile, config: LlamaConfig) throws(InferenceError) {
+        let vocab = config.vocabularySize
+        tokenEmbedding = try Self.matrix(file, "token_embd.weight", rows: vocab, cols: config.dim)
+        outputNorm = try Self.vector(file, "output_norm.weight", count: config.dim)
+        if file.tensor(named: "output.weight") != nil {
+            output = try Self.matrix(file, "output.weight", rows: vocab, cols: config.dim)
+            outputIsTied = false
+        } else {
+            output = tokenEmbedding
+            outputIsTied = true
+        }
+        var layers: [Layer] = []
+        layers.reserveCapacity(config.layerCount)
+        for index in 0..<config.layerCount {
+            let p = "blk.\(index)."
+            layers.append(Layer(
+                attentionNorm: try Self.vector(file, p + "attn_norm.weight", count: config.dim),
+                query: try Self.matrix(file, p + "attn_q.weight", rows: config.dim, cols: config.dim),
+                key: try Self.matrix(file, p + "attn_k.weight", rows: config.kvDim, cols: config.dim),
+                value: try Self.matrix(file, p + "attn_v.weight", rows: config.kvDim, cols: config.dim),
+                attentionOutput: try Self.matrix(file, p + "attn_output.weight", rows: config.dim, cols: config.dim),
+                ffnNorm: try Self.vector(file, p + "ffn_norm.weight", count: config.dim),
+                gate: try Self.matrix(file, p + "ffn_gate.weight", rows: config.ffnDim, cols: config.dim),
+                up: try Self.matrix(file, p + "ffn_up.weight", rows: config.ffnDim, cols: config.dim),
+                down: try Self.matrix(file, p + "ffn_down.weight", rows: config.dim, cols: config.ffnDim)))
+        }
+        self.layers = layers
+    }
+
+    /// A 2-D tensor with ggml dimensions [cols, rows].
+    static func matrix(_ file: GGUFFile, _ name: String, rows: Int, cols: Int) throws(InferenceError) -> WeightMatrix {
+        guard let info = file.tensor(named: name) else { throw .missingTensor(name) }
+        let shape = info.dimensions
+        guard shape.count == 2 || (shape.count > 2 && shape[2...].allSatisfy { $0 == 1 }),
+              shape[0] == cols, shape[1] == rows else {
+            throw .invalidTensorShape(tensor: name, reason: "expected dimensions [\(cols), \(rows)], found \(shape)")
+        }
+        let bytes = file.bytes(of: info)
+        guard let base = bytes.baseAddress else { throw .invalidTensorShape(tensor: name, reason: "no data") }
+        let matrix = try WeightMatrix(type: info.type, rows: rows, cols: cols, data: base, name: name)
+        guard matrix.byteCount <= bytes.count else {
+            throw .invalidTensorShape(tensor: name, reason: "\(matrix.byteCount) bytes needed, \(bytes.count) in the file")
+        }
+        return matrix
+    }
+
+    /// A 1-D tensor of `count` elements, converted to Float.
+    static func vector(_ file: GGUFFile, _ name: String, count: Int) throws(InferenceError) -> [Float] {
+        guard let info = file.tensor(named: name) else { throw .missingTensor(name) }
+        guard info.elementCount == count, info.dimensions.first == count else {
+            throw .invalidTensorShape(tensor: name, reason: "expected dimensions [\(count)], found \(info.dimensions)")
+        }
+        guard let base = file.bytes(of: info).baseAddress else { throw .invalidTensorShape(tensor: name, reason: "no data") }
+        let matrix = try WeightMatrix(type: info.type, rows: 1, cols: count, data: base, name: name)
+        var values = [Float](repeating: 0, count: count)
+        values.withUnsafeMutableBufferPointer { buffer in
+            Kernels.dequantizeRow(matrix, row: 0, into: buffer.baseAddress!)
+        }
+        return values
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Where the embedded default model lives: `--model PATH` if given, else `$VSYNTH_MODEL`, else
+/// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/SmolLM2-135M-Instruct.Q4_1.gguf`. Shared by the CLI and tests.
+public enum ModelLocator {
+    /// File name of the embedded default model.
+    public static let defaultFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+    /// The directory models are fetched into.
+    public static func modelsDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let directory = environment["VSYNTH_MODELS"], !directory.isEmpty { return directory }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.cache/vsynth/models"
+    }
+
+    /// The model path to use (whether or not the file exists).
+    public static func path(explicit: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let path = environment["VSYNTH_MODEL"], !path.isEmpty { return path }
+        return modelsDirectory(environment: environment) + "/" + defaultFileName
+    }
+
+    /// The path, or an error telling the user how to get the model when the file is missing.
+    public static func existingPath(explicit: String? = nil,
+                                    environment: [String: String] = ProcessInfo.processInfo.environment) throws(InferenceError) -> String {
+        let path = path(explicit: explicit, environment: environment)
+        guard FileManager.default.fileExists(atPath: path) else { throw .modelNotFound(path: path) }
+        return path
+    }
+}

@@ -1,0 +1,42 @@
+/// Cosines and sines of llama.cpp's normal rotary embedding for every position of the context,
+/// computed once: angle(pos, i) = pos · freqScale · base^(-2i/dimensions) for i < dimensions/2.
+/// The angle is built exactly as `ggml_rope_cache_init` builds it (Float, repeated multiplication
+/// by base^(-2/dimensions)), so positions far into the context round the same way as llama.cpp's.
+public final class RopeTable: @unchecked Sendable {
+    /// Rotated elements at the start of each head (`rope.dimension_count`).
+    public let dimensions: Int
+    public let positions: Int
+    /// (positions, dimensions / 2)
+    let cosines: UnsafeMutablePointer<Float>
+    /// (positions, dimensions / 2)
+    let sines: UnsafeMutablePointer<Float>
+
+    public init(dimensions: Int, positions: Int, base: Float, freqScale: Float = 1) {
+        self.dimensions = dimensions
+        self.positions = positions
+        let half = dimensions / 2
+        cosines = .allocate(capacity: max(1, positions * half))
+        sines = .allocate(capacity: max(1, positions * half))
+        let thetaScale = powf(base, -2.0 / Float(dimensions))
+        for position in 0..<positions {
+            var theta = Float(position)
+            for i in 0..<half {
+                let angle = freqScale * theta
+                cosines[position * half + i] = cosf(angle)
+                sines[position * half + i] = sinf(angle)
+                theta *= thetaScale
+            }
+        }
+    }
+
+    deinit {
+        cosines.deallocate()
+        sines.deallocate()
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,26 @@
+/// What the model thought at one position of a scored sequence.
+public struct TokenScore: Hashable, Sendable, Codable {
+    /// The token that actually follows.
+    public var token: Int32
+    /// ln p(token | everything before it), natural log.
+    public var logprob: Double
+    /// The model's most likely token at this position (argmax of the logits).
+    public var top: Int32
+    /// ln p of `top`.
+    public var topLogprob: Double
+
+    public init(token: Int32, logprob: Double, top: Int32, topLogprob: Double) {
+        self.token = token
+        self.logprob = logprob
+        self.top = top
+        self.topLogprob = topLogprob
+    }
+
+    /// Scores `token` against one row of (vocab) logits with a log-softmax in Double.
+    static func from(logits: UnsafePointer<Float>, vocabularySize: Int, token: Int32) -> TokenScore {
+        let normalizer = VectorMath.logSumExp(logits, count: vocabularySize)
+        let top = VectorMath.argmax(logits, count: vocabularySize)
+        return TokenScore(token: token, logprob: Double(logits[Int(token)]) - normalizer,
+                          top: Int32(top), topLogprob: Double(logits[top]) - normalizer)
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+
+/// The small vector operations of the forward pass besides matmul: RMSNorm, RoPE, SiLU, softmax,
+/// exp. Written with `SIMD16<Float>` so they vectorise; each works on one row or a range of rows so
+/// the caller decides how to split work across the thread pool.
+public enum VectorMath {
+    /// y = x / sqrt(mean(x²) + eps) · weight, for one row of `count` elements (llama.cpp's
+    /// `ggml_rms_norm` then the elementwise weight). `x` and `y` may be the same row.
+    @inline(__always)
+    public static func rmsNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, count: Int,
+                               epsilon: Float, into y: UnsafeMutablePointer<Float>) {
+        var sum = SIMD16<Float>(repeating: 0)
+        var i = 0
+        while i + 16 <= count {
+            let v = load16(x + i)
+            sum += v * v
+            i += 16
+        }
+        var tail: Double = Double(sum.sum())
+        while i < count { tail += Double(x[i] * x[i]); i += 1 }
+        let scale = Float(1.0 / (tail / Double(count) + Double(epsilon)).squareRoot())
+        i = 0
+        while i + 16 <= count {
+            store16(load16(x + i) * scale * load16(weight + i), y + i)
+            i += 16
+        }
+        while i < count { y[i] = x[i] * scale * weight[i]; i += 1 }
+    }
+
+    /// llama.cpp's normal (not NeoX) rotary embedding, in place on one row of `heads` heads of
+    /// `headDim` elements: adjacent pairs (x[2i], x[2i+1]) of the first `table.dimensions` elements
+    /// of each head rotate by the angle of the row's position; the rest pass through.
+    @inline(__always)
+    public static func rope(_ row: UnsafeMutablePointer<Float>, heads: Int, headDim: Int,
+                            position: Int, table: RopeTable) {
+        let half = table.dimensions / 2
+        let cosines = table.cosines + position * half
+        let sines = table.sines + position * half
+        for head in 0..<heads {
+            let x = row + head * headDim
+            for i in 0..<half {
+                let x0 = x[2 * i], x1 = x[2 * i + 1]
+                let c = cosines[i], s = sines[i]
+                x[2 * i] = x0 * c - x1 * s
+                x[2 * i + 1] = x0 * s + x1 * c
+            }
+        }
+    }
+
+    /// gate[i] = silu(gate[i]) · up[i] = gate / (1 + e^-gate) · up, over `count` elements.
+    @inline(__always)
+    public static func swiglu(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+        var i = 0
+        let one = SIMD16<Float>(repeating: 1)
+        while i + 16 <= count {
+            let g = load16(gate + i)
+            store16(g / (one + exp(-g)) * load16(up + i), gate + i)
+            i += 16
+        }
+        while i < count {
+            let g = gate[i]
+            gate[i] = g / (1 + Foundation.exp(-g)) * up[i]
+            i += 1
+        }
+    }
+
+    /// y += x over `count` elements (the residual connections).
+    @inline(__always)
+    public static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count {
+            store16(load16(y + i) + load16(x + i), y + i)
+            i += 16
+        }
+        while i < count { y[i] += x[i]; i += 1 }
+    }
+
+    /// Dot product of two rows of `count` elements.
+    @inline(__always)
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var acc0 = SIMD16<Float>(repeating: 0)
+        var acc1 = SIMD16<Float>(repeating: 0)
+        var i = 0
+        while i + 32 <= count {
+            acc0 += load16(a + i) * load16(b + i)
+            acc1 += load16(a + i + 16) * load16(b + i + 16)
+            i += 32
+        }
+        while i + 16 <= count {
+            acc0 += load16(a + i) * load16(b + i)
+            i += 16
+        }
+        var result = (acc0 + acc1).sum()
+        while i < count { result += a[i] * b[i]; i += 1 }
+        return result
+    }
+
+    /// y += a · x over `count` elements.
+    @inline(__always)
+    public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        let va = SIMD16<Float>(repeating: a)
+        while i + 16 <= count {
+            store16(load16(y + i) + va * load16(x + i), y + i)
+            i += 16
+        }
+        while i < count { y[i] += a * x[i]; i += 1 }
+    }
+
+    /// In place x[i] = e^(x[i] - max) over `count` elements; returns the sum of the results.
+    @inline(__always)
+    public static func expShifted(_ x: UnsafeMutablePointer<Float>, count: Int, max: Float) -> Float {
+        var i = 0
+        var sum = SIMD16<Float>(repeating: 0)
+        let vmax = SIMD16<Float>(repeating: max)
+        while i + 16 <= count {
+            let e = exp(load16(x + i) - vmax)
+            store16(e, x + i)
+            sum += e
+            i += 16
+        }
+        var total = sum.sum()
+        while i < count {
+            let e = Foundation.exp(x[i] - max)
+            x[i] = e
+            total += e
+            i += 1
+        }
+        return total
+    }
+
+    /// The largest of `count` elements (−∞ for none).
+    @inline(__always)
+    public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var i = 0
+        var best = SIMD16<Float>(repeating: -.infinity)
+        while i + 16 <= count {
+            best = pointwiseMax(best, load16(x + i))
+            i += 16
+        }
+        var result = best.max()
+        while i < count { result = Swift.max(result, x[i]); i += 1 }
+        return result
+    }
+
+    /// ln Σ e^x over `count` elements, the sum kept in Double so a log-softmax is accurate to ~1e-7.
+    public static func logSumExp(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        let top = maximum(x, count: count)
+        var i = 0
+        var sum = SIMD16<Float>(repeating: 0)
+        var total: Double = 0
+        let vmax = SIMD16<Float>(repeating: top)
+        while i + 16 <= count {
+            sum += exp(load16(x + i) - vmax)
+            i += 16
+            if i & 1023 == 0 { total += Double(sum.sum()); sum = .zero }
+        }
+        total += Double(sum.sum())
+        while i < count { total += Foundation.exp(Double(x[i] - top)); i += 1 }
+        return Double(top) + Foundation.log(total)
+    }
+
+    /// Index of the largest element (the first on ties).
+    public static func argmax(_ x: UnsafePointer<Float>, count: Int) -> Int {
+        var best = 0
+        var bestValue = -Float.infinity
+        for i in 0..<count where x[i] > bestValue {
+            best = i
+            bestValue = x[i]
+        }
+        return best
+    }
+
+    /// e^x for 16 lanes: Cephes' range reduction and degree-6 polynomial, relative error ~1e-7 on
+    /// [−87.3, 88.3]; inputs outside are clamped to it (e^−87.3 ≈ 1e-38, e^88.3 ≈ 2.4e38), which is
+    /// exact enough for softmax and SiLU, the only users.
+    /// Rounding to an integer uses the 1.5·2²³ trick: plain adds and bit casts, which vectorise where
+    /// Swift's generic SIMD conversions do not.
+    @inline(__always)
+    public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        let low: Float = -87.33654, high: Float = 88.3762626647949
+        let clamped = pointwiseMin(pointwiseMax(x, SIMD16(repeating: low)), SIMD16(repeating: high))
+        let magic = SIMD16<Float>(repeating: 12582912)   // 1.5 · 2^23
+        let shifted = clamped * 1.44269504088896341 + magic
+        let n = shifted - magic                          // round(x / ln 2), as Float
+        var r = clamped - n * 0.693359375
+        r = r - n * -2.12194440e-4
+        var p = SIMD16<Float>(repeating: 1.9875691500e-4)
+        p = p * r + 1.3981999507e-3
+        p = p * r + 8.3334519073e-3
+        p = p * r + 4.1665795894e-2
+        p = p * r + 1.6666665459e-1
+        p = p * r + 5.0000001201e-1
+        p = p * (r * r) + r + 1
+        // 2^n with n ∈ [-126, 127]: the low bits of `shifted` hold n; n + 127 goes in the exponent field.
+        let integer = unsafeBitCast(shifted, to: SIMD16<UInt32>.self) &- 0x4B40_0000
+        let bits = (integer &+ 127) &<< 23
+        return p * unsafeBitCast(bits, to: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func load16(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+}

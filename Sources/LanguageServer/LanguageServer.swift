@@ -1,2 +1,0 @@
-/// Module LanguageServer: see DESIGN.md for its place in the data flow.
-enum LanguageServerModule {}

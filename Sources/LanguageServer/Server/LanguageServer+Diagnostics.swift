@@ -1,0 +1,109 @@
+import Foundation
+import JSONRPC
+import PromptFile
+import VSynthesis
+
+/// Diagnostics, inlay hints and hovers: what the scores look like in the editor.
+extension LanguageServer {
+    /// The V-Score of `demonstration` for `task` under the loaded model, if scored already.
+    func cachedScore(task: String, _ demonstration: Demonstration) -> VScore? {
+        guard let engine else { return nil }
+        return cache[VScoreCache.Key(model: engine.model.identity, frame: engine.scorer.frame.name, task: task,
+                                     demonstration: demonstration)]
+    }
+
+    /// The threshold for a file: its own `vsynth.threshold`, else the configuration's.
+    func threshold(for document: PromptDocument) -> Double {
+        document.settings.threshold ?? configuration.threshold
+    }
+
+    /// Parse problems (Error/Warning at their position) and one diagnostic per scored demonstration
+    /// (Information with its V-Score and per-token value, Warning under the threshold).
+    func diagnostics(for document: PromptDocument, converter: PositionConverter) -> [LSPDiagnostic] {
+        var result: [LSPDiagnostic] = document.diagnostics.map { problem in
+            LSPDiagnostic(range: problem.range.map(converter.range) ?? LSPRange(start: .init(line: 0, character: 0),
+                                                                              end: .init(line: 0, character: 0)),
+                          severity: problem.severity == .error ? .error : .warning,
+                          code: problem.error.code, message: problem.message)
+        }
+        guard !document.hasErrors, let task = document.task?.text else { return result }
+        let threshold = threshold(for: document)
+        for demonstration in document.demonstrations {
+            guard let score = cachedScore(task: task, demonstration.demonstration) else { continue }
+            let low = score.total < threshold
+            var message = "V-Score \(Self.format(score.total)) nats (\(Self.format(score.perToken, digits: 3)) per token, \(score.tokenCount) tokens)"
+            if low { message += ": below the threshold \(Self.format(threshold)); this demonstration fits the task poorly" }
+            result.append(LSPDiagnostic(
+                range: converter.range(demonstration.user.tagRange), severity: low ? .warning : .information,
+                code: low ? "low-vscore" : "vscore", message: message,
+                data: ["index": .integer(Int64(demonstration.index)), "vscore": .double(score.total),
+                       "perToken": .double(score.perToken)]))
+        }
+        return result
+    }
+
+    func inlayHints(_ request: InlayHintRequest) throws -> [InlayHint] {
+        guard let document = documents[request.textDocument.uri] else {
+            throw LanguageServerError.documentNotOpen(uri: request.textDocument.uri)
+        }
+        let parsed = document.parsed
+        guard !parsed.hasErrors, let task = parsed.task?.text else { return [] }
+        let converter = document.converter(encoding)
+        return parsed.demonstrations.compactMap { demonstration in
+            guard let score = cachedScore(task: task, demonstration.demonstration) else { return nil }
+            let position = converter.position(of: demonstration.range.end.offset)
+            guard request.range.contains(position) else { return nil }
+            return InlayHint(position: position,
+                             label: "V \(Self.format(score.total)) (\(Self.format(score.perToken, digits: 3))/tok)",
+                             tooltip: "V-Score: ln p(D|T) − ln p(D|∅) in nats, over \(score.tokenCount) tokens")
+        }
+    }
+
+    func hover(_ request: HoverRequest) throws -> Hover? {
+        guard let document = documents[request.textDocument.uri] else {
+            throw LanguageServerError.documentNotOpen(uri: request.textDocument.uri)
+        }
+        let converter = document.converter(encoding)
+        let offset = converter.offset(of: request.position)
+        let parsed = document.parsed
+        guard let demonstration = parsed.demonstration(containing: offset) else { return nil }
+        let range = converter.range(demonstration.range)
+        guard let task = parsed.task?.text else {
+            return Hover(contents: MarkupContent(kind: "markdown", value: "No task definition (`vsynth.task` or `description`): nothing to score against."), range: range)
+        }
+        guard let score = cachedScore(task: task, demonstration.demonstration) else {
+            return Hover(contents: MarkupContent(kind: "markdown", value: "Demonstration \(demonstration.index + 1): not scored yet."), range: range)
+        }
+        return Hover(contents: MarkupContent(kind: "markdown", value: Self.explain(score, index: demonstration.index,
+                                                                                threshold: threshold(for: parsed))),
+                     range: range)
+    }
+
+    /// The hover text: both terms, the token count, and the least consistent tokens.
+    static func explain(_ score: VScore, index: Int, threshold: Double) -> String {
+        var lines = [
+            "**Demonstration \(index + 1): V-Score \(format(score.total)) nats** (\(format(score.perToken, digits: 3)) per token)",
+            "",
+            "- ln p(D | T) = \(format(score.logpTask)) nats",
+            "- ln p(D | ∅) = \(format(score.logpNull)) nats",
+            "- \(score.tokenCount) tokens; threshold \(format(threshold))",
+        ]
+        let weakest = zip(score.tokenTexts, score.tokenDeltas).enumerated()
+            .sorted { $0.element.1 != $1.element.1 ? $0.element.1 < $1.element.1 : $0.offset < $1.offset }
+            .prefix(5)
+        if !weakest.isEmpty {
+            lines.append("")
+            lines.append("Least consistent tokens (ln p(t|T) − ln p(t|∅)):")
+            for (_, (text, delta)) in weakest {
+                let shown = text.replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: "`", with: "'")
+                lines.append("- `\(shown)` \(format(delta, digits: 3))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A number with `digits` decimals.
+    static func format(_ value: Double, digits: Int = 2) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+}

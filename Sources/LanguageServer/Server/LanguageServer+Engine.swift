@@ -1,0 +1,55 @@
+import JSONRPC
+import VSynthesis
+
+/// Loading the model: once per configuration, in the background, shared by every caller.
+extension LanguageServer {
+    /// Starts loading the configured model unless it is loaded or loading.
+    func startLoadingEngine() {
+        guard engineTask == nil || engineKey != configuration.modelKey else { return }
+        let configuration = self.configuration
+        let load = options.loadModel
+        let cache = self.cache
+        engineKey = configuration.modelKey
+        engineFailure = nil
+        status("loading", message: configuration.modelPath)
+        let task = Task<Engine, any Error> {
+            let model = SerializedModel(try await load(configuration))
+            return Engine(model: model, scorer: VScorer(model: model, cache: cache),
+                          synthesizer: Synthesizer(model: model, cache: cache))
+        }
+        engineTask = task
+        Task { await self.engineFinishedLoading(task, key: configuration.modelKey) }
+    }
+
+    private func engineFinishedLoading(_ task: Task<Engine, any Error>, key: String) async {
+        do {
+            let loaded = try await task.value
+            guard key == engineKey else { return }
+            engine = loaded
+            log("model ready: \(loaded.model.identity)")
+            status("ready", message: "\(loaded.model.identity)")
+            for uri in documents.keys { scheduleScoring(uri, debounce: false) }
+        } catch {
+            guard key == engineKey else { return }
+            engineFailure = "\(error)"
+            showMessage("cannot load the model: \(error); scores are off until the model setting changes", type: 1)
+            status("error", message: "\(error)")
+        }
+    }
+
+    /// The engine, waiting for it to load if needed.
+    func loadedEngine() async throws -> Engine {
+        if let engine { return engine }
+        startLoadingEngine()
+        guard let task = engineTask else { throw LanguageServerError.model("no model configured") }
+        do {
+            return try await task.value
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as LanguageServerError {
+            throw error
+        } catch {
+            throw LanguageServerError.model("\(error)")
+        }
+    }
+}

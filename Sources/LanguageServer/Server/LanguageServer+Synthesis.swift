@@ -1,0 +1,134 @@
+import Foundation
+import JSONRPC
+import LanguageModel
+import PromptFile
+import VSynthesis
+
+/// Synthesis as inline insertion: a command starts a job and answers at once; the job reports
+/// progress, runs V-Synthesis off the actor, and ends in a checked `workspace/applyEdit`.
+extension LanguageServer {
+    /// Starts a synthesis for `uri`; the answer to the command says whether it started.
+    func startJob(_ kind: SynthesisJob.Kind, uri: String, requested: Int?) throws -> JSONValue {
+        guard let document = documents[uri] else { throw LanguageServerError.documentNotOpen(uri: uri) }
+        let parsed = document.parsed
+        if let error = parsed.errors.first {
+            throw LanguageServerError.documentNotReady(uri: uri, reason: "fix the file's errors first (\(error.description))")
+        }
+        guard let task = parsed.task?.text else {
+            throw LanguageServerError.documentNotReady(uri: uri, reason: "no task definition: set vsynth.task or description")
+        }
+        guard jobs[uri] == nil else {
+            throw LanguageServerError.documentNotReady(uri: uri, reason: "a synthesis is already running for this file")
+        }
+        var replacing: Demonstration?
+        let count: Int
+        switch kind {
+        case .synthesize:
+            count = requested ?? 1
+        case .topUp:
+            let target = parsed.settings.count ?? configuration.count
+            count = target - parsed.demonstrations.count
+            guard count > 0 else {
+                return .object(["started": false, "message": .string("the file already holds \(parsed.demonstrations.count) of \(target) demonstrations")])
+            }
+        case .replaceWeakest:
+            let scored = parsed.demonstrationPairs.compactMap { pair in cachedScore(task: task, pair).map { (pair, $0.total) } }
+            guard let weakest = scored.min(by: { $0.1 < $1.1 }) else {
+                throw LanguageServerError.documentNotReady(uri: uri, reason: "no demonstration is scored yet")
+            }
+            replacing = weakest.0
+            count = 1
+        }
+        nextJobID += 1
+        let token: ProgressToken? = capabilities.supportsWorkDoneProgress ? .string("vsynth-synthesis-\(nextJobID)") : nil
+        var job = SynthesisJob(id: nextJobID, kind: kind, uri: uri, token: token, count: count, replacing: replacing)
+        let snapshot = document
+        let jobCopy = job
+        job.task = Task { await self.run(jobCopy, snapshot: snapshot, task: task) }
+        jobs[uri] = job
+        var answer: [String: JSONValue] = ["started": true, "count": .integer(Int64(count)), "job": .integer(Int64(job.id))]
+        if let token { answer["token"] = .string(token.description) }
+        return .object(answer)
+    }
+
+    /// Cancels the jobs `matching` says; returns how many.
+    @discardableResult
+    func cancelJobs(_ matching: (SynthesisJob) -> Bool) -> Int {
+        let cancelled = jobs.values.filter(matching)
+        for job in cancelled {
+            job.task?.cancel()
+            jobs[job.uri] = nil
+        }
+        return cancelled.count
+    }
+
+    /// The job's body: progress, synthesis, delivery.
+    private func run(_ job: SynthesisJob, snapshot: Document, task: String) async {
+        let connection = self.connection
+        // The token, once the client has accepted it; no `$/progress` goes out for a token it refused.
+        var acceptedToken: ProgressToken?
+        if let token = job.token, let connection {
+            do {
+                // A client that never answers must not hold the synthesis up.
+                _ = try await connection.send(CreateWorkDoneProgressRequest(token: token), timeout: .seconds(5))
+                try connection.send(ProgressNotification(token: token, value: .begin(
+                    title: "VSynth: synthesizing \(job.count) demonstration\(job.count == 1 ? "" : "s")",
+                    message: "loading the model")))
+                acceptedToken = token
+            } catch {
+                log("progress not available: \(error)")
+            }
+        }
+        status("synthesizing", uri: job.uri)
+        var endMessage = "done"
+        do {
+            let parsed = snapshot.parsed
+            let token = acceptedToken
+            let report: @Sendable (SynthesisProgress) -> Void = { progress in
+                guard let token, let connection else { return }
+                let percentage = progress.target > 0 ? min(99, 100 * progress.accepted / progress.target) : 0
+                try? connection.send(ProgressNotification(token: token, value: .report(
+                    message: "\(progress.accepted)/\(progress.target) candidates, round \(progress.round)",
+                    percentage: percentage)))
+            }
+            let existing = job.kind == .replaceWeakest
+                ? parsed.demonstrationPairs.filter { $0 != job.replacing } : parsed.demonstrationPairs
+            let result = try await synthesize(job.count, for: parsed, task: task, existing: existing, progress: report)
+            try Task.checkCancellation()
+            let made = result.selected.map(\.demonstration)
+            if made.isEmpty {
+                endMessage = "the model produced no usable demonstration"
+                showMessage("synthesis produced no usable demonstration (\(result.generations) generations)")
+            } else {
+                endMessage = await deliver(job, made: made, snapshot: snapshot)
+            }
+        } catch is CancellationError {
+            endMessage = "cancelled"
+        } catch LanguageModelError.cancelled {
+            endMessage = "cancelled"
+        } catch {
+            endMessage = "failed: \(error)"
+            showMessage("synthesis failed: \(error)", type: 1)
+        }
+        if let token = acceptedToken, let connection {
+            try? connection.send(ProgressNotification(token: token, value: .end(message: endMessage)))
+        }
+        if jobs[job.uri]?.id == job.id { jobs[job.uri] = nil }
+        status("idle", uri: job.uri, message: endMessage)
+    }
+
+    /// Runs V-Synthesis for `count` new demonstrations of a parsed file, with its settings (seed,
+    /// labels) and the server's scale. Runs on the engine's threads; cancellable.
+    func synthesize(_ count: Int, for parsed: PromptDocument, task: String, existing: [Demonstration],
+                    progress: (@Sendable (SynthesisProgress) -> Void)?) async throws -> SynthesisResult {
+        let engine = try await loadedEngine()
+        var options = SynthesisOptions()
+        options.count = count
+        options.scale = max(configuration.scale, count)
+        options.seed = parsed.settings.seed.map { UInt64($0) } ?? configuration.seed
+        let format = DemonstrationFormat(inputLabel: parsed.settings.inputLabel, outputLabel: parsed.settings.outputLabel,
+                                         labelledTurns: false)
+        return try await engine.synthesizer.synthesize(definition: task, format: format, existing: existing,
+                                                       options: options, progress: progress)
+    }
+}

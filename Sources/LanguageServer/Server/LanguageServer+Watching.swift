@@ -1,0 +1,109 @@
+import Foundation
+import JSONRPC
+import PromptFile
+import VSynthesis
+
+/// Files no editor has open: watched on disk, rescored when they change, diagnostics published
+/// for their URIs.
+extension LanguageServer {
+    /// (Re)starts the watcher over the workspace folders.
+    func startWatching() {
+        watcher?.stop()
+        watcher = nil
+        guard !workspaceFolders.isEmpty, phase == .running else { return }
+        let report: @Sendable ([String]) -> Void = { paths in
+            Task { await self.filesChanged(paths) }
+        }
+        #if os(Linux)
+        if !options.forcePolling, let inotify = InotifyWatcher(folders: workspaceFolders, onChange: report) {
+            inotify.start()
+            self.watcher = .inotify(inotify)
+            return
+        }
+        #endif
+        let poller = FileWatcher(folders: workspaceFolders, interval: options.pollInterval, onChange: report)
+        poller.start()
+        self.watcher = .polling(poller)
+    }
+
+    func filesChanged(_ paths: [String]) {
+        for path in paths where documents[FileURI.uri(of: path)] == nil { refreshDiskFile(path) }
+    }
+
+    /// Whether `path` may be read and written by the server: a prompt file inside a workspace
+    /// folder once symbolic links are resolved (so no link leads out of the folders).
+    func isWatchable(_ path: String) -> Bool {
+        guard FileURI.isPromptFile(path) else { return false }
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return workspaceFolders.contains { folder in
+            let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+            return resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+        }
+    }
+
+    /// Reads, parses and (per its refresh mode) scores a closed file, publishing its diagnostics.
+    func refreshDiskFile(_ path: String) {
+        let uri = FileURI.uri(of: path)
+        guard isWatchable(path), documents[uri] == nil else { return }
+        guard let parsed = try? PromptDocument(contentsOfFile: path) else {
+            diskFiles[uri] = nil
+            notify(PublishDiagnosticsNotification(uri: uri, version: nil, diagnostics: []))
+            return
+        }
+        diskFiles[uri] = parsed
+        publishDiskDiagnostics(uri)
+        let refresh = parsed.settings.refresh ?? configuration.refresh
+        if refresh == .onSave { topUpClosedFile(path, parsed) }
+        guard engineFailure == nil, refresh != .off, Self.needsScoring(parsed), let task = parsed.task?.text else { return }
+        scoringTasks[uri]?.cancel()
+        scoringTasks[uri] = Task {
+            do {
+                let engine = try await self.loadedEngine()
+                _ = try await engine.scorer.score(task: task, demonstrations: parsed.demonstrationPairs)
+                self.publishDiskDiagnostics(uri)
+            } catch {}
+        }
+    }
+
+    func publishDiskDiagnostics(_ uri: String) {
+        guard documents[uri] == nil, let parsed = diskFiles[uri] else { return }
+        let converter = PositionConverter(lines: parsed.lines, encoding: encoding)
+        notify(PublishDiagnosticsNotification(uri: uri, version: nil, diagnostics: diagnostics(for: parsed, converter: converter)))
+    }
+
+    /// Refresh on save for a file no editor has open: synthesize up to its `count` and write the
+    /// result atomically (temporary file + rename, permissions kept), only if the file still holds
+    /// the bytes that were read, only inside the workspace folders, only to prompt files.
+    func topUpClosedFile(_ path: String, _ parsed: PromptDocument) {
+        let uri = FileURI.uri(of: path)
+        let target = parsed.settings.count ?? configuration.count
+        let missing = target - parsed.demonstrations.count
+        guard missing > 0, !parsed.hasErrors, let task = parsed.task?.text, jobs[uri] == nil,
+              lastWritten[uri] != parsed.bytes else { return }
+        nextJobID += 1
+        var job = SynthesisJob(id: nextJobID, kind: .topUp, uri: uri, token: nil, count: missing)
+        let jobID = job.id
+        job.task = Task {
+            defer { if self.jobs[uri]?.id == jobID { self.jobs[uri] = nil } }
+            do {
+                let result = try await self.synthesize(missing, for: parsed, task: task, existing: parsed.demonstrationPairs,
+                                                       progress: nil)
+                try Task.checkCancellation()
+                let made = result.selected.map(\.demonstration)
+                guard !made.isEmpty else { return }
+                let edits = try parsed.edits(replacingDemonstrationsWith: parsed.demonstrationPairs + made)
+                let newBytes = try TextEdit.apply(edits, to: parsed.bytes)
+                // Checked again right before writing: still ours, still closed.
+                guard self.isWatchable(path), self.documents[uri] == nil else { return }
+                let realPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                try PromptFileWriter.write(newBytes, to: realPath, expecting: parsed.bytes)
+                self.lastWritten[uri] = newBytes
+                self.log("refresh on save: wrote \(made.count) demonstration(s) into \(path)")
+            } catch is CancellationError {
+            } catch {
+                self.showMessage("refresh on save of \(path): \(error)")
+            }
+        }
+        jobs[uri] = job
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// A value behind a lock, for state shared with threads outside the server actor (the watcher,
+/// the model gate).
+final class Protected<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,88 @@
+import JSONRPC
+import PromptFile
+
+/// The daemon's settings, from `initializationOptions` and `workspace/didChangeConfiguration`
+/// (either the map itself or `{"vsynth": {...}}`). A file's own frontmatter settings (`count`,
+/// `threshold`, `seed`, `refresh`) win over these for that file.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// `embedded` or a remote backend.
+    public var backend: String = "embedded"
+    /// The GGUF file (embedded) or the backend's model name; nil: the default model.
+    public var modelPath: String?
+    /// Engine threads; 0 = all cores.
+    public var threads: Int = 0
+    /// V-Score (nats) under which a demonstration gets a warning.
+    public var threshold: Double = 0
+    /// How many demonstrations a file should hold (top-up target) and a synthesis adds by default.
+    public var count: Int = 4
+    public var seed: UInt64 = 0
+    public var refresh: Settings.Refresh = .score
+    /// The pause after typing before scoring starts.
+    public var debounceMilliseconds: Int = 300
+    /// Whether to send `vsynth/status` notifications.
+    public var statusNotifications: Bool = false
+    /// Synthesis scale N per inserted demonstration (the pool is `max(N, n)`).
+    public var scale: Int = 8
+
+    public init() {}
+
+    /// The keys `update(from:)` reads.
+    public static let keys = ["backend", "model", "modelPath", "threads", "threshold", "count", "seed", "refresh",
+                              "debounce", "statusNotifications", "scale"]
+
+    /// Reads the settings present in `value`, leaving the others as they are. Returns one warning
+    /// per unknown key; throws for a known key with a value of the wrong type or range.
+    @discardableResult
+    public mutating func update(from value: JSONValue?) throws(LanguageServerError) -> [String] {
+        guard var members = value?.objectValue else { return [] }
+        if let nested = members["vsynth"]?.objectValue { members = nested }
+        var warnings: [String] = []
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) where !value.isNull {
+            switch key {
+            case "backend": backend = try Self.string(key, value)
+            case "model", "modelPath": modelPath = try Self.string(key, value)
+            case "threads": threads = try Self.integer(key, value, atLeast: 0)
+            case "threshold":
+                guard let number = value.doubleValue, number.isFinite else {
+                    throw .invalidSetting(key: key, reason: "expected a number, got \(value.serializedString())")
+                }
+                threshold = number
+            case "count": count = try Self.integer(key, value, atLeast: 0)
+            case "seed": seed = UInt64(try Self.integer(key, value, atLeast: 0))
+            case "refresh":
+                let text = try Self.string(key, value)
+                guard let mode = Settings.Refresh(rawValue: text) else {
+                    throw .invalidSetting(key: key, reason: "expected off, score or on-save, got \(text)")
+                }
+                refresh = mode
+            case "debounce": debounceMilliseconds = try Self.integer(key, value, atLeast: 0)
+            case "statusNotifications":
+                guard let flag = value.boolValue else {
+                    throw .invalidSetting(key: key, reason: "expected true or false, got \(value.serializedString())")
+                }
+                statusNotifications = flag
+            case "scale": scale = try Self.integer(key, value, atLeast: 1)
+            default: warnings.append("unknown setting \(key)")
+            }
+        }
+        return warnings
+    }
+
+    static func string(_ key: String, _ value: JSONValue) throws(LanguageServerError) -> String {
+        guard let text = value.stringValue else {
+            throw .invalidSetting(key: key, reason: "expected a string, got \(value.serializedString())")
+        }
+        return text
+    }
+
+    static func integer(_ key: String, _ value: JSONValue, atLeast minimum: Int) throws(LanguageServerError) -> Int {
+        guard let number = value.integerValue, let int = Int(exactly: number) else {
+            throw .invalidSetting(key: key, reason: "expected an integer, got \(value.serializedString())")
+        }
+        guard int >= minimum else { throw .invalidSetting(key: key, reason: "must be ≥ \(minimum), got \(int)") }
+        return int
+    }
+
+    /// The settings that decide which model is loaded: a change reloads it.
+    var modelKey: String { "\(backend)|\(modelPath ?? "")|\(threads)" }
+}

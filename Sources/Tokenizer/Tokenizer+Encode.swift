@@ -1,0 +1,118 @@
+/// Text to token ids, as llama.cpp's `llama_tokenize` does it for byte-level BPE vocabularies.
+extension Tokenizer {
+    /// Token ids of `text`.
+    /// - Parameters:
+    ///   - parseSpecial: match control tokens such as `<|im_start|>` written in the text as those
+    ///     tokens (user-defined tokens are always matched, as in llama.cpp).
+    ///   - addBOS: put `bosToken` first; nil uses the file's `tokenizer.ggml.add_bos_token`.
+    public func encode(_ text: String, parseSpecial: Bool = true, addBOS: Bool? = nil) -> [Int32] {
+        var output: [Int32] = []
+        output.reserveCapacity(text.utf8.count / 3 + 2)
+        if addBOS ?? addsBOS, let bos = bosToken { output.append(bos) }
+        var utf8 = Array(text.utf8)
+        utf8.withUnsafeMutableBufferPointer { buffer in
+            let bytes = UnsafeBufferPointer(buffer)
+            var scratch = EncodeScratch()
+            for fragment in fragments(of: bytes, parseSpecial: parseSpecial) {
+                switch fragment {
+                case .token(let id): output.append(id)
+                case .text(let range):
+                    encodeText(UnsafeBufferPointer(rebasing: bytes[range]), scratch: &scratch, into: &output)
+                }
+            }
+        }
+        return output
+    }
+
+    enum Fragment {
+        case text(Range<Int>)
+        case token(Int32)
+    }
+
+    /// Buffers reused across the pieces of one `encode` call.
+    struct EncodeScratch {
+        var codePoints: [UInt32] = []
+        var classes: [UnicodeClass] = []
+        var byteOffsets: [Int] = []
+        var ends: [Int] = []
+        var bpe = BytePairEncoder.Scratch()
+    }
+
+    /// Splits `bytes` on special tokens, longest first, each occurrence left to right
+    /// (llama.cpp's `tokenizer_st_partition`).
+    func fragments(of bytes: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [Fragment] {
+        guard !bytes.isEmpty else { return [] }
+        var fragments: [Fragment] = [.text(0 ..< bytes.count)]
+        for special in specialTokens {
+            if !parseSpecial, attributes[Int(special)].needsParseSpecial { continue }
+            encoder.texts.withText(special) { needle in
+                guard let first = needle.first else { return }
+                var result: [Fragment] = []
+                var changed = false
+                for fragment in fragments {
+                    guard case .text(let range) = fragment else { result.append(fragment); continue }
+                    var start = range.lowerBound
+                    var i = range.lowerBound
+                    let last = range.upperBound - needle.count
+                    while i <= last {
+                        if bytes[i] == first, memoryEqual(bytes.baseAddress! + i, needle.baseAddress!, needle.count) {
+                            if i > start { result.append(.text(start ..< i)) }
+                            result.append(.token(special))
+                            changed = true
+                            i += needle.count
+                            start = i
+                        } else {
+                            i += 1
+                        }
+                    }
+                    if start < range.upperBound { result.append(.text(start ..< range.upperBound)) }
+                }
+                if changed { fragments = result }
+            }
+        }
+        return fragments
+    }
+
+    /// Pre-tokenizes plain text into words and byte-pair-encodes each word.
+    func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, scratch s: inout EncodeScratch, into output: inout [Int32]) {
+        s.codePoints.removeAll(keepingCapacity: true)
+        s.classes.removeAll(keepingCapacity: true)
+        s.byteOffsets.removeAll(keepingCapacity: true)
+        s.ends.removeAll(keepingCapacity: true)
+        // Swift strings are valid UTF-8, so decoding needs no error handling beyond bounds.
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b0 = bytes[i]
+            var cp = UInt32(b0)
+            var length = 1
+            if b0 >= 0xF0, i + 3 < n {
+                cp = (UInt32(b0 & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12)
+                    | (UInt32(bytes[i + 2] & 0x3F) << 6) | UInt32(bytes[i + 3] & 0x3F)
+                length = 4
+            } else if b0 >= 0xE0, i + 2 < n {
+                cp = (UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
+                length = 3
+            } else if b0 >= 0xC0, i + 1 < n {
+                cp = (UInt32(b0 & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F)
+                length = 2
+            }
+            s.codePoints.append(cp)
+            s.classes.append(UnicodeClass.of(cp))
+            s.byteOffsets.append(i)
+            i += length
+        }
+        s.byteOffsets.append(n)
+        s.codePoints.withUnsafeBufferPointer { cps in
+            s.classes.withUnsafeBufferPointer { classes in
+                preTokenizer.split(cps, classes, into: &s.ends)
+            }
+        }
+        var start = 0
+        for end in s.ends {
+            let word = UnsafeBufferPointer(rebasing: bytes[s.byteOffsets[start] ..< s.byteOffsets[end]])
+            encoder.encode(word, scratch: &s.bpe, into: &output)
+            start = end
+        }
+    }
+}

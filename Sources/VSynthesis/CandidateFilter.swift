@@ -1,0 +1,98 @@
+import PromptFile
+/// Why a generated candidate was not added to the pool.
+public enum DropReason: String, CaseIterable, Hashable, Sendable, Codable {
+    /// The generation held no complete input/output pair in the expected layout.
+    case unparseable
+    /// A pair that cannot be a demonstration: chat-template markers, a value too long, a label line inside.
+    case invalid
+    /// The same input and output (ignoring case and spacing) as one already in the pool.
+    case duplicate
+    /// Token Jaccard with one already in the pool above the threshold.
+    case nearDuplicate = "near-duplicate"
+    /// The input or output restates the task definition.
+    case copiesTask = "copies-task"
+}
+
+/// Counts of dropped candidates by reason.
+public struct DropCounts: Hashable, Sendable, Codable {
+    public private(set) var counts: [String: Int] = [:]
+
+    public init() {}
+
+    public subscript(reason: DropReason) -> Int { counts[reason.rawValue] ?? 0 }
+    public mutating func add(_ reason: DropReason, _ count: Int = 1) { counts[reason.rawValue, default: 0] += count }
+    public var total: Int { counts.values.reduce(0, +) }
+    public mutating func merge(_ other: DropCounts) {
+        for (key, value) in other.counts { counts[key, default: 0] += value }
+    }
+}
+
+/// Decides which parsed candidates join the pool. It remembers what the pool holds, so duplicates of
+/// earlier rounds (and of the file's own demonstrations) are caught too.
+public struct CandidateFilter: Sendable {
+    /// Candidates whose word-set Jaccard with a pool member exceeds this are near duplicates.
+    public var nearDuplicateThreshold: Double
+    /// A value whose word-set Jaccard with T reaches this copies the task definition.
+    public var copyThreshold: Double
+    /// Longest accepted value, in characters.
+    public var maxValueLength: Int
+    public let task: String
+    public let format: DemonstrationFormat
+    private var seenExact: Set<String> = []
+    private var seenWords: [Set<String>] = []
+    private let taskWords: Set<String>
+    private let taskKey: String
+
+    public init(task: String, format: DemonstrationFormat, nearDuplicateThreshold: Double = 0.8,
+                copyThreshold: Double = 0.8, maxValueLength: Int = 600) {
+        self.task = task
+        self.format = format
+        self.nearDuplicateThreshold = nearDuplicateThreshold
+        self.copyThreshold = copyThreshold
+        self.maxValueLength = maxValueLength
+        taskWords = Set(TextStatistics.words(task))
+        taskKey = Self.normalized(task)
+    }
+
+    static func normalized(_ text: String) -> String {
+        TextStatistics.words(text).joined(separator: " ")
+    }
+
+    /// Registers a pool member (an existing demonstration) without judging it.
+    public mutating func remember(_ demonstration: Demonstration) {
+        let (x, y) = format.values(of: demonstration)
+        seenExact.insert(Self.normalized(x) + "\u{1}" + Self.normalized(y))
+        seenWords.append(Set(TextStatistics.words(x + " " + y)))
+    }
+
+    /// The reason `demonstration` must be dropped, or nil (and it is remembered) if it is accepted.
+    public mutating func judge(_ demonstration: Demonstration) -> DropReason? {
+        let (x, y) = format.values(of: demonstration)
+        for value in [x, y] {
+            if value.isEmpty || value.count > maxValueLength || value.contains("<|") || value.contains("|>") {
+                return .invalid
+            }
+        }
+        // A label line inside a value means the model ran two examples together.
+        let labelPrefixes = [format.promptInputLabel, format.promptOutputLabel].map { $0.lowercased() + ":" }
+        for line in (x + "\n" + y).split(separator: "\n") {
+            let lowered = line.lowercased().trimmingWhitespace
+            if labelPrefixes.contains(where: lowered.hasPrefix) { return .invalid }
+        }
+        for value in [x, y] {
+            let key = Self.normalized(value)
+            if !key.isEmpty, !taskKey.isEmpty, key.contains(taskKey) || taskKey == key { return .copiesTask }
+            let words = Set(TextStatistics.words(value))
+            if words.count >= 3, TextStatistics.jaccard(words, taskWords) >= copyThreshold { return .copiesTask }
+        }
+        let exact = Self.normalized(x) + "\u{1}" + Self.normalized(y)
+        if seenExact.contains(exact) { return .duplicate }
+        let words = Set(TextStatistics.words(x + " " + y))
+        if seenWords.contains(where: { TextStatistics.jaccard($0, words) > nearDuplicateThreshold }) {
+            return .nearDuplicate
+        }
+        seenExact.insert(exact)
+        seenWords.append(words)
+        return nil
+    }
+}

@@ -1,0 +1,44 @@
+import PromptFile
+
+/// How a task's demonstrations are written. The labels name X and Y when VSynth describes the format
+/// to a model (the generation prompt writes `Label: value` lines). Whether the turns themselves carry
+/// the label depends on the source: a labelled data set writes `"{input_label}: {input}"` as the user
+/// turn (as the reference script does); a prompt file's turns are the bare values.
+public struct DemonstrationFormat: Hashable, Sendable, Codable {
+    public var inputLabel: String
+    public var outputLabel: String
+    /// The turn text is `"Label: value"` (data sets) rather than the bare value (prompt files).
+    public var labelledTurns: Bool
+
+    public init(inputLabel: String, outputLabel: String, labelledTurns: Bool = true) {
+        self.inputLabel = inputLabel
+        self.outputLabel = outputLabel
+        self.labelledTurns = labelledTurns
+    }
+
+    /// The labels the generation prompt writes (never empty).
+    public var promptInputLabel: String { inputLabel.isEmpty ? "Input" : inputLabel }
+    public var promptOutputLabel: String { outputLabel.isEmpty ? "Output" : outputLabel }
+
+    /// The turns of a demonstration whose raw values are `input` and `output`.
+    public func demonstration(input: String, output: String) -> Demonstration {
+        guard labelledTurns else { return Demonstration(input: input, output: output) }
+        return Demonstration(input: Self.labelled(inputLabel, input), output: Self.labelled(outputLabel, output))
+    }
+
+    /// The raw values of a demonstration's turns (the label prefix removed where the turns carry it).
+    public func values(of demonstration: Demonstration) -> (input: String, output: String) {
+        guard labelledTurns else { return (demonstration.input, demonstration.output) }
+        return (Self.unlabelled(inputLabel, demonstration.input), Self.unlabelled(outputLabel, demonstration.output))
+    }
+
+    static func labelled(_ label: String, _ value: String) -> String {
+        label.isEmpty ? value : "\(label): \(value)"
+    }
+
+    static func unlabelled(_ label: String, _ text: String) -> String {
+        let prefix = "\(label): "
+        if !label.isEmpty, text.hasPrefix(prefix) { return String(text.dropFirst(prefix.count)) }
+        return text
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import LanguageModel
+import PromptFile
+
+/// `vsynth eval icl`: in-context accuracy on tasks with a labelled `test` list. The prompt is
+/// `systemTurn(T)`, then the demonstrations as user/assistant turns, then the test input as a user
+/// turn; the answer is the label whose assistant turn has the highest ln p. Every (item, label) pair
+/// is one continuation under the shared prefix (T and the demonstrations), so an engine computes the
+/// prefix once per demonstration set: the input's tokens add the same amount to each label of an
+/// item, so the argmax is that of ln p(label | prefix, input).
+public struct ICLEvaluation: Sendable {
+    /// Accuracy of one demonstration set on one task.
+    public struct Cell: Sendable, Codable {
+        public var task: String
+        /// `zero-shot` or a synthesis method.
+        public var condition: String
+        public var seed: UInt64?
+        public var demonstrations: Int
+        public var accuracy: Double
+    }
+
+    /// Mean and spread over seeds of one condition, averaged over tasks.
+    public struct Summary: Sendable, Codable {
+        public var condition: String
+        public var meanAccuracy: Double
+        /// Standard deviation over seeds of the task-averaged accuracy (0 for zero-shot).
+        public var spread: Double
+        public var perTask: [String: Double]
+    }
+
+    public struct Report: Sendable, Codable {
+        public var model: String
+        public var seeds: [UInt64]
+        public var cells: [Cell]
+        public var summaries: [Summary]
+    }
+
+    public let model: any LanguageModel
+    public var options: SynthesisOptions
+    public var methods: [SynthesisOptions.Method]
+    public var seeds: [UInt64]
+
+    public init(model: any LanguageModel, options: SynthesisOptions,
+                methods: [SynthesisOptions.Method] = SynthesisOptions.Method.allCases, seeds: [UInt64] = [1, 2, 3]) {
+        self.model = model
+        self.options = options
+        self.methods = methods
+        self.seeds = seeds
+    }
+
+    /// Fraction of `task`'s test items whose best-scoring label is the right one, given `demonstrations`.
+    public func accuracy(task: TaskDataset.Task, demonstrations: [Demonstration]) async throws -> Double {
+        let template = model.template
+        let items = task.test ?? []
+        let labels = task.answerSet
+        guard !items.isEmpty, !labels.isEmpty else { return 0 }
+        let prefix = template.systemTurn(task.definition)
+            + demonstrations.map { template.userTurn($0.input) + template.assistantTurn($0.output) }.joined()
+        var continuations: [String] = []
+        for item in items {
+            let turns = task.format.demonstration(input: item.input, output: "")
+            for label in labels {
+                let answer = task.format.demonstration(input: item.input, output: label)
+                continuations.append(template.userTurn(turns.input) + template.assistantTurn(answer.output))
+            }
+        }
+        try Task.checkCancellation()
+        let scores = try await model.score(context: prefix, continuations: continuations)
+        guard scores.count == continuations.count else {
+            throw VSynthesisError.scoreCountMismatch(expected: continuations.count, got: scores.count)
+        }
+        var correct = 0
+        for (itemIndex, item) in items.enumerated() {
+            let block = scores[(itemIndex * labels.count)..<((itemIndex + 1) * labels.count)]
+            var best = 0
+            for (offset, score) in block.enumerated() where score.total > block[block.startIndex + best].total {
+                best = offset
+            }
+            if labels[best] == item.output { correct += 1 }
+        }
+        return Double(correct) / Double(items.count)
+    }
+
+    public func run(_ dataset: TaskDataset, progress: (@Sendable (String) -> Void)? = nil) async throws -> Report {
+        let tasks = dataset.tasks.filter { !($0.test ?? []).isEmpty }
+        let cache = VScoreCache()
+        var cells: [Cell] = []
+        for task in tasks {
+            let zero = try await accuracy(task: task, demonstrations: [])
+            cells.append(Cell(task: task.id, condition: "zero-shot", seed: nil, demonstrations: 0, accuracy: zero))
+            progress?("\(task.id) zero-shot: \(String(format: "%.3f", zero))")
+            for method in methods {
+                for seed in seeds {
+                    try Task.checkCancellation()
+                    var runOptions = options
+                    runOptions.method = method
+                    runOptions.seed = seed
+                    let result = try await Synthesizer(model: model, cache: cache).synthesize(
+                        definition: task.definition, format: task.format, options: runOptions)
+                    let chosen = result.selected.map(\.demonstration)
+                    let value = try await accuracy(task: task, demonstrations: chosen)
+                    cells.append(Cell(task: task.id, condition: method.rawValue, seed: seed,
+                                      demonstrations: chosen.count, accuracy: value))
+                    progress?("\(task.id) \(method.rawValue) seed \(seed): \(String(format: "%.3f", value))")
+                }
+            }
+        }
+        let conditions = ["zero-shot"] + methods.map(\.rawValue)
+        let summaries = conditions.map { condition -> Summary in
+            let mine = cells.filter { $0.condition == condition }
+            var perTask: [String: Double] = [:]
+            for task in tasks {
+                perTask[task.id] = Self.mean(mine.filter { $0.task == task.id }.map(\.accuracy))
+            }
+            // Task-averaged accuracy per seed, then its mean and standard deviation.
+            let seedsSeen = condition == "zero-shot" ? [nil] : seeds.map { Optional($0) }
+            let perSeed = seedsSeen.map { seed in Self.mean(mine.filter { $0.seed == seed }.map(\.accuracy)) }
+            let mean = Self.mean(perSeed)
+            let variance = perSeed.count > 1
+                ? perSeed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(perSeed.count - 1) : 0
+            return Summary(condition: condition, meanAccuracy: mean, spread: variance.squareRoot(), perTask: perTask)
+        }
+        return Report(model: model.identity.description, seeds: seeds, cells: cells, summaries: summaries)
+    }
+
+    static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+    }
+}

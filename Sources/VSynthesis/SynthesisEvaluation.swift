@@ -1,0 +1,106 @@
+import Foundation
+import LanguageModel
+import PromptFile
+
+/// `vsynth eval synthesis`: for each task, synthesize n demonstrations from scratch with each method
+/// and report parse rate, drops by reason, mean V-Score, and diversity (distinct-2, mean pairwise
+/// token Jaccard) of the chosen demonstrations.
+public struct SynthesisEvaluation: Sendable {
+    /// One (task, method) run.
+    public struct Run: Sendable, Codable {
+        public var task: String
+        public var method: String
+        public var seed: UInt64
+        public var generations: Int
+        public var parseRate: Double
+        public var drops: [String: Int]
+        public var selected: [Demonstration]
+        public var meanVScore: Double
+        public var meanVScorePerToken: Double
+        public var distinct2: Double
+        public var meanPairwiseJaccard: Double
+        public var generatedTokens: Int
+        public var seconds: Double
+    }
+
+    /// Means over tasks for one method.
+    public struct Summary: Sendable, Codable {
+        public var method: String
+        public var parseRate: Double
+        public var drops: [String: Int]
+        public var meanVScore: Double
+        public var meanVScorePerToken: Double
+        public var distinct2: Double
+        public var meanPairwiseJaccard: Double
+        public var selected: Int
+        public var seconds: Double
+    }
+
+    public struct Report: Sendable, Codable {
+        public var model: String
+        public var runs: [Run]
+        public var summaries: [Summary]
+    }
+
+    public let model: any LanguageModel
+    public var options: SynthesisOptions
+    public var methods: [SynthesisOptions.Method]
+
+    public init(model: any LanguageModel, options: SynthesisOptions,
+                methods: [SynthesisOptions.Method] = SynthesisOptions.Method.allCases) {
+        self.model = model
+        self.options = options
+        self.methods = methods
+    }
+
+    /// The texts diversity is measured on: each demonstration's input and output values.
+    static func texts(_ demonstrations: [Demonstration], _ format: DemonstrationFormat) -> [String] {
+        demonstrations.map { let v = format.values(of: $0); return v.input + " " + v.output }
+    }
+
+    public func run(_ dataset: TaskDataset, tasks: [String]? = nil,
+                    progress: (@Sendable (String) -> Void)? = nil) async throws -> Report {
+        let cache = VScoreCache()
+        var runs: [Run] = []
+        for task in dataset.tasks where tasks.map({ $0.contains(task.id) }) ?? true {
+            for method in methods {
+                try Task.checkCancellation()
+                var runOptions = options
+                runOptions.method = method
+                let started = Date()
+                let result = try await Synthesizer(model: model, cache: cache).synthesize(
+                    definition: task.definition, format: task.format, options: runOptions)
+                let scores = result.selected.compactMap(\.score)
+                let chosen = result.selected.map(\.demonstration)
+                let texts = Self.texts(chosen, task.format)
+                runs.append(Run(task: task.id, method: method.rawValue, seed: options.seed,
+                                generations: result.generations, parseRate: result.parseRate,
+                                drops: result.drops.counts, selected: chosen,
+                                meanVScore: Self.mean(scores.map(\.total)),
+                                meanVScorePerToken: Self.mean(scores.map(\.perToken)),
+                                distinct2: TextStatistics.distinct2(texts),
+                                meanPairwiseJaccard: TextStatistics.meanPairwiseJaccard(texts),
+                                generatedTokens: result.generatedTokens,
+                                seconds: Date().timeIntervalSince(started)))
+                progress?("\(task.id) \(method.rawValue): \(chosen.count) chosen, parse rate \(String(format: "%.2f", result.parseRate))")
+            }
+        }
+        let summaries = methods.map { method -> Summary in
+            let mine = runs.filter { $0.method == method.rawValue }
+            var drops: [String: Int] = [:]
+            for run in mine { for (key, value) in run.drops { drops[key, default: 0] += value } }
+            return Summary(method: method.rawValue, parseRate: Self.mean(mine.map(\.parseRate)), drops: drops,
+                           meanVScore: Self.mean(mine.map(\.meanVScore)),
+                           meanVScorePerToken: Self.mean(mine.map(\.meanVScorePerToken)),
+                           distinct2: Self.mean(mine.map(\.distinct2)),
+                           meanPairwiseJaccard: Self.mean(mine.map(\.meanPairwiseJaccard)),
+                           selected: mine.map(\.selected.count).reduce(0, +),
+                           seconds: mine.map(\.seconds).reduce(0, +))
+        }
+        return Report(model: model.identity.description, runs: runs, summaries: summaries)
+    }
+
+    static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+    }
+}

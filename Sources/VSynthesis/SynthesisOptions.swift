@@ -1,0 +1,60 @@
+import PromptFile
+/// Every knob of V-Synthesis (DESIGN.md), with the defaults the CLI and the server use.
+public struct SynthesisOptions: Hashable, Sendable, Codable {
+    /// How the final demonstrations are chosen.
+    public enum Method: String, CaseIterable, Hashable, Sendable, Codable {
+        /// Proportional sampling of references and of the final n (the paper's method).
+        case vsynthesis
+        /// Score every candidate; references and the final n are the best by V-Score.
+        case topk
+        /// Generate n with uniformly drawn references; no scoring decides anything.
+        case naive
+    }
+
+    public var method: Method = .vsynthesis
+    /// References shown to the model per generation (k).
+    public var references: Int = 3
+    /// Candidates generated per round (m).
+    public var candidatesPerRound: Int = 4
+    /// Synthesis scale N: synthesized demonstrations in the pool before the final choice.
+    public var scale: Int = 16
+    /// Demonstrations to return (n).
+    public var count: Int = 4
+    public var weighting: Weighting = .defaultClip
+    /// Weight by V-Score per token instead of the total (long demonstrations otherwise dominate).
+    public var weightPerToken: Bool = false
+    public var temperature: Double = 0.8
+    public var topP: Double = 0.95
+    public var maxTokens: Int = 80
+    public var seed: UInt64 = 0
+    /// Token-Jaccard above which a candidate is a near duplicate of a pool member.
+    public var nearDuplicateThreshold: Double = 0.8
+    /// Generations allowed per accepted demonstration before the loop gives up (bad prompts, tiny
+    /// models); bounds the run's length whatever the model does.
+    public var maxAttemptsPerDemonstration: Int = 6
+
+    public init() {}
+
+    /// Checks ranges; the error names the option.
+    public func validate() throws(VSynthesisError) {
+        if references < 0 { throw .invalidOption(name: "references", message: "must be ≥ 0, got \(references)") }
+        if candidatesPerRound < 1 { throw .invalidOption(name: "candidates", message: "must be ≥ 1, got \(candidatesPerRound)") }
+        if count < 1 { throw .invalidOption(name: "count", message: "must be ≥ 1, got \(count)") }
+        if scale < 1 { throw .invalidOption(name: "scale", message: "must be ≥ 1, got \(scale)") }
+        if !(temperature >= 0 && temperature <= 5) { throw .invalidOption(name: "temperature", message: "must be in 0...5, got \(temperature)") }
+        if !(topP > 0 && topP <= 1) { throw .invalidOption(name: "top-p", message: "must be in (0, 1], got \(topP)") }
+        if maxTokens < 4 { throw .invalidOption(name: "max-tokens", message: "must be ≥ 4, got \(maxTokens)") }
+        if !(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1) {
+            throw .invalidOption(name: "near-duplicate", message: "must be in (0, 1], got \(nearDuplicateThreshold)")
+        }
+        if case let .softmax(tau) = weighting, !(tau > 0) {
+            throw .invalidOption(name: "tau", message: "must be > 0, got \(tau)")
+        }
+        if case let .clip(epsilon) = weighting, !(epsilon >= 0) {
+            throw .invalidOption(name: "epsilon", message: "must be ≥ 0, got \(epsilon)")
+        }
+    }
+
+    /// The number of synthesized demonstrations the loop aims for: N, but never fewer than n.
+    public var target: Int { method == .naive ? count : max(scale, count) }
+}

@@ -1,0 +1,55 @@
+import PromptFile
+/// A demonstration with its V-Score and where it came from.
+public struct ScoredDemonstration: Hashable, Sendable, Codable {
+    public enum Origin: String, Hashable, Sendable, Codable {
+        /// Written by hand in the file.
+        case existing
+        /// Produced by this run.
+        case synthesized
+    }
+
+    public var demonstration: Demonstration
+    /// Nil only for `naive` results before they are scored for reporting.
+    public var score: VScore?
+    public var origin: Origin
+
+    public init(demonstration: Demonstration, score: VScore?, origin: Origin) {
+        self.demonstration = demonstration
+        self.score = score
+        self.origin = origin
+    }
+}
+
+/// Where a run is, for progress reports.
+public struct SynthesisProgress: Hashable, Sendable {
+    public var round: Int
+    /// Generations so far.
+    public var candidates: Int
+    /// Synthesized demonstrations accepted into the pool so far.
+    public var accepted: Int
+    /// The target number of synthesized demonstrations.
+    public var target: Int
+    /// Generated tokens per second of generation time so far.
+    public var tokensPerSecond: Double
+}
+
+/// What a synthesis run produced. Everything except `generationSeconds` is a function of
+/// (model, input, options): two runs with the same seed give equal results.
+public struct SynthesisResult: Sendable {
+    /// The n chosen demonstrations, in the order they were drawn.
+    public var selected: [ScoredDemonstration]
+    /// The pool at the end: the file's demonstrations, then every accepted candidate.
+    public var pool: [ScoredDemonstration]
+    public var drops: DropCounts
+    /// Generations made.
+    public var generations: Int
+    /// Generations that held a parseable example.
+    public var parsed: Int
+    public var rounds: Int
+    public var generatedTokens: Int
+    /// Wall time spent generating (not part of the reproducible result).
+    public var generationSeconds: Double
+
+    /// Parsed generations over all generations (0 when none ran).
+    public var parseRate: Double { generations == 0 ? 0 : Double(parsed) / Double(generations) }
+}

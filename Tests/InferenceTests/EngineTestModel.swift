@@ -1,0 +1,66 @@
+import Foundation
+import Inference
+import LanguageModel
+import Testing
+
+/// The real model for engine tests, found the way the CLI finds it (`ModelLocator`). A missing file
+/// fails the test with instructions; it never passes silently.
+enum EngineTestModel {
+    /// Opened once for the whole test target (the weights are memory-mapped and read-only).
+    static let shared: Result<LlamaModel, Error> = Result {
+        let path = try ModelLocator.existingPath()
+        return try LlamaModel(path: path)
+    }
+
+    /// One pool for all tests: 2 threads, as the benchmarks use.
+    static let pool = ThreadPool(threads: 2)
+
+    /// The model, or a recorded failure saying how to fetch it.
+    static func model(sourceLocation: SourceLocation = #_sourceLocation) throws -> LlamaModel {
+        switch shared {
+        case let .success(model): return model
+        case let .failure(error):
+            Issue.record("the model is missing or unreadable (\(error)); run 'vsynth model fetch' or set VSYNTH_MODEL",
+                         sourceLocation: sourceLocation)
+            throw error
+        }
+    }
+
+    /// A fresh session on the shared model.
+    static func session(contextLength: Int = 2048, batchCapacity: Int = 512) throws -> InferenceSession {
+        InferenceSession(model: try model(), pool: pool, contextLength: contextLength, batchCapacity: batchCapacity)
+    }
+
+    /// The directory of this file's fixtures.
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+}
+
+/// engine-golden.json, written by shared/reference/llamacpp_logprobs.py from Fixtures/engine-cases.json.
+struct EngineGolden: Decodable {
+    struct Score: Decodable {
+        var context: String
+        var continuation: String
+        var context_ids: [Int32]
+        var continuation_ids: [Int32]
+        var logprobs: [Double]
+        /// Per position, the top five (token id, ln p) pairs; decoded as arrays of numbers.
+        var top5: [[[Double]]]
+    }
+    struct Generate: Decodable {
+        var prompt: String
+        var ids: [Int32]
+        var text: String
+    }
+    var model: String
+    var score: [Score]
+    var generate: [Generate]
+
+    static let shared: EngineGolden = {
+        let url = EngineTestModel.fixtures.appendingPathComponent("engine-golden.json")
+        do {
+            return try JSONDecoder().decode(EngineGolden.self, from: Data(contentsOf: url))
+        } catch {
+            fatalError("cannot read fixture \(url.path): \(error)")
+        }
+    }()
+}

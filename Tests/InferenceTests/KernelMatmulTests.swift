@@ -1,0 +1,110 @@
+import GGUF
+import Testing
+@testable import Inference
+
+/// Every weight type × batch size × instruction-set path against the scalar Swift reference.
+@Suite("Kernel matmul")
+struct KernelMatmulTests {
+    static let types: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q6_K]
+    static let batches = [1, 2, 3, 7, 64]
+    static let paths = KernelPath.allCases.filter { $0 != .best && $0.isSupported }
+    static let pool = ThreadPool(threads: 2)
+
+    /// Row lengths: 576 (18 blocks, the model's hidden size: a block tail) and 1536 (the FFN width).
+    static func colsFor(_ type: GGMLType) -> [Int] { type == .q6_K ? [512, 1536] : [576, 1536] }
+
+    @Test("dequantizeRow matches the reference exactly", arguments: types)
+    func dequantize(type: GGMLType) throws {
+        let weights = try RandomWeights(type: type, rows: 5, cols: type == .q6_K ? 512 : 576, seed: 7)
+        let w = weights.matrix
+        var reference = [Float](repeating: 0, count: w.cols)
+        var fast = [Float](repeating: 0, count: w.cols)
+        for row in 0..<w.rows {
+            Kernels.dequantizeRowReference(w, row: row, into: &reference)
+            Kernels.dequantizeRow(w, row: row, into: &fast)
+            let mismatches = (0..<w.cols).filter { fast[$0] != reference[$0] }
+            #expect(mismatches.isEmpty, "\(type.name) row \(row): \(mismatches.count) elements differ, first at \(mismatches.first ?? -1)")
+        }
+        withExtendedLifetime(weights) {}
+    }
+
+    @Test("activation quantization matches the reference", arguments: paths)
+    func quantize(path: KernelPath) {
+        let cols = 1536, n = 9
+        let x = randomActivations(n: n, cols: cols, seed: 3)
+        let q = QuantizedActivations(cols: cols, capacity: n)
+        q.quantize(x, n: n, pool: Self.pool, path: path)
+        for t in 0..<n {
+            let reference = x.withUnsafeBufferPointer { Kernels.quantizeReference($0.baseAddress! + t * cols, cols: cols) }
+            let fast = q.token(t)
+            #expect(fast.scales == reference.scales, "token \(t)")
+            // Exact ties (|x/d| = k + 0.5) may round either way between paths: allow one step there.
+            let off = zip(fast.qs, reference.qs).filter { abs(Int($0) - Int($1)) > 1 }.count
+            #expect(off == 0)
+            for b in 0..<cols / 32 {
+                #expect(fast.sums[b] == fast.qs[b * 32..<b * 32 + 32].reduce(0) { $0 + Int32($1) })
+            }
+        }
+    }
+
+    @Test("matmul matches the reference", arguments: types, paths)
+    func matmul(type: GGMLType, path: KernelPath) throws {
+        for cols in Self.colsFor(type) {
+            let rows = cols == 1536 ? 53 : 37   // odd: exercises the row tails
+            let weights = try RandomWeights(type: type, rows: rows, cols: cols, seed: UInt64(type.rawValue) * 31 + UInt64(cols))
+            let w = weights.matrix
+            var dense = [Float](repeating: 0, count: rows * cols)
+            var row = [Float](repeating: 0, count: cols)
+            for r in 0..<rows {
+                Kernels.dequantizeRowReference(w, row: r, into: &row)
+                dense.replaceSubrange(r * cols..<(r + 1) * cols, with: row)
+            }
+            for n in Self.batches {
+                try check(w, dense: dense, n: n, path: path)
+            }
+            withExtendedLifetime(weights) {}
+        }
+    }
+
+    private func check(_ w: WeightMatrix, dense: [Float], n: Int, path: KernelPath) throws {
+        let rows = w.rows, cols = w.cols
+        let x = randomActivations(n: n, cols: cols, seed: UInt64(n * 1000 + cols))
+        let quantized = KernelMatmulTests.usesQuantizedActivations(w.type)
+        // The exact inputs the kernel multiplies: x itself, or its 8-bit quantization.
+        var xHat = x
+        var halfStep = [Float](repeating: 0, count: n * cols)   // |x - x̂| bound per element
+        if quantized {
+            for t in 0..<n {
+                let q = x.withUnsafeBufferPointer { Kernels.quantizeReference($0.baseAddress! + t * cols, cols: cols) }
+                xHat.replaceSubrange(t * cols..<(t + 1) * cols, with: Kernels.dequantizedActivations(q))
+                for c in 0..<cols { halfStep[t * cols + c] = q.scales[c / 32] * 0.5 }
+            }
+        }
+        var yFast = [Float](repeating: .nan, count: n * rows)
+        var yExact = [Float](repeating: 0, count: n * rows)
+        var yTrue = [Float](repeating: 0, count: n * rows)
+        Kernels.matmul(w, x: x, n: n, y: &yFast, pool: KernelMatmulTests.pool, path: path)
+        Kernels.matmulReference(w, x: xHat, n: n, y: &yExact)
+        Kernels.matmulReference(w, x: x, n: n, y: &yTrue)
+        for t in 0..<n {
+            for r in 0..<rows {
+                var magnitude: Float = 0, bound: Float = 0
+                for c in 0..<cols {
+                    magnitude += abs(dense[r * cols + c] * x[t * cols + c])
+                    bound += abs(dense[r * cols + c]) * halfStep[t * cols + c]
+                }
+                let i = t * rows + r
+                // Same inputs: only summation order differs.
+                let exactError = abs(yFast[i] - yExact[i]) / (magnitude + 1e-30)
+                // True x: within the activation quantization's worst case.
+                let trueError = abs(yFast[i] - yTrue[i]) - bound
+                if !(exactError <= 2e-5) || !(trueError <= 2e-5 * magnitude) {
+                    Issue.record("\(w.type.name) \(path) n=\(n) cols=\(cols) row \(r) token \(t): fast \(yFast[i]) exact \(yExact[i]) true \(yTrue[i]) bound \(bound)")
+                    return
+                }
+            }
+        }
+    }
+
+    static func usesQuantizedActivations(_ type: GGMLType) -> Bool { [.q4_0, .q4_1, .q8_0].contains(type) }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GGUF
+import Testing
+@testable import Inference
+
+/// A seeded SplitMix64 generator, so kernel test data is the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random weight bytes of a type, laid out as ggml stores them, with finite scales of realistic size.
+final class RandomWeights {
+    let matrix: WeightMatrix
+    private let storage: UnsafeMutableRawPointer
+
+    init(type: GGMLType, rows: Int, cols: Int, seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let rowBytes = cols / type.blockSize * type.typeSize
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: rows * rowBytes, alignment: 64)
+        self.storage = storage
+        let bytes = storage.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<rows * rowBytes { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        /// A half with exponent in `exponents` (value about 2^(e-15)), random sign and mantissa.
+        func half(_ exponents: ClosedRange<UInt16>, negative: Bool? = nil) -> UInt16 {
+            let sign: UInt16 = (negative ?? Bool.random(using: &rng)) ? 0x8000 : 0
+            return sign | UInt16.random(in: exponents, using: &rng) << 10 | UInt16.random(in: 0...0x3FF, using: &rng)
+        }
+        func store(_ value: UInt16, at offset: Int) { storage.storeBytes(of: value, toByteOffset: offset, as: UInt16.self) }
+        let blocks = rows * cols / type.blockSize
+        switch type {
+        case .f32:
+            for i in 0..<rows * cols { storage.storeBytes(of: Float.random(in: -1...1, using: &rng), toByteOffset: 4 * i, as: Float.self) }
+        case .f16:
+            for i in 0..<rows * cols { store(half(8...16), at: 2 * i) }
+        case .bf16:
+            for i in 0..<rows * cols {
+                store(UInt16(Float.random(in: -1...1, using: &rng).bitPattern >> 16), at: 2 * i)
+            }
+        case .q4_0, .q8_0:
+            for b in 0..<blocks { store(half(3...9, negative: false), at: b * type.typeSize) }
+        case .q4_1:
+            for b in 0..<blocks {
+                store(half(3...9, negative: false), at: b * 20)
+                store(half(6...12), at: b * 20 + 2)
+            }
+        case .q6_K:
+            for b in 0..<blocks {
+                for s in 0..<16 { storage.storeBytes(of: Int8.random(in: -64...64, using: &rng), toByteOffset: b * 210 + 192 + s, as: Int8.self) }
+                store(half(2...7, negative: false), at: b * 210 + 208)
+            }
+        default:
+            break
+        }
+        do {
+            matrix = try WeightMatrix(type: type, rows: rows, cols: cols, data: storage, name: "random.\(type.name)")
+        } catch {
+            storage.deallocate()
+            throw error
+        }
+    }
+
+    deinit { storage.deallocate() }
+}
+
+/// Random activations x(n, cols) in [-scale, scale], with a few larger outliers as real ones have.
+func randomActivations(n: Int, cols: Int, seed: UInt64) -> [Float] {
+    var rng = SeededGenerator(seed: seed)
+    return (0..<n * cols).map { _ in
+        let v = Float.random(in: -1...1, using: &rng)
+        return Int.random(in: 0..<50, using: &rng) == 0 ? v * 8 : v
+    }
+}
+
+@Suite("Kernel test support")
+struct KernelSupportTests {
+    @Test("halfToFloat decodes normal, subnormal and special halves")
+    func halfConversion() {
+        #expect(Kernels.halfToFloat(0x3C00) == 1)
+        #expect(Kernels.halfToFloat(0xC000) == -2)
+        #expect(Kernels.halfToFloat(0x3555) == 0.333251953125)
+        #expect(Kernels.halfToFloat(0x0001) == 0x1p-24)
+        #expect(Kernels.halfToFloat(0x7BFF) == 65504)
+        #expect(Kernels.halfToFloat(0x7C00) == .infinity)
+        #expect(Kernels.halfToFloat(0x8000) == 0)
+    }
+
+    @Test("weight matrices of unsupported types are refused with the type named")
+    func unsupportedType() throws {
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: 1024, alignment: 64)
+        defer { bytes.deallocate() }
+        #expect(throws: InferenceError.unsupportedTensorType(tensor: "blk.0.attn_q.weight", type: "Q5_K")) {
+            _ = try WeightMatrix(type: .q5_K, rows: 1, cols: 256, data: bytes, name: "blk.0.attn_q.weight")
+        }
+        let error = InferenceError.unsupportedTensorType(tensor: "blk.0.attn_q.weight", type: "Q5_K")
+        #expect(error.description.contains("Q5_K") && error.description.contains("blk.0.attn_q.weight"))
+        #expect(throws: InferenceError.self) { _ = try WeightMatrix(type: .q4_1, rows: 2, cols: 40, data: bytes) }
+        let w = try WeightMatrix(type: .q4_1, rows: 3, cols: 64, data: bytes)
+        #expect(w.rowBytes == 40)
+    }
+}

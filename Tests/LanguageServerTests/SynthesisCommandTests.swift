@@ -1,0 +1,250 @@
+import Foundation
+import JSONRPC
+@testable import LanguageServer
+import PromptFile
+import Testing
+
+@Suite struct SynthesisCommandTests {
+    let uri = "file:///tmp/synthesis.prompt"
+
+    /// Answers progress creation; applies or refuses `workspace/applyEdit` as `applyEdits` says,
+    /// sending the resulting text back as an editor would.
+    static func respond(_ session: TestSession, uri: String, text: NSLockedBox<String>, version: NSLockedBox<Int>,
+                        applied: Bool = true, sendChange: Bool = true) {
+        session.client.respondToServerRequests { request in
+            switch request.method {
+            case CreateWorkDoneProgressRequest.method:
+                return .null
+            case ApplyEditRequest.method:
+                guard applied else { return ["applied": false, "failureReason": "version mismatch"] }
+                let (_, edits) = try EditApplier.edits(in: request, uri: uri)
+                if sendChange {
+                    let newText = text.withLock { current -> String in
+                        current = EditApplier.apply(edits, to: current)
+                        return current
+                    }
+                    let next = version.withLock { $0 += 1; return $0 }
+                    try session.change(uri, version: next, [TextDocumentContentChangeEvent(text: newText)])
+                }
+                return ["applied": true]
+            default:
+                throw ResponseError.methodNotFound(request.method)
+            }
+        }
+    }
+
+    @Test func synthesizeAnswersAtOnceReportsProgressAndInsertsAVersionedEdit() async throws {
+        let session = try TestSession()
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 2)
+        let text = NSLockedBox(original), version = NSLockedBox(1)
+        Self.respond(session, uri: uri, text: text, version: version)
+        try session.open(uri, original)
+        let answer = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 2]]))
+        #expect(answer["started"] == true)
+        #expect(answer["count"] == 2)
+        let token = try #require(answer["token"]?.stringValue)
+
+        _ = try await session.client.nextServerRequest(method: CreateWorkDoneProgressRequest.method)
+        let begin = try await session.client.nextNotification(ProgressNotification.self)
+        #expect(begin.token == .string(token))
+        #expect(begin.value.kind == "begin")
+        let request = try await session.client.nextServerRequest(method: ApplyEditRequest.method)
+        let (editVersion, edits) = try EditApplier.edits(in: request, uri: uri)
+        #expect(editVersion == 1)
+        #expect(!edits.isEmpty)
+        var end = try await session.client.nextNotification(ProgressNotification.self)
+        while end.value.kind != "end" { end = try await session.client.nextNotification(ProgressNotification.self) }
+        #expect(end.value.message == "inserted 2")
+
+        // The inserted file: the user's text byte for byte, two new demonstrations after theirs.
+        let after = PromptDocument(text: text.withLock { $0 })
+        #expect(after.errors.isEmpty)
+        #expect(after.demonstrations.count == 4)
+        let before = PromptDocument(text: original)
+        #expect(Array(after.demonstrationPairs.prefix(2)) == before.demonstrationPairs)
+        #expect(after.text.hasPrefix(String(original[..<original.range(of: "{{!-- /vsynth:demos --}}")!.lowerBound].dropLast())))
+        // Confirmed through the didChange: no warning follows, and the new ones get scored.
+        _ = try await session.scoredDiagnostics(uri, demonstrations: 4)
+        await #expect(throws: JSONRPCError.self) { _ = try await session.message(timeout: .seconds(3)) }
+        await session.close()
+    }
+
+    @Test func anEditMadeDuringSynthesisIsKeptAndTheInsertionReplanned() async throws {
+        let session = try TestSession(model: WordCacheModel(generationDelay: .milliseconds(150)))
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 2)
+        let text = NSLockedBox(original), version = NSLockedBox(1)
+        Self.respond(session, uri: uri, text: text, version: version)
+        try session.open(uri, original)
+        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 1]]))
+        // The user rewrites the first demonstration's input while the model works.
+        let edited = original.replacingOccurrences(of: "The kettle boils in a minute, love it.", with: "My own words, typed during synthesis.")
+        text.withLock { $0 = edited }
+        version.withLock { $0 = 2 }
+        try session.change(uri, version: 2, [TextDocumentContentChangeEvent(text: edited)])
+        let request = try await session.client.nextServerRequest(method: ApplyEditRequest.method)
+        let (editVersion, edits) = try EditApplier.edits(in: request, uri: uri)
+        #expect(editVersion == 2)
+        let result = EditApplier.apply(edits, to: edited)
+        let parsed = PromptDocument(text: result)
+        #expect(parsed.demonstrations.count == 3)
+        #expect(parsed.demonstrations[0].user.text == "My own words, typed during synthesis.")
+        await session.close()
+    }
+
+    @Test func anInsertionIntoARegionThatNoLongerParsesIsDroppedWithAMessage() async throws {
+        let session = try TestSession(model: WordCacheModel(generationDelay: .milliseconds(150)))
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 2)
+        let text = NSLockedBox(original), version = NSLockedBox(1)
+        Self.respond(session, uri: uri, text: text, version: version)
+        try session.open(uri, original)
+        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri)]]))
+        let broken = original.replacingOccurrences(of: "{{!-- /vsynth:demos --}}", with: "")
+        try session.change(uri, version: 2, [TextDocumentContentChangeEvent(text: broken)])
+        let message = try await session.message()
+        #expect(message.message.contains("no longer parses"))
+        await #expect(throws: JSONRPCError.self) {
+            _ = try await session.client.nextServerRequest(method: ApplyEditRequest.method, timeout: .milliseconds(500))
+        }
+        await session.close()
+    }
+
+    @Test func aClientThatSaysAppliedWithoutApplyingIsCaught() async throws {
+        let session = try TestSession(confirmationTimeout: .milliseconds(400))
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 2)
+        Self.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1), sendChange: false)
+        try session.open(uri, original)
+        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri)]]))
+        _ = try await session.client.nextServerRequest(method: ApplyEditRequest.method)
+        let message = try await session.message()
+        #expect(message.message.contains("does not contain"))
+        await session.close()
+    }
+
+    @Test func aRefusedEditIsReported() async throws {
+        let session = try TestSession()
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 2)
+        Self.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1), applied: false)
+        try session.open(uri, original)
+        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri)]]))
+        let message = try await session.message()
+        #expect(message.message.contains("refused"))
+        #expect(message.message.contains("version mismatch"))
+        await session.close()
+    }
+
+    @Test func clientsWithoutDocumentChangesGetPlainChangesAndNoProgress() async throws {
+        let session = try TestSession()
+        try await session.initialize(capabilities: ClientCapabilities(workspace: .init(applyEdit: true)))
+        let original = Fixture.prompt(demonstrations: 1)
+        let text = NSLockedBox(original), version = NSLockedBox(1)
+        Self.respond(session, uri: uri, text: text, version: version)
+        try session.open(uri, original)
+        let answer = try await session.client.send(ExecuteCommandRequest(command: "vsynth.topUp", arguments: [["uri": .string(uri)]]))
+        #expect(answer["count"] == 3)
+        #expect(answer["token"] == nil)
+        let request = try await session.client.nextServerRequest(method: ApplyEditRequest.method)
+        let params = try request.decode(ApplyEditRequest.self)
+        #expect(params.edit.documentChanges == nil)
+        #expect(params.edit.changes?[uri]?.isEmpty == false)
+        _ = try await session.scoredDiagnostics(uri, demonstrations: 4)
+        await #expect(throws: JSONRPCError.self) {
+            _ = try await session.client.nextNotification(ProgressNotification.self, timeout: .milliseconds(200))
+        }
+        await session.close()
+    }
+
+    @Test func replaceWeakestReplacesTheLowestScoredDemonstration() async throws {
+        let session = try TestSession()
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 4)
+        let text = NSLockedBox(original), version = NSLockedBox(1)
+        Self.respond(session, uri: uri, text: text, version: version)
+        try session.open(uri, original)
+        let scored = try await session.scoredDiagnostics(uri, demonstrations: 4)
+        let weakest = try #require(scored.diagnostics.filter { $0.data?["vscore"] != nil }
+            .min { ($0.data?["vscore"]?.doubleValue ?? 0) < ($1.data?["vscore"]?.doubleValue ?? 0) })
+        let weakestIndex = Int(try #require(weakest.data?["index"]?.integerValue))
+        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.replaceWeakest", arguments: [["uri": .string(uri)]]))
+        _ = try await session.client.nextServerRequest(method: ApplyEditRequest.method)
+        _ = try await session.scoredDiagnostics(uri, demonstrations: 4)
+        let after = PromptDocument(text: text.withLock { $0 })
+        #expect(after.demonstrations.count == 4)
+        var expected = PromptDocument(text: original).demonstrationPairs
+        let replaced = expected.remove(at: Int(weakestIndex))
+        var kept = after.demonstrationPairs
+        kept.remove(at: Int(weakestIndex))
+        #expect(kept == expected, "every other demonstration is untouched, in place")
+        #expect(after.demonstrationPairs[Int(weakestIndex)] != replaced)
+        await session.close()
+    }
+
+    @Test(arguments: [false, true])
+    func synthesisCanBeCancelledByCommandOrProgressButton(byProgress: Bool) async throws {
+        let session = try TestSession(model: WordCacheModel(generationDelay: .milliseconds(300)))
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 2)
+        Self.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1))
+        try session.open(uri, original)
+        let answer = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 3]]))
+        let token = try #require(answer["token"]?.stringValue)
+        _ = try await session.client.nextNotification(ProgressNotification.self)  // begin
+        if byProgress {
+            try session.client.send(WorkDoneProgressCancelNotification(token: .string(token)))
+        } else {
+            let cancelled = try await session.client.send(ExecuteCommandRequest(command: "vsynth.cancel", arguments: [["uri": .string(uri)]]))
+            #expect(cancelled["cancelled"] == 1)
+        }
+        var end = try await session.client.nextNotification(ProgressNotification.self)
+        while end.value.kind != "end" { end = try await session.client.nextNotification(ProgressNotification.self) }
+        #expect(end.value.message == "cancelled")
+        await #expect(throws: JSONRPCError.self) {
+            _ = try await session.client.nextServerRequest(method: ApplyEditRequest.method, timeout: .milliseconds(500))
+        }
+        await session.close()
+    }
+
+    @Test func aCancelledRequestIsAnsweredWithRequestCancelled() async throws {
+        let session = try TestSession(model: WordCacheModel(scoreDelay: .seconds(5)))
+        try await session.initialize()
+        try session.open(uri, Fixture.prompt(demonstrations: 2))
+        let request = Task {
+            try await session.client.send(ExecuteCommandRequest(command: "vsynth.rescore", arguments: [["uri": .string(uri), "wait": true]]))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        request.cancel()
+        let error = await #expect(throws: ResponseError.self) { _ = try await request.value }
+        #expect(error?.code == .requestCancelled)
+        await session.close()
+    }
+
+    @Test func otherDocumentsAreAnsweredQuicklyWhileASynthesisRuns() async throws {
+        try await Exclusive.run {
+            let session = try TestSession(model: WordCacheModel(generationDelay: .seconds(1)))
+            try await session.initialize()
+            let original = Fixture.prompt(demonstrations: 2)
+            Self.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1))
+            let other = "file:///tmp/other.prompt"
+            try session.open(other, Fixture.prompt(demonstrations: 3))
+            _ = try await session.scoredDiagnostics(other, demonstrations: 3)
+            try session.open(uri, original)
+            _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 3]]))
+            var slowest = Duration.zero
+            for _ in 0..<20 {
+                let started = ContinuousClock.now
+                _ = try await session.client.send(HoverRequest(textDocument: .init(uri: other), position: .init(line: 12, character: 2)))
+                _ = try await session.client.send(CodeActionRequest(textDocument: .init(uri: other),
+                                                                    range: LSPRange(start: .init(line: 0, character: 0), end: .init(line: 0, character: 0))))
+                slowest = max(slowest, ContinuousClock.now - started)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(slowest < .milliseconds(50), "slowest hover + code action pair: \(slowest)")
+            #expect(await session.server.jobs[uri] != nil, "the synthesis was still running")
+            await session.close()
+        }
+    }
+}

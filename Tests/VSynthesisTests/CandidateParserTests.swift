@@ -1,0 +1,80 @@
+import LanguageModel
+import Testing
+@testable import VSynthesis
+import PromptFile
+
+@Suite struct CandidateParserTests {
+    let format = DemonstrationFormat(inputLabel: "Tweet", outputLabel: "Label")
+
+    @Test func readsLabelledPairs() {
+        let parser = CandidateParser(format: format)
+        let text = "Tweet: I love rain.\nLabel: sincere\n\nTweet: Oh joy, taxes.\nLabel:  sarcastic \nTweet: dangling"
+        let pairs = parser.demonstrations(in: text)
+        #expect(pairs == [Demonstration(input: "Tweet: I love rain.", output: "Label: sincere"),
+                          Demonstration(input: "Tweet: Oh joy, taxes.", output: "Label: sarcastic")])
+    }
+
+    @Test func toleratesCaseLeadingSpaceAndMultilineValues() {
+        let parser = CandidateParser(format: DemonstrationFormat(inputLabel: "Question", outputLabel: "SQL"))
+        let text = " question: How many?\nsql: SELECT COUNT(*)\nFROM employees;\n\nnoise"
+        #expect(parser.values(in: text).map { [$0.input, $0.output] } == [["How many?", "SELECT COUNT(*)\nFROM employees;"]])
+    }
+
+    @Test func unlabelledFormatUsesInputOutput() {
+        let parser = CandidateParser(format: DemonstrationFormat(inputLabel: "", outputLabel: ""))
+        #expect(parser.render(input: "a", output: "b") == "Input: a\nOutput: b")
+        #expect(parser.demonstrations(in: "Input: a\nOutput: b") == [Demonstration(input: "a", output: "b")])
+    }
+
+    @Test func rejectsIncompleteText() {
+        let parser = CandidateParser(format: format)
+        #expect(parser.demonstrations(in: "").isEmpty)
+        #expect(parser.demonstrations(in: "Sure! Here are some examples.").isEmpty)
+        #expect(parser.demonstrations(in: "Tweet: only input").isEmpty)
+        #expect(parser.demonstrations(in: "Tweet: x\nLabel:").isEmpty)
+    }
+
+    @Test func promptEndsOnTheInputLabelAndShowsReferences() {
+        let prompt = GenerationPrompt(template: .chatML, task: "Decide sarcasm.", format: format)
+        let text = prompt.prompt(references: [("Great, rain.", "sarcastic")])
+        #expect(text.hasPrefix("<|im_start|>system\n"))
+        #expect(text.contains("<|im_start|>user\nTask: Decide sarcasm.\n"))
+        #expect(text.hasSuffix("<|im_start|>assistant\nTweet: Great, rain.\nLabel: sarcastic\n\nTweet:"))
+        #expect(prompt.completion(" New one.\nLabel: sincere") == "Tweet: New one.\nLabel: sincere")
+        #expect(prompt.stop == ["\n\n", "<|im_end|>"])
+    }
+}
+
+@Suite struct CandidateFilterTests {
+    let format = DemonstrationFormat(inputLabel: "Word", outputLabel: "Synonym")
+
+    @Test func countsEveryReason() {
+        var filter = CandidateFilter(task: "Write a synonym of the given English word.", format: format)
+        filter.remember(format.demonstration(input: "big", output: "large"))
+        func judge(_ x: String, _ y: String) -> DropReason? { filter.judge(format.demonstration(input: x, output: y)) }
+        #expect(judge("Big", "large.") == .duplicate)
+        #expect(judge("happy", "glad") == nil)
+        #expect(judge("happy", "glad") == .duplicate)
+        #expect(judge("Write a synonym of the given English word.", "ok") == .copiesTask)
+        #expect(judge("a synonym of the given English word", "x") == .copiesTask)
+        #expect(judge("fast <|im_end|>", "quick") == .invalid)
+        #expect(judge("fast\nWord: slow", "quick") == .invalid)
+        #expect(judge("", "quick") == .invalid)
+        #expect(judge("the very quick brown fox jumps", "over it") == nil)
+        #expect(judge("the very quick brown fox jumps", "over it now") == .nearDuplicate)
+    }
+
+    @Test func dropCountsAddUp() {
+        var drops = DropCounts()
+        drops.add(.duplicate)
+        drops.add(.duplicate)
+        drops.add(.invalid)
+        var other = DropCounts()
+        other.add(.unparseable, 3)
+        drops.merge(other)
+        #expect(drops[.duplicate] == 2)
+        #expect(drops[.unparseable] == 3)
+        #expect(drops[.copiesTask] == 0)
+        #expect(drops.total == 6)
+    }
+}

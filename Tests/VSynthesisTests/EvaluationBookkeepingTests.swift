@@ -1,0 +1,54 @@
+import Foundation
+import LanguageModel
+import Testing
+@testable import VSynthesis
+import PromptFile
+
+/// Bookkeeping of the evaluations on the recording model; the real model runs them in the parity tests.
+@Suite struct EvaluationBookkeepingTests {
+    @Test func consistencyScoresEveryCandidateUnderEveryTask() async throws {
+        let dataset = try TaskDataset.load(path: TaskDatasetTests.devPath)
+        let model = RecordingModel()
+        let report = try await ConsistencyEvaluation(model: model).run(dataset)
+        #expect(report.rows.count == 10 * 60)
+        #expect(report.auroc["vscore"]?.count == 10)
+        #expect(report.auroc["bm25"]?.count == 10)
+        // One null-context batch for all tasks, one batch per task context.
+        #expect(model.scoreCalls.count == 11)
+        #expect(model.scoreCalls.filter { $0.context == "<|im_start|>system\n<|im_end|>\n" }.count == 1)
+        let row = try #require(report.rows.first { $0.task == "roman" && $0.candidateTask == "sql" })
+        #expect(abs(row.vscore - (row.logpTask - row.logpNull)) < 1e-12)
+    }
+
+    @Test func iclPicksTheLabelWithHighestLikelihood() async throws {
+        let model = RecordingModel()
+        let demos = [Demonstration(input: "Q: c", output: "A: yesyesyes")]
+        let prefix = "<|im_start|>system\nAnswer.<|im_end|>\n<|im_start|>user\nQ: c<|im_end|>\n<|im_start|>assistant\nA: yesyesyes<|im_end|>\n"
+        // The winner computed by hand from the model's scores, per item.
+        func winner(_ input: String) async throws -> String {
+            let scores = try await model.score(context: prefix, continuations: ["yes", "no"].map {
+                "<|im_start|>user\nQ: \(input)<|im_end|>\n<|im_start|>assistant\nA: \($0)<|im_end|>\n" })
+            return scores[0].total >= scores[1].total ? "yes" : "no"
+        }
+        let a = try await winner("a"), b = try await winner("bb")
+        let right = TaskDataset.Task(id: "t", definition: "Answer.", inputLabel: "Q", outputLabel: "A", demos: [],
+                                     test: [.init(input: "a", output: a), .init(input: "bb", output: b)], labels: ["yes", "no"])
+        let wrong = TaskDataset.Task(id: "t", definition: "Answer.", inputLabel: "Q", outputLabel: "A", demos: [],
+                                     test: [.init(input: "a", output: a == "yes" ? "no" : "yes"), .init(input: "bb", output: b)],
+                                     labels: ["yes", "no"])
+        let evaluation = ICLEvaluation(model: model, options: SynthesisOptions())
+        #expect(try await evaluation.accuracy(task: right, demonstrations: demos) == 1)
+        #expect(try await evaluation.accuracy(task: wrong, demonstrations: demos) == 0.5)
+    }
+
+    @Test func iclDataIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../data/icl.json").standardized.path
+        let dataset = try TaskDataset.load(path: path)
+        #expect(dataset.tasks.count >= 4)
+        for task in dataset.tasks {
+            #expect((task.test ?? []).count >= 30, "\(task.id)")
+            #expect(task.answerSet.count >= 2)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import LanguageModel
+@testable import VSynthesis
+
+/// A deterministic stand-in for unit tests of bookkeeping (caching, batching, parsing, filters):
+/// a token is a character, its ln p is a fixed function of the character and of whether the context
+/// mentions it. It stands in for no feature: every model-facing feature is tested on the real model.
+final class RecordingModel: LanguageModel, @unchecked Sendable {
+    let identity: ModelIdentity
+    let template = ChatTemplate.chatML
+    private let lock = NSLock()
+    private var calls: [(context: String, count: Int)] = []
+    /// Generations handed out in order (cycled), for tests of the synthesis loop's bookkeeping.
+    var scriptedGenerations: [String] = []
+    private var generationIndex = 0
+
+    init(name: String = "recording") {
+        identity = ModelIdentity(backend: "test", model: name, revision: "1")
+    }
+
+    var scoreCalls: [(context: String, count: Int)] { lock.withLock { calls } }
+
+    func tokenize(_ text: String) async throws -> [Int32] {
+        text.unicodeScalars.map { Int32($0.value) }
+    }
+
+    func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+        lock.withLock { calls.append((context, continuations.count)) }
+        let contextCharacters = Set(context.lowercased())
+        return continuations.map { text in
+            let characters = Array(text)
+            let logprobs = characters.map { c -> Double in
+                let base = -Double((c.asciiValue ?? 200) % 7) / 2 - 0.25
+                return contextCharacters.contains(Character(c.lowercased())) ? base / 2 : base
+            }
+            return ContinuationScore(tokenLogprobs: logprobs, tokenTexts: characters.map(String.init))
+        }
+    }
+
+    func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+        let text: String = lock.withLock {
+            guard !scriptedGenerations.isEmpty else { return "" }
+            defer { generationIndex += 1 }
+            return scriptedGenerations[generationIndex % scriptedGenerations.count]
+        }
+        return Generation(text: text, tokenCount: text.count, finishReason: .endOfText)
+    }
+}
