@@ -51,7 +51,8 @@ let package = Package(
         // JSONRPCTests: uncomment when the module has its first test.
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: optimised),
         // LanguageServerTests: the in-process test client, position encodings, the daemon's behaviour.
-        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PromptFile", "VSynthesis", "LanguageModel"],
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PromptFile", "VSynthesis", "LanguageModel",
+                                                               "Inference"],
                     exclude: ["Fixtures"]),
         // CLITests: uncomment when the module has its first test.
         // .testTarget(name: "CLITests", dependencies: ["CLI"]),

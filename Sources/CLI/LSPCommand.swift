@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import JSONRPC
 import LanguageModel
 import LanguageServer
@@ -68,32 +69,15 @@ public enum LSPCommand: Command {
         }
     }
 
-    /// The model the configuration names. The embedded engine is wired in once the Inference
-    /// module provides `EmbeddedLanguageModel`; until then the daemon runs without scores
-    /// (parse diagnostics, code actions and the protocol all work) and says why.
+    /// The model the configuration names: the embedded engine on the GGUF file (memory-mapped,
+    /// loaded in the background after `initialized`).
     static func loadModel(_ configuration: ServerConfiguration) async throws -> any LanguageModel {
         switch configuration.backend {
         case "embedded":
-            let path = LSPModelPath.resolve(configuration.modelPath)
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw LanguageServerError.model("model file not found at \(path); run 'vsynth model fetch' or set --model")
-            }
-            throw LanguageServerError.model("the embedded engine is not part of this build yet")
+            let path = try ModelLocator.existingPath(explicit: configuration.modelPath.map { ($0 as NSString).expandingTildeInPath })
+            return try EmbeddedLanguageModel(path: path, threads: configuration.threads)
         default:
-            throw LanguageServerError.model("backend '\(configuration.backend)' is not available in the daemon yet")
+            throw LanguageServerError.model("backend '\(configuration.backend)' is not available in the daemon yet; use embedded")
         }
-    }
-}
-
-/// Where the default model lives: `$VSYNTH_MODEL`, else
-/// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/SmolLM2-135M-Instruct.Q4_1.gguf`.
-enum LSPModelPath {
-    static func resolve(_ configured: String?) -> String {
-        if let configured, !configured.isEmpty { return (configured as NSString).expandingTildeInPath }
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["VSYNTH_MODEL"], !path.isEmpty { return path }
-        let folder = environment["VSYNTH_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache/vsynth/models")
-        return (folder as NSString).appendingPathComponent("SmolLM2-135M-Instruct.Q4_1.gguf")
     }
 }
