@@ -91,6 +91,14 @@ A list of (LINE SEVERITY MESSAGE), LINE 0-based.")
 (defvar-local vsynth--status nil
   "The daemon's last status for this buffer: a plist (:state :message :percentage).")
 
+(defvar-local vsynth--job nil
+  "The status of the synthesis running for this buffer, or nil.
+A job starts with the state \"synthesizing\" and ends with an \"idle\" that
+carries a message; scoring meanwhile reports its own idle.")
+
+(defvar vsynth--progress (make-hash-table :test #'equal)
+  "`$/progress' token -> its last value.")
+
 (defvar-local vsynth--last-apply nil
   "The answer to the last `workspace/applyEdit' for this buffer.")
 
@@ -303,25 +311,19 @@ Answer whether it was applied, and why not."
     (dolist (b (if buffer (list buffer) (buffer-list)))
       (with-current-buffer b
         (when (derived-mode-p 'vsynth-mode)
-          (setq vsynth--status (list :state state :message message :percentage percentage))))))
+          (setq vsynth--status (list :state state :message message :percentage percentage))
+          (cond ((equal state "synthesizing") (setq vsynth--job vsynth--status))
+                ((and (equal state "idle") (stringp message) (not (string-empty-p message)))
+                 (setq vsynth--job nil)))))))
   (force-mode-line-update t))
 
 (cl-defmethod eglot-handle-notification
   ((_server vsynth-eglot-server) (_method (eql $/progress)) &key token value &allow-other-keys)
   "Show `$/progress' VALUE in the mode line.
 Eglot shows it too where it can."
-  (let ((kind (plist-get value :kind)))
-    (dolist (b (buffer-list))
-      (with-current-buffer b
-        (when (derived-mode-p 'vsynth-mode)
-          (setq vsynth--status
-                (if (equal kind "end")
-                    (list :state "idle")
-                  (list :state "working"
-                        :message (string-trim (format "%s %s" (or (plist-get value :title) "")
-                                                      (or (plist-get value :message) ""))) 
-                        :percentage (plist-get value :percentage))))))))
-  (ignore token)
+  (if (equal (plist-get value :kind) "end")
+      (remhash token vsynth--progress)
+    (puthash token (append value (gethash token vsynth--progress)) vsynth--progress))
   (condition-case nil (cl-call-next-method) (cl-no-next-method nil))
   (force-mode-line-update t))
 
@@ -330,20 +332,37 @@ Eglot shows it too where it can."
   "Accept progress tokens (Eglot before 1.10 does not)."
   nil)
 
+(defun vsynth--current-status ()
+  "This buffer's status: a running synthesis (with its progress) wins."
+  (if vsynth--job
+      (let ((status (list :state "synthesizing")))
+        (maphash (lambda (_token value)
+                   (setq status (list :state "synthesizing"
+                                      :message (plist-get value :message)
+                                      :percentage (plist-get value :percentage))))
+                 vsynth--progress)
+        status)
+    vsynth--status))
+
+(defun vsynth-synthesizing-p ()
+  "Whether a synthesis runs for this buffer."
+  (and vsynth--job t))
+
 (defun vsynth-mode-line ()
   "The mode-line text: what the daemon does, or how many scores it gave."
-  (let ((state (plist-get vsynth--status :state)))
+  (let* ((status (vsynth--current-status))
+         (state (plist-get status :state)))
     (if (or (null state) (member state '("idle" "ready")))
         (when vsynth--scores
           (let ((weak (cl-count 2 vsynth--scores :key #'cadr)))
             (format " [%d scored%s]" (length vsynth--scores)
                     (if (> weak 0) (format ", %d weak" weak) ""))))
-      (let ((pct (plist-get vsynth--status :percentage)))
+      (let ((pct (plist-get status :percentage)))
         (format " [%s%s]" state (if (numberp pct) (format " %d%%" pct) ""))))))
 
 (defun vsynth-state ()
   "The daemon's last reported state for this buffer (default \"idle\")."
-  (or (plist-get vsynth--status :state) "idle"))
+  (or (plist-get (vsynth--current-status) :state) "idle"))
 
 ;;;; Commands
 

@@ -118,7 +118,7 @@ def synth(uri, n, cancel):
           if caps["documentChanges"] else {"changes": {uri: [edit]}})
     next_id[0] += 1
     send({"id": next_id[0], "method": "workspace/applyEdit", "params": {"label": "VSynth: %d demonstrations" % n, "edit": we}})
-    status(uri, "idle", "")
+    status(uri, "idle", "inserted %d" % n)
     jobs.pop(uri, None)
 
 

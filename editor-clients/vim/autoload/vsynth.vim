@@ -8,6 +8,9 @@ let s:ready = 0
 let s:pending = []          " notifications queued until `initialize` is answered
 let s:encoding = 'utf-16'   " negotiated position encoding
 let s:status = {}           " uri -> {state, message, percentage}
+let s:jobs = {}             " uri -> the status of the synthesis running for it (scoring meanwhile
+                            " reports its own idle; a job ends with an idle that carries a message)
+let s:progress = {}         " $/progress token -> its last value
 let g:vsynth_last_apply = {}
 
 " ---------------------------------------------------------------------------------------------
@@ -165,6 +168,9 @@ function! vsynth#attach(bufnr) abort
   autocmd!
   execute 'autocmd BufWritePost <buffer=' . a:bufnr . '> call vsynth#did_save(' . a:bufnr . ')'
   execute 'autocmd BufUnload <buffer=' . a:bufnr . '> call vsynth#did_close(' . a:bufnr . ')'
+  " Vim calls listeners before a redraw; flush them on text changes too, so the daemon hears of
+  " typing at once (and before it plans an edit) even where nothing redraws.
+  execute 'autocmd TextChanged,TextChangedI,TextChangedP <buffer=' . a:bufnr . '> call listener_flush(' . a:bufnr . ')'
   augroup END
 endfunction
 
@@ -228,12 +234,22 @@ function! s:on_message(ch, msg) abort
   if a:msg.method ==# 'textDocument/publishDiagnostics'
     call s:show_scores(l:params)
   elseif a:msg.method ==# 'vsynth/status'
-    let s:status[get(l:params, 'uri', '')] = l:params
+    let l:uri = get(l:params, 'uri', '')
+    let s:status[l:uri] = l:params
+    if get(l:params, 'state', '') ==# 'synthesizing'
+      let s:jobs[l:uri] = l:params
+    elseif get(l:params, 'state', '') ==# 'idle' && get(l:params, 'message', '') !=# '' && has_key(s:jobs, l:uri)
+      call remove(s:jobs, l:uri)
+    endif
     redrawstatus!
   elseif a:msg.method ==# '$/progress'
     let l:v = get(l:params, 'value', {})
-    let s:status['$progress'] = {'state': get(l:v, 'kind', '') ==# 'end' ? 'idle' : 'working',
-          \ 'message': get(l:v, 'title', '') . ' ' . get(l:v, 'message', ''), 'percentage': get(l:v, 'percentage', v:null)}
+    let l:token = string(get(l:params, 'token', ''))
+    if get(l:v, 'kind', '') ==# 'end'
+      silent! call remove(s:progress, l:token)
+    else
+      let s:progress[l:token] = extend(get(s:progress, l:token, {}), l:v)
+    endif
     redrawstatus!
   elseif a:msg.method ==# 'window/showMessage' || a:msg.method ==# 'window/logMessage'
     let l:type = get(l:params, 'type', 3)
@@ -431,10 +447,25 @@ endfunction
 " ---------------------------------------------------------------------------------------------
 " Status line: set statusline+=%{vsynth#statusline()}
 
+" What the daemon does for this buffer: {state, message, percentage}. A running synthesis wins
+" (with its $/progress percentage and message), else the file's scoring state, else the daemon's
+" own (loading, ready, error).
 function! vsynth#status(bufnr) abort
-  " this file's state, else $/progress, else the daemon's own (loading, ready, error)
-  let l:s = get(s:status, vsynth#uri(a:bufnr), get(s:status, '$progress', get(s:status, '', {})))
-  return l:s
+  let l:uri = vsynth#uri(a:bufnr)
+  if has_key(s:jobs, l:uri)
+    let l:s = {'state': 'synthesizing', 'message': '', 'percentage': v:null}
+    for l:p in values(s:progress)
+      let l:s.message = get(l:p, 'message', '')
+      let l:s.percentage = get(l:p, 'percentage', v:null)
+    endfor
+    return l:s
+  endif
+  return get(s:status, l:uri, get(s:status, '', {}))
+endfunction
+
+" Whether a synthesis runs for this buffer.
+function! vsynth#synthesizing(bufnr) abort
+  return has_key(s:jobs, vsynth#uri(a:bufnr))
 endfunction
 
 function! vsynth#statusline() abort

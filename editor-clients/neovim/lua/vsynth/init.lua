@@ -9,6 +9,9 @@ local M = {}
 
 local ns = vim.api.nvim_create_namespace('vsynth')
 local status = {}        -- uri -> { state, message, percentage }
+local jobs = {}          -- uri -> status of the synthesis running for it (a job ends with an idle
+                         -- that carries a message; scoring meanwhile reports its own idle)
+local progress = {}      -- $/progress token -> its last value
 local client_id = nil    -- the one client (0.7 path)
 M.last_apply = nil       -- the answer to the last workspace/applyEdit (tests, debugging)
 
@@ -148,17 +151,24 @@ local function on_diagnostics(err, result, ctx, config)
 end
 
 local function on_status(_, result)
-  status[result.uri or ''] = result
+  local uri = result.uri or ''
+  status[uri] = result
+  if result.state == 'synthesizing' then
+    jobs[uri] = result
+  elseif result.state == 'idle' and result.message and result.message ~= '' then
+    jobs[uri] = nil
+  end
   vim.cmd('redrawstatus!')
 end
 
 local function on_progress(err, result, ctx, config)
   local v = result.value or {}
-  status['$progress'] = {
-    state = v.kind == 'end' and 'idle' or 'working',
-    message = ((v.title or '') .. ' ' .. (v.message or '')):gsub('^%s+', ''),
-    percentage = v.percentage,
-  }
+  local token = tostring(result.token)
+  if v.kind == 'end' then
+    progress[token] = nil
+  else
+    progress[token] = vim.tbl_extend('force', progress[token] or {}, v)
+  end
   local default = vim.lsp.handlers['$/progress']
   if default then
     pcall(default, err, result, ctx, config)
@@ -262,10 +272,25 @@ function M.synthesize(n)
   M.command('vsynth.synthesize', { n = n })
 end
 
+--- What the daemon does for bufnr: a running synthesis (with its $/progress percentage and
+--- message) wins, else the file's scoring state, else the daemon's own (loading, ready, error).
 function M.status(bufnr)
-  bufnr = bufnr or vim.api.nvim_get_current_buf()
-  -- this file's state, else $/progress, else the daemon's own (loading, ready, error)
-  return status[vim.uri_from_bufnr(bufnr)] or status['$progress'] or status[''] or {}
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local uri = vim.uri_from_bufnr(bufnr)
+  if jobs[uri] then
+    local s = { state = 'synthesizing' }
+    for _, p in pairs(progress) do
+      s.message, s.percentage = p.message, p.percentage
+    end
+    return s
+  end
+  return status[uri] or status[''] or {}
+end
+
+--- Whether a synthesis runs for bufnr.
+function M.synthesizing(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  return jobs[vim.uri_from_bufnr(bufnr)] ~= nil
 end
 
 function M.scores(bufnr)
