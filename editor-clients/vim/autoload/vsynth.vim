@@ -59,7 +59,7 @@ function! vsynth#start() abort
         \                    'publishDiagnostics': {'versionSupport': v:true},
         \                    'hover': {'contentFormat': ['plaintext']},
         \                    'inlayHint': {}}}}},
-        \ {'callback': function('s:on_initialized')})
+        \ {'callback': function('s:on_response', [function('s:on_initialized')])})
 endfunction
 
 function! s:on_initialized(ch, resp) abort
@@ -112,7 +112,19 @@ function! vsynth#request(method, params, callback) abort
     echohl WarningMsg | echomsg 'vsynth: the daemon is not ready yet' | echohl None
     return {}
   endif
-  return ch_sendexpr(s:job, {'method': a:method, 'params': a:params}, {'callback': a:callback})
+  return ch_sendexpr(s:job, {'method': a:method, 'params': a:params},
+        \ {'callback': function('s:on_response', [a:callback])})
+endfunction
+
+" Vim matches incoming messages to our pending requests by id alone, so a request from the daemon
+" that happens to carry the id of one of ours lands here: hand it to the message handler (and keep
+" waiting for the real response, which then arrives through the channel callback).
+function! s:on_response(callback, ch, msg) abort
+  if type(a:msg) == v:t_dict && has_key(a:msg, 'method')
+    call s:on_message(a:ch, a:msg)
+    return
+  endif
+  call call(a:callback, [a:ch, a:msg])
 endfunction
 
 " Synchronous request for scripts and tests (empty Dict on timeout).
