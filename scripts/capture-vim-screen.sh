@@ -4,6 +4,7 @@
 # has scored every demonstration, and prints `tmux capture-pane` of it.
 #
 #   scripts/capture-vim-screen.sh [FILE.prompt] > docs/editors-vim-screen.txt
+#   CAPTURE_SYNTHESIZE=2 scripts/capture-vim-screen.sh     (after synthesizing 2 demonstrations)
 #
 # Env: VSYNTH_BIN (the daemon; default `vsynth` on PATH), CAPTURE_WAIT (seconds, default 120).
 set -euo pipefail
@@ -20,7 +21,7 @@ filetype plugin on
 syntax on
 set statusline=%f\ %=%{vsynth#statusline()}
 EOF
-tmux new-session -d -s "$session" -x 110 -y 34 -c "$work" \
+tmux new-session -d -s "$session" -x 100 -y 44 -c "$work" \
   "VSYNTH_BIN='${VSYNTH_BIN:-vsynth}' vim -N -u '$work/vimrc' -i NONE '$work/$(basename "$file")'"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
 deadline=$((SECONDS + ${CAPTURE_WAIT:-120}))
@@ -31,4 +32,18 @@ while [ $SECONDS -lt $deadline ]; do
     break
   fi
 done
+# CAPTURE_SYNTHESIZE=n: then synthesize n demonstrations and wait until they are scored too.
+if [ -n "${CAPTURE_SYNTHESIZE:-}" ]; then
+  before=$(tmux capture-pane -p -t "$session" | grep -o 'VSynth [0-9]* scored' | grep -o '[0-9]*' || echo 0)
+  want=$((before + CAPTURE_SYNTHESIZE))
+  tmux send-keys -t "$session" ":VsynthSynthesize $CAPTURE_SYNTHESIZE" Enter
+  deadline=$((SECONDS + ${CAPTURE_WAIT:-120}))
+  while [ $SECONDS -lt $deadline ]; do
+    sleep 1
+    if tmux capture-pane -p -t "$session" | grep -q "VSynth $want scored"; then
+      sleep 1
+      break
+    fi
+  done
+fi
 tmux capture-pane -p -t "$session"
