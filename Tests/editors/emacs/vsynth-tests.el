@@ -149,6 +149,8 @@
   "Every demonstration shows a score: diagnostic, overlay, mode line."
   (vsynth-tests-with "sentiment.prompt"
     (should (vsynth-tests-wait-until #'vsynth-tests-scored-all))
+    ;; the mode line shows the scores once no scoring runs (a rescore may follow the first one)
+    (should (vsynth-tests-wait-until #'vsynth-tests-idle))
     (pcase-dolist (`(,line ,_severity ,message) (vsynth-tests-v-scores))
       (should (string-match-p "V-Score -?[0-9.]+ nats" message))
       (save-excursion

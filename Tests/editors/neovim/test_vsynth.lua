@@ -136,7 +136,8 @@ tests.Test_1_scores = function()
     fn.assert_match('V-Score', text)
     ::continue::
   end
-  fn.assert_match('VSynth', vsynth.statusline())
+  fn.assert_true(wait(function() return idle(b) end), 'scoring ends')
+  fn.assert_match('VSynth \\d\\+ scored', vsynth.statusline())
   -- warnings (scores under the threshold) and errors, and only those, are in the location list
   local low, listed = {}, {}
   for _, s in ipairs(vsynth.scores(b)) do

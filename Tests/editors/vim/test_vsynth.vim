@@ -136,7 +136,8 @@ function! Test_1_scores() abort
     call assert_true(len(l:props) >= 1, 'virtual text on line ' . l:s.lnum)
   endfor
   call assert_true(len(s:demos(l:b)[0]) <= len(sign_getplaced(l:b, {'group': 'vsynth'})[0].signs), 'a sign per demonstration')
-  call assert_match('VSynth', vsynth#statusline())
+  call assert_true(s:wait('s:idle(' . l:b . ')', s:wait_ms), 'scoring ends')
+  call assert_match('VSynth \d\+ scored', vsynth#statusline())
   " warnings (scores under the threshold) and errors, and only those, are in the location list
   let l:low = filter(copy(vsynth#scores(l:b)), 'v:val.severity <= 2')
   call assert_equal(map(copy(l:low), 'v:val.lnum'), map(getloclist(0), 'v:val.lnum'))
