@@ -158,7 +158,15 @@
         (should (cl-some (lambda (ov) (and (overlay-get ov 'vsynth-score)
                                            (string-match-p "V-Score" (overlay-get ov 'after-string))))
                          (overlays-in (line-beginning-position) (1+ (line-end-position)))))))
-    (should (string-match-p "scored" (or (vsynth-mode-line) "")))))
+    (should (string-match-p "scored" (or (vsynth-mode-line) "")))
+    ;; and Flymake lists them (Eglot's backend), one per demonstration
+    (flymake-start)
+    (should (vsynth-tests-wait-until
+             (lambda ()
+               (= (length (vsynth-tests-demo-lines))
+                  (cl-count-if (lambda (d) (string-match-p "V-Score" (flymake-diagnostic-text d)))
+                               (flymake-diagnostics))))
+             30))))
 
 (ert-deftest vsynth-2-synthesize ()
   "Two well-formed demonstrations land inside the region, nothing else changes, one undo."
