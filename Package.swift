@@ -56,5 +56,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // CLITests: uncomment when the module has its first test.
         // .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel"], exclude: ["Fixtures"]),
     ]
 )

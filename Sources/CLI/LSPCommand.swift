@@ -1,3 +1,4 @@
+import Backends
 import Foundation
 import Inference
 import JSONRPC
@@ -12,13 +13,13 @@ public enum LSPCommand: Command {
     public static let spec = CommandSpec(
         path: ["lsp"],
         summary: "Run the language-server daemon on stdio (for Vim, Emacs, any LSP client).",
-        usage: "[--stdio] [--log FILE] [--threads N] [--model PATH] [--backend NAME] [--debounce MS]",
+        usage: "[--stdio] [--log FILE] [--threads N] [--model PATH] [--backend SPEC] [--debounce MS]",
         options: [
             .init("stdio", help: "Talk LSP over standard input and output (the default and only transport)."),
             .init("log", value: "FILE", help: "Append log lines to FILE instead of standard error."),
             .init("threads", value: "N", help: "Engine threads (0 = all cores; default 0)."),
             .init("model", value: "PATH", help: "The GGUF model (default: $VSYNTH_MODEL, else the fetched default model)."),
-            .init("backend", value: "NAME", help: "embedded (default) or a remote backend."),
+            .init("backend", value: "SPEC", help: "embedded (default), a remote backend [KIND+]URL, or generate=SPEC score=SPEC."),
             .init("debounce", value: "MS", help: "Pause after typing before scoring (default 300)."),
         ],
         discussion: """
@@ -70,14 +71,21 @@ public enum LSPCommand: Command {
     }
 
     /// The model the configuration names: the embedded engine on the GGUF file (memory-mapped,
-    /// loaded in the background after `initialized`).
+    /// loaded in the background after `initialized`), or remote backends given as a spec
+    /// (`backend`: `embedded`, `[KIND+]URL[?model=…]`, or `generate=… score=…`; see docs/backends.md).
+    /// `model` is the GGUF path of the embedded engine, or the model name of a single remote backend
+    /// whose spec names none.
     static func loadModel(_ configuration: ServerConfiguration) async throws -> any LanguageModel {
-        switch configuration.backend {
-        case "embedded":
-            let path = try ModelLocator.existingPath(explicit: configuration.modelPath.map { ($0 as NSString).expandingTildeInPath })
-            return try EmbeddedLanguageModel(path: path, threads: configuration.threads)
-        default:
-            throw LanguageServerError.model("backend '\(configuration.backend)' is not available in the daemon yet; use embedded")
+        var roles = try ModelRoles(spec: configuration.backend.isEmpty ? "embedded" : configuration.backend)
+        let singleRemote = roles.generator != nil && roles.generator == roles.scorer
+        if singleRemote, roles.generator?.model == nil, let model = configuration.modelPath {
+            roles.generator?.model = model
+            roles.scorer?.model = model
         }
+        let gguf = singleRemote ? nil : configuration.modelPath.map { ($0 as NSString).expandingTildeInPath }
+        let threads = configuration.threads
+        return try await roles.resolve(embedded: {
+            try EmbeddedLanguageModel(path: try ModelLocator.existingPath(explicit: gguf), threads: threads)
+        })
     }
 }

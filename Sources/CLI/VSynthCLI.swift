@@ -9,6 +9,7 @@ public enum VSynthCLI {
         LogprobsCommand.self,
         BenchEngineCommand.self,
         BenchKernelsCommand.self,
+        BackendCheckCommand.self,
         LSPCommand.self,
         BenchLSPCommand.self,
     ]

@@ -1,11 +1,12 @@
 import LanguageModel
-import PromptFile
 
-/// The prompt that asks the model for one new demonstration. A 135M chat model follows a pattern far
+/// The prompts that ask the model for one new demonstration. A 135M chat model follows a pattern far
 /// better than an instruction, so the prompt states the task in the user turn and then *starts the
-/// assistant's answer* with the reference examples written as `Label: value` lines, ending on the
-/// next input label: the model continues the list with one new example, which `CandidateParser` reads
-/// back. Generation stops at the blank line that ends the example.
+/// assistant's answer* with the reference examples written as `Label: value` lines. The example is
+/// generated in two guided steps, each stopping at the end of its line: after `InputLabel:` the model
+/// writes the input; then `OutputLabel:` is appended and it writes the output. The layout is thereby
+/// fixed by the prompt rather than left to the model, which with SmolLM2-135M from scratch raised the
+/// parseable share from 2 in 10 (one free-form continuation) to 9 in 10 (see the module's notes).
 public struct GenerationPrompt: Sendable {
     public var template: ChatTemplate
     public var task: String
@@ -17,8 +18,9 @@ public struct GenerationPrompt: Sendable {
         self.parser = CandidateParser(format: format)
     }
 
-    /// The text up to where the model continues, for `references` given as raw (input, output) values.
-    public func prompt(references: [(input: String, output: String)]) -> String {
+    /// The prompt up to where the model writes the new example's input, for `references` given as
+    /// raw (input, output) values.
+    public func inputPrompt(references: [(input: String, output: String)]) -> String {
         let instruction = """
         Task: \(task)
         Write new and different examples of this task. Each example has a line "\(parser.inputLabel): ..." \
@@ -33,17 +35,32 @@ public struct GenerationPrompt: Sendable {
             + template.userTurn(instruction) + template.assistantPrefix + answer
     }
 
-    /// Where the model's continuation is read from: the prompt's last line (`Label:`) plus the text.
-    public func completion(_ generated: String) -> String {
-        "\(parser.inputLabel):" + generated
+    /// The prompt up to where the model writes the output for the `input` it wrote.
+    public func outputPrompt(references: [(input: String, output: String)], input: String) -> String {
+        inputPrompt(references: references) + " \(input)\n\(parser.outputLabel):"
     }
 
-    /// Stop strings: the blank line after the example, or the end of the turn.
+    /// The example as text in the prompt's layout, for `CandidateParser`.
+    public func completion(input: String, output: String) -> String {
+        "\(parser.inputLabel): \(input)\n\(parser.outputLabel): \(output)"
+    }
+
+    /// Each step ends at its line's end or the end of the turn.
     public var stop: [String] {
-        ["\n\n", template.turnSuffix.trimmingWhitespace].filter { !$0.isEmpty }
+        ["\n", template.turnSuffix.trimmingWhitespace].filter { !$0.isEmpty }
     }
 
-    /// Multi-line references are shown on one line so the list keeps one shape.
+    /// A generated value as it goes into the example: trimmed, and without the quotes a small model
+    /// likes to wrap whole values in.
+    public static func cleaned(_ text: String) -> String {
+        var value = text.trimmingWhitespace
+        if value.count >= 2, let first = value.first, first == value.last, first == "\"" || first == "'" || first == "`" {
+            value = String(value.dropFirst().dropLast()).trimmingWhitespace
+        }
+        return value
+    }
+
+    /// Multi-line references are shown on one line so every example keeps one shape.
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { String($0).trimmingWhitespace }.joined(separator: " ")
     }

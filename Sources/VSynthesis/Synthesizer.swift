@@ -50,16 +50,11 @@ public struct Synthesizer: Sendable {
             for slot in 0..<slots {
                 try Task.checkCancellation()
                 let references = chooseReferences(pool, options: options, format: format, using: &referenceGenerator)
-                let generationOptions = GenerationOptions(
-                    maxTokens: options.maxTokens, temperature: options.temperature, topP: options.topP,
-                    seed: SplitMix64.derive(options.seed, 2, UInt64(rounds), UInt64(slot)), stop: prompt.stop)
-                let started = Date()
-                let generation = try await model.generate(prompt: prompt.prompt(references: references),
-                                                          options: generationOptions)
-                seconds += Date().timeIntervalSince(started)
+                let candidate = try await generateCandidate(prompt, references: references, options: options,
+                                                            seed: SplitMix64.derive(options.seed, 2, UInt64(rounds), UInt64(slot)),
+                                                            tokens: &tokens, seconds: &seconds)
                 generations += 1
-                tokens += generation.tokenCount
-                guard let candidate = prompt.parser.demonstrations(in: prompt.completion(generation.text)).first else {
+                guard let candidate else {
                     drops.add(.unparseable)
                     continue
                 }
@@ -106,6 +101,31 @@ public struct Synthesizer: Sendable {
         }
         return SynthesisResult(selected: selected, pool: pool, drops: drops, generations: generations,
                                parsed: parsed, rounds: rounds, generatedTokens: tokens, generationSeconds: seconds)
+    }
+
+    /// One candidate in two guided steps (input line, then output line); nil when a step ran out of
+    /// tokens or wrote nothing, or the result does not read back in the prompt's layout.
+    func generateCandidate(_ prompt: GenerationPrompt, references: [(input: String, output: String)],
+                           options: SynthesisOptions, seed: UInt64,
+                           tokens: inout Int, seconds: inout Double) async throws -> Demonstration? {
+        var generationOptions = GenerationOptions(maxTokens: options.maxTokens, temperature: options.temperature,
+                                                  topP: options.topP, seed: SplitMix64.derive(seed, 1), stop: prompt.stop)
+        var started = Date()
+        let first = try await model.generate(prompt: prompt.inputPrompt(references: references), options: generationOptions)
+        seconds += Date().timeIntervalSince(started)
+        tokens += first.tokenCount
+        let input = GenerationPrompt.cleaned(first.text)
+        guard first.finishReason != .length, !input.isEmpty, !input.contains("\n") else { return nil }
+        try Task.checkCancellation()
+        generationOptions.seed = SplitMix64.derive(seed, 2)
+        started = Date()
+        let second = try await model.generate(prompt: prompt.outputPrompt(references: references, input: input),
+                                              options: generationOptions)
+        seconds += Date().timeIntervalSince(started)
+        tokens += second.tokenCount
+        let output = GenerationPrompt.cleaned(second.text)
+        guard second.finishReason != .length, !output.isEmpty else { return nil }
+        return prompt.parser.demonstrations(in: prompt.completion(input: input, output: output)).first
     }
 
     func weightScore(_ item: ScoredDemonstration, _ options: SynthesisOptions) -> Double {

@@ -111,4 +111,38 @@ struct GoldenScores: Decodable {
             await client.close()
         }
     }
+
+    /// Issue 5: hover and code actions for another file answered within 50 ms while the real
+    /// engine synthesizes.
+    @Test func otherFilesAreAnsweredWithin50msWhileTheEngineSynthesizes() async throws {
+        try await Exclusive.run {
+            let session = try TestSession(model: try TestModel.load())
+            try await session.initialize()
+            let other = "file:///tmp/real-other.prompt"
+            try session.open(other, Fixture.prompt(demonstrations: 3))
+            _ = try await session.diagnostics(other, timeout: .seconds(120)) {
+                $0.diagnostics.filter { $0.code?.hasSuffix("vscore") == true }.count == 3
+            }
+            let uri = "file:///tmp/real-busy.prompt"
+            let original = Fixture.prompt(demonstrations: 2)
+            SynthesisCommandTests.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1))
+            try session.open(uri, original)
+            _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 4]]))
+            var times: [Duration] = []
+            for _ in 0..<30 {
+                guard await session.server.jobs[uri] != nil else { break }
+                let started = ContinuousClock.now
+                _ = try await session.client.send(HoverRequest(textDocument: .init(uri: other), position: .init(line: 12, character: 2)))
+                _ = try await session.client.send(CodeActionRequest(textDocument: .init(uri: other),
+                                                                    range: LSPRange(start: .init(line: 0, character: 0), end: .init(line: 0, character: 0))))
+                times.append(ContinuousClock.now - started)
+                try await Task.sleep(for: .milliseconds(30))
+            }
+            let sorted = times.sorted()
+            print("while synthesizing: \(times.count) hover + code action pairs, median \(sorted.isEmpty ? .zero : sorted[sorted.count / 2]), slowest \(sorted.last ?? .zero)")
+            #expect(times.count >= 5, "the synthesis ended too soon to measure")
+            #expect((sorted.last ?? .zero) < .milliseconds(50))
+            await session.close()
+        }
+    }
 }

@@ -70,6 +70,20 @@ import Testing
         }
     }
 
+    @Test func logLinesGoToTheLogFile() async throws {
+        try await Exclusive.run {
+            let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-lsp-\(UUID().uuidString).log")
+            defer { try? FileManager.default.removeItem(at: logFile) }
+            let client = try LocalClient(launching: try Self.executable(), arguments: ["lsp", "--log", logFile.path])
+            _ = try await client.send(InitializeRequest())
+            try client.send(ExitNotification())
+            #expect(await client.waitForExit() == 1)
+            await client.close()
+            let log = try String(contentsOf: logFile, encoding: .utf8)
+            #expect(log.contains("vsynth lsp \(LanguageServer.version) started"))
+        }
+    }
+
     /// Issue 5's soak over stdio: 10,000 requests to the daemon process, its resident memory flat
     /// after warm-up (read from /proc for the child process).
     @Test func soak10000RequestsAgainstTheDaemonProcess() async throws {

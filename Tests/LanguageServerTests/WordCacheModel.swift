@@ -66,9 +66,17 @@ final class WordCacheModel: LanguageModel, @unchecked Sendable {
         count()
         if generationDelay > .zero { try await Task.sleep(for: generationDelay) }
         try Task.checkCancellation()
+        // V-Synthesis asks in two steps (GenerationPrompt): the input line after `Review:`, then the
+        // output line after `Sentiment:`; each answer is one line.
         let item = Self.items[Int(options.seed % UInt64(Self.items.count))]
         let verdict = Self.verdicts[Int((options.seed / 7) % UInt64(Self.verdicts.count))]
-        let text = " The \(item) \(verdict.0) (order \(options.seed % 997)).\nSentiment: \(verdict.1)"
+        let text: String
+        if prompt.hasSuffix("Sentiment:") || prompt.hasSuffix("Output:") {
+            let input = prompt.components(separatedBy: "\n").dropLast().last ?? ""
+            text = " " + (Self.verdicts.first { input.contains($0.0) }?.1 ?? verdict.1)
+        } else {
+            text = " The \(item) \(verdict.0) (order \(options.seed % 997))."
+        }
         return Generation(text: text, tokenCount: Self.words(text).count, finishReason: .stop)
     }
 }

@@ -34,14 +34,24 @@ import PromptFile
         #expect(parser.demonstrations(in: "Tweet: x\nLabel:").isEmpty)
     }
 
-    @Test func promptEndsOnTheInputLabelAndShowsReferences() {
+    @Test func promptsGuideTheLayoutInTwoSteps() {
         let prompt = GenerationPrompt(template: .chatML, task: "Decide sarcasm.", format: format)
-        let text = prompt.prompt(references: [("Great, rain.", "sarcastic")])
+        let references = [(input: "Great, rain.", output: "sarcastic")]
+        let text = prompt.inputPrompt(references: references)
         #expect(text.hasPrefix("<|im_start|>system\n"))
         #expect(text.contains("<|im_start|>user\nTask: Decide sarcasm.\n"))
         #expect(text.hasSuffix("<|im_start|>assistant\nTweet: Great, rain.\nLabel: sarcastic\n\nTweet:"))
-        #expect(prompt.completion(" New one.\nLabel: sincere") == "Tweet: New one.\nLabel: sincere")
-        #expect(prompt.stop == ["\n\n", "<|im_end|>"])
+        #expect(prompt.outputPrompt(references: references, input: "New one.") == text + " New one.\nLabel:")
+        #expect(prompt.completion(input: "New one.", output: "sincere") == "Tweet: New one.\nLabel: sincere")
+        #expect(prompt.stop == ["\n", "<|im_end|>"])
+        #expect(prompt.inputPrompt(references: []).hasSuffix("<|im_start|>assistant\nTweet:"))
+    }
+
+    @Test func cleansGeneratedValues() {
+        #expect(GenerationPrompt.cleaned("  \"Hello there\" ") == "Hello there")
+        #expect(GenerationPrompt.cleaned(" it's 'fine'") == "it's 'fine'")
+        #expect(GenerationPrompt.cleaned(" \"") == "\"")
+        #expect(GenerationPrompt.cleaned("   ") == "")
     }
 }
 

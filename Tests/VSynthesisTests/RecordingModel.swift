@@ -10,9 +10,12 @@ final class RecordingModel: LanguageModel, @unchecked Sendable {
     let template = ChatTemplate.chatML
     private let lock = NSLock()
     private var calls: [(context: String, count: Int)] = []
-    /// Generations handed out in order (cycled), for tests of the synthesis loop's bookkeeping.
-    var scriptedGenerations: [String] = []
-    private var generationIndex = 0
+    /// (input, output) pairs handed out in order (cycled) by the two-step generation, for tests of
+    /// the synthesis loop's bookkeeping. An empty input makes the first step produce nothing.
+    var scriptedPairs: [(input: String, output: String)] = []
+    private var pairIndex = 0
+    private var lastInputPrompt: String?
+    private var lastPair: (input: String, output: String)?
 
     init(name: String = "recording") {
         identity = ModelIdentity(backend: "test", model: name, revision: "1")
@@ -39,10 +42,17 @@ final class RecordingModel: LanguageModel, @unchecked Sendable {
 
     func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
         let text: String = lock.withLock {
-            guard !scriptedGenerations.isEmpty else { return "" }
-            defer { generationIndex += 1 }
-            return scriptedGenerations[generationIndex % scriptedGenerations.count]
+            if let previous = lastInputPrompt, prompt.hasPrefix(previous), prompt != previous, let pair = lastPair {
+                lastInputPrompt = nil
+                return " " + pair.output
+            }
+            guard !scriptedPairs.isEmpty else { return "" }
+            let pair = scriptedPairs[pairIndex % scriptedPairs.count]
+            pairIndex += 1
+            lastInputPrompt = prompt
+            lastPair = pair
+            return pair.input.isEmpty ? "" : " " + pair.input
         }
-        return Generation(text: text, tokenCount: text.count, finishReason: .endOfText)
+        return Generation(text: text, tokenCount: text.count, finishReason: .stop)
     }
 }

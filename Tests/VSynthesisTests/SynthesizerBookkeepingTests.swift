@@ -8,9 +8,9 @@ import PromptFile
 /// model runs the loop in `SynthesisModelTests`.
 @Suite struct SynthesizerBookkeepingTests {
     let format = DemonstrationFormat(inputLabel: "Animal", outputLabel: "Sound")
-    let scripted = [" dog\nSound: bark", " cat\nSound: meow", "nothing useful", " dog\nSound: bark",
-                    " cow\nSound: moo", " duck\nSound: quack", " Name the sound that the animal makes.\nSound: x",
-                    " lion\nSound: roar", " owl\nSound: hoot", " pig\nSound: oink"]
+    let scripted: [(input: String, output: String)] = [
+        ("dog", "bark"), ("cat", "meow"), ("", ""), ("dog", "bark"), ("cow", "moo"), ("duck", "quack"),
+        ("Name the sound that the animal makes.", "x"), ("\"lion\"", "roar"), ("owl", "hoot"), ("pig", "oink")]
 
     func options(_ method: SynthesisOptions.Method) -> SynthesisOptions {
         var options = SynthesisOptions()
@@ -24,7 +24,7 @@ import PromptFile
 
     @Test func countsDropsAndStopsAtScale() async throws {
         let model = RecordingModel()
-        model.scriptedGenerations = scripted
+        model.scriptedPairs = scripted
         let result = try await Synthesizer(model: model).synthesize(
             definition: "Name the sound that the animal makes.", format: format, options: options(.vsynthesis))
         #expect(result.pool.count == 6)
@@ -40,7 +40,7 @@ import PromptFile
 
     @Test func existingDemonstrationsStayAndAreNotSelected() async throws {
         let model = RecordingModel()
-        model.scriptedGenerations = scripted
+        model.scriptedPairs = scripted
         let existing = [format.demonstration(input: "cat", output: "meow")]
         let result = try await Synthesizer(model: model).synthesize(
             definition: "Name the sound that the animal makes.", format: format, existing: existing, options: options(.topk))
@@ -55,7 +55,7 @@ import PromptFile
 
     @Test func naiveStopsAtCountAndScoresForReport() async throws {
         let model = RecordingModel()
-        model.scriptedGenerations = scripted
+        model.scriptedPairs = scripted
         let result = try await Synthesizer(model: model).synthesize(
             definition: "Name the sound that the animal makes.", format: format, options: options(.naive))
         #expect(result.selected.count == 3)
@@ -65,7 +65,7 @@ import PromptFile
 
     @Test func givesUpAfterTheAttemptBudget() async throws {
         let model = RecordingModel()
-        model.scriptedGenerations = ["no examples here"]
+        model.scriptedPairs = [("", "")]
         var opts = options(.vsynthesis)
         opts.maxAttemptsPerDemonstration = 2
         let result = try await Synthesizer(model: model).synthesize(definition: "T", format: format, options: opts)
@@ -76,7 +76,7 @@ import PromptFile
 
     @Test func reportsProgressAndHonoursCancellation() async throws {
         let model = RecordingModel()
-        model.scriptedGenerations = scripted
+        model.scriptedPairs = scripted
         let box = ProgressBox()
         _ = try await Synthesizer(model: model).synthesize(
             definition: "Name the sound.", format: format, options: options(.vsynthesis)) { box.append($0) }

@@ -4,6 +4,7 @@ pytest.ini turns its warnings into failures.
 
 Run with scripts/lsp-pytest.sh (builds vsynth, installs pytest-lsp if missing)."""
 
+import asyncio
 import os
 import pathlib
 import sys
@@ -39,6 +40,13 @@ async def client(request, lsp_client: LanguageClient, tmp_path_factory):
     if not os.access(VSYNTH, os.X_OK):
         pytest.fail(f"{VSYNTH} is not built; run 'swift build' (or scripts/lsp-pytest.sh)")
     folder = tmp_path_factory.mktemp("workspace")
+
+    # Profiles that declare inlay-hint refresh support (Neovim) get workspace/inlayHint/refresh
+    # after scoring; the test client answers it as the editor would.
+    @lsp_client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)
+    def inlay_hint_refresh(params):
+        return None
+
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities(request.param),
         workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="workspace")],
@@ -99,3 +107,32 @@ async def test_incremental_changes_are_applied(client: LanguageClient):
             text="")]))
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert any(d.severity == types.DiagnosticSeverity.Error for d in client.diagnostics[uri])
+
+
+async def test_synthesis_arrives_as_a_workspace_edit_the_client_can_take(client: LanguageClient):
+    """A synthesis (real embedded model) ends in workspace/applyEdit: versioned documentChanges when
+    the profile supports them, plain changes otherwise; progress only where the profile allows it
+    (pytest-lsp checks window/workDoneProgress/create against the capabilities)."""
+    edits = []
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams):
+        edits.append(params)
+        return types.ApplyWorkspaceEditResult(applied=False, failure_reason="pytest client does not edit")
+
+    uri = "file:///tmp/pytest-synthesis.prompt"
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="prompt", version=1, text=GOOD)))
+    answer = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="vsynth.synthesize", arguments=[{"uri": uri, "n": 1}]))
+    assert answer["started"] is True
+    message = await asyncio.wait_for(client.wait_for_notification(types.WINDOW_SHOW_MESSAGE), timeout=240)
+    assert "refused" in message.message, message.message
+    assert len(edits) == 1
+    supports_changes = bool(client.capabilities.workspace and client.capabilities.workspace.workspace_edit
+                            and client.capabilities.workspace.workspace_edit.document_changes)
+    edit = edits[0].edit
+    if supports_changes:
+        assert edit.document_changes and edit.document_changes[0].text_document.version == 1
+    else:
+        assert edit.changes and uri in edit.changes

@@ -1,0 +1,73 @@
+import Foundation
+import LanguageModel
+
+/// Which server protocol a backend speaks.
+public enum BackendKind: String, Sendable, Codable, CaseIterable {
+    /// OpenAI-compatible `/v1/completions` (vLLM, llama-cpp-python's server, others).
+    case openai
+    /// llama.cpp's own server (`/completion`, `/tokenize`).
+    case llamaServer = "llama-server"
+    /// Ollama (`/api/generate`).
+    case ollama
+}
+
+/// How to reach a model server and how hard to try. Everything a user can set in settings or on the CLI.
+public struct BackendConfiguration: Sendable, Codable, Equatable {
+    public var kind: BackendKind
+    /// The server's base URL, e.g. `http://127.0.0.1:8000` (a trailing `/v1` is accepted for `openai`).
+    public var baseURL: URL
+    /// The model to ask for; `nil` = the server's first (or only) model.
+    public var model: String?
+    /// Name of the environment variable holding the API key (sent as a Bearer token). The key itself
+    /// is read when a request is made and never stored in the configuration or logged.
+    public var apiKeyVariable: String?
+    /// Seconds to wait for one reply (generation of long texts on slow servers may need more).
+    public var requestTimeout: Double
+    /// Retries after a 429 or 5xx reply (so at most `maxRetries + 1` attempts).
+    public var maxRetries: Int
+    /// First backoff delay in seconds; doubles after each retry, capped at `maxBackoff`.
+    public var initialBackoff: Double
+    public var maxBackoff: Double
+    /// Requests in flight at once against this server.
+    public var concurrency: Int
+    /// The chat template whose turn markers frame V-Scores and generation prompts.
+    public var template: ChatTemplate
+    /// `openai` only: generate through `/v1/chat/completions` (the prompt is split back into
+    /// messages at the template's turn markers) instead of `/v1/completions`.
+    public var useChatCompletions: Bool
+
+    public init(kind: BackendKind, baseURL: URL, model: String? = nil, apiKeyVariable: String? = nil,
+                requestTimeout: Double = 120, maxRetries: Int = 3, initialBackoff: Double = 0.5,
+                maxBackoff: Double = 8, concurrency: Int = 4, template: ChatTemplate = .chatML,
+                useChatCompletions: Bool = false) {
+        self.kind = kind
+        self.baseURL = baseURL
+        self.model = model
+        self.apiKeyVariable = apiKeyVariable
+        self.requestTimeout = requestTimeout
+        self.maxRetries = maxRetries
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.concurrency = concurrency
+        self.template = template
+        self.useChatCompletions = useChatCompletions
+    }
+
+    /// Parses a URL string given on the command line or in settings.
+    public static func url(_ text: String) throws(BackendError) -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", url.host != nil else {
+            throw .invalidConfiguration("'\(text)' is not an http(s) URL with a host")
+        }
+        return url
+    }
+
+    /// The API key from the environment, if a variable is configured.
+    func apiKey() throws(BackendError) -> String? {
+        guard let variable = apiKeyVariable else { return nil }
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+            throw .missingAPIKey(variable: variable)
+        }
+        return value
+    }
+}

@@ -1,2 +1,0 @@
-/// Module Backends: see DESIGN.md for its place in the data flow.
-enum BackendsModule {}

@@ -1,0 +1,221 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// JSON over HTTP for the backends: timeouts, bounded retries with exponential backoff on 429 and
+/// 5xx, a concurrency limit, cancellation that closes the request, and errors mapped to `BackendError`.
+/// The API key is read from the environment per request and never appears in an error or log.
+final class HTTPClient: Sendable {
+    let configuration: BackendConfiguration
+    /// The server root: the configured URL without a trailing `/` or `/v1`.
+    let root: String
+    private let session: URLSession
+    private let semaphore: AsyncSemaphore
+    /// Set after the first HTTP reply: a refused connection after that means the server went away.
+    private let answered = Flag()
+
+    init(configuration: BackendConfiguration) {
+        self.configuration = configuration
+        var text = configuration.baseURL.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        if text.hasSuffix("/v1") { text.removeLast(3) }
+        root = text
+        session = Self.sharedSession
+        semaphore = AsyncSemaphore(limit: configuration.concurrency)
+    }
+
+    /// One session for the process: a session must be invalidated before it is released, and
+    /// invalidating from a deinit that runs on the session's own queue deadlocks (corelibs). Timeouts
+    /// are set per request; the concurrency limit is the semaphore's.
+    private static let sharedSession: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 3600
+        configuration.timeoutIntervalForResource = 3600
+        configuration.httpMaximumConnectionsPerHost = 64
+        return URLSession(configuration: configuration)
+    }()
+
+    /// POSTs `object` as JSON to `path` (e.g. `/v1/completions`) and parses the JSON reply.
+    /// `retry: false` for probes whose failure is an answer, not an accident.
+    func post(_ path: String, _ object: [String: Any], retry: Bool = true) async throws -> JSONReply {
+        let body: Data
+        do {
+            body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        } catch {
+            throw BackendError.invalidConfiguration("request body for \(path) is not JSON-serializable")
+        }
+        return try await send(method: "POST", path: path, body: body, retry: retry)
+    }
+
+    func get(_ path: String, retry: Bool = true) async throws -> JSONReply {
+        try await send(method: "GET", path: path, body: nil, retry: retry)
+    }
+
+    private func send(method: String, path: String, body: Data?, retry: Bool) async throws -> JSONReply {
+        let urlText = root + path
+        guard let url = URL(string: urlText) else {
+            throw BackendError.invalidConfiguration("'\(urlText)' is not a valid URL")
+        }
+        var request = URLRequest(url: url, timeoutInterval: configuration.requestTimeout)
+        request.httpMethod = method
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let key = try configuration.apiKey() {
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        }
+        let attempts = retry ? max(0, configuration.maxRetries) + 1 : 1
+        var delay = configuration.initialBackoff
+        var attempt = 0
+        while true {
+            attempt += 1
+            try Task.checkCancellation()
+            let started = Date()
+            Self.trace("\(method) \(urlText) attempt \(attempt)")
+            let data: Data, response: HTTPURLResponse
+            do {
+                (data, response) = try await semaphore.withPermit { try await perform(request, urlText: urlText) }
+            } catch BackendError.connectionRefused(let url, let detail) where answered.value {
+                throw BackendError.connectionLost(url: url, detail: "the server answered before and now refuses connections: \(detail)")
+            }
+            answered.set()
+            let status = response.statusCode
+            Self.trace("\(method) \(urlText) -> \(status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+            if (200..<300).contains(status) { return try JSONReply.parse(data, url: urlText) }
+            let message = Self.errorMessage(data)
+            if status == 401 || status == 403 {
+                throw BackendError.unauthorized(url: urlText, status: status, keyVariable: configuration.apiKeyVariable)
+            }
+            let retryable = status == 429 || (500..<600).contains(status)
+            guard retryable else { throw BackendError.httpStatus(url: urlText, status: status, message: message) }
+            guard attempt < attempts else {
+                if attempts == 1 { throw BackendError.httpStatus(url: urlText, status: status, message: message) }
+                throw BackendError.retriesExhausted(url: urlText, attempts: attempt, lastStatus: status, message: message)
+            }
+            var wait = max(0, min(delay, configuration.maxBackoff))
+            if let header = response.value(forHTTPHeaderField: "Retry-After"), let seconds = Double(header) {
+                wait = max(0, min(seconds, configuration.maxBackoff))
+            }
+            try await Task.sleep(nanoseconds: UInt64(wait * 1e9))   // CancellationError when cancelled
+            delay *= 2
+        }
+    }
+
+    /// `VSYNTH_BACKEND_TRACE=1` logs each request's method, URL, status and time to stderr
+    /// (never headers or bodies, so never the API key).
+    static let tracing = ProcessInfo.processInfo.environment["VSYNTH_BACKEND_TRACE"] == "1"
+
+    static func trace(_ line: @autoclosure () -> String) {
+        if tracing { FileHandle.standardError.write(Data(("vsynth backend: " + line() + "\n").utf8)) }
+    }
+
+    /// One HTTP exchange; cancelling the calling task cancels the URLSession task, which closes the connection.
+    private func perform(_ request: URLRequest, urlText: String) async throws -> (Data, HTTPURLResponse) {
+        let box = TaskBox()
+        let timeout = configuration.requestTimeout
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
+                let task = session.dataTask(with: request) { data, response, error in
+                    let timedOut = box.didTimeOut
+                    if error != nil, timedOut {
+                        continuation.resume(throwing: BackendError.timedOut(url: urlText, seconds: timeout))
+                    } else if let error {
+                        continuation.resume(throwing: Self.map(error, url: urlText, timeout: timeout))
+                    } else if let response = response as? HTTPURLResponse {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: BackendError.connectionLost(url: urlText, detail: "no HTTP response"))
+                    }
+                }
+                if box.start(task) {
+                    // The session's own timeout is not applied per request on Linux: enforce it here.
+                    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { box.timeOut() }
+                } else {
+                    continuation.resume(throwing: CancellationError())
+                }
+            }
+        } onCancel: {
+            box.cancel()
+        }
+    }
+
+    /// The URL loading system's errors, in the backend's words (a cancelled request: `CancellationError`).
+    static func map(_ error: any Error, url: String, timeout: Double) -> any Error {
+        guard let urlError = error as? URLError else {
+            return BackendError.connectionLost(url: url, detail: String(describing: error))
+        }
+        switch urlError.code {
+        case .cancelled: return CancellationError()
+        case .timedOut: return BackendError.timedOut(url: url, seconds: timeout)
+        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
+            return BackendError.connectionRefused(url: url, detail: "URLError \(urlError.code.rawValue)")
+        default:
+            return BackendError.connectionLost(url: url, detail: "URLError \(urlError.code.rawValue)")
+        }
+    }
+
+    /// The server's own error message from a JSON error body (`{"error": {"message": …}}`,
+    /// `{"error": "…"}`, `{"detail": …}`), else the body's start.
+    static func errorMessage(_ data: Data) -> String {
+        var message = String(decoding: data.prefix(300), as: UTF8.self)
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            if let error = object["error"] as? [String: Any], let text = error["message"] as? String {
+                message = text
+            } else if let text = object["error"] as? String {
+                message = text
+            } else if let detail = object["detail"] {
+                message = String(describing: detail)
+            }
+        }
+        message = message.replacingOccurrences(of: "\n", with: " ")
+        return message.count > 300 ? String(message.prefix(300)) + "…" : message
+    }
+}
+
+/// A flag set once, read from any thread.
+private final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+    var value: Bool { lock.withLock { isSet } }
+    func set() { lock.withLock { isSet = true } }
+}
+
+/// Holds a URLSession task so that a cancellation arriving before or after it starts cancels it.
+private final class TaskBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionTask?
+    private var cancelled = false
+    private var timedOut = false
+    private var finished = false
+
+    /// Whether `timeOut` cancelled the task (its completion then reports a timeout, not a cancellation).
+    var didTimeOut: Bool { lock.withLock { finished = true; return timedOut } }
+
+    /// Cancels the task if it is still running when the timeout expires.
+    func timeOut() {
+        lock.lock()
+        guard !finished, let task else { lock.unlock(); return }
+        timedOut = true
+        lock.unlock()
+        task.cancel()
+    }
+
+    /// Starts `task` unless the work was already cancelled (then the task never runs: false).
+    func start(_ task: URLSessionTask) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !cancelled else { return false }
+        self.task = task
+        task.resume()
+        return true
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        let task = self.task
+        lock.unlock()
+        task?.cancel()
+    }
+}
