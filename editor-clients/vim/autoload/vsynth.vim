@@ -151,7 +151,7 @@ function! vsynth#uri(bufnr) abort
   return s:uri(bufname(a:bufnr))
 endfunction
 
-function! s:text(bufnr) abort
+function! vsynth#text(bufnr) abort
   let l:text = join(getbufline(a:bufnr, 1, '$'), "\n")
   if getbufvar(a:bufnr, '&endofline') || getbufvar(a:bufnr, '&fixendofline')
     let l:text .= "\n"
@@ -173,7 +173,7 @@ function! vsynth#attach(bufnr) abort
   call setbufvar(a:bufnr, 'vsynth_scores', [])
   call setbufvar(a:bufnr, 'vsynth_listener', listener_add(function('s:on_change'), a:bufnr))
   call s:define_marks()
-  call setbufvar(a:bufnr, 'vsynth_sent', s:text(a:bufnr))
+  call setbufvar(a:bufnr, 'vsynth_sent', vsynth#text(a:bufnr))
   call s:notify('textDocument/didOpen', {'textDocument': {'uri': vsynth#uri(a:bufnr),
         \ 'languageId': 'vsynth', 'version': 1, 'text': getbufvar(a:bufnr, 'vsynth_sent')}})
   execute 'augroup vsynth_buffer_' . a:bufnr
@@ -191,7 +191,7 @@ function! s:on_change(bufnr, start, end, added, changes) abort
   let l:version = getbufvar(a:bufnr, 'vsynth_version', 1) + 1
   call setbufvar(a:bufnr, 'vsynth_version', l:version)
   call setbufvar(a:bufnr, 'vsynth_tick', getbufvar(a:bufnr, 'changedtick'))
-  call setbufvar(a:bufnr, 'vsynth_sent', s:text(a:bufnr))
+  call setbufvar(a:bufnr, 'vsynth_sent', vsynth#text(a:bufnr))
   call s:notify('textDocument/didChange', {
         \ 'textDocument': {'uri': vsynth#uri(a:bufnr), 'version': l:version},
         \ 'contentChanges': [{'text': getbufvar(a:bufnr, 'vsynth_sent')}]})
@@ -211,7 +211,7 @@ function! vsynth#did_close(bufnr) abort
   call s:notify('textDocument/didClose', {'textDocument': {'uri': vsynth#uri(a:bufnr)}})
 endfunction
 
-function! s:bufnr_of(uri) abort
+function! vsynth#bufnr_of(uri) abort
   for l:b in getbufinfo({'bufloaded': 1})
     if getbufvar(l:b.bufnr, 'vsynth_attached', 0) && vsynth#uri(l:b.bufnr) ==# a:uri
       return l:b.bufnr
@@ -231,7 +231,7 @@ function! s:on_message(ch, msg) abort
   if has_key(a:msg, 'id')
     " A request: answer every one, so the daemon never waits on us.
     if a:msg.method ==# 'workspace/applyEdit'
-      let l:result = s:apply_workspace_edit(l:params)
+      let l:result = vsynth#edit#apply(l:params, s:encoding)
       let g:vsynth_last_apply = l:result
       call ch_sendexpr(a:ch, {'id': a:msg.id, 'result': l:result})
     elseif a:msg.method ==# 'window/workDoneProgress/create'
@@ -293,7 +293,7 @@ function! s:define_marks() abort
 endfunction
 
 function! s:show_scores(params) abort
-  let l:bufnr = s:bufnr_of(get(a:params, 'uri', ''))
+  let l:bufnr = vsynth#bufnr_of(get(a:params, 'uri', ''))
   if l:bufnr < 0
     return
   endif
@@ -328,106 +328,9 @@ function! vsynth#scores(bufnr) abort
   return getbufvar(a:bufnr, 'vsynth_scores', [])
 endfunction
 
-" ---------------------------------------------------------------------------------------------
-" Applying edits from the daemon
-
 " Line numbers (1-based) of the region markers, [open, close], or [] if there is no region.
 function! vsynth#region(bufnr) abort
-  let l:lines = getbufline(a:bufnr, 1, '$')
-  let l:open = -1
-  for l:i in range(len(l:lines))
-    if l:open < 0 && l:lines[l:i] =~# '\v(\{\{!--?\s*vsynth:demos\s*--?\}\}|\<!--\s*vsynth:demos\s*--\>)'
-      let l:open = l:i + 1
-    elseif l:open > 0 && l:lines[l:i] =~# '\v(\{\{!--?\s*/vsynth:demos\s*--?\}\}|\<!--\s*/vsynth:demos\s*--\>)'
-      return [l:open, l:i + 1]
-    endif
-  endfor
-  return []
-endfunction
-
-" LSP character offset (in the negotiated encoding) to a byte index into `line`.
-function! s:byte_col(line, character) abort
-  if s:encoding ==# 'utf-8'
-    return min([a:character, len(a:line)])
-  endif
-  let l:units = 0
-  let l:idx = 0
-  for l:ch in split(a:line, '\zs')
-    if l:units >= a:character
-      break
-    endif
-    let l:units += (s:encoding ==# 'utf-16' && char2nr(l:ch) > 0xFFFF) ? 2 : 1
-    let l:idx += len(l:ch)
-  endfor
-  return l:idx
-endfunction
-
-function! s:apply_workspace_edit(params) abort
-  let l:edit = get(a:params, 'edit', {})
-  let l:todo = []   " [bufnr, version or v:null, edits]
-  for l:dc in get(l:edit, 'documentChanges', [])
-    if has_key(l:dc, 'kind')
-      return {'applied': v:false, 'failureReason': 'vsynth.vim: resource operations are not supported'}
-    endif
-    call add(l:todo, [s:bufnr_of(l:dc.textDocument.uri), get(l:dc.textDocument, 'version', v:null), l:dc.edits])
-  endfor
-  for [l:uri, l:edits] in items(get(l:edit, 'changes', {}))
-    call add(l:todo, [s:bufnr_of(l:uri), v:null, l:edits])
-  endfor
-  " Check everything before changing anything.
-  for [l:bufnr, l:version, l:edits] in l:todo
-    if l:bufnr < 0
-      return {'applied': v:false, 'failureReason': 'vsynth.vim: the document is not open'}
-    endif
-    call listener_flush(l:bufnr)
-    " The edit must target the version we last sent, and the buffer must still hold that text
-    " (b:changedtick unchanged since, or else the same text: Vim bumps the tick on reloads too).
-    if l:version isnot v:null && (l:version != getbufvar(l:bufnr, 'vsynth_version')
-          \ || (getbufvar(l:bufnr, 'changedtick') != getbufvar(l:bufnr, 'vsynth_tick')
-          \     && s:text(l:bufnr) !=# getbufvar(l:bufnr, 'vsynth_sent')))
-      return {'applied': v:false, 'failureReason': printf('vsynth.vim: buffer is at version %d, the edit was planned against %d',
-            \ getbufvar(l:bufnr, 'vsynth_version'), l:version)}
-    endif
-    let l:region = vsynth#region(l:bufnr)
-    for l:e in l:edits
-      if empty(l:region) || l:e.range.start.line + 1 < l:region[0] || l:e.range.end.line + 1 > l:region[1]
-        return {'applied': v:false, 'failureReason': 'vsynth.vim: the edit reaches outside the demonstrations region'}
-      endif
-    endfor
-  endfor
-  for [l:bufnr, l:version, l:edits] in l:todo
-    call s:apply_text_edits(l:bufnr, l:edits)
-    call listener_flush(l:bufnr)
-  endfor
-  return {'applied': v:true}
-endfunction
-
-" Applies edits last to first, so earlier positions stay valid. All changes happen in this one
-" callback with no user input between them, so Vim records them as one undo block.
-function! s:apply_text_edits(bufnr, edits) abort
-  let l:sorted = sort(copy(a:edits), {a, b -> a.range.start.line != b.range.start.line
-        \ ? b.range.start.line - a.range.start.line : b.range.start.character - a.range.start.character})
-  for l:e in l:sorted
-    let l:sl = l:e.range.start.line + 1
-    let l:el = l:e.range.end.line + 1
-    let l:nlines = len(getbufline(a:bufnr, 1, '$'))
-    let l:first = l:sl <= l:nlines ? getbufline(a:bufnr, l:sl)[0] : ''
-    let l:lastline = l:el <= l:nlines ? getbufline(a:bufnr, l:el)[0] : ''
-    let l:prefix = strpart(l:first, 0, s:byte_col(l:first, l:e.range.start.character))
-    let l:suffix = strpart(l:lastline, s:byte_col(l:lastline, l:e.range.end.character))
-    let l:new = split(l:prefix . substitute(l:e.newText, "\r\n", "\n", 'g') . l:suffix, "\n", 1)
-    let l:old_count = min([l:el, l:nlines]) - l:sl + 1
-    " Replace the common lines in place, then add or delete the rest.
-    let l:common = min([l:old_count, len(l:new)])
-    if l:common > 0
-      call setbufline(a:bufnr, l:sl, l:new[: l:common - 1])
-    endif
-    if len(l:new) > l:common
-      call appendbufline(a:bufnr, l:sl + l:common - 1, l:new[l:common :])
-    elseif l:old_count > l:common
-      call deletebufline(a:bufnr, l:sl + l:common, l:sl + l:old_count - 1)
-    endif
-  endfor
+  return vsynth#edit#region(a:bufnr)
 endfunction
 
 " ---------------------------------------------------------------------------------------------
@@ -532,7 +435,7 @@ endfunction
 " and the version the daemon last heard of.
 
 function! vsynth#apply_workspace_edit(params) abort
-  return s:apply_workspace_edit(a:params)
+  return vsynth#edit#apply(a:params, s:encoding)
 endfunction
 
 function! vsynth#version(bufnr) abort
