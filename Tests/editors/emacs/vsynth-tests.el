@@ -1,0 +1,250 @@
+;;; vsynth-tests.el --- ERT tests of vsynth.el against the real daemon  -*- lexical-binding: t; -*-
+
+;;; Commentary:
+
+;; Run by scripts/test-editors.sh:
+;;   emacs --batch -L editor-clients/emacs -l Tests/editors/emacs/vsynth-tests.el \
+;;         -f ert-run-tests-batch-and-exit
+;; Env: VSYNTH_BIN (the daemon), VSYNTH_FIXTURES, VSYNTH_WORK (scratch dir), VSYNTH_WAIT (seconds).
+
+;;; Code:
+
+(require 'ert)
+(require 'cl-lib)
+(require 'vsynth)
+
+(defvar vsynth-tests-wait (string-to-number (or (getenv "VSYNTH_WAIT") "180")))
+(setq eglot-connect-timeout 60
+      eglot-sync-connect t
+      eglot-autoshutdown t
+      eglot-confirm-server-initiated-edits nil)
+
+(defun vsynth-tests-wait-until (pred &optional seconds)
+  "Process output until PRED returns non-nil or SECONDS pass; return PRED's last value."
+  (let ((deadline (+ (float-time) (or seconds vsynth-tests-wait)))
+        (value nil))
+    (while (and (not (setq value (funcall pred))) (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    value))
+
+(defun vsynth-tests-open (fixture)
+  "Visit a fresh copy of FIXTURE under VSYNTH_WORK, managed by the daemon."
+  (let ((path (expand-file-name (concat "emacs-" fixture) (getenv "VSYNTH_WORK"))))
+    (copy-file (expand-file-name fixture (getenv "VSYNTH_FIXTURES")) path t)
+    (let ((buffer (find-file-noselect path)))
+      (with-current-buffer buffer
+        (should (eq major-mode 'vsynth-mode))
+        (buffer-enable-undo)
+        (let ((default-directory (getenv "VSYNTH_WORK")))
+          (apply #'eglot (eglot--guess-contact)))
+        (should (eglot-current-server))
+        (should (cl-typep (eglot-current-server) 'vsynth-eglot-server)))
+      buffer)))
+
+(defun vsynth-tests-close (buffer)
+  "Kill BUFFER and shut its daemon down."
+  (when (buffer-live-p buffer)
+    (with-current-buffer buffer
+      (let ((server (eglot-current-server)))
+        (set-buffer-modified-p nil)
+        (kill-buffer buffer)
+        (when (and server (jsonrpc-running-p server))
+          (ignore-errors (eglot-shutdown server)))))))
+
+(defmacro vsynth-tests-with (fixture &rest body)
+  "Run BODY in a buffer visiting a copy of FIXTURE."
+  (declare (indent 1))
+  `(let ((buffer (vsynth-tests-open ,fixture)))
+     (unwind-protect (with-current-buffer buffer ,@body)
+       (vsynth-tests-close buffer))))
+
+(defun vsynth-tests-demos ()
+  "The demonstrations in the region: (DEMOS . WELL-FORMED), DEMOS a list of (USER . MODEL)."
+  (let* ((region (vsynth-region))
+         (lines (split-string (buffer-substring-no-properties (car region) (cdr region)) "\n"))
+         (lines (butlast (cdr lines)))
+         (demos '()) (cur nil) (ok t))
+    (dolist (l lines)
+      (cond ((string-prefix-p "{{role \"user\"}}" l)
+             (when (eq cur 'user) (setq ok nil))
+             (push (cons "" "") demos) (setq cur 'user))
+            ((string-prefix-p "{{role \"model\"}}" l)
+             (unless (eq cur 'user) (setq ok nil))
+             (setq cur 'model))
+            ((null cur) (unless (string-blank-p l) (setq ok nil)))
+            ((eq cur 'user) (setcar (car demos) (concat (caar demos) l)))
+            (t (setcdr (car demos) (concat (cdar demos) l)))))
+    (when (eq cur 'user) (setq ok nil))
+    (dolist (d demos)
+      (when (or (string-blank-p (car d)) (string-blank-p (cdr d))) (setq ok nil)))
+    (cons (nreverse demos) ok)))
+
+(defun vsynth-tests-outside ()
+  "The text before and after the region, to compare byte for byte."
+  (let ((region (vsynth-region)))
+    (list (buffer-substring-no-properties (point-min) (car region))
+          (buffer-substring-no-properties (cdr region) (point-max)))))
+
+(defun vsynth-tests-demo-lines ()
+  "0-based lines of the demonstrations' user tags."
+  (let ((region (vsynth-region)) (lines '()))
+    (save-excursion
+      (goto-char (car region)) (forward-line 1)
+      (while (< (point) (cdr region))
+        (when (looking-at-p "{{role \"user\"}}") (push (1- (line-number-at-pos)) lines))
+        (forward-line 1)))
+    (nreverse lines)))
+
+(defun vsynth-tests-v-scores ()
+  "The published scores that are V-Scores (not parse problems)."
+  (cl-remove-if-not (lambda (s) (string-match-p "V-Score" (nth 2 s))) (vsynth-scores)))
+
+(defun vsynth-tests-scored-all ()
+  "Non-nil when every demonstration has a V-Score at its user tag and nothing else has one."
+  (let ((want (vsynth-tests-demo-lines)))
+    (and want (equal want (sort (mapcar #'car (vsynth-tests-v-scores)) #'<)))))
+
+(defun vsynth-tests-synthesizing ()
+  (vsynth-synthesizing-p))
+
+(defun vsynth-tests-idle ()
+  "No synthesis running and no scoring either."
+  (and (not (vsynth-synthesizing-p)) (member (vsynth-state) '("idle" "ready"))))
+
+(defun vsynth-tests-apply (uri version edits)
+  "Answer of the client's workspace/applyEdit handler to EDITS for URI at VERSION."
+  (eglot-handle-request (eglot-current-server) 'workspace/applyEdit
+                        :edit (list :documentChanges
+                                    (vector (list :textDocument (list :uri uri :version version)
+                                                  :edits (vconcat edits))))))
+
+(ert-deftest vsynth-0-edit-checks ()
+  "The client refuses a stale version or a range outside the region; a good edit is one undo step."
+  (vsynth-tests-with "sentiment.prompt"
+    (let* ((before (buffer-string))
+           (uri (vsynth--uri))
+           (close-line (1- (line-number-at-pos (cdr (vsynth-region)))))
+           (at (list :line close-line :character 0))
+           (insert (list :range (list :start at :end at)
+                         :newText "{{role \"user\"}}\nx\n{{role \"model\"}}\ny\n\n"))
+           (top (list :range (list :start '(:line 0 :character 0) :end '(:line 1 :character 0))
+                      :newText ""))
+           (version eglot--versioned-identifier))
+      (let ((stale (vsynth-tests-apply uri (1- version) (list insert))))
+        (should (eq :json-false (plist-get stale :applied)))
+        (should (string-match-p "planned against" (plist-get stale :failureReason))))
+      (let ((outside (vsynth-tests-apply uri version (list top))))
+        (should (eq :json-false (plist-get outside :applied)))
+        (should (string-match-p "outside the demonstrations region" (plist-get outside :failureReason))))
+      (should (equal before (buffer-string)))
+      (undo-boundary)
+      (should (eq t (plist-get (vsynth-tests-apply uri version (list insert)) :applied)))
+      (should (= 3 (length (car (vsynth-tests-demos)))))
+      (should (> eglot--versioned-identifier version))
+      (undo-boundary)
+      (let ((last-command nil)) (undo))
+      (should (equal before (buffer-string))))))
+
+(ert-deftest vsynth-1-scores ()
+  "Every demonstration shows a score: diagnostic, overlay, mode line."
+  (vsynth-tests-with "sentiment.prompt"
+    (should (vsynth-tests-wait-until #'vsynth-tests-scored-all))
+    ;; the mode line shows the scores once no scoring runs (a rescore may follow the first one)
+    (should (vsynth-tests-wait-until #'vsynth-tests-idle))
+    (pcase-dolist (`(,line ,_severity ,message) (vsynth-tests-v-scores))
+      (should (string-match-p "V-Score -?[0-9.]+ nats" message))
+      (save-excursion
+        (goto-char (point-min)) (forward-line line)
+        (should (cl-some (lambda (ov) (and (overlay-get ov 'vsynth-score)
+                                           (string-match-p "V-Score" (overlay-get ov 'after-string))))
+                         (overlays-in (line-beginning-position) (1+ (line-end-position)))))))
+    (should (string-match-p "scored" (or (vsynth-mode-line) "")))
+    ;; and Flymake lists them (Eglot's backend), one per demonstration
+    (flymake-start)
+    (should (vsynth-tests-wait-until
+             (lambda ()
+               (= (length (vsynth-tests-demo-lines))
+                  (cl-count-if (lambda (d) (string-match-p "V-Score" (flymake-diagnostic-text d)))
+                               (flymake-diagnostics))))
+             30))))
+
+(ert-deftest vsynth-2-synthesize ()
+  "Two well-formed demonstrations land inside the region, nothing else changes, one undo."
+  (vsynth-tests-with "sentiment.prompt"
+    (vsynth-tests-wait-until #'vsynth-tests-scored-all)
+    (let* ((before (buffer-string))
+           (demos0 (vsynth-tests-demos))
+           (outside0 (vsynth-tests-outside)))
+      (undo-boundary)
+      (setq vsynth--last-apply nil)
+      (vsynth-synthesize 2)
+      (should (vsynth-tests-wait-until (lambda () vsynth--last-apply)))
+      (should (equal vsynth--last-apply '(:applied t)))
+      (let ((demos1 (vsynth-tests-demos)))
+        (should (= (+ 2 (length (car demos0))) (length (car demos1))))
+        (should (cdr demos1))
+        (should (equal (car demos0) (cl-subseq (car demos1) 0 (length (car demos0))))))
+      (should (equal outside0 (vsynth-tests-outside)))
+      (undo-boundary)
+      (let ((last-command nil)) (undo))
+      (should (equal before (buffer-string))))))
+
+(ert-deftest vsynth-3-type-during-synthesis ()
+  "Text typed into the region while a synthesis runs survives; no edit lands over it."
+  (vsynth-tests-with "sentiment.prompt"
+    (vsynth-tests-wait-until #'vsynth-tests-scored-all)
+    (setq vsynth--last-apply nil)
+    (vsynth-synthesize 2)
+    (should (vsynth-tests-wait-until #'vsynth-tests-synthesizing 30))
+    (let ((region (vsynth-region)) (count0 (length (car (vsynth-tests-demos)))) typed)
+      (save-excursion
+        (goto-char (cdr region)) (forward-line -1) (end-of-line)
+        (insert " (typed while synthesizing)")
+        (setq typed (buffer-substring-no-properties (line-beginning-position) (line-end-position))))
+      (eglot--signal-textDocument/didChange)
+      ;; the job ends (idle) whether its edit was re-planned, refused or dropped
+      (should (vsynth-tests-wait-until #'vsynth-tests-idle))
+      (vsynth-tests-wait-until #'ignore 0.5)
+      (should (string-match-p (regexp-quote typed) (buffer-string)))
+      (let ((demos (vsynth-tests-demos)))
+        (should (cdr demos))
+        (should (= 1 (cl-count-if (lambda (d) (string-match-p "typed while synthesizing" (cdr d)))
+                                  (car demos))))
+        ;; either the daemon re-planned around the typing (2 added) or the edit was refused (0)
+        (should (memq (length (car demos)) (list count0 (+ count0 2))))))))
+
+(ert-deftest vsynth-4-cancel ()
+  "A cancelled synthesis inserts nothing and the daemon still answers."
+  (vsynth-tests-with "sentiment.prompt"
+    (vsynth-tests-wait-until #'vsynth-tests-scored-all)
+    (let ((before (buffer-string)))
+      (setq vsynth--last-apply nil)
+      (vsynth-synthesize 2)
+      (should (vsynth-tests-wait-until #'vsynth-tests-synthesizing 30))
+      (vsynth-cancel)
+      (vsynth-tests-wait-until #'vsynth-tests-idle 30)
+      (vsynth-tests-wait-until #'ignore 3)
+      (should (equal before (buffer-string)))
+      (should-not (equal vsynth--last-apply '(:applied t)))
+      (let ((hover (jsonrpc-request (eglot-current-server) :textDocument/hover
+                                    (list :textDocument (eglot--TextDocumentIdentifier)
+                                          :position (list :line (line-number-at-pos (car (vsynth-region)))
+                                                          :character 2))
+                                    :timeout 10)))
+        (should (or (null hover) (plist-get hover :contents)))))))
+
+(ert-deftest vsynth-5-refresh-on-save ()
+  "Saving a file with `refresh: on-save' tops it up to `count'."
+  (vsynth-tests-with "onsave.prompt"
+    (vsynth-tests-wait-until #'vsynth-tests-scored-all)
+    (should (= 1 (length (car (vsynth-tests-demos)))))
+    (let ((outside0 (vsynth-tests-outside)))
+      (set-buffer-modified-p t)
+      (save-buffer)
+      (should (vsynth-tests-wait-until (lambda () (>= (length (car (vsynth-tests-demos))) 3))))
+      (should (= 3 (length (car (vsynth-tests-demos)))))
+      (should (cdr (vsynth-tests-demos)))
+      (should (equal outside0 (vsynth-tests-outside))))))
+
+(provide 'vsynth-tests)
+;;; vsynth-tests.el ends here

@@ -1,0 +1,252 @@
+-- Headless Neovim tests of editor-clients/neovim against the real daemon ($VSYNTH_BIN lsp).
+-- Run by scripts/test-editors.sh:  nvim --headless -u NONE -i NONE -c 'luafile Tests/editors/neovim/test_vsynth.lua'
+-- Assertions are Vim's assert_* functions (v:errors). Env as for the Vim tests.
+vim.opt.runtimepath:prepend(vim.env.VSYNTH_CLIENTS .. '/neovim')
+vim.cmd('filetype on')
+vim.cmd('runtime plugin/vsynth.lua')
+vim.o.hidden = true
+vim.o.undolevels = 1000
+local vsynth = require('vsynth')
+vsynth.setup({})
+
+local wait_ms = (tonumber(vim.env.VSYNTH_WAIT) or 180) * 1000
+local fn = vim.fn
+
+local function log(line)
+  fn.writefile({ line }, vim.env.VSYNTH_RESULT, 'a')
+end
+
+local function wait(cond, ms)
+  return vim.wait(ms or wait_ms, cond, 50)
+end
+
+local function open(fixture)
+  local path = vim.env.VSYNTH_WORK .. '/nvim-' .. fixture
+  fn.writefile(fn.readfile(vim.env.VSYNTH_FIXTURES .. '/' .. fixture, 'b'), path, 'b')
+  vim.cmd('edit! ' .. fn.fnameescape(path))
+  fn.assert_equal('vsynth', vim.bo.filetype)
+  local bufnr = vim.api.nvim_get_current_buf()
+  fn.assert_true(wait(function()
+    local c = vsynth.client(bufnr)
+    return c ~= nil and c.initialized ~= false
+  end, 30000), 'client started')
+  return bufnr
+end
+
+local function lines(bufnr, a, b)
+  return vim.api.nvim_buf_get_lines(bufnr, a, b, false)
+end
+
+-- Demonstrations in the region, and whether they are well formed.
+local function demos(bufnr)
+  local r = vsynth.region(bufnr)
+  if not r then return {}, false end
+  local list, ok, cur = {}, true, nil
+  for _, l in ipairs(lines(bufnr, r[1] + 1, r[2])) do
+    if l:match('^{{role "user"}}') then
+      if cur == 'user' then ok = false end
+      table.insert(list, { user = '', model = '' })
+      cur = 'user'
+    elseif l:match('^{{role "model"}}') then
+      if cur ~= 'user' then ok = false end
+      cur = 'model'
+    elseif cur == nil then
+      if not l:match('^%s*$') then ok = false end
+    else
+      list[#list][cur] = list[#list][cur] .. l
+    end
+  end
+  if cur == 'user' then ok = false end
+  for _, d in ipairs(list) do
+    if d.user:match('^%s*$') or d.model:match('^%s*$') then ok = false end
+  end
+  return list, ok
+end
+
+local function outside(bufnr)
+  local r = vsynth.region(bufnr)
+  return { lines(bufnr, 0, r[1] + 1), lines(bufnr, r[2], -1) }
+end
+
+-- Every demonstration has a V-Score at its user tag, and nothing else has one.
+local function scored_all(bufnr)
+  local r = vsynth.region(bufnr)
+  if not r then return false end
+  local want = {}
+  for i, l in ipairs(lines(bufnr, r[1] + 1, r[2])) do
+    if l:match('^{{role "user"}}') then table.insert(want, r[1] + 1 + i) end
+  end
+  local got = {}
+  for _, s in ipairs(vsynth.scores(bufnr)) do
+    if s.message:find('V-Score', 1, true) then table.insert(got, s.lnum) end
+  end
+  table.sort(got)
+  return #want > 0 and vim.deep_equal(want, got)
+end
+
+local function synthesizing(bufnr)
+  return vsynth.synthesizing(bufnr)
+end
+
+-- No synthesis running and no scoring either.
+local function idle(bufnr)
+  local s = vsynth.status(bufnr).state or 'idle'
+  return not vsynth.synthesizing(bufnr) and (s == 'idle' or s == 'ready')
+end
+
+local tests = {}
+
+-- The client's own checks: a stale version or a range outside the region is refused and changes
+-- nothing; a good edit lands as one undo step.
+tests.Test_0_edit_checks = function()
+  local b = open('sentiment.prompt')
+  local before = lines(b, 0, -1)
+  local uri = vim.uri_from_bufnr(b)
+  local at = { line = vsynth.region(b)[2], character = 0 }
+  local insert = { range = { start = at, ['end'] = at }, newText = '{{role "user"}}\nx\n{{role "model"}}\ny\n\n' }
+  local top = { range = { start = { line = 0, character = 0 }, ['end'] = { line = 1, character = 0 } }, newText = '' }
+  local version = vsynth.version(b)
+  local function apply(v, edit)
+    return vsynth.apply_workspace_edit({ documentChanges = { { textDocument = { uri = uri, version = v }, edits = { edit } } } }, 'utf-16')
+  end
+  local stale = apply(version - 1, insert)
+  fn.assert_equal(false, stale.applied)
+  fn.assert_match('planned against', stale.failureReason)
+  local outside_edit = apply(version, top)
+  fn.assert_equal(false, outside_edit.applied)
+  fn.assert_match('outside the demonstrations region', outside_edit.failureReason)
+  fn.assert_equal(before, lines(b, 0, -1), 'refused edits change nothing')
+  fn.assert_equal(true, apply(version, insert).applied)
+  fn.assert_equal(3, #demos(b))
+  fn.assert_true(vsynth.version(b) > version, 'the change goes to the daemon')
+  vim.cmd('silent undo')
+  fn.assert_equal(before, lines(b, 0, -1), 'one undo removes the edit')
+end
+
+tests.Test_1_scores = function()
+  local b = open('sentiment.prompt')
+  fn.assert_true(wait(function() return scored_all(b) end), 'scores for every demonstration')
+  local ns = vim.api.nvim_create_namespace('vsynth')
+  for _, s in ipairs(vsynth.scores(b)) do
+    if not s.message:find('V-Score', 1, true) then goto continue end
+    fn.assert_match('V-Score -\\?[0-9.]\\+ nats', s.message)
+    local marks = vim.api.nvim_buf_get_extmarks(b, ns, { s.lnum - 1, 0 }, { s.lnum - 1, -1 }, { details = true })
+    fn.assert_true(#marks >= 1, 'virtual text on line ' .. s.lnum)
+    local text = marks[1] and marks[1][4].virt_text[1][1] or ''
+    fn.assert_match('V-Score', text)
+    ::continue::
+  end
+  fn.assert_true(wait(function() return idle(b) end), 'scoring ends')
+  fn.assert_match('VSynth \\d\\+ scored', vsynth.statusline())
+  -- warnings (scores under the threshold) and errors, and only those, are in the location list
+  local low, listed = {}, {}
+  for _, s in ipairs(vsynth.scores(b)) do
+    if s.severity <= 2 then table.insert(low, s.lnum) end
+  end
+  for _, item in ipairs(fn.getloclist(0)) do table.insert(listed, item.lnum) end
+  fn.assert_equal(low, listed)
+end
+
+tests.Test_2_synthesize = function()
+  local b = open('sentiment.prompt')
+  wait(function() return scored_all(b) end)
+  local before = lines(b, 0, -1)
+  local demos0 = demos(b)
+  local outside0 = outside(b)
+  vsynth.last_apply = nil
+  vim.cmd('VsynthSynthesize 2')
+  fn.assert_true(wait(function() return vsynth.last_apply ~= nil end), 'an edit arrived')
+  fn.assert_equal(true, vsynth.last_apply and vsynth.last_apply.applied, vim.inspect(vsynth.last_apply))
+  local demos1, ok1 = demos(b)
+  fn.assert_equal(#demos0 + 2, #demos1, 'two demonstrations added')
+  fn.assert_true(ok1, 'well-formed demonstrations')
+  fn.assert_equal(demos0, vim.list_slice(demos1, 1, #demos0), 'hand-written demonstrations kept')
+  fn.assert_equal(outside0, outside(b), 'text outside the region unchanged')
+  vim.cmd('silent undo')
+  fn.assert_equal(before, lines(b, 0, -1), 'one undo removes the insertion')
+end
+
+tests.Test_3_type_during_synthesis = function()
+  local b = open('sentiment.prompt')
+  wait(function() return scored_all(b) end)
+  vsynth.last_apply = nil
+  vim.cmd('VsynthSynthesize 2')
+  fn.assert_true(wait(function() return synthesizing(b) end, 30000), 'the synthesis is running')
+  local r = vsynth.region(b)
+  local line = lines(b, r[2] - 1, r[2])[1]
+  local typed = line .. ' (typed while synthesizing)'
+  local count0 = #demos(b)
+  vim.api.nvim_buf_set_lines(b, r[2] - 1, r[2], false, { typed })
+  -- the job ends (idle) whether its edit was re-planned, refused or dropped
+  fn.assert_true(wait(function() return idle(b) end), 'the synthesis ended')
+  vim.wait(500)
+  fn.assert_true(fn.index(lines(b, 0, -1), typed) >= 0, 'typed text survives')
+  local list, ok = demos(b)
+  fn.assert_true(ok, 'region still well formed')
+  local n = 0
+  for _, d in ipairs(list) do
+    if d.model:find('typed while synthesizing', 1, true) then n = n + 1 end
+  end
+  fn.assert_equal(1, n, 'typed demonstration intact')
+  -- either the daemon re-planned around the typing (2 added) or the edit was refused/dropped (0)
+  fn.assert_true(#list == count0 or #list == count0 + 2, 'no partial or misplaced insertion: ' .. #list)
+end
+
+tests.Test_4_cancel = function()
+  local b = open('sentiment.prompt')
+  wait(function() return scored_all(b) end)
+  local before = lines(b, 0, -1)
+  vsynth.last_apply = nil
+  vim.cmd('VsynthSynthesize 2')
+  fn.assert_true(wait(function() return synthesizing(b) end, 30000), 'the synthesis is running')
+  vim.cmd('VsynthCancel')
+  wait(function() return idle(b) end, 30000)
+  vim.wait(3000)
+  fn.assert_equal(before, lines(b, 0, -1), 'nothing inserted')
+  fn.assert_true(vsynth.last_apply == nil or not vsynth.last_apply.applied, 'no edit applied')
+  local resp = vsynth.request_sync(vsynth.client(b), 'textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(b) },
+    position = { line = vsynth.region(b)[1] + 1, character = 2 },
+  }, 10000, b)
+  fn.assert_true(resp ~= nil, 'the daemon still answers')
+  fn.assert_true(resp ~= nil and resp.err == nil, 'hover works: ' .. vim.inspect(resp))
+end
+
+tests.Test_5_refresh_on_save = function()
+  local b = open('onsave.prompt')
+  wait(function() return scored_all(b) end)
+  fn.assert_equal(1, #demos(b))
+  local outside0 = outside(b)
+  vim.cmd('silent write')
+  fn.assert_true(wait(function() return #demos(b) >= 3 end), 'topped up to count 3')
+  local list, ok = demos(b)
+  fn.assert_equal(3, #list)
+  fn.assert_true(ok, 'well formed')
+  fn.assert_equal(outside0, outside(b), 'text outside the region unchanged')
+end
+
+local names = {}
+if vim.env.VSYNTH_TESTS and vim.env.VSYNTH_TESTS ~= '' then
+  names = vim.split(vim.env.VSYNTH_TESTS, ',')
+else
+  for name in pairs(tests) do table.insert(names, name) end
+  table.sort(names)
+end
+local failed = 0
+for _, name in ipairs(names) do
+  vim.v.errors = {}
+  local ok, err = pcall(tests[name])
+  local errors = vim.v.errors
+  if not ok then table.insert(errors, name .. ': exception ' .. tostring(err)) end
+  if #errors == 0 then
+    log('PASS nvim ' .. name)
+  else
+    failed = failed + 1
+    log('FAIL nvim ' .. name)
+    for _, e in ipairs(errors) do log('  ' .. e) end
+  end
+  vim.cmd('silent! %bwipeout!')
+end
+vsynth.stop()
+log(failed > 0 and ('DONE nvim failed=' .. failed) or 'DONE nvim ok')
+vim.cmd(failed > 0 and 'cquit!' or 'qall!')

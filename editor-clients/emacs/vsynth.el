@@ -1,0 +1,415 @@
+;;; vsynth.el --- Synthesize and score few-shot demonstrations in prompt files  -*- lexical-binding: t; -*-
+
+;; Copyright (C) 2026 The VSynth authors
+
+;; Author: The VSynth authors
+;; Version: 0.1.0
+;; Package-Requires: ((emacs "28.1") (eglot "1.9"))
+;; Keywords: languages, tools, convenience
+;; URL: https://github.com/vsynth/vsynth
+
+;; This file is not part of GNU Emacs.
+
+;;; Commentary:
+
+;; VSynth scores the few-shot demonstrations of LLM prompt files (`.prompt', Dotprompt, and
+;; `.prompt.md') with V-Score and synthesizes new ones.  This package is its Emacs client:
+;;
+;; - `vsynth-mode', a major mode for prompt files (derived from `markdown-mode' when that is
+;;   installed, else from `text-mode');
+;; - the Eglot registration of the daemon (`vsynth lsp'), for Emacs 28 with the `eglot'
+;;   package (1.9 or later) and for Emacs 29+ with the built-in Eglot;
+;; - scores at each demonstration: Flymake diagnostics through Eglot plus an overlay after the
+;;   demonstration's first line;
+;; - progress in the mode line (from the daemon's `vsynth/status' notifications or `$/progress');
+;; - the commands `vsynth-synthesize' (prefix argument: how many), `vsynth-top-up',
+;;   `vsynth-replace-weakest', `vsynth-rescore' and `vsynth-cancel'.
+;;
+;; Edits from the daemon are applied only when the buffer is still at the version they were
+;; planned against and they stay inside the demonstrations region; an insertion is one undo step.
+;;
+;; Set up:
+;;
+;;   (add-to-list 'load-path "/path/to/vsynth/editor-clients/emacs")
+;;   (require 'vsynth)
+;;   (add-hook 'vsynth-mode-hook #'eglot-ensure)
+;;
+;; or `package-install-file' on this file.  `vsynth-program' names the daemon (default: $VSYNTH_BIN
+;; or `vsynth' on `exec-path'); `vsynth-options' holds its settings (backend, model, threshold …).
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'subr-x)
+(require 'eglot)
+(require 'jsonrpc)
+
+(defgroup vsynth nil
+  "Synthesize and score few-shot demonstrations in prompt files."
+  :group 'tools
+  :prefix "vsynth-")
+
+(defcustom vsynth-program nil
+  "The `vsynth' executable, or nil for $VSYNTH_BIN or else `vsynth' on `exec-path'."
+  :type '(choice (const :tag "Default" nil) file))
+
+(defcustom vsynth-options nil
+  "Settings sent to the daemon as `initializationOptions'.
+A plist with any of :backend (\"embedded\" or a remote backend),
+:model (GGUF path or model name), :threads, :threshold (nats), :count,
+:seed and :refresh (\"off\", \"score\" or \"on-save\").  Settings in a
+prompt file's frontmatter win over these."
+  :type '(plist :key-type symbol :value-type sexp))
+
+(defcustom vsynth-synthesize-default-count 1
+  "How many demonstrations `vsynth-synthesize' asks for without a prefix argument."
+  :type 'natnum)
+
+(defcustom vsynth-show-score-overlays t
+  "Whether to show each demonstration's score after its first line."
+  :type 'boolean)
+
+(defface vsynth-score '((t :inherit shadow))
+  "Face of a demonstration's score.")
+
+(defface vsynth-weak-score '((t :inherit warning))
+  "Face of the score of a demonstration under the threshold.")
+
+(defface vsynth-error '((t :inherit error))
+  "Face of a parse error shown at a demonstration.")
+
+;;;; The major mode
+
+(defalias 'vsynth--parent-mode
+  (if (fboundp 'markdown-mode) 'markdown-mode 'text-mode)
+  "The mode `vsynth-mode' derives from: `markdown-mode' when present.")
+
+(defvar-local vsynth--scores nil
+  "The scores last published for this buffer.
+A list of (LINE SEVERITY MESSAGE), LINE 0-based.")
+
+(defvar-local vsynth--status nil
+  "The daemon's last status for this buffer: a plist (:state :message :percentage).")
+
+(defvar-local vsynth--job nil
+  "The status of the synthesis running for this buffer, or nil.
+A job starts with the state \"synthesizing\" and ends with an \"idle\" that
+carries a message; scoring meanwhile reports its own idle.")
+
+(defvar vsynth--progress (make-hash-table :test #'equal)
+  "`$/progress' token -> its last value.")
+
+(defvar-local vsynth--last-apply nil
+  "The answer to the last `workspace/applyEdit' for this buffer.")
+
+(defvar vsynth-mode-map
+  (let ((map (make-sparse-keymap)))
+    (define-key map (kbd "C-c C-v s") #'vsynth-synthesize)
+    (define-key map (kbd "C-c C-v t") #'vsynth-top-up)
+    (define-key map (kbd "C-c C-v w") #'vsynth-replace-weakest)
+    (define-key map (kbd "C-c C-v r") #'vsynth-rescore)
+    (define-key map (kbd "C-c C-v k") #'vsynth-cancel)
+    map)
+  "Keymap of `vsynth-mode'.")
+
+;;;###autoload
+(define-derived-mode vsynth-mode vsynth--parent-mode "VSynth"
+  "Major mode for prompt files whose demonstrations VSynth scores and synthesizes.
+\\{vsynth-mode-map}"
+  (setq-local mode-line-process '(:eval (vsynth-mode-line))))
+
+;;;###autoload
+(add-to-list 'auto-mode-alist '("\\.prompt\\'" . vsynth-mode))
+;;;###autoload
+(add-to-list 'auto-mode-alist '("\\.prompt\\.md\\'" . vsynth-mode))
+
+;;;; Eglot registration
+
+(defclass vsynth-eglot-server (eglot-lsp-server) ()
+  :documentation "The VSynth daemon, `vsynth lsp'.")
+
+;;;###autoload
+(defun vsynth-eglot-contact (&optional _interactive)
+  "The Eglot contact of the VSynth daemon: its class and command line."
+  (list 'vsynth-eglot-server
+        (or vsynth-program
+            (let ((env (getenv "VSYNTH_BIN"))) (and env (not (string-empty-p env)) env))
+            "vsynth")
+        "lsp"))
+
+;;;###autoload
+(with-eval-after-load 'eglot
+  (add-to-list 'eglot-server-programs '(vsynth-mode . vsynth-eglot-contact)))
+
+(cl-defmethod eglot-initialization-options ((_server vsynth-eglot-server))
+  "VSynth's settings, and a request for `vsynth/status' notifications."
+  (append (list :statusNotifications t) vsynth-options))
+
+;;;; Helpers over Eglot versions
+
+(defun vsynth--uri-to-path (uri)
+  "URI as a file name, with whichever function this Eglot has."
+  (if (fboundp 'eglot-uri-to-path) (eglot-uri-to-path uri) (eglot--uri-to-path uri)))
+
+(defun vsynth--buffer-of (uri)
+  "The live buffer visiting URI, or nil."
+  (let ((path (vsynth--uri-to-path uri)))
+    (and path (find-buffer-visiting path))))
+
+(defun vsynth--uri ()
+  "The URI of the current buffer, as Eglot sends it."
+  (plist-get (eglot--TextDocumentIdentifier) :uri))
+
+(defun vsynth-region ()
+  "The demonstrations region: (OPEN-LINE-START . CLOSE-LINE-END), or nil."
+  (save-excursion
+    (save-restriction
+      (widen)
+      (goto-char (point-min))
+      (when (re-search-forward
+             "\\({{!--?[ \t]*vsynth:demos[ \t]*--?}}\\|<!--[ \t]*vsynth:demos[ \t]*-->\\)" nil t)
+        (let ((open (line-beginning-position)))
+          (when (re-search-forward
+                 "\\({{!--?[ \t]*/vsynth:demos[ \t]*--?}}\\|<!--[ \t]*/vsynth:demos[ \t]*-->\\)" nil t)
+            (cons open (line-end-position))))))))
+
+;;;; Applying edits from the daemon
+
+(define-error 'vsynth-edit-refused "VSynth edit refused")
+
+(defun vsynth--check-text-edits (edits version)
+  "Signal `vsynth-edit-refused' unless EDITS may be applied at VERSION.
+They may when this buffer is at VERSION (or VERSION is nil) and every
+edit lies inside the demonstrations region."
+  (when (and version (not (equal version eglot--versioned-identifier)))
+    (signal 'vsynth-edit-refused
+            (list (format "vsynth.el: buffer is at version %s, the edit was planned against %s"
+                          eglot--versioned-identifier version))))
+  (let ((region (vsynth-region)))
+    (unless region
+      (signal 'vsynth-edit-refused (list "vsynth.el: the buffer has no demonstrations region")))
+    (mapc (lambda (edit)
+            (let ((r (eglot--range-region (plist-get edit :range))))
+              (unless (and (<= (car region) (car r)) (<= (cdr r) (cdr region)))
+                (signal 'vsynth-edit-refused
+                        (list "vsynth.el: the edit reaches outside the demonstrations region")))))
+          edits)))
+
+(defun vsynth--apply-text-edits (edits)
+  "Apply EDITS (already checked) to this buffer as one undo step."
+  (let ((group (prepare-change-group)))
+    (unwind-protect
+        (progn
+          (activate-change-group group)
+          (eglot--apply-text-edits edits nil)
+          (accept-change-group group)
+          (undo-amalgamate-change-group group)
+          (setq group nil))
+      (when group (cancel-change-group group)))))
+
+(defun vsynth--apply-workspace-edit (wedit)
+  "Check WEDIT against the buffers it targets, then apply it; signal if refused."
+  (let ((todo '()))
+    (mapc (lambda (dc)
+            (when (plist-get dc :kind)
+              (signal 'vsynth-edit-refused (list "vsynth.el: resource operations are not supported")))
+            (let ((td (plist-get dc :textDocument)))
+              (push (list (plist-get td :uri) (plist-get dc :edits) (plist-get td :version)) todo)))
+          (plist-get wedit :documentChanges))
+    (unless (plist-get wedit :documentChanges)
+      (cl-loop for (uri edits) on (plist-get wedit :changes) by #'cddr
+               do (push (list (substring (symbol-name uri) 1) edits nil) todo)))
+    (let ((prepared
+           (mapcar (pcase-lambda (`(,uri ,edits ,version))
+                     (let ((buffer (vsynth--buffer-of uri)))
+                       (unless buffer
+                         (signal 'vsynth-edit-refused
+                                 (list (format "vsynth.el: %s is not open" uri))))
+                       (with-current-buffer buffer
+                         (vsynth--check-text-edits edits version))
+                       (list buffer edits)))
+                   todo)))
+      (pcase-dolist (`(,buffer ,edits) prepared)
+        (with-current-buffer buffer
+          (vsynth--apply-text-edits edits)
+          (setq vsynth--last-apply '(:applied t))
+          ;; Tell the daemon at once (after this answer), not at Eglot's next idle time: it
+          ;; confirms every applied edit through the next didChange.
+          (run-at-time 0 nil #'vsynth--send-changes buffer))))))
+
+(defun vsynth--send-changes (buffer)
+  "Send BUFFER's pending changes to the daemon now."
+  (when (buffer-live-p buffer)
+    (with-current-buffer buffer
+      (when (and (bound-and-true-p eglot--managed-mode) (eglot-current-server))
+        (eglot--signal-textDocument/didChange)))))
+
+(cl-defmethod eglot-handle-request
+  ((_server vsynth-eglot-server) (_method (eql workspace/applyEdit)) &key _label edit &allow-other-keys)
+  "Apply EDIT only if the buffer is as it was planned against.
+Answer whether it was applied, and why not."
+  (let ((target (let ((dc (plist-get edit :documentChanges)))
+                  (if (and dc (> (length dc) 0))
+                      (plist-get (plist-get (aref dc 0) :textDocument) :uri)
+                    (let ((ch (plist-get edit :changes))) (and ch (substring (symbol-name (car ch)) 1)))))))
+    (condition-case err
+        (progn (vsynth--apply-workspace-edit edit) '(:applied t))
+      (vsynth-edit-refused
+       (let ((answer `(:applied :json-false :failureReason ,(cadr err)))
+             (buffer (and target (vsynth--buffer-of target))))
+         (when buffer (with-current-buffer buffer (setq vsynth--last-apply answer)))
+         (message "%s" (cadr err))
+         answer)))))
+
+;;;; Scores
+
+(defun vsynth--show-scores (diagnostics)
+  "Record DIAGNOSTICS (a vector of LSP diagnostics) and show them as overlays."
+  (remove-overlays (point-min) (point-max) 'vsynth-score t)
+  (setq vsynth--scores
+        (mapcar (lambda (d)
+                  (list (plist-get (plist-get (plist-get d :range) :start) :line)
+                        (or (plist-get d :severity) 1)
+                        (plist-get d :message)))
+                diagnostics))
+  (when vsynth-show-score-overlays
+    (save-excursion
+      (save-restriction
+        (widen)
+        (pcase-dolist (`(,line ,severity ,message) vsynth--scores)
+          (goto-char (point-min))
+          (forward-line line)
+          (let ((ov (make-overlay (line-end-position) (line-end-position) nil t nil)))
+            (overlay-put ov 'vsynth-score t)
+            (overlay-put ov 'evaporate nil)
+            (overlay-put ov 'after-string
+                         (propertize (concat "  " message)
+                                     'face (pcase severity
+                                             (1 'vsynth-error)
+                                             (2 'vsynth-weak-score)
+                                             (_ 'vsynth-score))))))))))
+
+(cl-defmethod eglot-handle-notification :after
+  ((_server vsynth-eglot-server) (_method (eql textDocument/publishDiagnostics))
+   &key uri diagnostics &allow-other-keys)
+  "Show the scores in DIAGNOSTICS for URI as overlays too."
+  (let ((buffer (vsynth--buffer-of uri)))
+    (when buffer
+      (with-current-buffer buffer (vsynth--show-scores diagnostics)))))
+
+(defun vsynth-scores ()
+  "The scores last published for this buffer: a list (LINE SEVERITY MESSAGE)."
+  vsynth--scores)
+
+;;;; Progress in the mode line
+
+(cl-defmethod eglot-handle-notification
+  ((_server vsynth-eglot-server) (_method (eql vsynth/status))
+   &key uri state message percentage &allow-other-keys)
+  "Record the daemon's STATE for URI and show it in the mode line."
+  (let ((buffer (and uri (vsynth--buffer-of uri))))
+    (dolist (b (if buffer (list buffer) (buffer-list)))
+      (with-current-buffer b
+        (when (derived-mode-p 'vsynth-mode)
+          (setq vsynth--status (list :state state :message message :percentage percentage))
+          (cond ((equal state "synthesizing") (setq vsynth--job vsynth--status))
+                ((and (equal state "idle") (stringp message) (not (string-empty-p message)))
+                 (setq vsynth--job nil)))))))
+  (force-mode-line-update t))
+
+(cl-defmethod eglot-handle-notification
+  ((_server vsynth-eglot-server) (_method (eql $/progress)) &key token value &allow-other-keys)
+  "Show `$/progress' VALUE in the mode line.
+Eglot shows it too where it can."
+  (if (equal (plist-get value :kind) "end")
+      (remhash token vsynth--progress)
+    (puthash token (append value (gethash token vsynth--progress)) vsynth--progress))
+  (condition-case nil (cl-call-next-method) (cl-no-next-method nil))
+  (force-mode-line-update t))
+
+(cl-defmethod eglot-handle-request
+  ((_server vsynth-eglot-server) (_method (eql window/workDoneProgress/create)) &key _token &allow-other-keys)
+  "Accept progress tokens (Eglot before 1.10 does not)."
+  nil)
+
+(defun vsynth--current-status ()
+  "This buffer's status: a running synthesis (with its progress) wins."
+  (if vsynth--job
+      (let ((status (list :state "synthesizing")))
+        (maphash (lambda (_token value)
+                   (setq status (list :state "synthesizing"
+                                      :message (plist-get value :message)
+                                      :percentage (plist-get value :percentage))))
+                 vsynth--progress)
+        status)
+    vsynth--status))
+
+(defun vsynth-synthesizing-p ()
+  "Whether a synthesis runs for this buffer."
+  (and vsynth--job t))
+
+(defun vsynth-mode-line ()
+  "The mode-line text: what the daemon does, or how many scores it gave."
+  (let* ((status (vsynth--current-status))
+         (state (plist-get status :state)))
+    (if (or (null state) (member state '("idle" "ready")))
+        (when vsynth--scores
+          (let ((weak (cl-count 2 vsynth--scores :key #'cadr)))
+            (format " [%d scored%s]" (length vsynth--scores)
+                    (if (> weak 0) (format ", %d weak" weak) ""))))
+      (let ((pct (plist-get status :percentage)))
+        (format " [%s%s]" state (if (numberp pct) (format " %d%%" pct) ""))))))
+
+(defun vsynth-state ()
+  "The daemon's last reported state for this buffer (default \"idle\")."
+  (or (plist-get (vsynth--current-status) :state) "idle"))
+
+;;;; Commands
+
+(defun vsynth--execute (command &optional arguments)
+  "Ask the daemon to run COMMAND on this buffer with ARGUMENTS (a plist).
+The daemon answers at once; the result arrives later as an edit."
+  (let ((server (eglot--current-server-or-lose)))
+    (unless (cl-typep server 'vsynth-eglot-server)
+      (user-error "This buffer is not managed by the VSynth daemon"))
+    (eglot--signal-textDocument/didChange)
+    (jsonrpc-async-request
+     server :workspace/executeCommand
+     (list :command command :arguments (vector (append (list :uri (vsynth--uri)) arguments)))
+     :success-fn #'ignore
+     :error-fn (lambda (err) (message "vsynth: %s: %s" command (plist-get err :message))))))
+
+;;;###autoload
+(defun vsynth-synthesize (n)
+  "Synthesize N demonstrations and insert them into the region.
+Interactively, N is the prefix argument."
+  (interactive (list (if current-prefix-arg (prefix-numeric-value current-prefix-arg)
+                       vsynth-synthesize-default-count)))
+  (vsynth--execute "vsynth.synthesize" (list :n n)))
+
+;;;###autoload
+(defun vsynth-top-up ()
+  "Synthesize demonstrations until the file holds its `count'."
+  (interactive)
+  (vsynth--execute "vsynth.topUp"))
+
+;;;###autoload
+(defun vsynth-replace-weakest ()
+  "Replace the demonstration with the lowest V-Score by a synthesized one."
+  (interactive)
+  (vsynth--execute "vsynth.replaceWeakest"))
+
+;;;###autoload
+(defun vsynth-rescore ()
+  "Score the demonstrations again now."
+  (interactive)
+  (vsynth--execute "vsynth.rescore"))
+
+;;;###autoload
+(defun vsynth-cancel ()
+  "Stop the synthesis running for this file."
+  (interactive)
+  (vsynth--execute "vsynth.cancel"))
+
+(provide 'vsynth)
+;;; vsynth.el ends here

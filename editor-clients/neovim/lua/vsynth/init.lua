@@ -1,0 +1,355 @@
+-- vsynth: the Neovim client of the VSynth daemon (`vsynth lsp`), on the built-in LSP client.
+-- Works on Neovim 0.7 (vim.lsp.start_client + vim.lsp.buf_attach_client) and on 0.11+
+-- (vim.lsp.config + vim.lsp.enable). Edits from the daemon are applied only when the buffer is
+-- still at the version they were planned against and they stay inside the demonstrations region.
+--
+--   require('vsynth').setup({ options = { backend = 'embedded', threshold = 0.0 } })
+
+local M = {}
+
+local ns = vim.api.nvim_create_namespace('vsynth')
+local status = {}        -- uri -> { state, message, percentage }
+local jobs = {}          -- uri -> status of the synthesis running for it (a job ends with an idle
+                         -- that carries a message; scoring meanwhile reports its own idle)
+local progress = {}      -- $/progress token -> its last value
+local client_id = nil    -- the one client (0.7 path)
+M.last_apply = nil       -- the answer to the last workspace/applyEdit (tests, debugging)
+
+M.config = {
+  cmd = nil,             -- default: { $VSYNTH_BIN or 'vsynth', 'lsp' }
+  options = {},          -- initializationOptions: backend, model, threads, threshold, count, seed, refresh
+  synthesize_count = 1,  -- :VsynthSynthesize without a count
+  autostart = true,
+}
+
+local function command_line()
+  if M.config.cmd then
+    return M.config.cmd
+  end
+  local bin = vim.env.VSYNTH_BIN
+  if bin == nil or bin == '' then
+    bin = 'vsynth'
+  end
+  return { bin, 'lsp' }
+end
+
+--- Lines (0-based) of the region markers {open, close}, or nil.
+function M.region(bufnr)
+  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  local open
+  for i, l in ipairs(lines) do
+    if not open and (l:match('{{!%-?%-?%s*vsynth:demos%s*%-?%-?}}') or l:match('<!%-%-%s*vsynth:demos%s*%-%->')) then
+      open = i - 1
+    elseif open and (l:match('{{!%-?%-?%s*/vsynth:demos%s*%-?%-?}}') or l:match('<!%-%-%s*/vsynth:demos%s*%-%->')) then
+      return { open, i - 1 }
+    end
+  end
+  return nil
+end
+
+local function buf_version(bufnr)
+  local versions = vim.lsp.util.buf_versions
+  local v = versions and versions[bufnr]
+  if v == nil then
+    v = vim.api.nvim_buf_get_var(bufnr, 'changedtick')
+  end
+  return v
+end
+
+local function loaded_buffer(uri)
+  local bufnr = vim.uri_to_bufnr(uri)
+  if vim.api.nvim_buf_is_loaded(bufnr) then
+    return bufnr
+  end
+  return nil
+end
+
+--- Checks a workspace edit against the buffers it targets; applies it if every check passes.
+local function apply_workspace_edit(edit, offset_encoding)
+  local todo = {}
+  for _, dc in ipairs(edit.documentChanges or {}) do
+    if dc.kind then
+      return { applied = false, failureReason = 'vsynth.nvim: resource operations are not supported' }
+    end
+    table.insert(todo, { uri = dc.textDocument.uri, version = dc.textDocument.version, edits = dc.edits })
+  end
+  if not edit.documentChanges then
+    for uri, edits in pairs(edit.changes or {}) do
+      table.insert(todo, { uri = uri, version = vim.NIL, edits = edits })
+    end
+  end
+  for _, t in ipairs(todo) do
+    t.bufnr = loaded_buffer(t.uri)
+    if not t.bufnr then
+      return { applied = false, failureReason = 'vsynth.nvim: ' .. t.uri .. ' is not open' }
+    end
+    if t.version ~= nil and t.version ~= vim.NIL and t.version ~= buf_version(t.bufnr) then
+      return { applied = false, failureReason = string.format(
+        'vsynth.nvim: buffer is at version %d, the edit was planned against %d', buf_version(t.bufnr), t.version) }
+    end
+    local region = M.region(t.bufnr)
+    for _, e in ipairs(t.edits) do
+      if not region or e.range.start.line < region[1] or e.range['end'].line > region[2] then
+        return { applied = false, failureReason = 'vsynth.nvim: the edit reaches outside the demonstrations region' }
+      end
+    end
+  end
+  for _, t in ipairs(todo) do
+    -- One handler call, no input in between: Neovim records the changes as one undo block.
+    vim.lsp.util.apply_text_edits(t.edits, t.bufnr, offset_encoding or 'utf-16')
+  end
+  return { applied = true }
+end
+
+--- For tests and scripts: the checks and application a workspace/applyEdit request goes through.
+function M.apply_workspace_edit(edit, offset_encoding)
+  return apply_workspace_edit(edit, offset_encoding)
+end
+
+--- The version the daemon last heard of for bufnr.
+function M.version(bufnr)
+  return buf_version(bufnr)
+end
+
+local function on_apply_edit(_, result, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local ok, answer = pcall(apply_workspace_edit, result.edit or {}, client and client.offset_encoding)
+  if not ok then
+    answer = { applied = false, failureReason = 'vsynth.nvim: ' .. tostring(answer) }
+  end
+  M.last_apply = answer
+  if not answer.applied then
+    vim.notify(answer.failureReason, vim.log.levels.WARN)
+  end
+  return answer
+end
+
+local function on_diagnostics(err, result, ctx, config)
+  vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
+  local bufnr = loaded_buffer(result.uri)
+  if not bufnr then
+    return
+  end
+  vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1)
+  local scores, loclist = {}, {}
+  local nlines = vim.api.nvim_buf_line_count(bufnr)
+  for _, d in ipairs(result.diagnostics or {}) do
+    local line = math.min(d.range.start.line, nlines - 1)
+    local severity = d.severity or 1
+    table.insert(scores, { lnum = line + 1, severity = severity, message = d.message })
+    local hl = severity == 1 and 'DiagnosticError' or severity == 2 and 'DiagnosticWarn' or 'Comment'
+    vim.api.nvim_buf_set_extmark(bufnr, ns, line, 0, { virt_text = { { '  ' .. d.message, hl } }, virt_text_pos = 'eol' })
+    if severity <= 2 then
+      table.insert(loclist, { bufnr = bufnr, lnum = line + 1, col = d.range.start.character + 1,
+        type = severity == 1 and 'E' or 'W', text = d.message })
+    end
+  end
+  vim.api.nvim_buf_set_var(bufnr, 'vsynth_scores', scores)
+  for _, win in ipairs(vim.fn.win_findbuf(bufnr)) do
+    vim.fn.setloclist(win, {}, 'r', { title = 'VSynth: low-consistency demonstrations', items = loclist })
+  end
+end
+
+local function on_status(_, result)
+  local uri = result.uri or ''
+  status[uri] = result
+  if result.state == 'synthesizing' then
+    jobs[uri] = result
+  elseif result.state == 'idle' and result.message and result.message ~= '' then
+    jobs[uri] = nil
+  end
+  vim.cmd('redrawstatus!')
+end
+
+local function on_progress(err, result, ctx, config)
+  local v = result.value or {}
+  local token = tostring(result.token)
+  if v.kind == 'end' then
+    progress[token] = nil
+  else
+    progress[token] = vim.tbl_extend('force', progress[token] or {}, v)
+  end
+  local default = vim.lsp.handlers['$/progress']
+  if default then
+    pcall(default, err, result, ctx, config)
+  end
+  vim.cmd('redrawstatus!')
+end
+
+local function client_config()
+  local capabilities = vim.lsp.protocol.make_client_capabilities()
+  capabilities.workspace = capabilities.workspace or {}
+  capabilities.workspace.applyEdit = true
+  capabilities.workspace.workspaceEdit = capabilities.workspace.workspaceEdit or {}
+  capabilities.workspace.workspaceEdit.documentChanges = true
+  capabilities.window = capabilities.window or {}
+  capabilities.window.workDoneProgress = true
+  return {
+    name = 'vsynth',
+    cmd = command_line(),
+    filetypes = { 'vsynth' },
+    root_dir = vim.loop.cwd(),
+    init_options = vim.tbl_extend('force', { statusNotifications = true }, M.config.options or {}),
+    capabilities = capabilities,
+    flags = { debounce_text_changes = 0 },
+    handlers = {
+      ['workspace/applyEdit'] = on_apply_edit,
+      ['textDocument/publishDiagnostics'] = on_diagnostics,
+      ['vsynth/status'] = on_status,
+      ['$/progress'] = on_progress,
+    },
+  }
+end
+
+-- Neovim 0.11 made the client's functions methods (client:request); 0.7 has plain fields.
+local has_methods = vim.fn.has('nvim-0.11') == 1
+
+--- Sends a request through client; handler(err, result, ctx) gets the answer.
+function M.request(client, method, params, handler, bufnr)
+  if has_methods then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+--- Sends a request and waits (at most timeout ms): {err, result} or nil.
+function M.request_sync(client, method, params, timeout, bufnr)
+  if has_methods then
+    return client:request_sync(method, params, timeout, bufnr)
+  end
+  return client.request_sync(method, params, timeout, bufnr)
+end
+
+--- Stops the daemon client.
+function M.stop(client)
+  client = client or M.client()
+  if not client then return end
+  if has_methods then client:stop() else client.stop() end
+end
+
+--- The client serving bufnr (or the first VSynth client).
+function M.client(bufnr)
+  if client_id then
+    return vim.lsp.get_client_by_id(client_id)
+  end
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  local clients = get({ name = 'vsynth', bufnr = bufnr })
+  return clients[1]
+end
+
+--- Attaches bufnr to the daemon (starting it on first use). Used on Neovim before 0.11.
+function M.attach(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if not client_id or not vim.lsp.get_client_by_id(client_id) then
+    client_id = vim.lsp.start_client(client_config())
+  end
+  if client_id then
+    vim.lsp.buf_attach_client(bufnr, client_id)
+  end
+end
+
+--- Runs a daemon command on the current buffer; the answer is immediate, the edit comes later.
+function M.command(name, args)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = M.client(bufnr)
+  if not client then
+    vim.notify('vsynth: this buffer is not attached to the VSynth daemon', vim.log.levels.WARN)
+    return
+  end
+  local arg = vim.tbl_extend('force', { uri = vim.uri_from_bufnr(bufnr) }, args or {})
+  M.request(client, 'workspace/executeCommand', { command = name, arguments = { arg } }, function(err)
+    if err then
+      vim.notify('vsynth: ' .. name .. ': ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    end
+  end, bufnr)
+end
+
+function M.synthesize(n)
+  n = tonumber(n) or 0
+  if n <= 0 then
+    n = M.config.synthesize_count
+  end
+  M.command('vsynth.synthesize', { n = n })
+end
+
+--- What the daemon does for bufnr: a running synthesis (with its $/progress percentage and
+--- message) wins, else the file's scoring state, else the daemon's own (loading, ready, error).
+function M.status(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local uri = vim.uri_from_bufnr(bufnr)
+  if jobs[uri] then
+    local s = { state = 'synthesizing' }
+    for _, p in pairs(progress) do
+      s.message, s.percentage = p.message, p.percentage
+    end
+    return s
+  end
+  return status[uri] or status[''] or {}
+end
+
+--- Whether a synthesis runs for bufnr.
+function M.synthesizing(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  return jobs[vim.uri_from_bufnr(bufnr)] ~= nil
+end
+
+function M.scores(bufnr)
+  local ok, scores = pcall(vim.api.nvim_buf_get_var, bufnr or 0, 'vsynth_scores')
+  return ok and scores or {}
+end
+
+--- For 'statusline': set statusline+=%{v:lua.require'vsynth'.statusline()}
+function M.statusline()
+  if vim.bo.filetype ~= 'vsynth' then
+    return ''
+  end
+  local s = M.status()
+  local state = s.state or 'idle'
+  if state == 'idle' or state == 'ready' then
+    local scores = M.scores(0)
+    local weak = 0
+    for _, sc in ipairs(scores) do
+      if sc.severity == 2 then weak = weak + 1 end
+    end
+    return string.format('VSynth %d scored%s', #scores, weak > 0 and string.format(', %d weak', weak) or '')
+  end
+  local text = 'VSynth ' .. state
+  if type(s.percentage) == 'number' then
+    text = text .. string.format(' %d%%', s.percentage)
+  end
+  if s.message and s.message ~= '' then
+    text = text .. ': ' .. s.message
+  end
+  return text
+end
+
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend('force', M.config, opts or {})
+  local cmd = vim.api.nvim_create_user_command
+  cmd('VsynthSynthesize', function(a) M.synthesize(a.args) end, { nargs = '?' })
+  cmd('VsynthTopUp', function() M.command('vsynth.topUp') end, {})
+  cmd('VsynthReplaceWeakest', function() M.command('vsynth.replaceWeakest') end, {})
+  cmd('VsynthScore', function() M.command('vsynth.rescore') end, {})
+  cmd('VsynthCancel', function() M.command('vsynth.cancel') end, {})
+  cmd('VsynthAttach', function() M.attach(0) end, {})
+  if not M.config.autostart then
+    return
+  end
+  if vim.lsp.config and vim.lsp.enable then
+    -- Neovim 0.11+: declare the server once; Neovim attaches it to every `vsynth` buffer.
+    local cfg = client_config()
+    cfg.root_dir = nil
+    cfg.root_markers = { '.git' }
+    vim.lsp.config('vsynth', cfg)
+    vim.lsp.enable('vsynth')
+  else
+    local group = vim.api.nvim_create_augroup('vsynth_attach', { clear = true })
+    vim.api.nvim_create_autocmd('FileType', {
+      group = group,
+      pattern = 'vsynth',
+      callback = function(ev) M.attach(ev.buf) end,
+    })
+  end
+end
+
+return M
