@@ -5,13 +5,12 @@ public enum VSynthCLI {
     /// Every subcommand, in the order `vsynth --help` lists them.
     public static let commands: [any Command.Type] = [
         ParseCommand.self,
+        LSPCommand.self,
         GenerateCommand.self,
         LogprobsCommand.self,
+        BackendCheckCommand.self,
         BenchEngineCommand.self,
         BenchKernelsCommand.self,
-        BackendCheckCommand.self,
-        BenchKernelsCommand.self,
-        LSPCommand.self,
         BenchLSPCommand.self,
     ]
 

@@ -107,7 +107,7 @@ public final class LocalClient: Sendable {
     /// The next notification from the server (of `method`, when given; others stay queued for
     /// later calls). Throws `JSONRPCError.timedOut` or `.connectionClosed`.
     public func nextNotification(method: String? = nil,
-                                 timeout: Duration = .seconds(10)) async throws -> NotificationMessage {
+                                 timeout: Duration = .seconds(60)) async throws -> NotificationMessage {
         try await handler.inbox.next("notification \(method ?? "(any)")", timeout: timeout) { item in
             guard case .notification(let notification) = item else { return nil }
             return method == nil || notification.method == method ? notification : nil
@@ -116,12 +116,12 @@ public final class LocalClient: Sendable {
 
     /// The next notification of type `N` from the server, decoded.
     public func nextNotification<N: NotificationType>(_ type: N.Type,
-                                                      timeout: Duration = .seconds(10)) async throws -> N {
+                                                      timeout: Duration = .seconds(60)) async throws -> N {
         try await nextNotification(method: N.method, timeout: timeout).decode(type)
     }
 
     /// The next error response with `"id": null`: how the server reports input it could not read.
-    public func nextUnattributedError(timeout: Duration = .seconds(10)) async throws -> ResponseError {
+    public func nextUnattributedError(timeout: Duration = .seconds(60)) async throws -> ResponseError {
         try await handler.inbox.next("an error response without id", timeout: timeout) { item in
             guard case .unattributedError(let error) = item else { return nil }
             return error
@@ -136,7 +136,7 @@ public final class LocalClient: Sendable {
 
     /// The next request the server sent (answered by the responder).
     public func nextServerRequest(method: String? = nil,
-                                  timeout: Duration = .seconds(10)) async throws -> RequestMessage {
+                                  timeout: Duration = .seconds(60)) async throws -> RequestMessage {
         try await handler.inbox.next("server request \(method ?? "(any)")", timeout: timeout) { item in
             guard case .request(let request) = item else { return nil }
             return method == nil || request.method == method ? request : nil

@@ -61,7 +61,7 @@ final class TestSession: Sendable {
     }
 
     /// The first diagnostics for `uri` that satisfy `condition` (earlier ones are skipped).
-    func diagnostics(_ uri: String, timeout: Duration = .seconds(10),
+    func diagnostics(_ uri: String, timeout: Duration = .seconds(60),
                      where condition: (PublishDiagnosticsNotification) -> Bool = { _ in true })
         async throws -> PublishDiagnosticsNotification
     {
@@ -80,7 +80,7 @@ final class TestSession: Sendable {
     }
 
     /// The next `window/showMessage`.
-    func message(timeout: Duration = .seconds(10)) async throws -> ShowMessageNotification {
+    func message(timeout: Duration = .seconds(60)) async throws -> ShowMessageNotification {
         try await client.nextNotification(ShowMessageNotification.self, timeout: timeout)
     }
 
