@@ -33,8 +33,10 @@ let package = Package(
         .target(name: "LanguageServer",
                 dependencies: ["JSONRPC", "PromptFile", "VSynthesis", "LanguageModel"]),
         // The command line: argument parsing and every subcommand; `vsynth` only calls into it.
+        // Optimised too: `vsynth model fetch` hashes the 100 MB model (SHA256.swift) in every build.
         .target(name: "CLI", dependencies: ["PromptFile", "GGUF", "Tokenizer", "Inference",
-                                            "LanguageModel", "VSynthesis", "Backends", "LanguageServer"]),
+                                            "LanguageModel", "VSynthesis", "Backends", "LanguageServer"],
+                swiftSettings: optimised),
         .executableTarget(name: "vsynth", dependencies: ["CLI"]),
 
         // GGUFTests: uncomment when the module has its first test.
