@@ -53,6 +53,6 @@ let package = Package(
         // JSONRPCTests: uncomment when the module has its first test.
         // .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         // CLITests: uncomment when the module has its first test.
-        // .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
     ]
 )

@@ -138,14 +138,17 @@ public struct CommandSpec: Sendable {
         index += 1
     }
 
-    /// ", did you mean '--x'?" for a misspelt long option, when one option is close.
+    /// "; did you mean '--x'?" for a misspelt long option: the one option the name abbreviates,
+    /// else the one option within two edits of it.
     private func suggestion(for name: String) -> String {
-        let close = parseableOptions.filter { $0.name.hasPrefix(name) || name.hasPrefix($0.name)
-            || Self.editDistance($0.name, name) <= 2 }
-        guard !name.isEmpty, close.count == 1 else { return "" }
+        guard !name.isEmpty else { return "" }
+        let prefixed = parseableOptions.filter { $0.name.hasPrefix(name) }
+        let close = prefixed.isEmpty ? parseableOptions.filter { Self.editDistance($0.name, name) <= 2 } : prefixed
+        guard close.count == 1 else { return "" }
         return "; did you mean '--\(close[0].name)'?"
     }
 
+    /// Levenshtein distance, for suggestions.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         guard !a.isEmpty else { return b.count }

@@ -18,6 +18,11 @@ public struct ModelStore: Sendable {
         public var path: String
         /// True when `VSYNTH_MODEL` named it; false for the models directory.
         public var fromEnvironment: Bool
+
+        public init(path: String, fromEnvironment: Bool) {
+            self.path = path
+            self.fromEnvironment = fromEnvironment
+        }
     }
 
     /// What `fetch` did.
@@ -25,6 +30,11 @@ public struct ModelStore: Sendable {
         public var path: String
         /// False when a verified copy was already in place.
         public var downloaded: Bool
+
+        public init(path: String, downloaded: Bool) {
+            self.path = path
+            self.downloaded = downloaded
+        }
     }
 
     public var environment: [String: String]
