@@ -101,6 +101,7 @@ public struct ModelStore: Sendable {
         guard pip.succeeded else { throw .pipUnavailable(python: python, output: pip.output) }
 
         try createDirectory(directory)
+        removeAbandonedDownloads()
         try checkFreeSpace()
         let work = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -181,6 +182,19 @@ public struct ModelStore: Sendable {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw .cannotCreateDirectory(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Removes `.fetch-*` folders over a day old: left by a fetch that was killed (a running fetch
+    /// removes its own folder when it ends, whatever the outcome).
+    private func removeAbandonedDownloads(olderThan age: TimeInterval = 86_400) {
+        let fileManager = FileManager.default
+        for name in (try? fileManager.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".fetch-") {
+            let path = directory + "/" + name
+            if let modified = (try? fileManager.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+               Date().timeIntervalSince(modified) > age {
+                try? fileManager.removeItem(atPath: path)
+            }
         }
     }
 

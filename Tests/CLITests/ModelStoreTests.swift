@@ -105,6 +105,16 @@ struct ModelStoreTests {
         #expect(fixture.leftovers().isEmpty)
     }
 
+    @Test func abandonedDownloadsOverADayOldAreRemoved() throws {
+        let fixture = try Fixture(python: "network")
+        defer { fixture.remove() }
+        let old = fixture.store.directory + "/.fetch-old", recent = fixture.store.directory + "/.fetch-recent"
+        for path in [old, recent] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86_400)], ofItemAtPath: old)
+        _ = try fixture.fetchError()
+        #expect(fixture.leftovers() == [".fetch-recent"])
+    }
+
     @Test func diskFullDuringDownload() throws {
         let fixture = try Fixture(python: "diskfull")
         defer { fixture.remove() }

@@ -3,7 +3,7 @@ import Testing
 
 /// Runs the built `vsynth` executable as a user would, for black-box tests.
 ///
-/// Found, in order: `$VSYNTH_BIN`; beside the test bundle (SwiftPM puts products and the test
+/// Found, in order: `$VSYNTH_BIN`; beside the test bundle or (SwiftPM puts products and the test
 /// bundle in one directory: `.build/<triple>/debug/`; on macOS the bundle's executable sits three
 /// levels deeper); the package's `.build/debug` and `.build/release`, from `#filePath`.
 enum VSynthBinary {
@@ -17,6 +17,10 @@ enum VSynthBinary {
         let fileManager = FileManager.default
         var candidates: [String] = []
         if let custom = ProcessInfo.processInfo.environment["VSYNTH_BIN"], !custom.isEmpty { candidates.append(custom) }
+        // macOS runs test bundles inside Xcode's `xctest` tool: the bundle itself sits in the products directory.
+        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("vsynth").path)
+        }
         var directory = Bundle.main.executableURL?.deletingLastPathComponent()
         for _ in 0..<4 {
             guard let current = directory else { break }
