@@ -106,9 +106,11 @@ public struct CommandSpec: Sendable {
         if parsed.flags.contains("help") { return parsed }
         if parsed.positionals.count < positionals.lowerBound {
             let name = usage.split(separator: " ").first { !$0.hasPrefix("[") && !$0.hasPrefix("-") }
-            throw UsageError(command: path, message: positionals.lowerBound == 1 && name != nil
-                             ? "missing argument \(name!)"
-                             : "expected at least \(positionals.lowerBound) arguments, got \(parsed.positionals.count)")
+            if positionals.lowerBound == 1, let name {
+                throw UsageError(command: path, message: "missing argument \(name)")
+            }
+            throw UsageError(command: path, message:
+                "expected at least \(positionals.lowerBound) arguments, got \(parsed.positionals.count)")
         }
         if parsed.positionals.count > positionals.upperBound {
             let extra = parsed.positionals[positionals.upperBound]
@@ -184,55 +186,5 @@ public struct CommandSpec: Sendable {
         }
         if !discussion.isEmpty { text += "\n" + discussion + "\n" }
         return text
-    }
-}
-
-/// The result of parsing: values by long option name, flags, positionals.
-public struct ParsedArguments: Sendable {
-    public var positionals: [String] = []
-    public var values: [String: [String]] = [:]
-    public var flags: Set<String> = []
-
-    public init() {}
-
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
-    /// The last value given for an option (a later `--seed` overrides an earlier one).
-    public func value(_ name: String) -> String? { values[name]?.last }
-    public func allValues(_ name: String) -> [String] { values[name] ?? [] }
-
-    /// An integer option, checked against `range`.
-    public func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max,
-                    command: [String]) throws(UsageError) -> Int? {
-        guard let text = value(name) else { return nil }
-        guard let number = Int(text), range.contains(number) else {
-            throw UsageError(command: command, message: "option '--\(name)' needs an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
-        }
-        return number
-    }
-
-    /// A floating-point option, checked against `range`.
-    public func double(_ name: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
-                       command: [String]) throws(UsageError) -> Double? {
-        guard let text = value(name) else { return nil }
-        guard let number = Double(text), number.isFinite, range.contains(number) else {
-            throw UsageError(command: command, message: "option '--\(name)' needs a number in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
-        }
-        return number
-    }
-}
-
-/// A command line that does not fit the command: printed with a hint and exit code 2.
-public struct UsageError: Error, Equatable, CustomStringConvertible {
-    public var command: [String]
-    public var message: String
-
-    public init(command: [String], message: String) {
-        self.command = command
-        self.message = message
-    }
-
-    public var description: String {
-        let name = (["vsynth"] + command).joined(separator: " ")
-        return "\(name): \(message)\nRun '\(name) --help' for usage."
     }
 }
