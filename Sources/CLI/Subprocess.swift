@@ -59,9 +59,7 @@ struct Subprocess {
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
             let candidate = "\(directory)/\(name)"
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory),
-               !isDirectory.boolValue, FileManager.default.isExecutableFile(atPath: candidate) {
+            if FileManager.default.isRegularFile(atPath: candidate), FileManager.default.isExecutableFile(atPath: candidate) {
                 return candidate
             }
         }

@@ -63,9 +63,14 @@ public enum VSynthCLI {
     }
 
     /// `vsynth help [COMMAND...]`: the overview, one command's help, or a group's list.
+    /// `vsynth help --markdown` prints the README's CLI reference.
     static func help(for path: [String]) -> Int32 {
         if path.isEmpty {
             Console.out(overview)
+            return 0
+        }
+        if path == ["--markdown"] {
+            Console.out(referenceMarkdown, terminator: "")
             return 0
         }
         if let command = commands.first(where: { $0.spec.path == path }) {

@@ -69,6 +69,12 @@ struct BlackBoxTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    @Test func markdownReference() throws {
+        let result = try VSynthBinary.run(["help", "--markdown"])
+        #expect(result.status == 0)
+        #expect(result.stdout == VSynthCLI.referenceMarkdown)
+    }
+
     @Test func groupHelp() throws {
         for arguments in [["model", "--help"], ["help", "model"]] {
             let result = try VSynthBinary.run(arguments)

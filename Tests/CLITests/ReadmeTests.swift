@@ -13,22 +13,7 @@ struct ReadmeTests {
         let start = try #require(readme.range(of: begin), "README.md lacks \(begin)")
         let stop = try #require(readme.range(of: end, range: start.upperBound..<readme.endIndex), "README.md lacks \(end)")
         let section = String(readme[start.upperBound..<stop.lowerBound])
-        #expect(section == Self.reference(),
+        #expect(section == VSynthCLI.referenceMarkdown,
                 "README.md's CLI reference is out of date: run scripts/cli-reference.sh and commit README.md")
-    }
-
-    /// The same text scripts/cli-reference.sh generates from the binary.
-    static func reference() -> String {
-        func trimmed(_ text: String) -> String {
-            var text = text
-            while text.hasSuffix("\n") { text.removeLast() }
-            return text
-        }
-        var parts = ["```text\n$ vsynth --help\n" + trimmed(VSynthCLI.overview) + "\n```\n"]
-        for command in VSynthCLI.commands {
-            let path = command.spec.path.joined(separator: " ")
-            parts.append("#### `vsynth \(path)`\n\n```text\n" + trimmed(command.spec.help) + "\n```\n")
-        }
-        return parts.joined(separator: "\n")
     }
 }
