@@ -19,8 +19,10 @@ step "python packages for the schema checks (jsonschema)"
 pip_install_if_missing jsonschema jsonschema
 python3 -c 'import importlib.metadata as m; print("jsonschema", m.version("jsonschema"))' >&2
 
-step "swift build"
-swift build
+# One build of everything, tests included (the vsynth executable too), so `swift test` need not
+# rebuild the modules with testing enabled.
+step "swift build --build-tests"
+swift build --build-tests
 bin=$(swift build --show-bin-path)
 
 step "model (vsynth model fetch: verifies a present copy, downloads a missing one)"
@@ -30,8 +32,8 @@ failed=()
 log=$(mktemp -t vsynth-swift-test.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
-step "swift test $*"
-if ! swift test "$@" 2>&1 | tee "$log"; then failed+=("swift test"); fi
+step "swift test --skip-build $*"
+if ! swift test --skip-build "$@" 2>&1 | tee "$log"; then failed+=("swift test"); fi
 
 if [[ -f scripts/validate-schemas.sh ]]; then
   step "schemas (scripts/validate-schemas.sh)"
