@@ -28,7 +28,7 @@ public struct CommandSpec: Sendable {
     /// Usage line after the command path, e.g. `FILE... [--json]`.
     public var usage: String
     public var options: [Option]
-    /// Minimum and maximum number of positionals (`nil` = unbounded).
+    /// Minimum and maximum number of positionals (`1...Int.max` for "one or more").
     public var positionals: ClosedRange<Int>
     /// Free text printed after the options in `--help`.
     public var discussion: String
@@ -64,7 +64,7 @@ public struct CommandSpec: Sendable {
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
-            if onlyPositionals || argument == "-" || !argument.hasPrefix("-") || Double(argument) != nil {
+            if onlyPositionals || argument == "-" || !argument.hasPrefix("-") || Double(argument)?.isFinite == true {
                 parsed.positionals.append(argument)
                 continue
             }
