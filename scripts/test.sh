@@ -5,7 +5,8 @@
 # (e.g. `scripts/test.sh --filter CLITests`).
 #
 # Needs: a Swift 6 toolchain and python3 (pip is installed with apt-get when missing and possible).
-# Environment: VSYNTH_MODELS (models directory, default ~/.cache/vsynth/models), VSYNTH_MODEL.
+# Environment: VSYNTH_MODELS (models directory, default ~/.cache/vsynth/models), VSYNTH_MODEL,
+# VSYNTH_TEST_SERVER_PORT (first of the two llama-cpp-python server ports, default 8765).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,9 +16,10 @@ started=$SECONDS
 step "tools"
 require_tools
 
-step "python packages for the schema checks (jsonschema)"
+step "python packages for the schema checks (jsonschema, pyyaml)"
 pip_install_if_missing jsonschema jsonschema
-python3 -c 'import importlib.metadata as m; print("jsonschema", m.version("jsonschema"))' >&2
+pip_install_if_missing yaml pyyaml
+python3 -c 'import importlib.metadata as m; print("jsonschema", m.version("jsonschema"), "pyyaml", m.version("pyyaml"))' >&2
 
 # One build of everything, tests included (the vsynth executable too), so `swift test` need not
 # rebuild the modules with testing enabled.
@@ -30,14 +32,40 @@ step "model (vsynth model fetch: verifies a present copy, downloads a missing on
 
 failed=()
 log=$(mktemp -t vsynth-swift-test.XXXXXX)
-trap 'rm -f "$log"' EXIT
+servers=()
+cleanup() {
+  rm -f "$log"
+  local port
+  for port in "${servers[@]}"; do bash scripts/llama-server.sh stop "$port" || true; done
+}
+trap cleanup EXIT
+
+# The remote-backend tests talk to real llama-cpp-python servers (OpenAI-compatible) on the same
+# model: one without and one with an API key. Their URLs reach the tests through the environment.
+if [[ -f scripts/llama-server.sh ]]; then
+  step "llama-cpp-python servers for the backend tests (scripts/llama-server.sh)"
+  command -v curl >/dev/null || apt_install curl || fail "no curl (needed by scripts/llama-server.sh)"
+  # Compiles llama.cpp the first time: several minutes on 2 cores.
+  pip_install_if_missing llama_cpp.server.app 'llama-cpp-python[server]==0.3.36'
+  port=${VSYNTH_TEST_SERVER_PORT:-8765}
+  key="vsynth-test-$RANDOM$RANDOM"
+  if url=$(bash scripts/llama-server.sh start "$port") \
+     && servers+=("$port") \
+     && key_url=$(bash scripts/llama-server.sh start $((port + 1)) --api-key "$key") \
+     && servers+=($((port + 1))); then
+    export VSYNTH_TEST_OPENAI_URL=$url VSYNTH_TEST_OPENAI_KEY_URL=$key_url VSYNTH_TEST_OPENAI_KEY=$key
+    echo "servers: $url, $key_url (with an API key)" >&2
+  else
+    failed+=("scripts/llama-server.sh start")
+  fi
+fi
 
 step "swift test --skip-build $*"
 if ! swift test --skip-build "$@" 2>&1 | tee "$log"; then failed+=("swift test"); fi
 
 if [[ -f scripts/validate-schemas.sh ]]; then
   step "schemas (scripts/validate-schemas.sh)"
-  if ! VSYNTH_BIN="$bin/vsynth" bash scripts/validate-schemas.sh; then failed+=("scripts/validate-schemas.sh"); fi
+  if ! VSYNTH="$bin/vsynth" bash scripts/validate-schemas.sh; then failed+=("scripts/validate-schemas.sh"); fi
 fi
 
 step "summary"
