@@ -48,11 +48,18 @@ if [[ -f scripts/llama-server.sh ]]; then
   # Compiles llama.cpp the first time: several minutes on 2 cores.
   pip_install_if_missing llama_cpp.server.app 'llama-cpp-python[server]==0.3.36'
   port=${VSYNTH_TEST_SERVER_PORT:-8765}
-  key="vsynth-test-$RANDOM$RANDOM"
-  if url=$(bash scripts/llama-server.sh start "$port") \
-     && servers+=("$port") \
-     && key_url=$(bash scripts/llama-server.sh start $((port + 1)) --api-key "$key") \
-     && servers+=($((port + 1))); then
+  # A fixed key (the servers listen on 127.0.0.1 only), so a server left running still matches.
+  key=vsynth-test-key
+  start_server() {  # VARIABLE PORT [--api-key KEY]: sets VARIABLE to the server's URL
+    local variable=$1 address
+    shift
+    address=$(bash scripts/llama-server.sh start "$@") || return 1
+    servers+=("$1")  # here, not in a subshell, so that cleanup stops it
+    [[ -n $address ]] || address=$(bash scripts/llama-server.sh url "$1")  # "already running" prints none
+    printf -v "$variable" '%s' "$address"
+  }
+  url='' key_url=''
+  if start_server url "$port" && start_server key_url $((port + 1)) --api-key "$key"; then
     export VSYNTH_TEST_OPENAI_URL=$url VSYNTH_TEST_OPENAI_KEY_URL=$key_url VSYNTH_TEST_OPENAI_KEY=$key
     echo "servers: $url, $key_url (with an API key)" >&2
   else
