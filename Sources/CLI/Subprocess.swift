@@ -38,11 +38,9 @@ struct Subprocess {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
             collected.append(chunk)
-            do {
-                while let newline = collected[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
-                    onLine(String(decoding: collected[lineStart..<newline], as: UTF8.self))
-                    lineStart = newline + 1
-                }
+            while let newline = collected[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                onLine(String(decoding: collected[lineStart..<newline], as: UTF8.self))
+                lineStart = newline + 1
             }
         }
         process.waitUntilExit()
