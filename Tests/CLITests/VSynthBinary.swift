@@ -7,7 +7,7 @@ import Testing
 /// bundle in one directory: `.build/<triple>/debug/`; on macOS the bundle's executable sits three
 /// levels deeper); the package's `.build/debug` and `.build/release`, from `#filePath`.
 enum VSynthBinary {
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -40,7 +40,7 @@ enum VSynthBinary {
     /// Runs `vsynth arguments…` with the test process's environment changed by `environment`
     /// (a nil value removes a variable) and returns its exit status and output.
     static func run(_ arguments: [String], environment changes: [String: String?] = [:],
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
         guard let path else {
             Issue.record("no vsynth executable found beside the test bundle or in .build; run 'swift build' (or set VSYNTH_BIN)",
                          sourceLocation: sourceLocation)
@@ -48,6 +48,11 @@ enum VSynthBinary {
         }
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in changes { environment[name] = value }
+        return try await blocking { [environment] in try run(path, arguments, environment) }
+    }
+
+    /// Starts the program and waits for it (blocking the calling thread).
+    private static func run(_ path: String, _ arguments: [String], _ environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
