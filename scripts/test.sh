@@ -45,8 +45,11 @@ trap cleanup EXIT
 if [[ -f scripts/llama-server.sh ]]; then
   step "llama-cpp-python servers for the backend tests (scripts/llama-server.sh)"
   command -v curl >/dev/null || apt_install curl || fail "no curl (needed by scripts/llama-server.sh)"
-  # Compiles llama.cpp the first time: several minutes on 2 cores.
-  pip_install_if_missing llama_cpp.server.app 'llama-cpp-python[server]==0.3.36'
+  # Compiles llama.cpp the first time (several minutes on 2 cores), so it needs a C++ compiler.
+  if ! python3 -c 'import llama_cpp.server.app' 2>/dev/null; then
+    command -v c++ >/dev/null || apt_install g++ || fail "no C++ compiler to build llama-cpp-python"
+    pip_install_if_missing llama_cpp.server.app 'llama-cpp-python[server]==0.3.36'
+  fi
   port=${VSYNTH_TEST_SERVER_PORT:-8765}
   # A fixed key (the servers listen on 127.0.0.1 only), so a server left running still matches.
   key=vsynth-test-key
