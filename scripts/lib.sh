@@ -6,9 +6,11 @@ fail() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 as_root() { if [[ $(id -u) == 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
 
 # apt packages, installed only when asked for (a fresh Debian/Ubuntu machine); fails without apt-get.
+apt_updated=
 apt_install() {
   command -v apt-get >/dev/null || return 1
-  as_root apt-get update -qq >&2 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+  if [[ -z $apt_updated ]]; then as_root apt-get update -qq >&2 || return 1; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
 # Checks swift, and python3 with pip (installing python3/pip with apt-get only when missing).
