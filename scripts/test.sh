@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE test command (README, .ci/run): sets up what the tests need, builds, fetches the embedded
-# default model, runs every test, validates the schemas. Idempotent and safe to re-run: each set-up
-# step does nothing when its result is already there. Extra arguments go to `swift test`
+# default model, runs every test (swift test, then the suites that are scripts of their own).
+# Idempotent and safe to re-run: each set-up step does nothing when its result is already there.
+# Extra arguments go to `swift test` and make a filtered run, which skips the script suites
 # (e.g. `scripts/test.sh --filter CLITests`).
 #
 # Needs: a Swift 6 toolchain and python3 (pip is installed with apt-get when missing and possible).
@@ -73,10 +74,16 @@ fi
 step "swift test --skip-build $*"
 if ! swift test --skip-build "$@" 2>&1 | tee "$log"; then failed+=("swift test"); fi
 
-if [[ -f scripts/validate-schemas.sh ]]; then
-  step "schemas (scripts/validate-schemas.sh)"
-  if ! VSYNTH="$bin/vsynth" bash scripts/validate-schemas.sh; then failed+=("scripts/validate-schemas.sh"); fi
-fi
+# The suites that are scripts of their own, each run when present: the JSON Schema checks, the
+# pytest-lsp suite against `vsynth lsp`, the editor clients inside real Vim, Neovim and Emacs.
+# A filtered run (arguments for swift test) skips them.
+suites=(scripts/validate-schemas.sh scripts/lsp-pytest.sh scripts/test-editors.sh)
+for suite in "${suites[@]}"; do
+  [[ -f $suite ]] || continue
+  if (($#)); then echo "test.sh: filtered run, skipping $suite" >&2; continue; fi
+  step "$suite"
+  if ! VSYNTH="$bin/vsynth" bash "$suite"; then failed+=("$suite"); fi
+done
 
 step "summary"
 # The closing lines of both test libraries, so the result is visible at the end of a long log.
