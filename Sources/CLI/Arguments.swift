@@ -28,7 +28,7 @@ public struct CommandSpec: Sendable {
     /// Usage line after the command path, e.g. `FILE... [--json]`.
     public var usage: String
     public var options: [Option]
-    /// Minimum and maximum number of positionals (`nil` = unbounded).
+    /// Minimum and maximum number of positionals (`1...Int.max` for "one or more").
     public var positionals: ClosedRange<Int>
     /// Free text printed after the options in `--help`.
     public var discussion: String
@@ -43,65 +43,74 @@ public struct CommandSpec: Sendable {
         self.discussion = discussion
     }
 
+    /// The implicit `--help` / `-h` every command accepts.
+    static let helpOption = Option("help", short: "h", help: "Show this help.")
+
+    /// Options as parsing sees them: the declared ones plus `--help`.
+    private var parseableOptions: [Option] { options + [Self.helpOption] }
+
     /// Parses the arguments that follow the command path.
+    ///
+    /// Accepted forms: `--name value`, `--name=value`, `-n value`, `-nvalue`, `-n=value`, bundled
+    /// short flags (`-fq`, `-fn3`), `--` (everything after it is positional), `-` (a positional,
+    /// stdin by convention), and negative numbers as positionals (`-3`). A value option followed by
+    /// another long option (`--seed --json`) is a missing value, not the value `--json`; write
+    /// `--seed=--json` to mean that.
     public func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
         var parsed = ParsedArguments()
         var index = 0
         var onlyPositionals = false
+        let known = parseableOptions
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
-            if onlyPositionals || argument == "-" || !argument.hasPrefix("-") {
+            if onlyPositionals || argument == "-" || !argument.hasPrefix("-") || Double(argument)?.isFinite == true {
                 parsed.positionals.append(argument)
                 continue
             }
             if argument == "--" { onlyPositionals = true; continue }
-            let option: Option
-            var inlineValue: String?
             if argument.hasPrefix("--") {
                 let body = argument.dropFirst(2)
-                let name: Substring
+                var name = body
+                var inlineValue: String?
                 if let equals = body.firstIndex(of: "=") {
                     name = body[..<equals]
                     inlineValue = String(body[body.index(after: equals)...])
-                } else {
-                    name = body
                 }
-                guard let found = options.first(where: { $0.name == name }) else {
-                    throw UsageError(command: path, message: "unknown option '--\(name)'")
+                guard let option = known.first(where: { $0.name == name }) else {
+                    throw UsageError(command: path, message: "unknown option '--\(name)'" + suggestion(for: String(name)))
                 }
-                option = found
-            } else {
-                let letters = Array(argument.dropFirst())
-                guard let letter = letters.first,
-                      let found = options.first(where: { $0.short == letter }) else {
-                    throw UsageError(command: path, message: "unknown option '\(argument)'")
-                }
-                option = found
-                if letters.count > 1 { inlineValue = String(letters.dropFirst()) }
+                try take(option, inlineValue: inlineValue, spelled: "--\(name)", arguments, &index, into: &parsed)
+                continue
             }
-            if option.takesValue {
-                if inlineValue == nil {
-                    guard index < arguments.count else {
-                        throw UsageError(command: path,
-                                         message: "option '--\(option.name)' needs a value (\(option.valueName))")
-                    }
-                    inlineValue = arguments[index]
-                    index += 1
+            // Short options: a run of flags, possibly ending in one option that takes a value.
+            var letters = Substring(argument.dropFirst())
+            while let letter = letters.first {
+                letters = letters.dropFirst()
+                guard let option = known.first(where: { $0.short == letter }) else {
+                    throw UsageError(command: path, message: "unknown option '-\(letter)'"
+                                     + (argument.count > 2 ? " in '\(argument)'" : ""))
                 }
-                parsed.values[option.name, default: []].append(inlineValue!)
-            } else {
-                if inlineValue != nil {
-                    throw UsageError(command: path, message: "option '--\(option.name)' takes no value")
+                if option.takesValue {
+                    let rest = letters.hasPrefix("=") ? letters.dropFirst() : letters
+                    try take(option, inlineValue: letters.isEmpty ? nil : String(rest), spelled: "-\(letter)",
+                             arguments, &index, into: &parsed)
+                    break
                 }
                 parsed.flags.insert(option.name)
+                if letters.hasPrefix("=") {
+                    throw UsageError(command: path, message: "option '-\(letter)' (--\(option.name)) takes no value")
+                }
             }
         }
         if parsed.flags.contains("help") { return parsed }
         if parsed.positionals.count < positionals.lowerBound {
-            throw UsageError(command: path, message: positionals.lowerBound == 1
-                             ? "missing argument: \(usage.split(separator: " ").first ?? "")"
-                             : "expected at least \(positionals.lowerBound) arguments")
+            let name = usage.split(separator: " ").first { !$0.hasPrefix("[") && !$0.hasPrefix("-") }
+            if positionals.lowerBound == 1, let name {
+                throw UsageError(command: path, message: "missing argument \(name)")
+            }
+            throw UsageError(command: path, message:
+                "expected at least \(positionals.lowerBound) arguments, got \(parsed.positionals.count)")
         }
         if parsed.positionals.count > positionals.upperBound {
             let extra = parsed.positionals[positionals.upperBound]
@@ -110,10 +119,58 @@ public struct CommandSpec: Sendable {
         return parsed
     }
 
+    /// Records one option: a flag, or a value from `inlineValue` or the next argument.
+    private func take(_ option: Option, inlineValue: String?, spelled: String, _ arguments: [String],
+                      _ index: inout Int, into parsed: inout ParsedArguments) throws(UsageError) {
+        guard option.takesValue else {
+            if inlineValue != nil {
+                throw UsageError(command: path, message: "option '\(spelled)' takes no value")
+            }
+            parsed.flags.insert(option.name)
+            return
+        }
+        if let inlineValue {
+            parsed.values[option.name, default: []].append(inlineValue)
+            return
+        }
+        guard index < arguments.count, !(arguments[index].hasPrefix("--") && arguments[index].count > 2) else {
+            throw UsageError(command: path, message: "option '\(spelled)' needs a value (\(option.valueName))")
+        }
+        parsed.values[option.name, default: []].append(arguments[index])
+        index += 1
+    }
+
+    /// "; did you mean '--x'?" for a misspelt long option: the one option the name abbreviates,
+    /// else the one option within two edits of it.
+    private func suggestion(for name: String) -> String {
+        guard !name.isEmpty else { return "" }
+        let prefixed = parseableOptions.filter { $0.name.hasPrefix(name) }
+        let close = prefixed.isEmpty ? parseableOptions.filter { Self.editDistance($0.name, name) <= 2 } : prefixed
+        guard close.count == 1 else { return "" }
+        return "; did you mean '--\(close[0].name)'?"
+    }
+
+    /// Levenshtein distance, for suggestions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
     /// The text `--help` prints.
     public var help: String {
-        var text = "\(summary)\n\nUsage: vsynth \(path.joined(separator: " ")) \(usage)\n"
-        let all = options + [Option("help", short: "h", help: "Show this help.")]
+        let line = (["vsynth"] + path + (usage.isEmpty ? [] : [usage])).joined(separator: " ")
+        var text = "\(summary)\n\nUsage: \(line)\n"
+        let all = parseableOptions
         if !all.isEmpty {
             text += "\nOptions:\n"
             let labels = all.map { option -> String in
@@ -129,55 +186,5 @@ public struct CommandSpec: Sendable {
         }
         if !discussion.isEmpty { text += "\n" + discussion + "\n" }
         return text
-    }
-}
-
-/// The result of parsing: values by long option name, flags, positionals.
-public struct ParsedArguments: Sendable {
-    public var positionals: [String] = []
-    public var values: [String: [String]] = [:]
-    public var flags: Set<String> = []
-
-    public init() {}
-
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
-    /// The last value given for an option (a later `--seed` overrides an earlier one).
-    public func value(_ name: String) -> String? { values[name]?.last }
-    public func allValues(_ name: String) -> [String] { values[name] ?? [] }
-
-    /// An integer option, checked against `range`.
-    public func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max,
-                    command: [String]) throws(UsageError) -> Int? {
-        guard let text = value(name) else { return nil }
-        guard let number = Int(text), range.contains(number) else {
-            throw UsageError(command: command, message: "option '--\(name)' needs an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
-        }
-        return number
-    }
-
-    /// A floating-point option, checked against `range`.
-    public func double(_ name: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude,
-                       command: [String]) throws(UsageError) -> Double? {
-        guard let text = value(name) else { return nil }
-        guard let number = Double(text), number.isFinite, range.contains(number) else {
-            throw UsageError(command: command, message: "option '--\(name)' needs a number in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
-        }
-        return number
-    }
-}
-
-/// A command line that does not fit the command: printed with a hint and exit code 2.
-public struct UsageError: Error, Equatable, CustomStringConvertible {
-    public var command: [String]
-    public var message: String
-
-    public init(command: [String], message: String) {
-        self.command = command
-        self.message = message
-    }
-
-    public var description: String {
-        let name = (["vsynth"] + command).joined(separator: " ")
-        return "\(name): \(message)\nRun '\(name) --help' for usage."
     }
 }

