@@ -41,7 +41,6 @@ let package = Package(
 
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer"],
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer", "LanguageModel"],
                     swiftSettings: optimised),
         .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
