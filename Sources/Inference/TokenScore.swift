@@ -17,7 +17,7 @@ public struct TokenScore: Hashable, Sendable, Codable {
     }
 
     /// Scores `token` against one row of (vocab) logits with a log-softmax in Double.
-    static func from(logits: UnsafePointer<Float>, vocabularySize: Int, token: Int32) -> TokenScore {
+    public static func score(logits: UnsafePointer<Float>, vocabularySize: Int, token: Int32) -> TokenScore {
         let normalizer = VectorMath.logSumExp(logits, count: vocabularySize)
         let top = VectorMath.argmax(logits, count: vocabularySize)
         return TokenScore(token: token, logprob: Double(logits[Int(token)]) - normalizer,
