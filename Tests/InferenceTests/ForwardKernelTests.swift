@@ -98,3 +98,17 @@ struct ForwardKernelTests {
         }
     }
 }
+
+extension ForwardKernelTests {
+    @Test func logSumExpKernelMatchesTheReference() {
+        for count in [1, 15, 16, 17, 1000, 49152] {
+            var logits = Self.values(count, seed: UInt64(count), range: 25)
+            logits[count / 2] = 31
+            var argmax: Int32 = -1
+            let kernel = vs_log_sum_exp(logits, Int32(count), &argmax, -1)
+            let reference = VectorMath.logSumExp(&logits, count: count)
+            #expect(abs(kernel - reference) < 1e-5)
+            #expect(Int(argmax) == VectorMath.argmax(&logits, count: count))
+        }
+    }
+}
