@@ -47,7 +47,7 @@ let package = Package(
         // PromptFileTests: uncomment when the module has its first test.
         .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
         // VSynthesisTests: uncomment when the module has its first test.
-        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"], exclude: ["Fixtures"]),
+        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile", "Inference"], exclude: ["Fixtures"]),
         // JSONRPCTests: uncomment when the module has its first test.
         // .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         // CLITests: uncomment when the module has its first test.

@@ -9,6 +9,11 @@ public enum VSynthCLI {
         LogprobsCommand.self,
         BenchEngineCommand.self,
         BenchKernelsCommand.self,
+        ScoreCommand.self,
+        SynthesizeCommand.self,
+        EvalConsistencyCommand.self,
+        EvalSynthesisCommand.self,
+        EvalICLCommand.self,
     ]
 
     /// Runs `vsynth` with `arguments` (without the program name) and returns the exit code.
