@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LanguageModel
 import PromptFile
 import VSynthesis
 
@@ -59,7 +60,7 @@ enum SynthesizeCommand: Command {
         let result: SynthesisResult
         do {
             result = try await work.value
-        } catch is CancellationError {
+        } catch where error is CancellationError || (error as? LanguageModelError) == .cancelled || work.isCancelled {
             Console.err("vsynth synthesize: interrupted; \(path) was not changed")
             return 130
         }
