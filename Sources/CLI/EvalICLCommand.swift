@@ -10,6 +10,7 @@ enum EvalICLCommand: Command {
         options: [
             .init("json", help: "Print the report as JSON (every task, condition and seed)."),
             .init("seeds", value: "LIST", help: "Comma-separated seeds (default 1,2,3)."),
+            .init("task", value: "ID", help: "Only this task (repeatable)."),
             .init("methods", value: "LIST", help: "Comma-separated methods (default vsynthesis,topk,naive)."),
             .init("progress", help: "Report each cell on stderr."),
         ] + EvalCommand.synthesisOptions + EvalCommand.modelOptions,
@@ -32,7 +33,12 @@ enum EvalICLCommand: Command {
                 seeds.append(seed)
             }
         }
-        let dataset = try TaskDataset.load(path: arguments.positionals[0])
+        var dataset = try TaskDataset.load(path: arguments.positionals[0])
+        let only = arguments.allValues("task")
+        for id in only where !dataset.tasks.contains(where: { $0.id == id }) {
+            throw UsageError(command: spec.path, message: "option '--task': no task '\(id)' in \(arguments.positionals[0])")
+        }
+        if !only.isEmpty { dataset.tasks = dataset.tasks.filter { only.contains($0.id) } }
         guard dataset.tasks.contains(where: { !($0.test ?? []).isEmpty }) else {
             throw UsageError(command: spec.path, message: "\(arguments.positionals[0]) has no task with a 'test' list")
         }
