@@ -58,10 +58,10 @@ INLINE TGT void rows_q(const int TYPE, const int T, const char *w, size_t row_by
 
 #define ROWS_T(TYPE) \
     switch (T) { \
-    case 1: rows_q(TYPE, 1, w, row_bytes, cols, r0, r1, qa, stride, t0, y, ldy); break; \
-    case 2: rows_q(TYPE, 2, w, row_bytes, cols, r0, r1, qa, stride, t0, y, ldy); break; \
-    case 3: rows_q(TYPE, 3, w, row_bytes, cols, r0, r1, qa, stride, t0, y, ldy); break; \
-    default: rows_q(TYPE, 4, w, row_bytes, cols, r0, r1, qa, stride, t0, y, ldy); break; \
+    case 1: rows_q(TYPE, 1, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
+    case 2: rows_q(TYPE, 2, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
+    case 3: rows_q(TYPE, 3, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
+    default: rows_q(TYPE, 4, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
     }
 
 TGT void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,

@@ -170,6 +170,28 @@ TGT512 static void swiglu_avx512(float *gate, const float *up, size_t count) {
     for (; i < count; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
 }
 
+TGT512 static double log_sum_exp_avx512(const float *x, int count, int *argmax) {
+    float top = -INFINITY;
+    int best = 0;
+    __m512 vtop = _mm512_set1_ps(-INFINITY);
+    int i = 0;
+    for (; i + 16 <= count; i += 16) vtop = _mm512_max_ps(vtop, _mm512_loadu_ps(x + i));
+    top = _mm512_reduce_max_ps(vtop);
+    for (; i < count; i++) if (x[i] > top) top = x[i];
+    for (i = 0; i < count; i++) if (x[i] == top) { best = i; break; }
+    __m512 vm = _mm512_set1_ps(top);
+    double total = 0;
+    for (i = 0; i + 16 <= count;) {
+        __m512 sum = _mm512_setzero_ps();
+        int stop = i + 1024 < count ? i + 1024 : count;
+        for (; i + 16 <= stop; i += 16) sum = _mm512_add_ps(sum, exp512(_mm512_sub_ps(_mm512_loadu_ps(x + i), vm)));
+        total += _mm512_reduce_add_ps(sum);
+    }
+    for (; i < count; i++) total += exp((double)x[i] - top);
+    *argmax = best;
+    return (double)top + log(total);
+}
+
 TGT512 static void round_half_avx512(float *x, size_t count) {
     size_t i = 0;
     for (; i + 16 <= count; i += 16) _mm512_storeu_ps(x + i, round_half512(_mm512_loadu_ps(x + i)));
@@ -201,4 +223,17 @@ void vs_swiglu(float *gate, const float *up, size_t count, int path) {
     if (vs_resolve_path(path) >= VS_PATH_AVX512) { swiglu_avx512(gate, up, count); return; }
 #endif
     for (size_t i = 0; i < count; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+}
+
+double vs_log_sum_exp(const float *x, int count, int *argmax, int path) {
+#if defined(__x86_64__)
+    if (vs_resolve_path(path) >= VS_PATH_AVX512) return log_sum_exp_avx512(x, count, argmax);
+#endif
+    float top = -INFINITY;
+    int best = 0;
+    for (int i = 0; i < count; i++) if (x[i] > top) { top = x[i]; best = i; }
+    double total = 0;
+    for (int i = 0; i < count; i++) total += exp((double)x[i] - top);
+    *argmax = best;
+    return (double)top + log(total);
 }

@@ -23,6 +23,12 @@ final class ForwardBuffers {
     /// (threads, contextLength) attention scores of one (token, head) per thread.
     let scores: UnsafeMutablePointer<Float>
     let scoresStride: Int
+    /// xb quantized to 8 bits once for the matmuls that read it (Q, K, V; gate, up; the output).
+    let quantizedDim: QuantizedActivations
+    /// attentionOut quantized for the output projection.
+    let quantizedAttention: QuantizedActivations
+    /// silu(gate) ⊙ up quantized for the down projection.
+    let quantizedFFN: QuantizedActivations
 
     init(config: LlamaConfig, batchCapacity: Int, logitCapacity: Int, contextLength: Int, threads: Int) {
         self.batchCapacity = batchCapacity
@@ -37,6 +43,9 @@ final class ForwardBuffers {
         logits = .allocate(capacity: logitCapacity * config.vocabularySize)
         scoresStride = (contextLength + 15) & ~15
         scores = .allocate(capacity: threads * scoresStride)
+        quantizedDim = QuantizedActivations(cols: config.dim, capacity: max(batchCapacity, logitCapacity))
+        quantizedAttention = QuantizedActivations(cols: config.dim, capacity: batchCapacity)
+        quantizedFFN = QuantizedActivations(cols: config.ffnDim, capacity: batchCapacity)
     }
 
     deinit {

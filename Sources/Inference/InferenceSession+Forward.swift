@@ -35,9 +35,10 @@ extension InferenceSession {
             // q (n, dim), k and v (n, kvDim) straight into the cache rows p0 ..< p0+n.
             let keys = cache.keys(layer: l, position: p0)
             let values = cache.values(layer: l, position: p0)
-            matmul(layer.query, x: b.xb, n: n, y: b.q, pool: pool)
-            matmul(layer.key, x: b.xb, n: n, y: keys, pool: pool)
-            matmul(layer.value, x: b.xb, n: n, y: values, pool: pool)
+            quantize(b.xb, n: n, into: b.quantizedDim)
+            matmul(layer.query, x: b.xb, n: n, y: b.q, quantized: b.quantizedDim)
+            matmul(layer.key, x: b.xb, n: n, y: keys, quantized: b.quantizedDim)
+            matmul(layer.value, x: b.xb, n: n, y: values, quantized: b.quantizedDim)
             for t in 0..<n {
                 VectorMath.rope(b.q + t * dim, heads: config.headCount, headDim: config.headDim,
                                 position: p0 + t, table: rope)
@@ -53,15 +54,18 @@ extension InferenceSession {
             // attentionOut (n, dim) = causal grouped-query attention over positions 0 ... p0+t.
             attention(layer: l, start: p0, count: n)
             // x += attentionOut · Woᵀ
-            matmul(layer.attentionOutput, x: b.attentionOut, n: n, y: b.xb, pool: pool)
+            quantize(b.attentionOut, n: n, into: b.quantizedAttention)
+            matmul(layer.attentionOutput, x: b.attentionOut, n: n, y: b.xb, quantized: b.quantizedAttention)
             VectorMath.add(b.xb, into: b.x, count: n * dim)
 
             // Feed-forward: x += (silu(xb·Wgateᵀ) ⊙ xb·Wupᵀ)·Wdownᵀ
             rmsNormRows(b.x, weight: layer.ffnNorm, rows: n, into: b.xb)
-            matmul(layer.gate, x: b.xb, n: n, y: b.gate, pool: pool)
-            matmul(layer.up, x: b.xb, n: n, y: b.up, pool: pool)
+            quantize(b.xb, n: n, into: b.quantizedDim)
+            matmul(layer.gate, x: b.xb, n: n, y: b.gate, quantized: b.quantizedDim)
+            matmul(layer.up, x: b.xb, n: n, y: b.up, quantized: b.quantizedDim)
             swigluRows(rows: n, width: ffnDim)
-            matmul(layer.down, x: b.gate, n: n, y: b.xb, pool: pool)
+            quantize(b.gate, n: n, into: b.quantizedFFN)
+            matmul(layer.down, x: b.gate, n: n, y: b.xb, quantized: b.quantizedFFN)
             VectorMath.add(b.xb, into: b.x, count: n * dim)
         }
 
@@ -70,7 +74,8 @@ extension InferenceSession {
         while row < n {
             let m = min(b.logitCapacity, n - row)
             outputNorm(rows: row..<(row + m))
-            matmul(weights.output, x: b.logitInput, n: m, y: b.logits, pool: pool)
+            quantize(b.logitInput, n: m, into: b.quantizedDim)
+            matmul(weights.output, x: b.logitInput, n: m, y: b.logits, quantized: b.quantizedDim)
             for i in 0..<m {
                 body(row + i, b.logits + i * config.vocabularySize)
             }
@@ -78,13 +83,20 @@ extension InferenceSession {
         }
     }
 
-    /// y (n, w.rows) = x (n, w.cols) · Wᵀ with the engine's kernels (or the scalar reference).
-    private func matmul(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+    /// y (n, w.rows) = x (n, w.cols) · Wᵀ with the engine's kernels (or the scalar reference), reading
+    /// x's 8-bit form from `quantized` (filled by `quantize` for this x) where the weight type needs it.
+    private func matmul(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>,
+                        quantized: QuantizedActivations) {
         if usesReferenceArithmetic {
             Kernels.matmulReference(w, x: x, n: n, y: y)
         } else {
-            Kernels.matmul(w, x: x, n: n, y: y, pool: pool)
+            Kernels.matmul(w, x: x, n: n, y: y, pool: pool, quantized: quantized)
         }
+    }
+
+    /// Quantizes x (n, cols) once for every matmul that reads it (nothing in reference mode).
+    private func quantize(_ x: UnsafePointer<Float>, n: Int, into quantized: QuantizedActivations) {
+        if !usesReferenceArithmetic { quantized.quantize(x, n: n, pool: pool) }
     }
 
     /// y (rows, dim) = rmsnorm(x) · weight row by row; split over the pool when the batch is large.

@@ -29,6 +29,7 @@ extension InferenceSession {
         }
 
         var generated = 0
+        var step: [Int32] = [0]   // reused: one token per decode step, no allocation per token
         var finish = Generation.FinishReason.length
         while generated < options.maxTokens {
             if tokenizer.isEndOfGeneration(next) { finish = .endOfText; break }
@@ -38,7 +39,8 @@ extension InferenceSession {
             if stopped { finish = .stop; break }
             if generated == options.maxTokens || tokens.count >= contextLength { break }
             try checkCancelled()
-            try append([next][...], logitsFrom: 0) { _, logits in
+            step[0] = next
+            try append(step[...], logitsFrom: 0) { _, logits in
                 next = sampler.sample(logits, vocabularySize: vocab)
             }
         }

@@ -33,7 +33,7 @@ extension InferenceSession {
             try append(sequence[restart...], logitsFrom: firstMissing - restart) { index, logits in
                 let position = restart + index
                 guard position + 1 < sequence.count else { return }
-                nextTokenScores[position] = TokenScore.from(logits: logits, vocabularySize: vocab,
+                nextTokenScores[position] = TokenScore.score(logits: logits, vocabularySize: vocab,
                                                             token: sequence[position + 1])
             }
         }

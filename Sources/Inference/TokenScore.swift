@@ -1,3 +1,5 @@
+import CKernels
+
 /// What the model thought at one position of a scored sequence.
 public struct TokenScore: Hashable, Sendable, Codable {
     /// The token that actually follows.
@@ -17,10 +19,11 @@ public struct TokenScore: Hashable, Sendable, Codable {
     }
 
     /// Scores `token` against one row of (vocab) logits with a log-softmax in Double.
-    static func from(logits: UnsafePointer<Float>, vocabularySize: Int, token: Int32) -> TokenScore {
-        let normalizer = VectorMath.logSumExp(logits, count: vocabularySize)
-        let top = VectorMath.argmax(logits, count: vocabularySize)
+    public static func score(logits: UnsafePointer<Float>, vocabularySize: Int, token: Int32) -> TokenScore {
+        var top: Int32 = 0
+        let normalizer = vs_log_sum_exp(logits, Int32(vocabularySize), &top, -1)
+        let topIndex = Int(top)
         return TokenScore(token: token, logprob: Double(logits[Int(token)]) - normalizer,
-                          top: Int32(top), topLogprob: Double(logits[top]) - normalizer)
+                          top: top, topLogprob: Double(logits[topIndex]) - normalizer)
     }
 }

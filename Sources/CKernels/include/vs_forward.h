@@ -21,4 +21,8 @@ void vs_round_half(float *x, size_t count, int path);
 /// gate[i] = silu(gate[i]) · up[i] = gate[i] / (1 + e^-gate[i]) · up[i], for `count` values.
 void vs_swiglu(float *gate, const float *up, size_t count, int path);
 
+/// ln Σ_i e^x[i] over `count` values (the log-softmax normalizer; sums in double), and in `argmax`
+/// the index of the largest value (the first on ties).
+double vs_log_sum_exp(const float *x, int count, int *argmax, int path);
+
 #endif

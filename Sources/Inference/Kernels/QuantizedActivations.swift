@@ -51,7 +51,10 @@ public final class QuantizedActivations: @unchecked Sendable {
         let cols = Int32(self.cols)
         let body = { (begin: Int, end: Int, _: Int) in
             vs_quantize_activations(x, Int(cols), cols, Int32(begin), Int32(end), buffer, path.rawValue)
-            vs_pack_activations(buffer, cols, Int32(begin), Int32(end), Int32(n), packed)
+            // The packed copy is read by the AVX-512 kernels only.
+            if vs_best_path() >= Int32(VS_PATH_AVX512) {
+                vs_pack_activations(buffer, cols, Int32(begin), Int32(end), Int32(n), packed)
+            }
         }
         if let pool, n >= 8 { pool.parallelFor(n, body) } else { body(0, n, 0) }
     }

@@ -1,0 +1,94 @@
+import Foundation
+import GGUF
+import Testing
+@testable import Inference
+
+/// The kernels on the real model's weights (Q4_1 layers, the Q8_0 token embedding used as the output
+/// projection): real scale and minimum distributions, the real row lengths.
+@Suite("Kernels on the default model's weights")
+struct KernelModelTests {
+    /// The model file by the project's rule: $VSYNTH_MODEL, else $VSYNTH_MODELS (or
+    /// ~/.cache/vsynth/models)/SmolLM2-135M-Instruct.Q4_1.gguf.
+    static func modelPath() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["VSYNTH_MODEL"], !path.isEmpty { return path }
+        let directory = env["VSYNTH_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/vsynth/models").path
+        return directory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
+    }
+
+    static func openModel() throws -> GGUFFile {
+        let path = modelPath()
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw KernelTestFailure("model not found at \(path): run `vsynth model fetch` (or set VSYNTH_MODEL)")
+        }
+        return try GGUFFile(path: path)
+    }
+
+    static func weight(_ file: GGUFFile, _ name: String) throws -> WeightMatrix {
+        guard let info = file.tensor(named: name), info.dimensions.count == 2 else {
+            throw KernelTestFailure("tensor \(name) missing or not 2-D")
+        }
+        guard let base = file.bytes(of: info).baseAddress else { throw KernelTestFailure("tensor \(name) has no data") }
+        return try WeightMatrix(type: info.type, rows: info.dimensions[1], cols: info.dimensions[0], data: base, name: name)
+    }
+
+    @Test("matmul on real weights matches the reference with the same quantized activations",
+          arguments: ["blk.0.attn_q.weight", "blk.7.ffn_down.weight", "blk.29.attn_k.weight", "token_embd.weight"])
+    func realWeights(name: String) throws {
+        let file = try Self.openModel()
+        let full = try Self.weight(file, name)
+        #expect(full.type == (name == "token_embd.weight" ? .q8_0 : .q4_1))
+        // The first 203 rows (odd: a row tail; attn_k has 192), all columns.
+        let w = try WeightMatrix(type: full.type, rows: min(full.rows, 203), cols: full.cols, data: full.data, name: name)
+        let pool = ThreadPool(threads: 2)
+        for n in [1, 5, 33] {
+            let x = randomActivations(n: n, cols: w.cols, seed: 99)
+            var xHat = x
+            for t in 0..<n {
+                let q = x.withUnsafeBufferPointer { Kernels.quantizeReference($0.baseAddress! + t * w.cols, cols: w.cols) }
+                xHat.replaceSubrange(t * w.cols..<(t + 1) * w.cols, with: Kernels.dequantizedActivations(q))
+            }
+            var yRef = [Float](repeating: 0, count: n * w.rows)
+            Kernels.matmulReference(w, x: xHat, n: n, y: &yRef)
+            for path in KernelPath.allCases where path.isSupported {
+                var y = [Float](repeating: .nan, count: n * w.rows)
+                Kernels.matmul(w, x: x, n: n, y: &y, pool: pool, path: path)
+                let scale = yRef.map { abs($0) }.max() ?? 1
+                let worst = zip(y, yRef).map { abs($0 - $1) }.max() ?? .infinity
+                #expect(worst <= 1e-4 * scale, "\(name) n=\(n) \(path): worst error \(worst) of \(scale)")
+            }
+        }
+        // Embedding rows dequantize exactly as the reference does.
+        var fast = [Float](repeating: 0, count: w.cols), reference = fast
+        for row in [0, 1, w.rows - 1] {
+            Kernels.dequantizeRow(w, row: row, into: &fast)
+            Kernels.dequantizeRowReference(w, row: row, into: &reference)
+            #expect(fast == reference, "\(name) row \(row)")
+        }
+    }
+
+    @Test("one QuantizedActivations shared by several matmuls gives the same results as quantizing each time")
+    func sharedQuantization() throws {
+        let file = try Self.openModel()
+        let pool = ThreadPool(threads: 2)
+        for n in [1, 9] {
+            let x = randomActivations(n: n, cols: 576, seed: 5)
+            let shared = QuantizedActivations(cols: 576, capacity: 1)   // grows on demand
+            shared.quantize(x, n: n, pool: pool)
+            for name in ["blk.3.attn_q.weight", "blk.3.attn_k.weight", "blk.3.attn_v.weight"] {
+                let w = try Self.weight(file, name)
+                var a = [Float](repeating: 0, count: n * w.rows), b = a
+                Kernels.matmul(w, x: x, n: n, y: &a, pool: pool, quantized: shared)
+                Kernels.matmul(w, x: x, n: n, y: &b, pool: pool)
+                #expect(a == b, "\(name) n=\(n)")
+            }
+        }
+    }
+}
+
+/// A test precondition that does not hold (the model file missing): the test fails with this message.
+struct KernelTestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

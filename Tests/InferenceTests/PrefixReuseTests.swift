@@ -1,0 +1,126 @@
+import Foundation
+import Inference
+import LanguageModel
+import Testing
+
+/// Prefix reuse, KV-cache decoding and batch splitting give the numbers of one fresh evaluation.
+@Suite(.serialized)
+struct PrefixReuseTests {
+    /// The V-Score frame's context and a few demonstrations sharing their leading turn markers.
+    static let context = "<|im_start|>system\nName the sound that the animal makes.<|im_end|>\n"
+    static let continuations = [
+        "<|im_start|>user\nAnimal: dog<|im_end|>\n<|im_start|>assistant\nSound: bark<|im_end|>\n",
+        "<|im_start|>user\nAnimal: cat<|im_end|>\n<|im_start|>assistant\nSound: meow<|im_end|>\n",
+        "<|im_start|>user\nAnimal: dog<|im_end|>\n<|im_start|>assistant\nSound: woof<|im_end|>\n",
+        "<|im_start|>user\nAnimal: cow<|im_end|>\n<|im_start|>assistant\nSound: moo<|im_end|>\n",
+    ]
+
+    /// Largest |Δ| between two lists of per-token scores of the same tokens.
+    static func largestDifference(_ a: [[TokenScore]], _ b: [[TokenScore]]) -> Double {
+        var largest = 0.0
+        for (x, y) in zip(a, b) {
+            #expect(x.map(\.token) == y.map(\.token))
+            for (s, t) in zip(x, y) { largest = max(largest, abs(s.logprob - t.logprob)) }
+        }
+        return largest
+    }
+
+    @Test func sharedContextScoresEqualFreshEvaluations() throws {
+        let model = try EngineTestModel.model()
+        let session = try EngineTestModel.session()
+        let context = model.tokenizer.encode(Self.context, parseSpecial: true, addBOS: false)
+        let continuations = Self.continuations.map { model.tokenizer.encode($0, parseSpecial: true, addBOS: false) }
+        let shared = try session.score(context: context, continuations: continuations)
+        var fresh: [[TokenScore]] = []
+        for continuation in continuations {
+            session.reset()
+            fresh.append(try session.score(context: context, continuations: [continuation])[0])
+        }
+        let difference = Self.largestDifference(shared, fresh)
+        print("prefix reuse vs fresh: largest |Δ ln p| \(difference)")
+        #expect(difference < 0.02)
+        // Scoring the same request again reuses every stored score and gives identical numbers.
+        let again = try session.score(context: context, continuations: continuations)
+        let sameSession = try session.score(context: context, continuations: continuations)
+        #expect(again == sameSession)
+    }
+
+    @Test func referenceArithmeticPrefixReuseIsExact() throws {
+        // Without activation quantization, the split of work into batches cannot change the numbers
+        // beyond float summation order.
+        let model = try EngineTestModel.model()
+        let session = try EngineTestModel.session(contextLength: 128)
+        session.usesReferenceArithmetic = true
+        let context = model.tokenizer.encode(Self.context, parseSpecial: true, addBOS: false)
+        let continuations = Self.continuations.prefix(2).map { model.tokenizer.encode($0, parseSpecial: true, addBOS: false) }
+        let shared = try session.score(context: context, continuations: Array(continuations))
+        var fresh: [[TokenScore]] = []
+        for continuation in continuations {
+            session.reset()
+            fresh.append(try session.score(context: context, continuations: [continuation])[0])
+        }
+        #expect(Self.largestDifference(shared, fresh) < 1e-4)
+    }
+
+    @Test func tokenByTokenDecodingEqualsBatchPrefill() throws {
+        let model = try EngineTestModel.model()
+        let session = try EngineTestModel.session()
+        let tokens = model.tokenizer.encode(Self.context + Self.continuations[0], parseSpecial: true, addBOS: false)
+        let vocab = model.config.vocabularySize
+        var batch: [TokenScore] = []
+        try session.append(tokens[...], logitsFrom: 0) { index, logits in
+            if index + 1 < tokens.count { batch.append(TokenScore.score(logits: logits, vocabularySize: vocab, token: tokens[index + 1])) }
+        }
+        session.reset()
+        var stepwise: [TokenScore] = []
+        for index in tokens.indices {
+            try session.append(tokens[index...index], logitsFrom: 0) { _, logits in
+                if index + 1 < tokens.count { stepwise.append(TokenScore.score(logits: logits, vocabularySize: vocab, token: tokens[index + 1])) }
+            }
+        }
+        // One-token steps use the kernels' matrix-vector path, batches the tiled GEMM; their 8-bit
+        // activations round alike but sum in another order, which moves sensitive tokens a little
+        // (llama.cpp's own n_batch=1 and n_batch=512 runs differ the same way).
+        let differences = zip(batch, stepwise).map { abs($0.logprob - $1.logprob) }
+        let mean = differences.reduce(0, +) / Double(differences.count)
+        print("decode vs prefill: mean |Δ ln p| \(mean), largest \(differences.max()!)")
+        #expect(mean < 0.1)
+        #expect(zip(batch, stepwise).filter { $0.top != $1.top }.count <= 2)
+    }
+
+    @Test func referenceArithmeticDecodingEqualsPrefill() throws {
+        let model = try EngineTestModel.model()
+        let session = try EngineTestModel.session(contextLength: 64)
+        session.usesReferenceArithmetic = true
+        let tokens = model.tokenizer.encode(Self.continuations[3], parseSpecial: true, addBOS: false)
+        let batch = try session.score(tokens, from: 0)
+        session.reset()
+        for index in tokens.indices.dropLast() { _ = try session.score(Array(tokens[...index]), from: 0) }
+        let stepwise = try session.score(tokens, from: 0)
+        #expect(Self.largestDifference([batch], [stepwise]) < 1e-4)
+    }
+
+    @Test func smallBatchesEqualOneBatch() throws {
+        let model = try EngineTestModel.model()
+        let tokens = model.tokenizer.encode(Self.context + Self.continuations[1], parseSpecial: true, addBOS: false)
+        let whole = try EngineTestModel.session()
+        let split = try EngineTestModel.session(batchCapacity: 7)
+        let a = try whole.score(tokens, from: 0)
+        let b = try split.score(tokens, from: 0)
+        #expect(split.tokens == tokens)
+        let difference = Self.largestDifference([a], [b])
+        print("batches of 7 vs one batch: largest |Δ ln p| \(difference)")
+        #expect(difference < 0.05)
+    }
+
+    @Test func contextOverflowIsAnError() throws {
+        let session = try EngineTestModel.session(contextLength: 16)
+        let tokens = [Int32](repeating: 198, count: 17)
+        #expect(throws: LanguageModelError.contextOverflow(needed: 17, limit: 16)) {
+            _ = try session.score(tokens, from: 0)
+        }
+        #expect(throws: LanguageModelError.self) {
+            _ = try session.score([1, 2, 999_999], from: 0)
+        }
+    }
+}
