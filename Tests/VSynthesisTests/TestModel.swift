@@ -21,4 +21,11 @@ enum TestModel {
     static func model() throws -> EmbeddedLanguageModel {
         try shared.get()
     }
+
+    /// A new engine with an empty KV cache, as a new `vsynth` process has.
+    static func freshModel() throws -> EmbeddedLanguageModel {
+        let path = ModelLocator.path()
+        guard FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
+        return try EmbeddedLanguageModel(path: path, threads: 0)
+    }
 }
