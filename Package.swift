@@ -53,5 +53,6 @@ let package = Package(
         // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile", "Inference"], exclude: ["Fixtures"]),
     ]
 )

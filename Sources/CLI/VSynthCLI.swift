@@ -8,6 +8,11 @@ public enum VSynthCLI {
     /// Every subcommand, in the order `vsynth --help` lists them.
     public static let commands: [any Command.Type] = [
         ParseCommand.self,
+        ScoreCommand.self,
+        SynthesizeCommand.self,
+        EvalConsistencyCommand.self,
+        EvalSynthesisCommand.self,
+        EvalICLCommand.self,
         LSPCommand.self,
         GenerateCommand.self,
         LogprobsCommand.self,

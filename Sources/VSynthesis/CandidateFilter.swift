@@ -79,6 +79,8 @@ public struct CandidateFilter: Sendable {
             let lowered = line.lowercased().trimmingWhitespace
             if labelPrefixes.contains(where: lowered.hasPrefix) { return .invalid }
         }
+        // An input that is its own answer ("Neutral:" → "Neutral") demonstrates nothing.
+        if Self.normalized(x) == Self.normalized(y) { return .invalid }
         for value in [x, y] {
             let key = Self.normalized(value)
             if !key.isEmpty, !taskKey.isEmpty, key.contains(taskKey) || taskKey == key { return .copiesTask }

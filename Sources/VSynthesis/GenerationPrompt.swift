@@ -50,10 +50,14 @@ public struct GenerationPrompt: Sendable {
         ["\n", template.turnSuffix.trimmingWhitespace].filter { !$0.isEmpty }
     }
 
-    /// A generated value as it goes into the example: trimmed, and without the quotes a small model
-    /// likes to wrap whole values in.
+    /// A generated value as it goes into the example: trimmed, and without the list numbering
+    /// ("3. ") and the quotes a small model likes to wrap whole values in.
     public static func cleaned(_ text: String) -> String {
         var value = text.trimmingWhitespace
+        let digits = value.prefix(while: \.isNumber)
+        if !digits.isEmpty, digits.count <= 2, value.dropFirst(digits.count).hasPrefix(". ") {
+            value = String(value.dropFirst(digits.count + 2)).trimmingWhitespace
+        }
         if value.count >= 2, let first = value.first, first == value.last, first == "\"" || first == "'" || first == "`" {
             value = String(value.dropFirst().dropLast()).trimmingWhitespace
         }

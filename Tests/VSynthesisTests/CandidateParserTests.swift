@@ -52,6 +52,9 @@ import PromptFile
         #expect(GenerationPrompt.cleaned(" it's 'fine'") == "it's 'fine'")
         #expect(GenerationPrompt.cleaned(" \"") == "\"")
         #expect(GenerationPrompt.cleaned("   ") == "")
+        #expect(GenerationPrompt.cleaned(" 6. Shoplifter is a product.") == "Shoplifter is a product.")
+        #expect(GenerationPrompt.cleaned(" 3.5 apples") == "3.5 apples")
+        #expect(GenerationPrompt.cleaned(" 42") == "42")
     }
 }
 
@@ -70,6 +73,7 @@ import PromptFile
         #expect(judge("fast <|im_end|>", "quick") == .invalid)
         #expect(judge("fast\nWord: slow", "quick") == .invalid)
         #expect(judge("", "quick") == .invalid)
+        #expect(judge("Neutral:", "neutral") == .invalid)
         #expect(judge("the very quick brown fox jumps", "over it") == nil)
         #expect(judge("the very quick brown fox jumps", "over it now") == .nearDuplicate)
     }

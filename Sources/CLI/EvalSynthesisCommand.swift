@@ -1,0 +1,69 @@
+import Foundation
+import VSynthesis
+
+/// `vsynth eval synthesis DATA.json`: synthesizes from scratch for every task with each method and
+/// compares parse rate, drops, V-Score and diversity.
+enum EvalSynthesisCommand: Command {
+    static let spec = CommandSpec(
+        path: ["eval", "synthesis"], summary: "Compare synthesis methods on a task data set.",
+        usage: "DATA.json [--json] [--task ID]... [--methods LIST] [synthesis options]",
+        options: [
+            .init("json", help: "Print the report as JSON (every run with its demonstrations)."),
+            .init("task", value: "ID", help: "Only this task (repeatable)."),
+            .init("methods", value: "LIST", help: "Comma-separated methods (default vsynthesis,topk,naive)."),
+            .init("progress", help: "Report each run on stderr."),
+        ] + EvalCommand.synthesisOptions + EvalCommand.modelOptions,
+        positionals: 1...1,
+        discussion: "For each task, n demonstrations are synthesized from scratch with each method; the table gives per method the parse rate, drops by reason, mean V-Score (total and per token) and diversity (distinct-2, mean pairwise token Jaccard: lower is more diverse) of the chosen ones.")
+
+    static func methods(_ arguments: ParsedArguments, command: [String]) throws(UsageError) -> [SynthesisOptions.Method] {
+        guard let list = arguments.value("methods") else { return SynthesisOptions.Method.allCases }
+        var methods: [SynthesisOptions.Method] = []
+        for name in list.split(separator: ",") {
+            guard let method = SynthesisOptions.Method(rawValue: String(name)) else {
+                throw UsageError(command: command, message: "option '--methods': unknown method '\(name)'")
+            }
+            methods.append(method)
+        }
+        return methods
+    }
+
+    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        var defaults = SynthesisOptions()
+        defaults.count = 4
+        defaults.scale = 12
+        let options = try EvalCommand.synthesisOptions(arguments, command: spec.path, defaults: defaults)
+        let methods = try methods(arguments, command: spec.path)
+        let dataset = try TaskDataset.load(path: arguments.positionals[0])
+        let tasks = arguments.allValues("task")
+        for id in tasks where !dataset.tasks.contains(where: { $0.id == id }) {
+            throw UsageError(command: spec.path, message: "option '--task': no task '\(id)' in \(arguments.positionals[0])")
+        }
+        let model = try EvalCommand.openModel(arguments, command: spec.path)
+        let started = Date()
+        var progress: (@Sendable (String) -> Void)?
+        if arguments.flag("progress") || Console.stderrIsTerminal { progress = { Console.err($0) } }
+        let report = try await SynthesisEvaluation(model: model, options: options, methods: methods)
+            .run(dataset, tasks: tasks.isEmpty ? nil : tasks, progress: progress)
+        let wall = Date().timeIntervalSince(started)
+        if arguments.flag("json") {
+            struct Output: Encodable {
+                var model: String; var options: SynthesisOptions; var wallSeconds: Double
+                var summaries: [SynthesisEvaluation.Summary]; var runs: [SynthesisEvaluation.Run]
+            }
+            Console.out(try EvalCommand.json(Output(model: report.model, options: options, wallSeconds: wall,
+                                                    summaries: report.summaries, runs: report.runs)))
+            return 0
+        }
+        let reasons = DropReason.allCases.map(\.rawValue)
+        var rows = [["method", "parse", "V mean", "V/token", "distinct-2", "jaccard", "chosen"] + reasons + ["seconds"]]
+        for s in report.summaries {
+            rows.append([s.method, EvalCommand.f(s.parseRate, 2), EvalCommand.f(s.meanVScore, 2), EvalCommand.f(s.meanVScorePerToken),
+                         EvalCommand.f(s.distinct2), EvalCommand.f(s.meanPairwiseJaccard), "\(s.selected)"]
+                        + reasons.map { "\(s.drops[$0] ?? 0)" } + [EvalCommand.f(s.seconds, 1)])
+        }
+        Console.out(EvalCommand.table(rows))
+        Console.out("\(report.runs.count) runs over \(Set(report.runs.map(\.task)).count) tasks in \(EvalCommand.f(wall, 1)) s (n \(options.count), N \(options.scale), k \(options.references), m \(options.candidatesPerRound), \(options.weighting), seed \(options.seed), \(report.model))")
+        return 0
+    }
+}

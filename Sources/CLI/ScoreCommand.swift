@@ -1,0 +1,69 @@
+import Foundation
+import PromptFile
+import VSynthesis
+
+/// `vsynth score FILE`: every demonstration of a prompt file with its V-Score.
+enum ScoreCommand: Command {
+    static let spec = CommandSpec(
+        path: ["score"], summary: "V-Score every demonstration of a prompt file.",
+        usage: "FILE [--json]",
+        options: [.init("json", help: "Print the scores as JSON.")] + EvalCommand.modelOptions,
+        positionals: 1...1,
+        discussion: "V-Score = ln p(D | task) − ln p(D | no task), in nats: how much the task definition raises the model's likelihood of the demonstration. Demonstrations under the file's vsynth.threshold are marked with '!'.")
+
+    /// The file's task, format and demonstrations, or an error naming what is missing.
+    static func load(_ path: String) throws -> (document: PromptDocument, task: String) {
+        let document = try PromptDocument(contentsOfFile: path)
+        if let error = document.errors.first {
+            for diagnostic in document.errors { Console.err(diagnostic.description) }
+            throw VSynthesisError.invalidPromptFile(path: path, message: "has errors (first: \(error.message))")
+        }
+        guard let task = document.task?.text, !task.isEmpty else {
+            throw VSynthesisError.invalidPromptFile(path: path, message: "no task definition: set vsynth.task or description in the frontmatter")
+        }
+        return (document, task)
+    }
+
+    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        let path = arguments.positionals[0]
+        let (document, task) = try load(path)
+        let model = try EvalCommand.openModel(arguments, command: spec.path)
+        let demonstrations = document.demonstrations
+        let scores = try await VScorer(model: model).score(task: task, demonstrations: demonstrations.map(\.demonstration))
+        let threshold = document.settings.threshold
+        if arguments.flag("json") {
+            struct Item: Encodable {
+                var index: Int; var line: Int; var input: String; var output: String
+                var vscore: Double; var perToken: Double; var logpTask: Double; var logpNull: Double; var tokens: Int
+                var belowThreshold: Bool
+            }
+            struct Output: Encodable { var file: String; var model: String; var task: String; var threshold: Double?; var demonstrations: [Item] }
+            let items = zip(demonstrations, scores).map { parsed, score in
+                Item(index: parsed.index, line: parsed.range.start.line + 1, input: parsed.demonstration.input,
+                     output: parsed.demonstration.output, vscore: score.total, perToken: score.perToken,
+                     logpTask: score.logpTask, logpNull: score.logpNull, tokens: score.tokenCount,
+                     belowThreshold: threshold.map { score.total < $0 } ?? false)
+            }
+            Console.out(try EvalCommand.json(Output(file: path, model: model.identity.description, task: task,
+                                                    threshold: threshold, demonstrations: items)))
+            return 0
+        }
+        if demonstrations.isEmpty {
+            Console.out("\(path): no demonstrations (run 'vsynth synthesize \(path)')")
+            return 0
+        }
+        var rows = [["", "#", "line", "V (nats)", "per token", "input", "output"]]
+        for (parsed, score) in zip(demonstrations, scores) {
+            let low = threshold.map { score.total < $0 } ?? false
+            rows.append([low ? "!" : " ", "\(parsed.index + 1)", "\(parsed.range.start.line + 1)",
+                         EvalCommand.f(score.total, 2), EvalCommand.f(score.perToken),
+                         EvalCommand.clip(parsed.demonstration.input), EvalCommand.clip(parsed.demonstration.output)])
+        }
+        Console.out(EvalCommand.table(rows))
+        if let threshold {
+            let low = scores.filter { $0.total < threshold }.count
+            Console.out("\(low) of \(scores.count) under the threshold \(threshold) (\(model.identity))")
+        }
+        return 0
+    }
+}
