@@ -44,7 +44,6 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer", "LanguageModel"],
                     swiftSettings: optimised),
         .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
-        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile"], exclude: ["Fixtures"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: optimised),
         // LanguageServerTests: the in-process test client, position encodings, the daemon's behaviour.
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PromptFile", "VSynthesis", "LanguageModel",
