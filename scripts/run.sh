@@ -3,8 +3,9 @@
 # release mode, fetches the model if it is missing (a present copy is verified), then runs the job
 # on FILE... (default: examples/sentiment.prompt).
 #
-# For now the job is `vsynth parse`: it shows what VSynth reads from a prompt file (task, settings,
-# format, demonstrations with their ranges). Synthesis and scoring replace it as they land.
+# The job is `vsynth synthesize`: V-Synthesis on the embedded model, from scratch for the sentiment
+# example (it has no demonstrations yet); it prints the new demonstrations with their V-Scores and
+# leaves the file as it is (add --write to insert them, --diff to see the change).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -21,5 +22,7 @@ step "model"
 
 files=("$@")
 ((${#files[@]})) || files=(examples/sentiment.prompt)
-step "vsynth parse ${files[*]}"
-exec "$bin/vsynth" parse "${files[@]}"
+for file in "${files[@]}"; do
+  step "vsynth synthesize $file --progress"
+  "$bin/vsynth" synthesize "$file" --progress
+done
