@@ -32,6 +32,7 @@ step "model (vsynth model fetch: verifies a present copy, downloads a missing on
 "$bin/vsynth" model fetch
 
 failed=()
+ran_suites=()
 log=$(mktemp -t vsynth-swift-test.XXXXXX)
 servers=()
 cleanup() {
@@ -82,15 +83,20 @@ for suite in "${suites[@]}"; do
   [[ -f $suite ]] || continue
   if (($#)); then echo "test.sh: filtered run, skipping $suite" >&2; continue; fi
   step "$suite"
-  if ! VSYNTH="$bin/vsynth" bash "$suite"; then failed+=("$suite"); fi
+  if ! VSYNTH="$bin/vsynth" bash "$suite"; then failed+=("$suite"); else ran_suites+=("$suite"); fi
 done
 
 step "summary"
 # The closing lines of both test libraries, so the result is visible at the end of a long log.
-{ grep -E "Executed [0-9]+ tests?, with" "$log" | tail -1; grep -E "Test run with [0-9]+ tests?" "$log" | tail -1; } >&2 || true
+# (XCTest's line only when it ran tests: every test here is Swift Testing, and XCTest's "Executed 0
+# tests" would read as a run with no tests.)
+{ grep -E "Executed [1-9][0-9]* tests?, with" "$log" | tail -1; grep -E "Test run with [0-9]+ tests?" "$log" | tail -1; } >&2 || true
 elapsed=$((SECONDS - started))
 if ((${#failed[@]})); then
   printf 'test.sh: FAILED: %s (%d s)\n' "${failed[*]}" "$elapsed" >&2
   exit 1
 fi
 printf 'test.sh: all passed (%d s)\n' "$elapsed" >&2
+# The plain closing line: Swift Testing's count plus one per script suite.
+swift_tests=$(grep -oE "Test run with [0-9]+ tests?" "$log" | tail -1 | grep -oE "[0-9]+" || echo 0)
+echo "test.sh: $((swift_tests + ${#ran_suites[@]})) passed, 0 failed"
