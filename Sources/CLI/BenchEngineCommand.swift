@@ -7,18 +7,20 @@ import LanguageModel
 enum BenchEngineCommand: Command {
     static let spec = CommandSpec(
         path: ["bench", "engine"], summary: "Measure the embedded engine's prefill and decode speed.",
-        usage: "[--threads N] [--json]",
+        usage: "[--threads N] [--anchor SCRIPT] [--json]",
         options: [
             .init("threads", value: "N", help: "Compute threads (default: all cores)."),
             .init("prompt-tokens", value: "N", help: "Tokens in the prefill batch (default 512)."),
             .init("decode-tokens", value: "N", help: "Single-token decode steps (default 128)."),
             .init("json", help: "Print one JSON object instead of text."),
+            .init("anchor", value: "SCRIPT", help: "Run llama.cpp's anchor (llamacpp_anchor.py) first, same model and threads, and print the ratios."),
             .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
         ],
         discussion: """
         Prefill: one batch of the first N tokens of "The quick brown fox jumps over the lazy dog. " × 200,
         logits for the last position only. Decode: after 16 tokens, one token a step (toks[16 + i % 64]).
-        Each the best of 3. Compare with: python3 shared/reference/llamacpp_anchor.py MODEL THREADS
+        Each the best of 3. With --anchor ../shared/reference/llamacpp_anchor.py the anchor runs in the same
+        invocation (same model, threads and token counts) and a ratio line follows.
         """)
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
@@ -30,6 +32,10 @@ enum BenchEngineCommand: Command {
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
         let tokens = Array(model.tokenizer.encode(text, parseSpecial: false, addBOS: false).prefix(promptCount))
         guard tokens.count >= 16 + 64 else { throw LanguageModelError.failed("bench text gave only \(tokens.count) tokens") }
+        let anchor = try arguments.value("anchor").map { script throws(CLIError) in
+            try LlamaCppAnchor(script: script, model: path, threads: model.threadCount,
+                               promptTokens: promptCount, decodeTokens: decodeCount).run()
+        }
         let (prefill, decode) = try await model.withSession { session in
             var prefill = 0.0, decode = 0.0
             for _ in 0..<3 {
@@ -58,13 +64,20 @@ enum BenchEngineCommand: Command {
                 "prefill_tok_s": prefill.rounded(), "decode_tok_s": decode.rounded(), "load_ms": loadMS,
                 "peak_rss_mb": peakMB, "threads": model.threadCount, "prompt_tokens": tokens.count,
                 "decode_steps": decodeCount, "model": model.identity.model,
-            ]
+            ].merging(anchor.map { [
+                "anchor_prefill_tok_s": $0.prefill, "anchor_decode_tok_s": $0.decode,
+                "prefill_ratio": prefill / $0.prefill, "decode_ratio": decode / $0.decode,
+            ] } ?? [:]) { first, _ in first }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             Console.out(String(decoding: data, as: UTF8.self))
         } else {
             Console.out(String(format: "prefill %.0f tok/s decode %.0f tok/s", prefill, decode))
             Console.out(String(format: "load %.1f ms peak RSS %.1f MB threads=%d prompt=%d decode_steps=%d context=2048",
                                loadMS, peakMB, model.threadCount, tokens.count, decodeCount))
+            if let anchor {
+                Console.out(String(format: "llama.cpp prefill %.0f tok/s decode %.0f tok/s (same run)", anchor.prefill, anchor.decode))
+                Console.out(String(format: "ratio prefill %.2fx decode %.2fx", prefill / anchor.prefill, decode / anchor.decode))
+            }
         }
         return 0
     }

@@ -28,6 +28,8 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
     case cannotInstall(path: String, reason: String)
     /// The model file that would be used does not exist (or is not a regular file).
     case modelMissing(path: String, fromEnvironment: Bool)
+    /// A benchmark's anchor (llama.cpp) could not be run or read.
+    case anchorFailed(script: String, reason: String)
 
     public var description: String {
         switch self {
@@ -70,6 +72,9 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
         case let .cannotInstall(path, reason):
             return "model fetch: cannot move the model into place at \(path): \(reason)\n"
                 + "hint: check the permissions of the directory, or set VSYNTH_MODELS to a writable one"
+        case let .anchorFailed(script, reason):
+            return "bench: the llama.cpp anchor \(script) failed: \(reason)\n"
+                + "hint: run /work/shared/reference/setup.sh (llama-cpp-python), or pass --anchor PATH"
         case let .modelMissing(path, fromEnvironment):
             return fromEnvironment
                 ? "no model file at \(path) (named by VSYNTH_MODEL)\nhint: set VSYNTH_MODEL to an existing GGUF file, or unset it to use the default model"
