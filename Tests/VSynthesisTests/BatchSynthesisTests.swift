@@ -6,8 +6,9 @@ import Testing
 /// The batch run on the real model: files below their count are topped up and written, a file at its
 /// count is left byte for byte, and a rerun skips every file (resumable).
 @Suite(.serialized) struct BatchSynthesisTests {
+    /// A `.prompt` file (handlebars turns) or, with `markdown`, a `.prompt.md` file (heading turns).
     static func promptFile(task: String, input: String, output: String, inputLabel: String, outputLabel: String,
-                           count: Int, demonstrations: [(String, String)]) -> String {
+                           count: Int, demonstrations: [(String, String)], markdown: Bool = false) -> String {
         var text = """
         ---
         vsynth:
@@ -17,11 +18,17 @@ import Testing
           input_label: \(inputLabel)
           output_label: \(outputLabel)
         ---
-        {{!-- vsynth:demos --}}
 
         """
-        for (x, y) in demonstrations { text += "{{role \"user\"}}\n\(x)\n{{role \"model\"}}\n\(y)\n" }
-        text += "{{!-- /vsynth:demos --}}\n{{role \"user\"}}\n{{\(input)}}\n"
+        if markdown {
+            text += "<!-- vsynth:demos -->\n"
+            for (x, y) in demonstrations { text += "### User\n\n\(x)\n\n### Model\n\n\(y)\n\n" }
+            text += "<!-- /vsynth:demos -->\n\n## Input\n\n{{\(input)}}\n"
+        } else {
+            text += "{{!-- vsynth:demos --}}\n"
+            for (x, y) in demonstrations { text += "{{role \"user\"}}\n\(x)\n{{role \"model\"}}\n\(y)\n" }
+            text += "{{!-- /vsynth:demos --}}\n{{role \"user\"}}\n{{\(input)}}\n"
+        }
         _ = output
         return text
     }
@@ -46,7 +53,7 @@ import Testing
                                                demonstrations: [("dog", "bark")]), 2),
             ("capitals.prompt.md", Self.promptFile(task: "Give the capital city of the country.", input: "country", output: "capital",
                                                    inputLabel: "Country", outputLabel: "Capital", count: 2,
-                                                   demonstrations: [("France", "Paris")]), 2),
+                                                   demonstrations: [("France", "Paris")], markdown: true), 2),
             ("full.prompt", Self.promptFile(task: "Give the opposite of the word.", input: "word", output: "opposite",
                                             inputLabel: "Word", outputLabel: "Opposite", count: 2,
                                             demonstrations: [("hot", "cold"), ("up", "down")]), 2),
@@ -71,6 +78,8 @@ import Testing
             let document = try PromptDocument(contentsOfFile: directory.appendingPathComponent(name).path)
             #expect(document.errors.isEmpty)
             #expect(document.demonstrationPairs.count == 2, "\(name)")
+            // The hand-written demonstration is kept, first.
+            #expect(document.demonstrationPairs.first?.input.contains(name == "animals.prompt" ? "dog" : "France") == true)
         }
         #expect(try Data(contentsOf: directory.appendingPathComponent("full.prompt")) == full)
 
