@@ -10,7 +10,7 @@ import VSynthesis
 /// `--jobs N`, a batch run (`SynthesizeCommand+Batch.swift`) tops every prompt file up to its count.
 enum SynthesizeCommand: Command {
     static let spec = CommandSpec(
-        path: ["synthesize"], summary: "Synthesize demonstrations for a prompt file.",
+        path: ["synthesize"], summary: "Synthesize demonstrations for a prompt file, or top up many (--jobs).",
         usage: "FILE [-n N] [--scale S] [--method vsynthesis|topk|naive] [--seed K] [--write | --diff] [--progress]\n"
             + "       vsynth synthesize FILE|DIR... [--jobs N] [--backend SPEC] [--scale S] [--seed K]",
         options: [
