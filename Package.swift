@@ -50,7 +50,7 @@ let package = Package(
                                                                "Inference"],
                     exclude: ["Fixtures"]),
         // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel", "VSynthesis", "Inference", "PromptFile"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
         .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile", "Inference"], exclude: ["Fixtures"]),
     ]

@@ -1,26 +1,40 @@
 import Dispatch
 import Foundation
 import LanguageModel
+import LanguageServer
 import PromptFile
 import VSynthesis
 
 /// `vsynth synthesize FILE`: new demonstrations for a prompt file, printed with their scores, as a
-/// diff, or written into the file's demonstrations region.
+/// diff, or written into the file's demonstrations region. With several files, a directory or
+/// `--jobs N`, a batch run (`SynthesizeCommand+Batch.swift`) tops every prompt file up to its count.
 enum SynthesizeCommand: Command {
     static let spec = CommandSpec(
-        path: ["synthesize"], summary: "Synthesize demonstrations for a prompt file.",
-        usage: "FILE [-n N] [--scale S] [--method vsynthesis|topk|naive] [--seed K] [--write | --diff] [--progress]",
+        path: ["synthesize"], summary: "Synthesize demonstrations for a prompt file, or top up many (--jobs).",
+        usage: "FILE [-n N] [--scale S] [--method vsynthesis|topk|naive] [--seed K] [--write | --diff] [--progress]\n"
+            + "       vsynth synthesize FILE|DIR... [--jobs N] [--backend SPEC] [--scale S] [--seed K]",
         options: [
             .init("write", help: "Add the new demonstrations to the file's region (atomic; refuses if the file changed)."),
             .init("diff", help: "Print the change as a unified diff instead of writing it."),
             .init("replace", help: "Replace the file's demonstrations instead of adding to them."),
             .init("json", help: "Print the new demonstrations and the run's figures as JSON."),
             .init("progress", help: "Report progress on stderr (default when stderr is a terminal)."),
+            .init("jobs", short: "j", value: "N", help: "Batch run: files synthesized at once (default 1)."),
+            .init("backend", value: "SPEC", help: "embedded (default), a remote backend [KIND+]URL, or generate=SPEC score=SPEC."),
         ] + EvalCommand.synthesisOptions + EvalCommand.modelOptions,
-        positionals: 1...1,
-        discussion: "By default n tops the file up to its vsynth.count (4 when unset). Hand-written demonstrations are kept (and used as references) unless --replace is given. Ctrl-C stops cleanly without touching the file.")
+        positionals: 1...Int.max,
+        discussion: """
+        By default n tops the file up to its vsynth.count (4 when unset). Hand-written demonstrations are \
+        kept (and used as references) unless --replace is given. Ctrl-C stops cleanly without touching the file.
+        Batch run (several files, a directory or --jobs): directories are walked for *.prompt and \
+        *.prompt.md files (sorted; links out of the directory ignored); each file is topped up to its \
+        vsynth.count and written (as --write); files already at their count are skipped, so a rerun \
+        resumes. Progress per file and a summary go to stderr; the exit code is 1 if any file failed. \
+        Ctrl-C stops after cancelling the files in flight; no file is left half-written.
+        """)
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        if isBatch(arguments) { return try await runBatch(arguments) }
         let path = arguments.positionals[0]
         if arguments.flag("write"), arguments.flag("diff") {
             throw UsageError(command: spec.path, message: "--write and --diff exclude each other")
@@ -37,7 +51,7 @@ enum SynthesizeCommand: Command {
         }
         defaults.count = max(defaults.count, 1)
         let options = try EvalCommand.synthesisOptions(arguments, command: spec.path, defaults: defaults)
-        let model = try EvalCommand.openModel(arguments, command: spec.path)
+        let model = try await openModel(arguments)
         let format = document.demonstrationFormat
         var progress: (@Sendable (SynthesisProgress) -> Void)?
         if arguments.flag("progress") || Console.stderrIsTerminal {
