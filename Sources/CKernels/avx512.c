@@ -10,6 +10,7 @@
 
 #define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define INLINE static inline __attribute__((always_inline))
+#include "reduce512.h"
 /// How many rows ahead pack_weights prefetches.
 #define PREFETCH_ROWS 8
 
@@ -156,19 +157,13 @@ INLINE TGT void microkernel(const int R, const int T, int shift, int groups, int
             }
         }
     }
-    if (R == 4) {
-        // Four rows' sums at once: a 4×4 transpose-add, then the four 128-bit chunks added.
-        for (int t = 0; t < T; t++) {
-            __m512 s01 = _mm512_add_ps(_mm512_unpacklo_ps(F[0][t], F[1][t]), _mm512_unpackhi_ps(F[0][t], F[1][t]));
-            __m512 s23 = _mm512_add_ps(_mm512_unpacklo_ps(F[2][t], F[3][t]), _mm512_unpackhi_ps(F[2][t], F[3][t]));
-            __m512 v = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(s01), _mm512_castps_pd(s23))),
-                                     _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(s01), _mm512_castps_pd(s23))));
-            __m256 h = _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_extractf32x8_ps(v, 1));
-            _mm_storeu_ps(y + t * ldy, _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
-        }
-    } else {
-        for (int t = 0; t < T; t++)
-            for (int r = 0; r < R; r++) y[t * ldy + r] = _mm512_reduce_add_ps(F[r][t]);
+    // Every element summed by vs_hsum4_512, whatever R: the same float operations as the GEMV's.
+    for (int t = 0; t < T; t++) {
+        __m128 s = vs_hsum4_512(F[0][t], F[R > 1 ? 1 : 0][t], F[R > 2 ? 2 : 0][t], F[R > 3 ? 3 : 0][t]);
+        if (R == 4) { _mm_storeu_ps(y + t * ldy, s); continue; }
+        float lanes[4];
+        _mm_storeu_ps(lanes, s);
+        for (int r = 0; r < R; r++) y[t * ldy + r] = lanes[r];
     }
 }
 

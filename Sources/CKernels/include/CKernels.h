@@ -43,7 +43,7 @@ void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t
 
 /// Batches of at most this many tokens use the matrix-vector kernels, larger ones the tiled GEMM.
 #define VS_GEMV_MAX_TOKENS 3
-/// Bytes per token of the packed activation layouts of the AVX-512 VNNI kernels (the larger of the two).
+/// Bytes per token of the packed activation layouts of the AVX-512 VNNI kernels (both the same size).
 size_t vs_packed_act_token_bytes(int cols);
 /// Repacks tokens [t0, t1) of quantized activations `qa` (a batch of `n` tokens) into the layout the
 /// VNNI kernel for that batch size reads (token stride vs_packed_act_token_bytes).
