@@ -58,8 +58,9 @@ import Testing
             let end = ResidentMemory.bytes()
         print("soak in-process: resident memory \(warm >> 10) KiB after 2,000 requests, \(end >> 10) KiB after 10,000")
             #expect(warm > 0)
-            // A few MiB of allocator noise at most.
-            #expect(end - warm < 4 << 20, "resident memory grew from \(warm >> 20) MiB to \(end >> 20) MiB")
+            // Printed, not asserted: this process also runs every other suite in parallel (models, fuzzers),
+            // so its resident set says nothing about the server alone. The flat-memory assertion is made on
+            // the daemon's own process in StdioTests.soak10000RequestsAgainstTheDaemonProcess.
             await session.close()
         }
     }
