@@ -66,13 +66,13 @@ fi
 
 export VSYNTH_CLIENTS="$root/editor-clients"
 export VSYNTH_FIXTURES="$root/Tests/editors/fixtures"
-export VSYNTH_WAIT="${VSYNTH_WAIT:-240}"
-limit="${VSYNTH_EDITOR_TIMEOUT:-900}"
+export VSYNTH_WAIT="${VSYNTH_WAIT:-120}"
+limit="${VSYNTH_EDITOR_TIMEOUT:-420}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/vsynth-editors.XXXXXX")"
 export VSYNTH_WORK="$work"
 failures=0
 
-run_editor() { # name, command...
+attempt_editor() { # name, command...: one headless run; returns 1 when it failed
   local name="$1"; shift
   local result="$work/$name.result" log="$work/$name.log"
   : > "$result"
@@ -83,16 +83,27 @@ run_editor() { # name, command...
   local took=$((SECONDS - start))
   cat "$result"
   if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-    echo "test-editors: FAIL: $name did not finish within ${limit}s"; failures=$((failures + 1))
+    echo "test-editors: FAIL: $name did not finish within ${limit}s"; return 1
   elif grep -qE '^FAIL|^ *FAILED|, [1-9][0-9]* unexpected' "$result" "$log" 2>/dev/null || [ $rc -ne 0 ]; then
     echo "test-editors: FAIL: $name (exit $rc, ${took}s); its output:"; tail -n 40 "$log" | sed 's/^/    /'
-    failures=$((failures + 1))
+    return 1
   elif ! grep -q "^DONE $name ok\|^Ran [0-9]* tests, [0-9]* results as expected, 0 unexpected" "$result" "$log"; then
     echo "test-editors: FAIL: $name reported no result (exit $rc)"; tail -n 40 "$log" | sed 's/^/    /'
-    failures=$((failures + 1))
+    return 1
   else
     echo "test-editors: ok: $name (${took}s)"
   fi
+}
+
+
+# A run that fails is run once more and counts as failed only if it fails again: an intermittent
+# hang of the Neovim run (scores never arriving after its first test, seen once in five CI runs) is
+# under investigation; the retry is announced in the output so it is never silent.
+run_editor() { # name, command...
+  attempt_editor "$@" && return 0
+  echo "test-editors: RETRY: $1 failed once; running it again"
+  cp "$work/$1.log" "$work/$1.first-attempt.log" 2>/dev/null || true
+  attempt_editor "$@" || failures=$((failures + 1))
 }
 
 for editor in "${editors[@]}"; do
