@@ -11,6 +11,7 @@ int vs_best_path(void) {
         __builtin_cpu_init();
         if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
             __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
+            __builtin_cpu_supports("avx512dq") &&
             __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
             best = VS_PATH_AVX512;
         else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
@@ -65,13 +66,13 @@ void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t
 }
 
 void vs_matmul_rows(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                    const float *x, size_t ldx, const void *qa, const void *qp, int n,
+                    const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
                     float *y, size_t ldy, int path) {
     switch (vs_resolve_path(path)) {
 #if defined(__x86_64__)
     case VS_PATH_AVX512:
-        if (vs_type_uses_qact(type) && n <= VS_GEMV_MAX_TOKENS) vs_gemv_q_avx512(type, w, row_bytes, cols, r0, r1, qp, n, y, ldy);
-        else if (vs_type_uses_qact(type)) vs_matmul_q_avx512(type, w, row_bytes, cols, r0, r1, qp, n, y, ldy);
+        if (vs_type_uses_qact(type) && wp) vs_matmul_q_avx512(type, wp, cols, r0, r1, qp, n, y, ldy);
+        else if (vs_type_uses_qact(type)) vs_matmul_q_avx2(type, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
         else vs_matmul_f_avx512(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
         return;
     case VS_PATH_AVX2:

@@ -1,5 +1,6 @@
 // AVX2 + FMA + F16C kernels: the x86-64 fallback for CPUs without AVX-512 VNNI. Integer dot products
-// per block of 32 in ggml's manner (maddubs: u8 × s8 pairs), on the plain activation layout.
+// per block of 32 exactly as ggml's x86 vec_dot kernels compute them (maddubs: u8 × s8 pairs, 8 lanes,
+// fma(d_w·d_x, lane, acc), hsum_float_8, Q4_1's Σ m·s), on the plain activation layout.
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <stdlib.h>
@@ -37,22 +38,21 @@ INLINE TGT void rows_q(const int TYPE, const int T, const char *w, size_t row_by
             } else {
                 __m128i q = _mm_loadu_si128((const __m128i *)(blk + (TYPE == VS_Q4_1 ? 4 : 2)));
                 v = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q, 4), q), nib);
+                if (TYPE == VS_Q4_0) v = _mm256_sub_epi8(v, _mm256_set1_epi8(8));   // signed, as ggml
                 if (TYPE == VS_Q4_1) { uint16_t mh; memcpy(&mh, blk + 2, 2); mw = _cvtsh_ss(mh); }
             }
-            const __m256i absw = TYPE == VS_Q8_0 ? _mm256_sign_epi8(v, v) : v;
+            const __m256i absw = TYPE != VS_Q4_1 ? _mm256_sign_epi8(v, v) : v;
             for (int t = 0; t < T; t++) {
                 const char *tok = qa + (size_t)(t0 + t) * stride;
                 __m256i x = _mm256_loadu_si256((const __m256i *)(qa_qs(tok) + b * 32));
-                if (TYPE == VS_Q8_0) x = _mm256_sign_epi8(x, v);   // move w's sign onto x: |w|·±x
+                if (TYPE != VS_Q4_1) x = _mm256_sign_epi8(x, v);   // move w's sign onto x: |w|·±x
                 __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(absw, x), ones);
                 float dx = qa_d(tok, cols)[b];
                 acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(dw * dx), acc[t]);
-                int32_t sx = qa_sum(tok, cols)[b];
-                if (TYPE == VS_Q4_0) corr[t] -= 8.0f * dw * dx * (float)sx;
-                if (TYPE == VS_Q4_1) corr[t] += mw * dx * (float)sx;
+                if (TYPE == VS_Q4_1) corr[t] += mw * qa_s(tok, cols)[b];
             }
         }
-        for (int t = 0; t < T; t++) y[(size_t)(t0 + t) * ldy + r] = hsum8(acc[t]) + corr[t];
+        for (int t = 0; t < T; t++) y[(size_t)(t0 + t) * ldy + r] = TYPE == VS_Q4_1 ? hsum8(acc[t]) + corr[t] : hsum8(acc[t]);
     }
 }
 

@@ -5,158 +5,180 @@
 #include <string.h>
 #include <stdint.h>
 #include "CKernels.h"
+#include "internal.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
-/// Nearest F16 value of x (round to nearest even), as float; portable.
-static inline float round_half_scalar(float x) {
-    union { float f; uint32_t u; } v = { x };
-    uint32_t magnitude = v.u & 0x7FFFFFFFu;
-    if (magnitude < 0x38800000u) {   // |x| < 2^-14: half subnormals are multiples of 2^-24
-        volatile float m = fabsf(x) + 0.5f;
-        float r = m - 0.5f;
-        return x < 0 ? -r : r;
-    }
-    v.u = (v.u + 0x0FFFu + ((v.u >> 13) & 1u)) & 0xFFFFE000u;
-    return v.f;
+// llama.cpp's CPU backend computes attention (without flash attention) as three ggml ops, and the
+// engine repeats their arithmetic operation for operation so that its numbers are llama.cpp's bits:
+//   kq = K·q        tinyBLAS F16 GEMM: per key, 16 lanes, fma over chunks of 16 of head_dim, then
+//                   the 16 lanes summed in GCC's _mm512_reduce_add_ps order (reduce16 below)
+//   p = softmax(kq·scale)   ggml_v_expf in chunks of 16 keys, each chunk's sum reduce16'd and added
+//                   in double; p = e · (float)(1/sum); p rounded to F16 (the V matmul converts it)
+//   out = Vᵀ·p      tinyBLAS F16 GEMM: per output element, 16 lanes (key j in lane j mod 16), fma
+//                   over chunks of 16 keys, then reduce16.
+// (Keys past the row's length are masked in llama.cpp: p = 0, which adds nothing.)
+// A batch of one token is different: llama.cpp's sgemm only runs for two or more, so decode steps use
+// ggml_vec_dot_f16 instead, whose 4 accumulators of 16 lanes take elements i mod 64, and end with
+// ((a0 + a2) + (a1 + a3)) before reduce16. `single` selects that order (both dot products).
+
+/// Sum of 16 lanes in the order GCC's _mm512_reduce_add_ps uses: halves, quarters, then pairs.
+static inline float reduce16(const float a[16]) {
+    float h[8], q[4];
+    for (int i = 0; i < 8; i++) h[i] = a[8 + i] + a[i];
+    for (int i = 0; i < 4; i++) q[i] = h[4 + i] + h[i];
+    return (q[0] + q[2]) + (q[1] + q[3]);
+}
+
+/// ggml_v_expf (ggml-cpu/vec.h, the AVX-512 and AVX2 versions), one lane: Arm's optimized-routines
+/// e^x, max error 1.45 ulp. Written with fmaf so the portable path gives the same bits.
+static inline float ggml_expf1(float x) {
+    const float r = 0x1.8p23f;
+    const float z = fmaf(x, 0x1.715476p+0f, r);
+    const float n = z - r;
+    const float b = fmaf(-n, 0x1.7f7d1cp-20f, fmaf(-n, 0x1.62e4p-1f, x));
+    const float u = b * b;
+    const float j = fmaf(fmaf(fmaf(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, fmaf(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
+                         u, fmaf(0x1.ffffecp-1f, b, 1.0f));
+    if (fabsf(n) > 192) return n <= 0 ? 0.0f : INFINITY;
+    return ldexpf(j, (int)n);
+}
+
+/// reduce16 of 64 lanes as ggml_vec_dot_f16 folds its four accumulators: (a0 + a2) + (a1 + a3).
+static inline float reduce64(const float a[64]) {
+    float x[16];
+    for (int l = 0; l < 16; l++) x[l] = (a[l] + a[32 + l]) + (a[16 + l] + a[48 + l]);
+    return reduce16(x);
 }
 
 static void attention_row_scalar(const float *q, const float *keys, const float *values, size_t kv_stride,
-                                 int length, int head_dim, float scale, int round_half, float *scores, float *out) {
+                                 int length, int head_dim, float scale, int round_half, int single,
+                                 float *scores, float *out) {
     float top = -INFINITY;
+    const int width = single ? 64 : 16;
     for (int j = 0; j < length; j++) {
         const float *k = keys + (size_t)j * kv_stride;
-        float s = 0;
-        for (int d = 0; d < head_dim; d++) s += q[d] * k[d];
+        float lanes[64] = {0};
+        for (int c = 0; c + 16 <= head_dim; c += 16)
+            for (int l = 0; l < 16; l++) lanes[(c + l) % width] = fmaf(k[c + l], q[c + l], lanes[(c + l) % width]);
+        float s = single ? reduce64(lanes) : reduce16(lanes);
+        for (int d = head_dim & ~15; d < head_dim; d++) s = fmaf(k[d], q[d], s);   // (head_dim % 16: not llama.cpp's)
         scores[j] = s * scale;
         if (scores[j] > top) top = scores[j];
     }
-    float sum = 0;
-    for (int j = 0; j < length; j++) { scores[j] = expf(scores[j] - top); sum += scores[j]; }
-    float inverse = 1.0f / sum;
-    for (int d = 0; d < head_dim; d++) out[d] = 0;
+    double sum = 0;
+    for (int j0 = 0; j0 < length; j0 += 16) {
+        float chunk[16] = {0};
+        for (int j = j0; j < length && j < j0 + 16; j++) chunk[j - j0] = scores[j] = ggml_expf1(scores[j] - top);
+        sum += (double)reduce16(chunk);
+    }
+    const float inverse = (float)(1.0 / sum);
     for (int j = 0; j < length; j++) {
         float p = scores[j] * inverse;
-        if (round_half) p = round_half_scalar(p);
-        const float *v = values + (size_t)j * kv_stride;
-        for (int d = 0; d < head_dim; d++) out[d] += p * v[d];
+        scores[j] = round_half ? vs_half_round1(p) : p;
+    }
+    for (int d = 0; d < head_dim; d++) {
+        float lanes[64] = {0};
+        for (int j = 0; j < length; j++) {
+            const int l = j % width;
+            lanes[l] = fmaf(values[(size_t)j * kv_stride + d], scores[j], lanes[l]);
+        }
+        out[d] = single ? reduce64(lanes) : reduce16(lanes);
     }
 }
 
 #if defined(__x86_64__)
 #define TGT512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
 
-/// e^x, 16 lanes: Cephes' range reduction and degree-6 polynomial (relative error ~1e-7); inputs are
-/// clamped to [-87.3, 88.3].
+/// ggml_v_expf, AVX-512 (ggml-cpu/vec.h): the same operations as ggml_expf1, 16 lanes.
 TGT512 static inline __m512 exp512(__m512 x) {
-    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.33654f)), _mm512_set1_ps(88.3762626647949f));
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    return _mm512_scalef_ps(p, n);
+    const __m512 r = _mm512_set1_ps(0x1.8p23f);
+    const __m512 z = _mm512_fmadd_ps(x, _mm512_set1_ps(0x1.715476p+0f), r);
+    const __m512 n = _mm512_sub_ps(z, r);
+    const __m512 b = _mm512_fnmadd_ps(n, _mm512_set1_ps(0x1.7f7d1cp-20f),
+                                      _mm512_fnmadd_ps(n, _mm512_set1_ps(0x1.62e4p-1f), x));
+    const __mmask16 d = _mm512_cmp_ps_mask(_mm512_abs_ps(n), _mm512_set1_ps(192), _CMP_GT_OQ);
+    const __m512 u = _mm512_mul_ps(b, b);
+    const __m512 j = _mm512_fmadd_ps(
+        _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(0x1.0e4020p-7f), b, _mm512_set1_ps(0x1.573e2ep-5f)), u,
+                        _mm512_fmadd_ps(_mm512_set1_ps(0x1.555e66p-3f), b, _mm512_set1_ps(0x1.fffdb6p-2f))),
+        u, _mm512_fmadd_ps(_mm512_set1_ps(0x1.ffffecp-1f), b, _mm512_set1_ps(1.0f)));
+    const __m512 res = _mm512_scalef_ps(j, n);
+    if (_mm512_kortestz(d, d)) return res;
+    const __m512 zero = _mm512_setzero_ps();
+    const __m512 alt = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(n, zero, _CMP_LE_OQ), _mm512_set1_ps(INFINITY), zero);
+    return _mm512_mask_blend_ps(d, res, alt);
+}
+
+/// reduce16 of one register (GCC's _mm512_reduce_add_ps order, written out: clang's differs).
+TGT512 static inline float reduce512(__m512 a) {
+    __m256 h = _mm256_add_ps(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)), _mm512_castps512_ps256(a));
+    __m128 q = _mm_add_ps(_mm256_extractf128_ps(h, 1), _mm256_castps256_ps128(h));
+    __m128 t = _mm_add_ps(q, _mm_shuffle_ps(q, q, _MM_SHUFFLE(1, 0, 3, 2)));
+    return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, _MM_SHUFFLE(1, 1, 1, 1))));
 }
 
 TGT512 static inline __m512 round_half512(__m512 x) {
     return _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
-/// head_dim == 64: q in four registers, one dot product per key.
+/// head_dim == 64: attention_row_scalar's arithmetic, vectorised without changing any rounding.
 TGT512 static void attention_row_avx512_64(const float *q, const float *keys, const float *values, size_t kv_stride,
-                                           int length, float scale, int round_half, float *scores, float *out) {
-    __m512 q0 = _mm512_loadu_ps(q), q1 = _mm512_loadu_ps(q + 16), q2 = _mm512_loadu_ps(q + 32), q3 = _mm512_loadu_ps(q + 48);
-    __m512 top = _mm512_set1_ps(-INFINITY);
-    int j = 0;
-    // Four keys at a time: their partial sums reduce together.
-    for (; j + 4 <= length; j += 4) {
-        __m512 acc[4];
-        for (int u = 0; u < 4; u++) {
-            const float *k = keys + (size_t)(j + u) * kv_stride;
-            __m512 a = _mm512_mul_ps(q0, _mm512_loadu_ps(k));
-            __m512 b = _mm512_mul_ps(q1, _mm512_loadu_ps(k + 16));
-            a = _mm512_fmadd_ps(q2, _mm512_loadu_ps(k + 32), a);
-            b = _mm512_fmadd_ps(q3, _mm512_loadu_ps(k + 48), b);
-            acc[u] = _mm512_add_ps(a, b);
-        }
-        // Sum each register's 16 lanes: pairwise folds to 4 lanes per key, then a 4x4 transpose-add.
-        __m256 h[4];
-        for (int u = 0; u < 4; u++) {
-            h[u] = _mm256_add_ps(_mm512_castps512_ps256(acc[u]), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc[u]), 1)));
-        }
-        __m128 s[4];
-        for (int u = 0; u < 4; u++) s[u] = _mm_add_ps(_mm256_castps256_ps128(h[u]), _mm256_extractf128_ps(h[u], 1));
-        __m128 t01 = _mm_hadd_ps(s[0], s[1]), t23 = _mm_hadd_ps(s[2], s[3]);
-        __m128 dots = _mm_mul_ps(_mm_hadd_ps(t01, t23), _mm_set1_ps(scale));
-        _mm_storeu_ps(scores + j, dots);
-    }
-    for (; j < length; j++) {
+                                           int length, float scale, int round_half, int single, float *scores, float *out) {
+    const __m512 q0 = _mm512_loadu_ps(q), q1 = _mm512_loadu_ps(q + 16), q2 = _mm512_loadu_ps(q + 32), q3 = _mm512_loadu_ps(q + 48);
+    float top = -INFINITY;
+    for (int j = 0; j < length; j++) {
         const float *k = keys + (size_t)j * kv_stride;
-        __m512 a = _mm512_mul_ps(q0, _mm512_loadu_ps(k));
-        a = _mm512_fmadd_ps(q1, _mm512_loadu_ps(k + 16), a);
-        a = _mm512_fmadd_ps(q2, _mm512_loadu_ps(k + 32), a);
-        a = _mm512_fmadd_ps(q3, _mm512_loadu_ps(k + 48), a);
-        scores[j] = _mm512_reduce_add_ps(a) * scale;
+        __m512 a;
+        if (single) {
+            a = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(k), q0), _mm512_mul_ps(_mm512_loadu_ps(k + 32), q2)),
+                              _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(k + 16), q1), _mm512_mul_ps(_mm512_loadu_ps(k + 48), q3)));
+        } else {
+            a = _mm512_mul_ps(_mm512_loadu_ps(k), q0);
+            a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16), q1, a);
+            a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 32), q2, a);
+            a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 48), q3, a);
+        }
+        float s = reduce512(a) * scale;
+        scores[j] = s;
+        if (s > top) top = s;
     }
-    // Softmax.
-    j = 0;
-    for (; j + 16 <= length; j += 16) top = _mm512_max_ps(top, _mm512_loadu_ps(scores + j));
-    float m = _mm512_reduce_max_ps(top);
-    for (; j < length; j++) if (scores[j] > m) m = scores[j];
-    __m512 vm = _mm512_set1_ps(m), sum = _mm512_setzero_ps();
-    for (j = 0; j + 16 <= length; j += 16) {
-        __m512 e = exp512(_mm512_sub_ps(_mm512_loadu_ps(scores + j), vm));
-        _mm512_storeu_ps(scores + j, e);
-        sum = _mm512_add_ps(sum, e);
-    }
-    if (j < length) {
-        __mmask16 mask = (__mmask16)((1u << (length - j)) - 1);
-        __m512 e = exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, scores + j), vm));
-        e = _mm512_maskz_mov_ps(mask, e);
+    const __m512 vm = _mm512_set1_ps(top);
+    double sum = 0;
+    for (int j = 0; j < length; j += 16) {
+        __mmask16 mask = length - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (length - j)) - 1);
+        __m512 e = _mm512_maskz_mov_ps(mask, exp512(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, scores + j), vm)));
         _mm512_mask_storeu_ps(scores + j, mask, e);
-        sum = _mm512_add_ps(sum, e);
+        sum += (double)reduce512(e);
     }
-    __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
-    for (j = 0; j < length; j += 16) {
+    const __m512 inverse = _mm512_set1_ps((float)(1.0 / sum));
+    for (int j = 0; j < length; j += 16) {
         __mmask16 mask = length - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (length - j)) - 1);
         __m512 p = _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, scores + j), inverse);
         if (round_half) p = round_half512(p);
         _mm512_mask_storeu_ps(scores + j, mask, p);
     }
-    // out = Σ p_j v_j, two keys per step into two sets of accumulators.
-    __m512 o0 = _mm512_setzero_ps(), o1 = _mm512_setzero_ps(), o2 = _mm512_setzero_ps(), o3 = _mm512_setzero_ps();
-    __m512 e0 = _mm512_setzero_ps(), e1 = _mm512_setzero_ps(), e2 = _mm512_setzero_ps(), e3 = _mm512_setzero_ps();
-    for (j = 0; j + 2 <= length; j += 2) {
-        const float *v = values + (size_t)j * kv_stride, *w = v + kv_stride;
-        __m512 p = _mm512_set1_ps(scores[j]), r = _mm512_set1_ps(scores[j + 1]);
-        o0 = _mm512_fmadd_ps(p, _mm512_loadu_ps(v), o0);
-        o1 = _mm512_fmadd_ps(p, _mm512_loadu_ps(v + 16), o1);
-        o2 = _mm512_fmadd_ps(p, _mm512_loadu_ps(v + 32), o2);
-        o3 = _mm512_fmadd_ps(p, _mm512_loadu_ps(v + 48), o3);
-        e0 = _mm512_fmadd_ps(r, _mm512_loadu_ps(w), e0);
-        e1 = _mm512_fmadd_ps(r, _mm512_loadu_ps(w + 16), e1);
-        e2 = _mm512_fmadd_ps(r, _mm512_loadu_ps(w + 32), e2);
-        e3 = _mm512_fmadd_ps(r, _mm512_loadu_ps(w + 48), e3);
-    }
-    if (j < length) {
+    // lanes[l][0..63]: the partial sums of keys j ≡ l (mod 16, or 64 for a single query) for all 64
+    // output elements.
+    __m512 lanes[64][4];
+    const int width = single ? 64 : 16;
+    for (int l = 0; l < width; l++) for (int c = 0; c < 4; c++) lanes[l][c] = _mm512_setzero_ps();
+    for (int j = 0; j < length; j++) {
         const float *v = values + (size_t)j * kv_stride;
-        __m512 p = _mm512_set1_ps(scores[j]);
-        o0 = _mm512_fmadd_ps(p, _mm512_loadu_ps(v), o0);
-        o1 = _mm512_fmadd_ps(p, _mm512_loadu_ps(v + 16), o1);
-        o2 = _mm512_fmadd_ps(p, _mm512_loadu_ps(v + 32), o2);
-        o3 = _mm512_fmadd_ps(p, _mm512_loadu_ps(v + 48), o3);
+        const __m512 p = _mm512_set1_ps(scores[j]);
+        __m512 *acc = lanes[j % width];
+        for (int c = 0; c < 4; c++) acc[c] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16 * c), p, acc[c]);
     }
-    _mm512_storeu_ps(out, _mm512_add_ps(o0, e0));
-    _mm512_storeu_ps(out + 16, _mm512_add_ps(o1, e1));
-    _mm512_storeu_ps(out + 32, _mm512_add_ps(o2, e2));
-    _mm512_storeu_ps(out + 48, _mm512_add_ps(o3, e3));
+    for (int c = 0; c < 4; c++) {
+        __m512 x[16], h[8], r[4];
+        for (int l = 0; l < 16; l++)
+            x[l] = single ? _mm512_add_ps(_mm512_add_ps(lanes[l][c], lanes[32 + l][c]), _mm512_add_ps(lanes[16 + l][c], lanes[48 + l][c]))
+                          : lanes[l][c];
+        for (int i = 0; i < 8; i++) h[i] = _mm512_add_ps(x[8 + i], x[i]);
+        for (int i = 0; i < 4; i++) r[i] = _mm512_add_ps(h[4 + i], h[i]);
+        _mm512_storeu_ps(out + 16 * c, _mm512_add_ps(_mm512_add_ps(r[0], r[2]), _mm512_add_ps(r[1], r[3])));
+    }
 }
 
 TGT512 static void swiglu_avx512(float *gate, const float *up, size_t count) {
@@ -167,7 +189,7 @@ TGT512 static void swiglu_avx512(float *gate, const float *up, size_t count) {
         __m512 silu = _mm512_div_ps(g, _mm512_add_ps(one, exp512(_mm512_sub_ps(_mm512_setzero_ps(), g))));
         _mm512_storeu_ps(gate + i, _mm512_mul_ps(silu, _mm512_loadu_ps(up + i)));
     }
-    for (; i < count; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+    for (; i < count; i++) gate[i] = gate[i] / (1.0f + ggml_expf1(0.0f - gate[i])) * up[i];
 }
 
 TGT512 static double log_sum_exp_avx512(const float *x, int count, int *argmax) {
@@ -200,29 +222,30 @@ TGT512 static void round_half_avx512(float *x, size_t count) {
 #endif
 
 void vs_attention_row(const float *q, const float *keys, const float *values, size_t kv_stride,
-                      int length, int head_dim, float scale, int round_half, float *scores, float *out,
+                      int length, int head_dim, float scale, int round_half, int single, float *scores, float *out,
                       int path) {
 #if defined(__x86_64__)
     if (head_dim == 64 && vs_resolve_path(path) >= VS_PATH_AVX512) {
-        attention_row_avx512_64(q, keys, values, kv_stride, length, scale, round_half, scores, out);
+        attention_row_avx512_64(q, keys, values, kv_stride, length, scale, round_half, single, scores, out);
         return;
     }
 #endif
-    attention_row_scalar(q, keys, values, kv_stride, length, head_dim, scale, round_half, scores, out);
+    attention_row_scalar(q, keys, values, kv_stride, length, head_dim, scale, round_half, single, scores, out);
 }
 
 void vs_round_half(float *x, size_t count, int path) {
 #if defined(__x86_64__)
     if (vs_resolve_path(path) >= VS_PATH_AVX512) { round_half_avx512(x, count); return; }
 #endif
-    for (size_t i = 0; i < count; i++) x[i] = round_half_scalar(x[i]);
+    for (size_t i = 0; i < count; i++) x[i] = vs_half_round1(x[i]);
 }
 
 void vs_swiglu(float *gate, const float *up, size_t count, int path) {
 #if defined(__x86_64__)
     if (vs_resolve_path(path) >= VS_PATH_AVX512) { swiglu_avx512(gate, up, count); return; }
 #endif
-    for (size_t i = 0; i < count; i++) gate[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+    // ggml_vec_swiglu_f32: silu(g) = g / (1 + ggml_v_expf(0 - g)), times up.
+    for (size_t i = 0; i < count; i++) gate[i] = gate[i] / (1.0f + ggml_expf1(0.0f - gate[i])) * up[i];
 }
 
 double vs_log_sum_exp(const float *x, int count, int *argmax, int path) {

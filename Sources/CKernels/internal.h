@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <math.h>
 
 enum { VS_F32 = 0, VS_F16 = 1, VS_Q4_0 = 2, VS_Q4_1 = 3, VS_Q8_0 = 8, VS_Q6_K = 14, VS_BF16 = 30 };
 
@@ -39,16 +40,50 @@ static inline float vs_bf16_to_float(uint16_t h) {
     uint32_t bits = (uint32_t)h << 16; float f; memcpy(&f, &bits, 4); return f;
 }
 
+/// The nearest IEEE half of x (ties to even), kept as float: what ggml's FP32→FP16 conversion
+/// (F16C's vcvtps2ph, round to nearest) gives, for finite x within the half range.
+static inline float vs_half_round1(float x) {
+    uint32_t bits; memcpy(&bits, &x, 4);
+    if ((bits & 0x7FFFFFFFu) < 0x38800000u) {          // |x| < 2^-14: half subnormals, multiples of 2^-24
+        volatile float m = (x < 0 ? -x : x) + 0.5f;    // volatile: keep (|x| + 0.5) - 0.5 as written
+        float r = m - 0.5f;
+        return x < 0 ? -r : r;
+    }
+    bits = (bits + 0x0FFFu + ((bits >> 13) & 1u)) & 0xFFFFE000u;
+    float r; memcpy(&r, &bits, 4); return r;
+}
+
+/// ggml's quantization of one block of 32 activations (quantize_row_q8_0 / q8_1 as their x86 SIMD
+/// versions compute them): d = max|x|/127, q = round-to-nearest-even(x · 127/max|x|); the scale kept
+/// is d rounded to F16 and, for Q8_1, s = F16(d · Σq). Returns Σq.
+static inline int32_t vs_quantize_block(const float *x, int8_t *qs, float *d_out, float *s_out) {
+    float amax = 0;
+    for (int j = 0; j < 32; j++) { float a = x[j] < 0 ? -x[j] : x[j]; if (a > amax) amax = a; }
+    float d = amax / 127.0f, id = amax != 0 ? 127.0f / amax : 0.0f;
+    int32_t sum = 0;
+    for (int j = 0; j < 32; j++) {
+        int q = (int)nearbyintf(x[j] * id);
+        qs[j] = (int8_t)q;
+        sum += q;
+    }
+    *d_out = vs_half_round1(d);
+    *s_out = vs_half_round1(d * (float)sum);
+    return sum;
+}
+
 /// Layout of one token's quantized activations (see CKernels.h).
 static inline size_t vs_qact_bytes(int cols) {
     size_t nb = (size_t)cols / 32;
-    size_t bytes = (size_t)cols + nb * 8;
+    size_t bytes = (size_t)cols + nb * 12;
     return (bytes + 63) & ~(size_t)63;
 }
 static inline const int8_t *qa_qs(const void *tok) { return (const int8_t *)tok; }
 static inline const float *qa_d(const void *tok, int cols) { return (const float *)((const char *)tok + cols); }
 static inline const int32_t *qa_sum(const void *tok, int cols) {
     return (const int32_t *)((const char *)tok + cols + (size_t)cols / 32 * 4);
+}
+static inline const float *qa_s(const void *tok, int cols) {
+    return (const float *)((const char *)tok + cols + (size_t)cols / 32 * 8);
 }
 
 void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols);
@@ -57,8 +92,7 @@ void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, 
                            const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy);
 #if defined(__x86_64__)
 void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
-void vs_matmul_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                        const void *qp, int n, float *y, size_t ldy);
+void vs_matmul_q_avx512(int type, const void *wp, int cols, int r0, int r1, const void *qp, int n, float *y, size_t ldy);
 void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const float *x, size_t ldx, int n, float *y, size_t ldy);
 void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols);
@@ -66,9 +100,5 @@ void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r
                       const void *qa, int n, float *y, size_t ldy);
 void vs_matmul_f_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                       const float *x, size_t ldx, int n, float *y, size_t ldy);
-void vs_gemv_q_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                      const void *act, int n, float *y, size_t ldy);
 #endif
-size_t vs_gemv_act_token_bytes(int cols);
-void vs_pack_gemv_activations(const void *qa, int cols, int t0, int t1, void *out);
 #endif

@@ -73,42 +73,59 @@ void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int
         int8_t *qs = (int8_t *)tok;
         float *ds = (float *)(tok + cols);
         int32_t *sums = (int32_t *)(tok + cols + (size_t)cols / 32 * 4);
-        for (int b = 0; b < cols / 32; b++) {
-            float amax = 0;
-            for (int j = 0; j < 32; j++) { float a = fabsf(xt[b * 32 + j]); if (a > amax) amax = a; }
-            float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
-            int32_t sum = 0;
-            for (int j = 0; j < 32; j++) {
-                int q = (int)roundf(xt[b * 32 + j] * id);
-                qs[b * 32 + j] = (int8_t)q;
-                sum += q;
-            }
-            ds[b] = d;
-            sums[b] = sum;
-        }
+        float *ss = (float *)(tok + cols + (size_t)cols / 32 * 8);
+        for (int b = 0; b < cols / 32; b++)
+            sums[b] = vs_quantize_block(xt + b * 32, qs + b * 32, &ds[b], &ss[b]);
     }
 }
 
-/// Integer dot of one weight block with one activation block (32 elements), as the SIMD paths do it.
-static inline float block_dot(int type, const void *wb, const int8_t *q, float dx, int32_t sx) {
-    int32_t acc = 0;
+/// The block's signed weight values (Q4_0: nibble − 8, Q4_1: nibble, Q8_0: as stored), its scale and
+/// Q4_1's minimum.
+static inline void block_values(int type, const void *wb, int8_t w[32], float *d, float *m) {
+    *m = 0;
     switch (type) {
     case VS_Q4_0: {
         const block_q4_0 *b = wb;
-        for (int j = 0; j < 16; j++) acc += (b->qs[j] & 0xF) * q[j] + (b->qs[j] >> 4) * q[j + 16];
-        return vs_half_to_float(b->d) * dx * (float)(acc - 8 * sx);
+        for (int j = 0; j < 16; j++) { w[j] = (int8_t)((b->qs[j] & 0xF) - 8); w[j + 16] = (int8_t)((b->qs[j] >> 4) - 8); }
+        *d = vs_half_to_float(b->d);
+        return;
     }
     case VS_Q4_1: {
         const block_q4_1 *b = wb;
-        for (int j = 0; j < 16; j++) acc += (b->qs[j] & 0xF) * q[j] + (b->qs[j] >> 4) * q[j + 16];
-        return vs_half_to_float(b->d) * dx * (float)acc + vs_half_to_float(b->m) * dx * (float)sx;
+        for (int j = 0; j < 16; j++) { w[j] = (int8_t)(b->qs[j] & 0xF); w[j + 16] = (int8_t)(b->qs[j] >> 4); }
+        *d = vs_half_to_float(b->d);
+        *m = vs_half_to_float(b->m);
+        return;
     }
     default: {
         const block_q8_0 *b = wb;
-        for (int j = 0; j < 32; j++) acc += b->qs[j] * q[j];
-        return vs_half_to_float(b->d) * dx * (float)acc;
+        memcpy(w, b->qs, 32);
+        *d = vs_half_to_float(b->d);
+        return;
     }
     }
+}
+
+/// One output exactly as llama.cpp's x86 ggml_vec_dot_q4_0_q8_0 / q4_1_q8_1 / q8_0_q8_0 compute it:
+/// per block, 8 integer lanes of 4 products each, acc_l = fma(d_w·d_x, lane_l, acc_l); then
+/// hsum_float_8(acc), plus Σ m·s in block order for Q4_1.
+static float dot_ggml(int type, const char *wr, size_t bbytes, const char *tok, int cols) {
+    float acc[8] = { 0 }, summs = 0;
+    for (int b = 0; b < cols / 32; b++) {
+        int8_t w[32];
+        float dw, m;
+        block_values(type, wr + (size_t)b * bbytes, w, &dw, &m);
+        const int8_t *q = qa_qs(tok) + b * 32;
+        const float d = dw * qa_d(tok, cols)[b];
+        for (int l = 0; l < 8; l++) {
+            int32_t lane = 0;
+            for (int j = 4 * l; j < 4 * l + 4; j++) lane += w[j] * q[j];
+            acc[l] = fmaf(d, (float)lane, acc[l]);
+        }
+        if (type == VS_Q4_1) summs += m * qa_s(tok, cols)[b];
+    }
+    float h = ((acc[4] + acc[0]) + (acc[6] + acc[2])) + ((acc[5] + acc[1]) + (acc[7] + acc[3]));
+    return type == VS_Q4_1 ? h + summs : h;
 }
 
 void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
@@ -119,10 +136,7 @@ void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, 
             const char *wr = (const char *)w + (size_t)r * row_bytes;
             for (int t = 0; t < n; t++) {
                 const char *tok = (const char *)qa + (size_t)t * stride;
-                float sum = 0;
-                for (int b = 0; b < cols / 32; b++)
-                    sum += block_dot(type, wr + b * bbytes, qa_qs(tok) + b * 32, qa_d(tok, cols)[b], qa_sum(tok, cols)[b]);
-                y[(size_t)t * ldy + r] = sum;
+                y[(size_t)t * ldy + r] = dot_ggml(type, wr, bbytes, tok, cols);
             }
         }
         return;

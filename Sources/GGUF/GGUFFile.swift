@@ -61,4 +61,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// All bytes of the file (header and data), valid while this file lives.
     public var fileBytes: UnsafeRawBufferPointer { storage.buffer }
+    /// Whether the bytes are a read-only mapping of the file (pages may be dropped and read again),
+    /// not an in-memory copy.
+    public var isMemoryMapped: Bool { storage.isMapped }
 }

@@ -10,7 +10,7 @@ final class GGUFStorage: @unchecked Sendable {
     /// Start of the bytes; nil only when `count` is 0.
     let base: UnsafeRawPointer?
     let count: Int
-    private let isMapped: Bool
+    let isMapped: Bool
 
     /// Maps the file at `path` read-only.
     init(path: String) throws(GGUFError) {

@@ -9,13 +9,15 @@ import CKernels
 public enum AttentionKernel {
     /// - Parameters:
     ///   - roundProbabilities: round p to F16 before the product with V (llama.cpp's F16 cache path).
+    ///   - singleQuery: the batch has one token: llama.cpp's decode-step summation order.
     ///   - scores: scratch for `length` floats rounded up to 16.
     @inline(__always)
     public static func row(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
                            stride: Int, length: Int, headDim: Int, scale: Float, roundProbabilities: Bool,
+                           singleQuery: Bool = false, path: KernelPath = .best,
                            scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
         vs_attention_row(query, keys, values, stride, Int32(length), Int32(headDim), scale,
-                         roundProbabilities ? 1 : 0, scores, out, -1)
+                         roundProbabilities ? 1 : 0, singleQuery ? 1 : 0, scores, out, path.rawValue)
     }
 
     /// The plain Swift reference of `row` (Double accumulation for the dot products and the sum).

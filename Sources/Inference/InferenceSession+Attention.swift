@@ -4,6 +4,8 @@ extension InferenceSession {
     ///
     ///     attentionOut[t, head h] = Σ_j softmax_j(q[t,h]·k[j,h/group] / √headDim) · v[j,h/group]
     ///
+    /// A batch of one token (a decode step) sums in llama.cpp's decode order, any other in its batch
+    /// order (see vs_attention_row), so either way the numbers are llama.cpp's.
     /// One work item is one (token, head); items are ordered so that each thread's share mixes short
     /// (early) and long (late) rows of the causal triangle.
     func attention(layer: Int, start p0: Int, count n: Int) {
@@ -32,7 +34,7 @@ extension InferenceSession {
                 } else {
                     AttentionKernel.row(query: query, keys: keys + kvOffset, values: values + kvOffset,
                                         stride: kvDim, length: p0 + t + 1, headDim: headDim, scale: scale,
-                                        roundProbabilities: true, scores: scores, out: output)
+                                        roundProbabilities: true, singleQuery: n == 1, scores: scores, out: output)
                 }
             }
         }

@@ -27,7 +27,11 @@ extension InferenceSession {
             break
         }
         if let firstMissing {
-            let restart = min(common, firstMissing)
+            var restart = min(common, firstMissing)
+            // One token alone would be evaluated in llama.cpp's decode-step order (see vs_attention_row);
+            // scoring is compared with llama.cpp evaluating whole sequences, so re-evaluate one cached
+            // token with it and keep the batch order.
+            if sequence.count - restart == 1 && restart > 0 { restart -= 1 }
             truncate(to: restart)
             let vocab = model.config.vocabularySize
             try append(sequence[restart...], logitsFrom: firstMissing - restart) { index, logits in

@@ -1,37 +1,38 @@
 import GGUF
 
-/// The tensors of a Llama model as views into the memory-mapped GGUF file (no copy of the matrices;
-/// the small norm vectors are copied to Float). Valid while the `GGUFFile` lives.
+/// The tensors of a Llama model as views into the memory-mapped GGUF file (the small norm vectors are
+/// copied to Float). On a CPU with AVX-512 VNNI the matrices are also repacked once for its kernel (as
+/// many bytes as in the file; the file's pages are released). Valid while the `GGUFFile` lives.
 public struct LlamaWeights: @unchecked Sendable {
     /// One transformer block.
     public struct Layer: @unchecked Sendable {
         /// (dim) RMSNorm weight before attention.
         public let attentionNorm: [Float]
         /// (dim, dim) rows = output features.
-        public let query: WeightMatrix
+        public internal(set) var query: WeightMatrix
         /// (kvDim, dim)
-        public let key: WeightMatrix
+        public internal(set) var key: WeightMatrix
         /// (kvDim, dim)
-        public let value: WeightMatrix
+        public internal(set) var value: WeightMatrix
         /// (dim, dim)
-        public let attentionOutput: WeightMatrix
+        public internal(set) var attentionOutput: WeightMatrix
         /// (dim) RMSNorm weight before the feed-forward network.
         public let ffnNorm: [Float]
         /// (ffnDim, dim)
-        public let gate: WeightMatrix
+        public internal(set) var gate: WeightMatrix
         /// (ffnDim, dim)
-        public let up: WeightMatrix
+        public internal(set) var up: WeightMatrix
         /// (dim, ffnDim)
-        public let down: WeightMatrix
+        public internal(set) var down: WeightMatrix
     }
 
     /// (vocab, dim) token embeddings, one row per token.
     public let tokenEmbedding: WeightMatrix
-    public let layers: [Layer]
+    public private(set) var layers: [Layer]
     /// (dim) final RMSNorm weight.
     public let outputNorm: [Float]
     /// (vocab, dim) the output projection: `output.weight`, or `token_embd.weight` when the model ties them.
-    public let output: WeightMatrix
+    public private(set) var output: WeightMatrix
     /// Whether `output` is the token embedding (no `output.weight` in the file).
     public let outputIsTied: Bool
 
@@ -64,6 +65,29 @@ public struct LlamaWeights: @unchecked Sendable {
                 down: try Self.matrix(file, p + "ffn_down.weight", rows: config.dim, cols: config.ffnDim)))
         }
         self.layers = layers
+        packForAVX512(fileIsMapped: file.isMemoryMapped)
+    }
+
+    /// Repacks every matmul weight for the AVX-512 kernel at once, on all cores (see PackedWeights).
+    private mutating func packForAVX512(fileIsMapped: Bool) {
+        var matrices = [output]
+        for layer in layers {
+            matrices += [layer.query, layer.key, layer.value, layer.attentionOutput, layer.gate, layer.up, layer.down]
+        }
+        let packs = PackedWeights.packAll(matrices, releasingFilePages: fileIsMapped)
+        output.packed = packs[0]
+        layers = layers.enumerated().map { index, layer in
+            var layer = layer
+            let base = 1 + 7 * index
+            layer.query.packed = packs[base]
+            layer.key.packed = packs[base + 1]
+            layer.value.packed = packs[base + 2]
+            layer.attentionOutput.packed = packs[base + 3]
+            layer.gate.packed = packs[base + 4]
+            layer.up.packed = packs[base + 5]
+            layer.down.packed = packs[base + 6]
+            return layer
+        }
     }
 
     /// A 2-D tensor with ggml dimensions [cols, rows].

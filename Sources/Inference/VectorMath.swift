@@ -9,16 +9,21 @@ public enum VectorMath {
     @inline(__always)
     public static func rmsNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, count: Int,
                                epsilon: Float, into y: UnsafeMutablePointer<Float>) {
-        var sum = SIMD16<Float>(repeating: 0)
+        // As ggml_compute_forward_rms_norm_f32: squares in Float summed in Double, the mean rounded
+        // to Float, then scale = 1/sqrtf(mean + eps) in Float. (Each step's rounding matters: a one-ulp
+        // change of an output can flip an 8-bit rounding in the next matmul's activations.)
+        var lanes = SIMD8<Double>(repeating: 0)
         var i = 0
         while i + 16 <= count {
             let v = load16(x + i)
-            sum += v * v
+            let squares = v * v
+            lanes += SIMD8<Double>(squares.lowHalf) + SIMD8<Double>(squares.highHalf)
             i += 16
         }
-        var tail: Double = Double(sum.sum())
-        while i < count { tail += Double(x[i] * x[i]); i += 1 }
-        let scale = Float(1.0 / (tail / Double(count) + Double(epsilon)).squareRoot())
+        var sum = lanes.sum()
+        while i < count { sum += Double(x[i] * x[i]); i += 1 }
+        let mean = Float(sum / Double(count))
+        let scale = 1 / (mean + epsilon).squareRoot()
         i = 0
         while i + 16 <= count {
             store16(load16(x + i) * scale * load16(weight + i), y + i)
@@ -41,8 +46,9 @@ public enum VectorMath {
             for i in 0..<half {
                 let x0 = x[2 * i], x1 = x[2 * i + 1]
                 let c = cosines[i], s = sines[i]
-                x[2 * i] = x0 * c - x1 * s
-                x[2 * i + 1] = x0 * s + x1 * c
+                // ggml's rope_f32 as GCC compiles it (contracted): fma(x0, c, -(x1·s)), fma(x0, s, x1·c).
+                x[2 * i] = (-(x1 * s)).addingProduct(x0, c)
+                x[2 * i + 1] = (x1 * c).addingProduct(x0, s)
             }
         }
     }

@@ -6,12 +6,12 @@ import Testing
 /// The engine against llama.cpp on the same GGUF (Fixtures/engine-golden.json): per-token ln p of
 /// V-Score-frame continuations, top-1 agreement, and greedy generations.
 ///
-/// Tolerances: llama.cpp quantizes activations to 8 bits, so its numbers jump at rounding boundaries and
-/// any change of summation order moves them. Fixtures/llamacpp-variants.json measures that floor: llama.cpp
-/// with an F32 KV cache differs from its own default by mean |Δ ln p| 0.059, max 0.99, top-1 96.6%, and
-/// matches 12/20 greedy generations. The bounds below sit just outside that floor; they still fail for
-/// any real defect (a wrong RoPE, norm or head mapping moves ln p by nats). The exact forward pass is
-/// checked to 2e-3 against a float64 reference in ReferenceArithmeticTests.
+/// The bounds are the (mean |Δ ln p| ≤ 0.02, max ≤ 0.15, top-1 ≥ 99%, 16 greedy tokens equal for
+/// ≥ 90% of prompts), and one more: the engine repeats llama.cpp's CPU arithmetic operation for operation
+/// (activation quantization, summation orders, ggml's exp, F16 rounding: see CKernels), so its ln p are
+/// llama.cpp's up to the log-softmax of the test (~1e-7). A mean above 1e-4 means some operation's order
+/// changed. For scale, llama.cpp with an F32 KV cache differs from its own default by mean 0.059, max
+/// 0.99 (Fixtures/llamacpp-variants.json): without the exact emulation no engine gets near the bounds.
 @Suite(.serialized)
 struct EngineGoldenTests {
     @Test func scoresMatchLlamaCpp() throws {
@@ -35,14 +35,15 @@ struct EngineGoldenTests {
         let mean = differences.reduce(0, +) / Double(differences.count)
         let agreement = Double(agreements) / Double(differences.count)
         print("engine vs llama.cpp: \(differences.count) tokens, mean |Δ ln p| \(mean), max \(worst.difference) (case \(worst.caseIndex) token \(worst.position)), top-1 agreement \(agreement)")
-        #expect(mean <= 0.075)
-        #expect(worst.difference <= 2.0)
-        #expect(agreement >= 0.95)
+        #expect(mean <= 0.02)
+        #expect(worst.difference <= 0.15)
+        #expect(agreement >= 0.99)
+        #expect(mean <= 1e-4, "the engine no longer repeats llama.cpp's arithmetic exactly")
     }
 
-    /// Teacher-forced along llama.cpp's greedy tokens: at every step our argmax is llama.cpp's token, or
-    /// the two are a near tie for us (within 0.25 nats), the way 8-bit noise flips a choice (99% of steps).
-    /// The free-running 16-token match count is printed beside it.
+    /// Free-running greedy generation: the first 16 tokens equal llama.cpp's for ≥ 90% of the prompts.
+    /// Also teacher-forced along llama.cpp's tokens: our argmax is llama.cpp's token, or a near tie, at
+    /// ≥ 99% of steps.
     @Test func greedyGenerationMatchesLlamaCpp() throws {
         let session = try EngineTestModel.session()
         let model = try EngineTestModel.model()
@@ -59,11 +60,14 @@ struct EngineGoldenTests {
                 if score.top == score.token { exactTop += 1; agreeing += 1 } else if score.topLogprob - score.logprob < 0.25 { agreeing += 1 }
             }
             session.reset()
-            _ = try session.generate(prompt: prompt, options: GenerationOptions(maxTokens: 16)) { _ in }
+            // 17: the 16th token must be fed back to land in `tokens` (generation stops after sampling).
+            _ = try session.generate(prompt: prompt, options: GenerationOptions(maxTokens: expected.count + 1)) { _ in }
             if Array(session.tokens.suffix(from: prompt.count).prefix(expected.count)) == expected { freeRunning += 1 }
         }
         print("greedy: argmax = llama.cpp's token at \(exactTop)/\(steps) teacher-forced steps, near ties at \(agreeing - exactTop); free-running first 16 tokens equal for \(freeRunning)/\(golden.generate.count) prompts (llama.cpp with an F32 KV cache: 12/20)")
+        #expect(Double(freeRunning) >= 0.9 * Double(golden.generate.count))
+        // llama.cpp's own batch and decode orders differ (its greedy tokens come from decode steps, the
+        // teacher-forced scores from one batch), so a near tie (0.25 nats) may go either way there.
         #expect(Double(agreeing) >= 0.99 * Double(steps))
-        #expect(Double(exactTop) >= 0.9 * Double(steps))
     }
 }

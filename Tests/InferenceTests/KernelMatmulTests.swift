@@ -37,10 +37,8 @@ struct KernelMatmulTests {
         for t in 0..<n {
             let reference = x.withUnsafeBufferPointer { Kernels.quantizeReference($0.baseAddress! + t * cols, cols: cols) }
             let fast = q.token(t)
-            #expect(fast.scales == reference.scales, "token \(t)")
-            // Exact ties (|x/d| = k + 0.5) may round either way between paths: allow one step there.
-            let off = zip(fast.qs, reference.qs).filter { abs(Int($0) - Int($1)) > 1 }.count
-            #expect(off == 0)
+            // Bit for bit: every path rounds as ggml's x86 quantize_row_q8_0/q8_1 do.
+            #expect(fast == reference, "token \(t)")
             for b in 0..<cols / 32 {
                 #expect(fast.sums[b] == fast.qs[b * 32..<b * 32 + 32].reduce(0) { $0 + Int32($1) })
             }
@@ -77,7 +75,8 @@ struct KernelMatmulTests {
             for t in 0..<n {
                 let q = x.withUnsafeBufferPointer { Kernels.quantizeReference($0.baseAddress! + t * cols, cols: cols) }
                 xHat.replaceSubrange(t * cols..<(t + 1) * cols, with: Kernels.dequantizedActivations(q))
-                for c in 0..<cols { halfStep[t * cols + c] = q.scales[c / 32] * 0.5 }
+                // round(x/d)·F16(d): half a step, plus up to 127 steps' worth of d's F16 rounding.
+                for c in 0..<cols { halfStep[t * cols + c] = q.scales[c / 32] * 0.5625 }
             }
         }
         var yFast = [Float](repeating: .nan, count: n * rows)
@@ -86,6 +85,13 @@ struct KernelMatmulTests {
         Kernels.matmul(w, x: x, n: n, y: &yFast, pool: KernelMatmulTests.pool, path: path)
         Kernels.matmulReference(w, x: xHat, n: n, y: &yExact)
         Kernels.matmulReference(w, x: x, n: n, y: &yTrue)
+        if quantized {
+            // llama.cpp's exact arithmetic: every path equals it bit for bit.
+            var yGGML = [Float](repeating: 0, count: n * rows)
+            Kernels.matmulGGMLReference(w, x: x, n: n, y: &yGGML)
+            let differing = (0..<n * rows).filter { yFast[$0].bitPattern != yGGML[$0].bitPattern }
+            #expect(differing.isEmpty, "\(w.type.name) \(path) n=\(n) cols=\(cols): \(differing.count) outputs differ from llama.cpp's arithmetic, first \(differing.first.map { "\(yFast[$0]) vs \(yGGML[$0])" } ?? "")")
+        }
         for t in 0..<n {
             for r in 0..<rows {
                 var magnitude: Float = 0, bound: Float = 0
@@ -94,11 +100,11 @@ struct KernelMatmulTests {
                     bound += abs(dense[r * cols + c]) * halfStep[t * cols + c]
                 }
                 let i = t * rows + r
-                // Same inputs: only summation order differs.
+                // Same inputs: only summation order differs (and Q4_1's F16 s = d·Σq, relative 2^-11).
                 let exactError = abs(yFast[i] - yExact[i]) / (magnitude + 1e-30)
                 // True x: within the activation quantization's worst case.
                 let trueError = abs(yFast[i] - yTrue[i]) - bound
-                if !(exactError <= 2e-5) || !(trueError <= 2e-5 * magnitude) {
+                if !(exactError <= (w.type == .q4_1 ? 1e-3 : 2e-5)) || !(trueError <= 1e-3 * magnitude) {
                     Issue.record("\(w.type.name) \(path) n=\(n) cols=\(cols) row \(r) token \(t): fast \(yFast[i]) exact \(yExact[i]) true \(yTrue[i]) bound \(bound)")
                     return
                 }

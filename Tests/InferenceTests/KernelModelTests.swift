@@ -51,12 +51,17 @@ struct KernelModelTests {
             }
             var yRef = [Float](repeating: 0, count: n * w.rows)
             Kernels.matmulReference(w, x: xHat, n: n, y: &yRef)
+            var yGGML = [Float](repeating: 0, count: n * w.rows)
+            Kernels.matmulGGMLReference(w, x: x, n: n, y: &yGGML)
             for path in KernelPath.allCases where path.isSupported {
                 var y = [Float](repeating: .nan, count: n * w.rows)
                 Kernels.matmul(w, x: x, n: n, y: &y, pool: pool, path: path)
+                // Bit for bit llama.cpp's arithmetic; and near the plain dot product of the same x̂
+                // (Q4_1's minimum multiplies an F16 s = d·Σq, off by up to 2^-11 of that term).
+                #expect(y.map(\.bitPattern) == yGGML.map(\.bitPattern), "\(name) n=\(n) \(path): differs from llama.cpp's arithmetic")
                 let scale = yRef.map { abs($0) }.max() ?? 1
                 let worst = zip(y, yRef).map { abs($0 - $1) }.max() ?? .infinity
-                #expect(worst <= 1e-4 * scale, "\(name) n=\(n) \(path): worst error \(worst) of \(scale)")
+                #expect(worst <= 2e-3 * scale, "\(name) n=\(n) \(path): worst error \(worst) of \(scale)")
             }
         }
         // Embedding rows dequantize exactly as the reference does.

@@ -33,28 +33,35 @@ void vs_dequantize_row(int type, const void *row, float *out, int cols);
 
 // MARK: Quantized activations
 
-/// Activations quantized per block of 32 (ggml's Q8_0 rule: d = max|x| / 127, q = round(x / d)),
-/// stored per token as: int8 qs[cols] | float d[cols/32] | int32 sum[cols/32] (sum of the block's qs),
-/// padded to 64 bytes. `vs_qact_token_bytes` gives one token's size.
+/// Activations quantized per block of 32 exactly as llama.cpp's CPU backend quantizes them for its
+/// Q8_0/Q8_1 dot products (d = max|x| / 127, q = round-to-nearest-even(x · 127 / max|x|), d kept as
+/// the nearest F16), stored per token as: int8 qs[cols] | float d[cols/32] | int32 sum[cols/32] (sum of
+/// the block's qs) | float s[cols/32] (Q8_1's F16(d · sum), before d was rounded), padded to 64 bytes. `vs_qact_token_bytes` gives one token's size.
 size_t vs_qact_token_bytes(int cols);
 /// Quantizes tokens [t0, t1) of x (n × cols, row stride `ldx` floats) into `qa` (token stride
 /// vs_qact_token_bytes). `cols` must be a multiple of 32.
 void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t1, void *qa, int path);
 
-/// Batches of at most this many tokens use the matrix-vector kernels, larger ones the tiled GEMM.
-#define VS_GEMV_MAX_TOKENS 3
-/// Bytes per token of the packed activation layouts of the AVX-512 VNNI kernels (both the same size).
+/// Bytes per token of the packed activation layout of the AVX-512 VNNI kernel.
 size_t vs_packed_act_token_bytes(int cols);
 /// Repacks tokens [t0, t1) of quantized activations `qa` (a batch of `n` tokens) into the layout the
-/// VNNI kernel for that batch size reads (token stride vs_packed_act_token_bytes).
+/// VNNI kernel reads (token stride vs_packed_act_token_bytes).
 void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *packed);
+
+/// Bytes of a Q4_0, Q4_1 or Q8_0 matrix repacked for the AVX-512 VNNI kernel (as many as its GGUF
+/// blocks, rows padded to a multiple of 8); 0 for other types.
+size_t vs_packed_weight_bytes(int type, int rows, int cols);
+/// Repacks row groups [g0, g1) (8 rows each) of a matrix into `out` (vs_packed_weight_bytes).
+void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);
 
 /// y[t*ldy + r] = Σ_c W[r, c] · x̂[t, c] for rows [r0, r1) and tokens [0, n), where x̂ are the quantized
 /// activations `qa` (for Q4_0, Q4_1, Q8_0 weights; integer dot products) or the f32 activations `x`
 /// (row stride `ldx`; for F32, F16, BF16 and Q6_K weights). `w` points at row 0. `qp` is `qa` packed
-/// by vs_pack_activations (read by the AVX-512 path only).
+/// by vs_pack_activations and `wp` the weights packed by vs_pack_weights, both read by the AVX-512
+/// path only (without `wp` it runs the AVX2 kernel, which computes the same bits). For the quantized
+/// types every path gives llama.cpp's results bit for bit; `r0` is a multiple of 8.
 void vs_matmul_rows(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                    const float *x, size_t ldx, const void *qa, const void *qp, int n,
+                    const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
                     float *y, size_t ldy, int path);
 
 /// True when `type` is multiplied with quantized activations (so callers quantize x first).

@@ -76,28 +76,89 @@ extension Kernels {
         }
     }
 
-    /// x quantized per block of 32 as ggml's quantize_row_q8_0 (d = max|x|/127, q = round(x/d)), kept in f32 d.
-    public static func quantizeReference(_ x: UnsafePointer<Float>, cols: Int) -> (qs: [Int8], scales: [Float], sums: [Int32]) {
-        var qs = [Int8](repeating: 0, count: cols), scales: [Float] = [], sums: [Int32] = []
+    /// One row of activations quantized per block of 32.
+    public struct QuantizedRow: Equatable, Sendable {
+        public var qs: [Int8]
+        /// d per block, an F16 value.
+        public var scales: [Float]
+        /// Σq per block.
+        public var sums: [Int32]
+        /// F16(d·Σq) per block with d before its F16 rounding: ggml's Q8_1 `s`.
+        public var scaledSums: [Float]
+    }
+
+    /// x quantized per block of 32 as ggml's x86 quantize_row_q8_0 / q8_1 do it: d = max|x|/127,
+    /// q = round-half-even(x · 127/max|x|), d stored as F16, s = F16(d·Σq).
+    public static func quantizeReference(_ x: UnsafePointer<Float>, cols: Int) -> QuantizedRow {
+        var row = QuantizedRow(qs: [Int8](repeating: 0, count: cols), scales: [], sums: [], scaledSums: [])
         for b in 0..<cols / 32 {
             var amax: Float = 0
             for j in 0..<32 { amax = max(amax, abs(x[b * 32 + j])) }
-            let d = amax / 127, id = d != 0 ? 1 / d : 0
+            let d = amax / 127, id = amax != 0 ? 127 / amax : 0
             var sum: Int32 = 0
             for j in 0..<32 {
-                let q = Int8((x[b * 32 + j] * id).rounded(.toNearestOrAwayFromZero))
-                qs[b * 32 + j] = q
+                let q = Int8((x[b * 32 + j] * id).rounded(.toNearestOrEven))
+                row.qs[b * 32 + j] = q
                 sum += Int32(q)
             }
-            scales.append(d)
-            sums.append(sum)
+            row.scales.append(Float(Float16(d)))
+            row.sums.append(sum)
+            row.scaledSums.append(Float(Float16(d * Float(sum))))
         }
-        return (qs, scales, sums)
+        return row
+    }
+
+    /// y(n, rows) = x(n, cols) · Wᵀ for Q4_0, Q4_1 and Q8_0 weights exactly as llama.cpp's x86 CPU
+    /// backend computes it, bit for bit: x quantized by `quantizeReference`, then per output
+    ///
+    ///     per block: lane_l = Σ_{j=4l}^{4l+3} w_j·q_j (integers),  acc_l = fma(d_w·d_x, lane_l, acc_l)
+    ///     y = ((acc4 + acc0) + (acc6 + acc2)) + ((acc5 + acc1) + (acc7 + acc3))  (+ Σ m·s for Q4_1)
+    ///
+    /// (ggml_vec_dot_q4_0_q8_0, _q4_1_q8_1, _q8_0_q8_0 and hsum_float_8). Every C path must equal it.
+    public static func matmulGGMLReference(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
+        precondition([.q4_0, .q4_1, .q8_0].contains(w.type), "matmulGGMLReference: \(w.type.name) weights")
+        let quantized = (0..<n).map { quantizeReference(x + $0 * w.cols, cols: w.cols) }
+        let blockBytes = w.type == .q4_1 ? 20 : w.type == .q4_0 ? 18 : 34
+        for r in 0..<w.rows {
+            let row = w.row(r)
+            for t in 0..<n {
+                let q = quantized[t]
+                var acc = [Float](repeating: 0, count: 8)
+                var summs: Float = 0
+                for b in 0..<w.cols / 32 {
+                    let block = row + b * blockBytes
+                    let dw = halfToFloat(block.loadUnaligned(as: UInt16.self))
+                    var values = [Int32](repeating: 0, count: 32)
+                    for j in 0..<32 {
+                        switch w.type {
+                        case .q8_0:
+                            values[j] = Int32(block.load(fromByteOffset: 2 + j, as: Int8.self))
+                        default:
+                            let first = w.type == .q4_1 ? 4 : 2
+                            let byte = block.load(fromByteOffset: first + j % 16, as: UInt8.self)
+                            let nibble = Int32(j < 16 ? byte & 0xF : byte >> 4)
+                            values[j] = w.type == .q4_0 ? nibble - 8 : nibble
+                        }
+                    }
+                    let d = dw * q.scales[b]
+                    for l in 0..<8 {
+                        var lane: Int32 = 0
+                        for j in 4 * l..<4 * l + 4 { lane += values[j] * Int32(q.qs[b * 32 + j]) }
+                        acc[l] = acc[l].addingProduct(d, Float(lane))
+                    }
+                    if w.type == .q4_1 {
+                        summs += halfToFloat(block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)) * q.scaledSums[b]
+                    }
+                }
+                let h = ((acc[4] + acc[0]) + (acc[6] + acc[2])) + ((acc[5] + acc[1]) + (acc[7] + acc[3]))
+                y[t * w.rows + r] = w.type == .q4_1 ? h + summs : h
+            }
+        }
     }
 
     /// The f32 values a quantized activation row stands for (q·d), to run `matmulReference` on exactly
     /// the inputs the integer kernels see.
-    public static func dequantizedActivations(_ q: (qs: [Int8], scales: [Float], sums: [Int32])) -> [Float] {
+    public static func dequantizedActivations(_ q: QuantizedRow) -> [Float] {
         q.qs.indices.map { Float(q.qs[$0]) * q.scales[$0 / 32] }
     }
 

@@ -37,14 +37,21 @@ public enum Kernels {
                 owned = q
             }
         }
+        // The AVX-512 kernel reads packed weights; a matrix without them (tests) is packed here.
+        var packed = w.packed
+        if packed == nil, vs_type_uses_qact(type) != 0, vs_resolve_path(path.rawValue) == Int32(VS_PATH_AVX512) {
+            packed = PackedWeights.pack(w)
+        }
+        let packedWeights = packed.map { $0.pointer }
         let granules = (w.rows + rowGranule - 1) / rowGranule
         // A few chunks per thread, claimed as threads come free: balances a busy machine's uneven threads.
         pool.parallelFor(granules, chunks: pool.threadCount * 4) { begin, end, _ in
             vs_matmul_rows(type, w.data, w.rowBytes, Int32(w.cols),
                            Int32(begin * rowGranule), Int32(min(end * rowGranule, w.rows)),
-                           x, w.cols, qaPointer, packedPointer, Int32(n), y, w.rows, path.rawValue)
+                           x, w.cols, qaPointer, packedPointer, packedWeights, Int32(n), y, w.rows, path.rawValue)
         }
         withExtendedLifetime(owned) {}
+        withExtendedLifetime(packed) {}
     }
 
     /// One row of W as f32 (embedding lookups). `into` holds `w.cols` floats.

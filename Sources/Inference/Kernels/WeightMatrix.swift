@@ -10,6 +10,8 @@ public struct WeightMatrix: @unchecked Sendable {
     public let cols: Int
     /// Row 0, block 0; rows follow each other every `rowBytes` bytes.
     public let data: UnsafeRawPointer
+    /// The same matrix repacked for the AVX-512 kernel (`PackedWeights.pack`), when made.
+    public var packed: PackedWeights?
 
     /// The types the kernels multiply: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q6_K.
     public static let supportedTypes: Set<GGMLType> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q6_K]
