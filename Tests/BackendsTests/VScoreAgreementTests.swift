@@ -55,12 +55,8 @@ import VSynthesis
             }
         }
         print("V-Score agreement openai vs embedded: \(compared) demonstrations, worst |Δ| \(worst) nats, \(outside.count) beyond 0.2")
-        // Open (issues 3, 4, 7): the openai backend matches llama.cpp within 0.02 nats per token
-        // (OpenAIBackendTests.scoresAgreeWithLlamaCppPerToken); the embedded engine does not yet
-        // reproduce llama.cpp's arithmetic (VScoreParityTests records the same gap). The 0.2-nat bound
-        // is kept, not loosened; this expectation starts passing when the engine's parity is fixed.
-        withKnownIssue("V-Score agreement openai vs embedded within 0.2 nats (issues 3, 7)", isIntermittent: true) {
-            #expect(outside.isEmpty, "\(outside.count) of \(compared) demonstrations beyond 0.2 nats: \(outside)")
-        }
+        // Both sides compute llama.cpp's numbers (the server is llama.cpp; the engine repeats its
+        // arithmetic), so the 0.2-nat bound holds for every demonstration.
+        #expect(outside.isEmpty, "\(outside.count) of \(compared) demonstrations beyond 0.2 nats: \(outside)")
     }
 }
