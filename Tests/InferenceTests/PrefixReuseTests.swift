@@ -38,7 +38,8 @@ struct PrefixReuseTests {
         }
         let difference = Self.largestDifference(shared, fresh)
         print("prefix reuse vs fresh: largest |Δ ln p| \(difference)")
-        #expect(difference < 0.02)
+        // Batches of two or more tokens sum alike (BatchInvarianceTests): prefix reuse is exact.
+        #expect(difference == 0)
         // Scoring the same request again reuses every stored score and gives identical numbers.
         let again = try session.score(context: context, continuations: continuations)
         let sameSession = try session.score(context: context, continuations: continuations)
@@ -78,9 +79,9 @@ struct PrefixReuseTests {
                 if index + 1 < tokens.count { stepwise.append(TokenScore.score(logits: logits, vocabularySize: vocab, token: tokens[index + 1])) }
             }
         }
-        // One-token steps use the kernels' matrix-vector path, batches the tiled GEMM; their 8-bit
-        // activations round alike but sum in another order, which moves sensitive tokens a little
-        // (llama.cpp's own n_batch=1 and n_batch=512 runs differ the same way).
+        // One-token steps sum attention in llama.cpp's decode order, batches in its batch order (the
+        // engine repeats both); on this sensitive model that moves some tokens a little, exactly as
+        // llama.cpp's own decode steps differ from its batches.
         let differences = zip(batch, stepwise).map { abs($0.logprob - $1.logprob) }
         let mean = differences.reduce(0, +) / Double(differences.count)
         print("decode vs prefill: mean |Δ ln p| \(mean), largest \(differences.max()!)")
@@ -110,6 +111,7 @@ struct PrefixReuseTests {
         #expect(split.tokens == tokens)
         let difference = Self.largestDifference([a], [b])
         print("batches of 7 vs one batch: largest |Δ ln p| \(difference)")
+        // The last batch may hold one token (decode order), so not exactly 0 in general.
         #expect(difference < 0.05)
     }
 
