@@ -5,7 +5,8 @@ import LanguageServer
 /// `vsynth bench lsp`: the daemon's latency figures against issue 5's targets, with the configured
 /// model, through a real connection (an in-process server over pipes, as the editor's daemon runs):
 /// `initialize` to ready (model loaded) ≤ 300 ms; `didOpen` of a file with 8 demonstrations to
-/// scored diagnostics ≤ 1 s; a one-word edit to updated diagnostics ≤ 400 ms after the debounce.
+/// scored diagnostics ≤ 1 s; a one-word edit to updated diagnostics ≤ 400 ms after the debounce;
+/// hover and code actions for another file ≤ 50 ms while a synthesis runs.
 public enum BenchLSPCommand: Command {
     public static let spec = CommandSpec(
         path: ["bench", "lsp"],
@@ -82,6 +83,31 @@ public enum BenchLSPCommand: Command {
         let edit = edits.sorted()[edits.count / 2]
         cpu.append(Self.cpuSeconds())
 
+        // 4. Hover and code actions on the bench file while a synthesis of another file runs (its
+        //    edit is declined, so nothing changes).
+        client.respondToServerRequests { request in
+            request.method == "workspace/applyEdit" ? .object(["applied": .bool(false)]) : .null
+        }
+        let busy = "file:///bench/busy.prompt"
+        try client.send(DidOpenTextDocumentNotification(textDocument: .init(uri: busy, languageId: "prompt", version: 1, text: text)))
+        _ = try await scoredDiagnostics(client, uri: busy, version: 1)
+        _ = try await client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(busy), "n": 4]]))
+        var answers: [Duration] = []
+        for _ in 0..<200 where await server.isSynthesizing(busy) {
+            let hovered = clock.now
+            _ = try await client.send(HoverRequest(textDocument: .init(uri: uri), position: .init(line: line, character: 2)))
+            let hover = clock.now - hovered
+            let asked = clock.now
+            _ = try await client.send(CodeActionRequest(textDocument: .init(uri: uri),
+                                                        range: LSPRange(start: .init(line: line, character: 0), end: .init(line: line, character: 0))))
+            let action = clock.now - asked
+            if await server.isSynthesizing(busy) { answers += [hover, action] }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let answered = answers.sorted()
+        let whileBusy = answered.isEmpty ? Duration.zero : answered[answered.count / 2]
+        let slowest = answered.last ?? .zero
+
         func row(_ name: String, _ value: Duration, _ target: Duration, cpuSeconds: Double) -> String {
             let ms = Double(value.components.seconds) * 1000 + Double(value.components.attoseconds) / 1e15
             let targetMs = Double(target.components.seconds) * 1000 + Double(target.components.attoseconds) / 1e15
@@ -92,9 +118,20 @@ public enum BenchLSPCommand: Command {
         Console.out(row("didOpen (8 demonstrations) → scored diagnostics", firstScores, .seconds(1), cpuSeconds: cpu[2] - cpu[1]))
         Console.out(row("one-word edit → diagnostics, after debounce", edit, .milliseconds(400),
                         cpuSeconds: (cpu[3] - cpu[2]) / Double(runs)))
+        if answered.isEmpty {
+            Console.out("hover / code action while synthesizing: the synthesis ended before any request")
+        } else {
+            Console.out(row("hover / code action while synthesizing, median", whileBusy, .milliseconds(50), cpuSeconds: 0)
+                .replacingOccurrences(of: "   (process CPU 0 ms)", with: "   (\(answered.count) answers, slowest \(Self.milliseconds(slowest)) ms)"))
+        }
         Console.out("(the wall times include waiting for the CPU: load average \(Self.loadAverage()) on \(ProcessInfo.processInfo.activeProcessorCount) cores)")
         _ = try await client.send(ShutdownRequest())
-        return ready <= .milliseconds(300) && firstScores <= .seconds(1) && edit <= .milliseconds(400) ? 0 : 1
+        return ready <= .milliseconds(300) && firstScores <= .seconds(1) && edit <= .milliseconds(400)
+            && whileBusy <= .milliseconds(50) ? 0 : 1
+    }
+
+    static func milliseconds(_ value: Duration) -> String {
+        String(format: "%.1f", Double(value.components.seconds) * 1000 + Double(value.components.attoseconds) / 1e15)
     }
 
     /// Waits for the diagnostics of `version` that score all 8 demonstrations.

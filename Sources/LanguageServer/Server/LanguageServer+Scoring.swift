@@ -57,7 +57,8 @@ extension LanguageServer {
         // Published for the text as it is now: the cache answers for every unchanged demonstration.
         publishDiagnostics(uri)
         refreshInlayHints()
-        status("idle", uri: uri)
+        // A synthesis of this file may still be running (it rescores as it goes): say so, not idle.
+        status(jobs[uri] != nil ? "synthesizing" : "idle", uri: uri)
         return scores
     }
 

@@ -83,6 +83,9 @@ public actor LanguageServer: MessageHandler {
     var scoringTasks: [String: Task<Void, Never>] = [:]
     /// The synthesis running for each document.
     var jobs: [String: SynthesisJob] = [:]
+
+    /// Whether a synthesis for `uri` is running (benchmarks and tests).
+    public func isSynthesizing(_ uri: String) -> Bool { jobs[uri] != nil }
     var nextJobID = 0
     /// Inserted demonstrations waiting to show up in a `didChange`, by URI.
     var expectations: [String: EditExpectation] = [:]
