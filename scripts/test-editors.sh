@@ -82,6 +82,11 @@ attempt_editor() { # name, command...: one headless run; returns 1 when it faile
   local rc=$?
   local took=$((SECONDS - start))
   cat "$result"
+  if [ $rc -ne 0 ] || ! grep -q "^DONE $name ok\|^Ran [0-9]* tests, [0-9]* results as expected, 0 unexpected" "$result" "$log"; then
+    if [ -s "$work/$name-daemon.log" ]; then   # the daemon's own log, where a client writes one
+      echo "test-editors: the daemon's log ($work/$name-daemon.log), last lines:"; tail -n 30 "$work/$name-daemon.log" | sed 's/^/    /'
+    fi
+  fi
   if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
     echo "test-editors: FAIL: $name did not finish within ${limit}s"; return 1
   elif grep -qE '^FAIL|^ *FAILED|, [1-9][0-9]* unexpected' "$result" "$log" 2>/dev/null || [ $rc -ne 0 ]; then
@@ -103,6 +108,7 @@ run_editor() { # name, command...
   attempt_editor "$@" && return 0
   echo "test-editors: RETRY: $1 failed once; running it again"
   cp "$work/$1.log" "$work/$1.first-attempt.log" 2>/dev/null || true
+  mv "$work/$1-daemon.log" "$work/$1-daemon.first-attempt.log" 2>/dev/null || true
   attempt_editor "$@" || failures=$((failures + 1))
 }
 

@@ -6,6 +6,7 @@ extension LanguageServer {
     func didOpen(_ notification: DidOpenTextDocumentNotification) {
         let item = notification.textDocument
         let document = Document(uri: item.uri, version: item.version, text: item.text)
+        log("didOpen \(item.uri) version \(item.version)")
         documents[item.uri] = document
         diskFiles[item.uri] = nil
         publishDiagnostics(item.uri)
@@ -35,6 +36,7 @@ extension LanguageServer {
 
     func didClose(_ notification: DidCloseTextDocumentNotification) {
         let uri = notification.textDocument.uri
+        log("didClose \(uri)")
         documents[uri] = nil
         scoringTasks[uri]?.cancel()
         scoringTasks[uri] = nil
@@ -66,6 +68,8 @@ extension LanguageServer {
     func publishDiagnostics(_ uri: String) {
         guard let document = documents[uri] else { return }
         let diagnostics = diagnostics(for: document.parsed, converter: document.converter(encoding))
+        let scored = diagnostics.filter { $0.code == "vscore" || $0.code == "low-vscore" }.count
+        log("publish \(uri) version \(document.version): \(scored) of \(document.parsed.demonstrations.count) demonstrations scored, \(diagnostics.count) diagnostics")
         notify(PublishDiagnosticsNotification(uri: uri, version: document.version, diagnostics: diagnostics))
     }
 }

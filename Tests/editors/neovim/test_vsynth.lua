@@ -7,7 +7,8 @@ vim.cmd('runtime plugin/vsynth.lua')
 vim.o.hidden = true
 vim.o.undolevels = 1000
 local vsynth = require('vsynth')
-vsynth.setup({})
+-- The daemon logs to a file the harness prints when a test fails.
+vsynth.setup({ cmd = { vim.env.VSYNTH_BIN, 'lsp', '--log', vim.env.VSYNTH_WORK .. '/nvim-daemon.log' } })
 
 local wait_ms = (tonumber(vim.env.VSYNTH_WAIT) or 180) * 1000
 local fn = vim.fn
