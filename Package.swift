@@ -39,8 +39,8 @@ let package = Package(
                 swiftSettings: optimised),
         .executableTarget(name: "vsynth", dependencies: ["CLI"]),
 
-        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Inference"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF", "Inference"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer", "LanguageModel"],
                     swiftSettings: optimised),
         .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -46,19 +47,16 @@ public struct ModelStore: Sendable {
         self.spec = spec
     }
 
-    /// `VSYNTH_MODELS`, else `~/.cache/vsynth/models`; a leading `~/` is expanded.
-    public var directory: String {
-        if let custom = nonEmpty("VSYNTH_MODELS") { return expandTilde(custom) }
-        return home + "/.cache/vsynth/models"
-    }
+    /// `VSYNTH_MODELS`, else `~/.cache/vsynth/models`; a leading `~/` is expanded (`ModelLocator`).
+    public var directory: String { ModelLocator.modelsDirectory(environment: environment) }
 
     /// Where the default model lives (or will, once fetched).
     public var cachedPath: String { directory + "/" + spec.fileName }
 
     /// The model file commands use: `VSYNTH_MODEL` when set, else `cachedPath`.
     public var location: Location {
-        if let custom = nonEmpty("VSYNTH_MODEL") { return Location(path: expandTilde(custom), fromEnvironment: true) }
-        return Location(path: cachedPath, fromEnvironment: false)
+        Location(path: ModelLocator.path(environment: environment, fileName: spec.fileName),
+                 fromEnvironment: nonEmpty("VSYNTH_MODEL") != nil)
     }
 
     /// The model file commands use, checked to be an existing regular file (not verified).
@@ -216,14 +214,8 @@ public struct ModelStore: Sendable {
         return error.localizedDescription
     }
 
-    private var home: String { nonEmpty("HOME") ?? NSHomeDirectory() }
-
     private func nonEmpty(_ name: String) -> String? {
         guard let value = environment[name], !value.isEmpty else { return nil }
         return value
-    }
-
-    private func expandTilde(_ path: String) -> String {
-        path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst(1) : path
     }
 }

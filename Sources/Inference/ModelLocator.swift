@@ -1,24 +1,33 @@
 import Foundation
 
 /// Where the embedded default model lives: `--model PATH` if given, else `$VSYNTH_MODEL`, else
-/// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/SmolLM2-135M-Instruct.Q4_1.gguf`. Shared by the CLI and tests.
+/// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/SmolLM2-135M-Instruct.Q4_1.gguf` (a leading `~/` in the
+/// variables is expanded). The one rule: the CLI's `ModelStore`, the daemon and the tests all ask here.
 public enum ModelLocator {
     /// File name of the embedded default model.
     public static let defaultFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
     /// The directory models are fetched into.
     public static func modelsDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let directory = environment["VSYNTH_MODELS"], !directory.isEmpty { return directory }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.cache/vsynth/models"
+        if let directory = environment["VSYNTH_MODELS"], !directory.isEmpty { return expandingTilde(directory, environment) }
+        return home(environment) + "/.cache/vsynth/models"
     }
 
-    /// The model path to use (whether or not the file exists).
+    /// The model path to use (whether or not the file exists); `fileName` inside the models directory.
     public static func path(explicit: String? = nil,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            fileName: String = defaultFileName) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
-        if let path = environment["VSYNTH_MODEL"], !path.isEmpty { return path }
-        return modelsDirectory(environment: environment) + "/" + defaultFileName
+        if let path = environment["VSYNTH_MODEL"], !path.isEmpty { return expandingTilde(path, environment) }
+        return modelsDirectory(environment: environment) + "/" + fileName
+    }
+
+    private static func home(_ environment: [String: String]) -> String {
+        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
+    private static func expandingTilde(_ path: String, _ environment: [String: String]) -> String {
+        path == "~" ? home(environment) : path.hasPrefix("~/") ? home(environment) + path.dropFirst(1) : path
     }
 
     /// The path, or an error telling the user how to get the model when the file is missing.

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Testing
 @testable import Backends
 
@@ -36,8 +37,7 @@ enum TestServer {
     /// from ever reporting the script's exit.
     static func startServer(port: Int) async throws -> Process {
         let environment = ProcessInfo.processInfo.environment
-        let models = environment["VSYNTH_MODELS"] ?? (NSHomeDirectory() + "/.cache/vsynth/models")
-        let model = environment["VSYNTH_MODEL"] ?? (models + "/SmolLM2-135M-Instruct.Q4_1.gguf")
+        let model = ModelLocator.path(environment: environment)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [environment["PYTHON"] ?? "python3", "-m", "llama_cpp.server", "--model", model,

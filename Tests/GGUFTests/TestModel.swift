@@ -1,18 +1,10 @@
 import Foundation
+import Inference
 import Testing
 
-/// Finds the real default model as `ModelLocator` does: `VSYNTH_MODEL`, else
-/// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/SmolLM2-135M-Instruct.Q4_1.gguf`.
+/// The real default model, found by the project's one rule (`ModelLocator`).
 enum TestModel {
-    static let fileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-    static var candidatePath: String {
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["VSYNTH_MODEL"], !path.isEmpty { return path }
-        let directory = environment["VSYNTH_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache/vsynth/models")
-        return (directory as NSString).appendingPathComponent(fileName)
-    }
+    static var candidatePath: String { ModelLocator.path() }
 
     /// The model's path; records a test failure (never a silent pass) when it is missing.
     static func path(sourceLocation: SourceLocation = #_sourceLocation) -> String? {

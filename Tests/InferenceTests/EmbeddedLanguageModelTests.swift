@@ -91,6 +91,9 @@ struct EmbeddedLanguageModelTests {
         #expect(ModelLocator.path(environment: ["VSYNTH_MODEL": "/y.gguf", "VSYNTH_MODELS": "/m"]) == "/y.gguf")
         #expect(ModelLocator.path(environment: ["VSYNTH_MODELS": "/m"]) == "/m/SmolLM2-135M-Instruct.Q4_1.gguf")
         #expect(ModelLocator.path(environment: ["HOME": "/home/u"]) == "/home/u/.cache/vsynth/models/SmolLM2-135M-Instruct.Q4_1.gguf")
+        // A leading ~/ is expanded, as the CLI's ModelStore (which asks ModelLocator) always did.
+        #expect(ModelLocator.path(environment: ["VSYNTH_MODEL": "~/m.gguf", "HOME": "/home/u"]) == "/home/u/m.gguf")
+        #expect(ModelLocator.path(environment: ["VSYNTH_MODELS": "~/models", "HOME": "/home/u"]) == "/home/u/models/SmolLM2-135M-Instruct.Q4_1.gguf")
         #expect(throws: InferenceError.modelNotFound(path: "/nonexistent/m.gguf")) {
             _ = try ModelLocator.existingPath(explicit: "/nonexistent/m.gguf")
         }

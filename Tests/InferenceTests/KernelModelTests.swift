@@ -7,15 +7,8 @@ import Testing
 /// projection): real scale and minimum distributions, the real row lengths.
 @Suite("Kernels on the default model's weights")
 struct KernelModelTests {
-    /// The model file by the project's rule: $VSYNTH_MODEL, else $VSYNTH_MODELS (or
-    /// ~/.cache/vsynth/models)/SmolLM2-135M-Instruct.Q4_1.gguf.
-    static func modelPath() -> String {
-        let env = ProcessInfo.processInfo.environment
-        if let path = env["VSYNTH_MODEL"], !path.isEmpty { return path }
-        let directory = env["VSYNTH_MODELS"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/vsynth/models").path
-        return directory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
-    }
+    /// The model file by the project's one rule (`ModelLocator`).
+    static func modelPath() -> String { ModelLocator.path() }
 
     static func openModel() throws -> GGUFFile {
         let path = modelPath()
