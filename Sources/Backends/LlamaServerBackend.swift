@@ -3,11 +3,10 @@ import LanguageModel
 
 /// llama.cpp's own server (`llama-server`): `/tokenize` and `/completion`.
 ///
-/// Generation and tokenization work. Scoring is reported as unsupported: llama-server returns no
-/// log-probabilities of prompt tokens, and forced decoding (a grammar admitting exactly the target
-/// tokens, `n_probs`, `post_sampling_probs: false`) has not been verified against the embedded
-/// engine's numbers (no llama-server binary was available to test it). To score with llama.cpp,
-/// run llama-cpp-python's OpenAI-compatible server with `--logits_all true` and use `openai`.
+/// Generation and tokenization; scoring by forced decoding (LlamaServerBackend+Scoring.swift), probed
+/// when connecting: llama-server reports no log-probabilities of prompt tokens, so each continuation
+/// token is generated under a grammar that admits only it. Slower than the `openai` backend on
+/// llama-cpp-python's server (one decode step per token), and exact to the same model's numbers.
 public final class LlamaServerBackend: ProbedLanguageModel {
     public let identity: ModelIdentity
     public let template: ChatTemplate
@@ -16,16 +15,19 @@ public final class LlamaServerBackend: ProbedLanguageModel {
     let modelName: String
     let tokenizerWorks: Bool
     let generationWorks: Bool
+    /// The end-of-generation tokens when forced-decoding scoring works on this server, else nil.
+    let forcedDecoding: Set<Int32>?
     let probeNotes: [String]
 
     init(configuration: BackendConfiguration, client: HTTPClient, modelName: String, tokenizerWorks: Bool,
-         generationWorks: Bool, notes: [String]) {
+         generationWorks: Bool, forcedDecoding: Set<Int32>?, notes: [String]) {
         self.configuration = configuration
         self.template = configuration.template
         self.client = client
         self.modelName = modelName
         self.tokenizerWorks = tokenizerWorks
         self.generationWorks = generationWorks
+        self.forcedDecoding = forcedDecoding
         self.probeNotes = notes
         identity = ModelIdentity(backend: BackendKind.llamaServer.rawValue, model: modelName,
                                  revision: client.root + "#" + modelName)
@@ -35,7 +37,7 @@ public final class LlamaServerBackend: ProbedLanguageModel {
     public static func connect(_ configuration: BackendConfiguration) async throws -> LlamaServerBackend {
         let client = HTTPClient(configuration: configuration)
         let modelName = try await OpenAIBackend.resolveModel(client: client, requested: configuration.model)
-        var notes = ["scoring is not supported: llama-server reports no prompt-token log-probabilities, and forced decoding is unverified; use llama-cpp-python's server with the openai backend"]
+        var notes: [String] = []
         var tokenizes = true
         do { _ = try await rawTokenize("Hello", client: client) } catch {
             tokenizes = false
@@ -48,8 +50,10 @@ public final class LlamaServerBackend: ProbedLanguageModel {
             generates = false
             notes.append("generation failed: \(error)")
         }
+        let forced = tokenizes && generates ? await probeForcedDecoding(client: client, notes: &notes) : nil
+        if forced != nil { notes.append("scoring by forced decoding (one decode step per token)") }
         return LlamaServerBackend(configuration: configuration, client: client, modelName: modelName,
-                                  tokenizerWorks: tokenizes, generationWorks: generates, notes: notes)
+                                  tokenizerWorks: tokenizes, generationWorks: generates, forcedDecoding: forced, notes: notes)
     }
 
     static func rawTokenize(_ text: String, client: HTTPClient) async throws -> [Int32] {
@@ -65,10 +69,6 @@ public final class LlamaServerBackend: ProbedLanguageModel {
         try await Self.rawTokenize(text, client: client)
     }
 
-    public func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
-        throw BackendError.unsupported(backend: "llama-server", operation: "score prompt tokens",
-                                       reason: "llama-server reports no prompt-token log-probabilities; use llama-cpp-python's server with the openai backend")
-    }
 
     public func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
         var body: [String: Any] = [
@@ -94,7 +94,7 @@ public final class LlamaServerBackend: ProbedLanguageModel {
     }
 
     public func capabilities() async -> BackendCapabilities {
-        BackendCapabilities(identity: identity, url: client.root, canTokenize: tokenizerWorks, canScore: false,
+        BackendCapabilities(identity: identity, url: client.root, canTokenize: tokenizerWorks, canScore: forcedDecoding != nil,
                             canGenerate: generationWorks, notes: probeNotes)
     }
 }
