@@ -32,6 +32,7 @@ extension InferenceSession {
         for (l, layer) in weights.layers.enumerated() {
             // xb (n, dim) = rmsnorm(x) · attn_norm
             rmsNormRows(b.x, weight: layer.attentionNorm, rows: n, into: b.xb)
+            TensorDump.write("attn_norm-\(l)", b.xb, count: n * dim)
             // q (n, dim), k and v (n, kvDim) straight into the cache rows p0 ..< p0+n.
             let keys = cache.keys(layer: l, position: p0)
             let values = cache.values(layer: l, position: p0)
@@ -53,10 +54,15 @@ extension InferenceSession {
             }
             // attentionOut (n, dim) = causal grouped-query attention over positions 0 ... p0+t.
             attention(layer: l, start: p0, count: n)
+            TensorDump.write("Qcur-\(l)", b.q, count: n * dim)
+            TensorDump.write("Kcur-\(l)", keys, count: n * kvDim)
+            TensorDump.write("Vcur-\(l)", values, count: n * kvDim)
+            TensorDump.write("kqv_out-\(l)", b.attentionOut, count: n * dim)
             // x += attentionOut · Woᵀ
             quantize(b.attentionOut, n: n, into: b.quantizedAttention)
             matmul(layer.attentionOutput, x: b.attentionOut, n: n, y: b.xb, quantized: b.quantizedAttention)
             VectorMath.add(b.xb, into: b.x, count: n * dim)
+            TensorDump.write("ffn_inp-\(l)", b.x, count: n * dim)
 
             // Feed-forward: x += (silu(xb·Wgateᵀ) ⊙ xb·Wupᵀ)·Wdownᵀ
             rmsNormRows(b.x, weight: layer.ffnNorm, rows: n, into: b.xb)
@@ -65,8 +71,11 @@ extension InferenceSession {
             matmul(layer.up, x: b.xb, n: n, y: b.up, quantized: b.quantizedDim)
             swigluRows(rows: n, width: ffnDim)
             quantize(b.gate, n: n, into: b.quantizedFFN)
+            TensorDump.write("ffn_swiglu-\(l)", b.gate, count: n * ffnDim)
             matmul(layer.down, x: b.gate, n: n, y: b.xb, quantized: b.quantizedFFN)
+            TensorDump.write("ffn_out-\(l)", b.xb, count: n * dim)
             VectorMath.add(b.xb, into: b.x, count: n * dim)
+            TensorDump.write("l_out-\(l)", b.x, count: n * dim)
         }
 
         // Logits only for rows logitsFrom ..< n, at most logitCapacity rows per output matmul.
@@ -74,6 +83,7 @@ extension InferenceSession {
         while row < n {
             let m = min(b.logitCapacity, n - row)
             outputNorm(rows: row..<(row + m))
+            TensorDump.write("result_norm", b.logitInput, count: m * dim)
             quantize(b.logitInput, n: m, into: b.quantizedDim)
             matmul(weights.output, x: b.logitInput, n: m, y: b.logits, quantized: b.quantizedDim)
             for i in 0..<m {

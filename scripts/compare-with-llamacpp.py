@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Compares the embedded engine with llama.cpp layer by layer, on one (context, continuation) pair.
+
+The engine repeats llama.cpp's CPU arithmetic (README, "The embedded engine"), so every intermediate
+tensor should match bit for bit. After a kernel change, this shows the first tensor that does not:
+
+    python3 scripts/compare-with-llamacpp.py [--model GGUF] [--vsynth BIN] [--context C] [--continuation X]
+
+llama.cpp side: llama-cpp-python (installed by scripts/test.sh) with the same settings as the
+reference tools (n_ctx 2048, n_batch 512, 2 threads, no flash attention), its tensors taken with the
+`cb_eval` callback. Engine side: `vsynth logprobs` with VSYNTH_DUMP_TENSORS (Sources/Inference/TensorDump.swift).
+Prints, per layer and tensor, the largest difference relative to the tensor's largest value, and the
+fraction of elements that are bit-identical (K, V, Q: after rounding llama.cpp's F32 copies to F16,
+as its cache and attention do). Exit 1 if any compared tensor differs.
+"""
+import argparse, ctypes, os, subprocess, sys, tempfile
+import numpy as np
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+parser.add_argument("--model", default=None, help="GGUF file (default: `vsynth model path`)")
+parser.add_argument("--vsynth", default=".build/release/vsynth", help="the vsynth binary (default: the release build)")
+parser.add_argument("--context", default="<|im_start|>system\nName the sound that the animal makes.<|im_end|>\n")
+parser.add_argument("--continuation", default="<|im_start|>user\nAnimal: dog<|im_end|>\n<|im_start|>assistant\nSound: bark<|im_end|>\n")
+args = parser.parse_args()
+model = args.model or subprocess.run([args.vsynth, "model", "path"], capture_output=True, text=True, check=True).stdout.strip()
+
+import llama_cpp
+from llama_cpp import Llama
+
+work = tempfile.mkdtemp(prefix="vsynth-compare-")
+ours_dir, theirs = os.path.join(work, "engine"), {}
+
+# ggml_tensor field offsets (ggml.h): type 0, ne 16, nb 48, data 248, name 256.
+def on_tensor(pointer, ask, _user):
+    if ask:
+        return True
+    if ctypes.c_int.from_address(pointer).value != 0:   # F32 tensors only
+        return True
+    ne = (ctypes.c_int64 * 4).from_address(pointer + 16)
+    nb = (ctypes.c_size_t * 4).from_address(pointer + 48)
+    data = ctypes.c_void_p.from_address(pointer + 248).value
+    name = ctypes.string_at(pointer + 256).decode()
+    if not data or nb[0] != 4 or "(" in name:
+        return True
+    rows = np.empty((ne[3], ne[2], ne[1], ne[0]), dtype=np.float32)
+    for i3 in range(ne[3]):
+        for i2 in range(ne[2]):
+            for i1 in range(ne[1]):
+                address = data + i3 * nb[3] + i2 * nb[2] + i1 * nb[1]
+                rows[i3, i2, i1] = np.ctypeslib.as_array((ctypes.c_float * ne[0]).from_address(address))
+    theirs[name] = rows.reshape(-1).copy()   # the last tensor of a name (e.g. Qcur after RoPE)
+    return True
+
+callback = llama_cpp.llama_cpp.ggml_backend_sched_eval_callback(on_tensor)
+llm = Llama(model_path=model, n_ctx=2048, n_batch=512, n_threads=2, logits_all=True, verbose=False)
+params = llm.context_params
+params.cb_eval = callback
+llm._ctx = llama_cpp._internals.LlamaContext(model=llm._model, params=params, verbose=False)
+llm._batch = llama_cpp._internals.LlamaBatch(n_tokens=512, embd=0, n_seq_max=params.n_ctx, verbose=False)
+context = llm.tokenize(args.context.encode(), add_bos=False, special=True)
+continuation = llm.tokenize(args.continuation.encode(), add_bos=False, special=True)
+llm.reset()
+llm.eval(context + continuation)
+tokens = len(context) + len(continuation)
+
+environment = dict(os.environ, VSYNTH_DUMP_TENSORS=ours_dir, VSYNTH_MODEL=model)
+subprocess.run([args.vsynth, "logprobs", "--threads", "2", "--context", args.context, "--continuation", args.continuation],
+               env=environment, capture_output=True, check=True)
+
+def half(values):
+    return values.astype(np.float16).astype(np.float32)
+
+names = ["attn_norm", "Qcur", "Kcur", "Vcur", "kqv_out", "ffn_inp", "ffn_swiglu", "ffn_out", "l_out"]
+layers = sum(1 for name in theirs if name.startswith("l_out-"))
+print(f"{tokens} tokens, {layers} layers; engine tensors in {ours_dir}")
+print("layer  " + "  ".join(f"{name:>16}" for name in names))
+differing = []
+for layer in range(layers):
+    cells = []
+    for name in names:
+        key = f"{name}-{layer}"
+        path = os.path.join(ours_dir, key + ".bin")
+        if key not in theirs or not os.path.exists(path):
+            cells.append(f"{'-':>16}")
+            continue
+        ours = np.fromfile(path, dtype=np.float32)
+        reference = half(theirs[key]) if name in ("Qcur", "Kcur", "Vcur") else theirs[key]
+        if ours.size != reference.size:
+            cells.append(f"{'size ' + str(ours.size) + '≠' + str(reference.size):>16}")
+            differing.append(key)
+            continue
+        scale = float(np.abs(reference).max()) or 1.0
+        relative = float(np.abs(ours - reference).max()) / scale
+        same = float((ours.view(np.uint32) == reference.view(np.uint32)).mean())
+        if same < 1.0:
+            differing.append(key)
+        cells.append(f"{relative:9.1e} {same:6.1%}")
+    print(f"{layer:5d}  " + "  ".join(cells))
+if differing:
+    print(f"differs first at {differing[0]} ({len(differing)} tensors differ)")
+    sys.exit(1)
+print("every compared tensor is bit-identical to llama.cpp's")
