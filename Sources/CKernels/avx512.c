@@ -20,8 +20,7 @@ TGT void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0,
         char *tok = (char *)qa + (size_t)t * stride;
         int8_t *qs = (int8_t *)tok;
         float *ds = (float *)(tok + cols);
-        int32_t *sums = (int32_t *)(tok + cols + (size_t)cols / 32 * 4);
-        float *ss = (float *)(tok + cols + (size_t)cols / 32 * 8);
+        float *ss = (float *)(tok + cols + (size_t)cols / 32 * 4);
         for (int b = 0; b < cols / 32; b++) {
             __m512 v0 = _mm512_loadu_ps(xt + b * 32), v1 = _mm512_loadu_ps(xt + b * 32 + 16);
             __m512 a = _mm512_max_ps(_mm512_and_ps(v0, absmask), _mm512_and_ps(v1, absmask));
@@ -35,7 +34,6 @@ TGT void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0,
             _mm_storeu_si128((__m128i *)(qs + b * 32), _mm512_cvtepi32_epi8(q0));
             _mm_storeu_si128((__m128i *)(qs + b * 32 + 16), _mm512_cvtepi32_epi8(q1));
             int32_t sum = _mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1));
-            sums[b] = sum;
             ds[b] = vs_half_round1(d);
             ss[b] = vs_half_round1(d * (float)sum);
         }

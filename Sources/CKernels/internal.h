@@ -55,8 +55,8 @@ static inline float vs_half_round1(float x) {
 
 /// ggml's quantization of one block of 32 activations (quantize_row_q8_0 / q8_1 as their x86 SIMD
 /// versions compute them): d = max|x|/127, q = round-to-nearest-even(x · 127/max|x|); the scale kept
-/// is d rounded to F16 and, for Q8_1, s = F16(d · Σq). Returns Σq.
-static inline int32_t vs_quantize_block(const float *x, int8_t *qs, float *d_out, float *s_out) {
+/// is d rounded to F16 and, for Q8_1, s = F16(d · Σq).
+static inline void vs_quantize_block(const float *x, int8_t *qs, float *d_out, float *s_out) {
     float amax = 0;
     for (int j = 0; j < 32; j++) { float a = x[j] < 0 ? -x[j] : x[j]; if (a > amax) amax = a; }
     float d = amax / 127.0f, id = amax != 0 ? 127.0f / amax : 0.0f;
@@ -68,22 +68,18 @@ static inline int32_t vs_quantize_block(const float *x, int8_t *qs, float *d_out
     }
     *d_out = vs_half_round1(d);
     *s_out = vs_half_round1(d * (float)sum);
-    return sum;
 }
 
 /// Layout of one token's quantized activations (see CKernels.h).
 static inline size_t vs_qact_bytes(int cols) {
     size_t nb = (size_t)cols / 32;
-    size_t bytes = (size_t)cols + nb * 12;
+    size_t bytes = (size_t)cols + nb * 8;
     return (bytes + 63) & ~(size_t)63;
 }
 static inline const int8_t *qa_qs(const void *tok) { return (const int8_t *)tok; }
 static inline const float *qa_d(const void *tok, int cols) { return (const float *)((const char *)tok + cols); }
-static inline const int32_t *qa_sum(const void *tok, int cols) {
-    return (const int32_t *)((const char *)tok + cols + (size_t)cols / 32 * 4);
-}
 static inline const float *qa_s(const void *tok, int cols) {
-    return (const float *)((const char *)tok + cols + (size_t)cols / 32 * 8);
+    return (const float *)((const char *)tok + cols + (size_t)cols / 32 * 4);
 }
 
 void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols);

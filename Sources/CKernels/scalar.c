@@ -72,10 +72,8 @@ void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int
         char *tok = (char *)qa + (size_t)t * stride;
         int8_t *qs = (int8_t *)tok;
         float *ds = (float *)(tok + cols);
-        int32_t *sums = (int32_t *)(tok + cols + (size_t)cols / 32 * 4);
-        float *ss = (float *)(tok + cols + (size_t)cols / 32 * 8);
-        for (int b = 0; b < cols / 32; b++)
-            sums[b] = vs_quantize_block(xt + b * 32, qs + b * 32, &ds[b], &ss[b]);
+        float *ss = (float *)(tok + cols + (size_t)cols / 32 * 4);
+        for (int b = 0; b < cols / 32; b++) vs_quantize_block(xt + b * 32, qs + b * 32, &ds[b], &ss[b]);
     }
 }
 

@@ -39,9 +39,6 @@ struct KernelMatmulTests {
             let fast = q.token(t)
             // Bit for bit: every path rounds as ggml's x86 quantize_row_q8_0/q8_1 do.
             #expect(fast == reference, "token \(t)")
-            for b in 0..<cols / 32 {
-                #expect(fast.sums[b] == fast.qs[b * 32..<b * 32 + 32].reduce(0) { $0 + Int32($1) })
-            }
         }
     }
 

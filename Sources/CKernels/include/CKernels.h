@@ -35,8 +35,8 @@ void vs_dequantize_row(int type, const void *row, float *out, int cols);
 
 /// Activations quantized per block of 32 exactly as llama.cpp's CPU backend quantizes them for its
 /// Q8_0/Q8_1 dot products (d = max|x| / 127, q = round-to-nearest-even(x · 127 / max|x|), d kept as
-/// the nearest F16), stored per token as: int8 qs[cols] | float d[cols/32] | int32 sum[cols/32] (sum of
-/// the block's qs) | float s[cols/32] (Q8_1's F16(d · sum), before d was rounded), padded to 64 bytes. `vs_qact_token_bytes` gives one token's size.
+/// the nearest F16), stored per token as: int8 qs[cols] | float d[cols/32] | float s[cols/32] (Q8_1's
+/// F16(d · Σq), with d before its rounding), padded to 64 bytes. `vs_qact_token_bytes` gives one token's size.
 size_t vs_qact_token_bytes(int cols);
 /// Quantizes tokens [t0, t1) of x (n × cols, row stride `ldx` floats) into `qa` (token stride
 /// vs_qact_token_bytes). `cols` must be a multiple of 32.

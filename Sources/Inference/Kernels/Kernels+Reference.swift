@@ -81,8 +81,6 @@ extension Kernels {
         public var qs: [Int8]
         /// d per block, an F16 value.
         public var scales: [Float]
-        /// Σq per block.
-        public var sums: [Int32]
         /// F16(d·Σq) per block with d before its F16 rounding: ggml's Q8_1 `s`.
         public var scaledSums: [Float]
     }
@@ -90,7 +88,7 @@ extension Kernels {
     /// x quantized per block of 32 as ggml's x86 quantize_row_q8_0 / q8_1 do it: d = max|x|/127,
     /// q = round-half-even(x · 127/max|x|), d stored as F16, s = F16(d·Σq).
     public static func quantizeReference(_ x: UnsafePointer<Float>, cols: Int) -> QuantizedRow {
-        var row = QuantizedRow(qs: [Int8](repeating: 0, count: cols), scales: [], sums: [], scaledSums: [])
+        var row = QuantizedRow(qs: [Int8](repeating: 0, count: cols), scales: [], scaledSums: [])
         for b in 0..<cols / 32 {
             var amax: Float = 0
             for j in 0..<32 { amax = max(amax, abs(x[b * 32 + j])) }
@@ -102,7 +100,6 @@ extension Kernels {
                 sum += Int32(q)
             }
             row.scales.append(Float(Float16(d)))
-            row.sums.append(sum)
             row.scaledSums.append(Float(Float16(d * Float(sum))))
         }
         return row

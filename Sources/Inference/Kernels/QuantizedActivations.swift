@@ -5,9 +5,9 @@ import CKernels
 /// the integer kernels of Q4_0, Q4_1 and Q8_0 weights consume. Quantize once and pass it to every
 /// matmul that reads the same x (the Q, K, V projections; gate and up), instead of once per matmul.
 ///
-/// Layout per token (`tokenStride` bytes): int8 qs[cols] | f32 d[cols/32] | i32 sum[cols/32] |
-/// f32 s[cols/32] (Q8_1's F16(d·sum), the Q4_1 minimum's multiplier); beside it
-/// the same values repacked for the AVX-512 VNNI kernels (Sources/CKernels/packed.h).
+/// Layout per token (`tokenStride` bytes): int8 qs[cols] | f32 d[cols/32] | f32 s[cols/32] (Q8_1's
+/// F16(d·Σq), the Q4_1 minimum's multiplier); beside it the same values repacked for the AVX-512
+/// VNNI kernel (Sources/CKernels/avx512_qmatmul.c).
 public final class QuantizedActivations: @unchecked Sendable {
     /// Row length of x; a multiple of 32.
     public let cols: Int
@@ -61,16 +61,15 @@ public final class QuantizedActivations: @unchecked Sendable {
         if let pool, n >= 8 { pool.parallelFor(n, body) } else { body(0, n, 0) }
     }
 
-    /// Token `t`'s quantized values, scales, sums and scaled sums (for tests and references).
+    /// Token `t`'s quantized values, scales and scaled sums (for tests and references).
     public func token(_ t: Int) -> Kernels.QuantizedRow {
         precondition(t >= 0 && t < count)
-        guard let buffer else { return Kernels.QuantizedRow(qs: [], scales: [], sums: [], scaledSums: []) }
+        guard let buffer else { return Kernels.QuantizedRow(qs: [], scales: [], scaledSums: []) }
         let base = buffer + t * tokenStride
         let blocks = cols / 32
         let qs = Array(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Int8.self), count: cols))
         let scales = Array(UnsafeBufferPointer(start: (base + cols).assumingMemoryBound(to: Float.self), count: blocks))
-        let sums = Array(UnsafeBufferPointer(start: (base + cols + blocks * 4).assumingMemoryBound(to: Int32.self), count: blocks))
-        let scaled = Array(UnsafeBufferPointer(start: (base + cols + blocks * 8).assumingMemoryBound(to: Float.self), count: blocks))
-        return Kernels.QuantizedRow(qs: qs, scales: scales, sums: sums, scaledSums: scaled)
+        let scaled = Array(UnsafeBufferPointer(start: (base + cols + blocks * 4).assumingMemoryBound(to: Float.self), count: blocks))
+        return Kernels.QuantizedRow(qs: qs, scales: scales, scaledSums: scaled)
     }
 }
