@@ -33,7 +33,8 @@ struct KernelModelTests {
         let full = try Self.weight(file, name)
         #expect(full.type == (name == "token_embd.weight" ? .q8_0 : .q4_1))
         // The first 203 rows (odd: a row tail; attn_k has 192), all columns.
-        let w = try WeightMatrix(type: full.type, rows: min(full.rows, 203), cols: full.cols, data: full.data, name: name)
+        var w = try WeightMatrix(type: full.type, rows: min(full.rows, 203), cols: full.cols, data: full.data, name: name)
+        w.packed = PackedWeights.pack(w)   // as the model loader does: the AVX-512 kernel reads it
         let pool = ThreadPool(threads: 2)
         for n in [1, 5, 33] {
             let x = randomActivations(n: n, cols: w.cols, seed: 99)

@@ -60,7 +60,9 @@ final class RandomWeights {
             break
         }
         do {
-            matrix = try WeightMatrix(type: type, rows: rows, cols: cols, data: storage, name: "random.\(type.name)")
+            var w = try WeightMatrix(type: type, rows: rows, cols: cols, data: storage, name: "random.\(type.name)")
+            w.packed = PackedWeights.pack(w)   // as the model loader does: the AVX-512 kernel reads it
+            matrix = w
         } catch {
             storage.deallocate()
             throw error

@@ -37,12 +37,9 @@ public enum Kernels {
                 owned = q
             }
         }
-        // The AVX-512 kernel reads packed weights; a matrix without them (tests) is packed here.
-        var packed = w.packed
-        if packed == nil, vs_type_uses_qact(type) != 0, vs_resolve_path(path.rawValue) == Int32(VS_PATH_AVX512) {
-            packed = PackedWeights.pack(w)
-        }
-        let packedWeights = packed.map { $0.pointer }
+        // The AVX-512 kernel reads the packed copy (`w.packed`, made by the model loader); without one
+        // the AVX2 kernel runs, with the same results.
+        let packedWeights = w.packed.map { $0.pointer }
         let granules = (w.rows + rowGranule - 1) / rowGranule
         // A few chunks per thread, claimed as threads come free: balances a busy machine's uneven threads.
         pool.parallelFor(granules, chunks: pool.threadCount * 4) { begin, end, _ in
@@ -51,7 +48,7 @@ public enum Kernels {
                            x, w.cols, qaPointer, packedPointer, packedWeights, Int32(n), y, w.rows, path.rawValue)
         }
         withExtendedLifetime(owned) {}
-        withExtendedLifetime(packed) {}
+        withExtendedLifetime(w.packed) {}
     }
 
     /// One row of W as f32 (embedding lookups). `into` holds `w.cols` floats.
