@@ -24,6 +24,9 @@ public struct LlamaWeights: @unchecked Sendable {
         public internal(set) var up: WeightMatrix
         /// (dim, ffnDim)
         public internal(set) var down: WeightMatrix
+
+        /// The layer's matrices, in one order for whoever walks them all.
+        static var matrices: [WritableKeyPath<Layer, WeightMatrix>] { [\.query, \.key, \.value, \.attentionOutput, \.gate, \.up, \.down] }
     }
 
     /// (vocab, dim) token embeddings, one row per token.
@@ -70,23 +73,12 @@ public struct LlamaWeights: @unchecked Sendable {
 
     /// Repacks every matmul weight for the AVX-512 kernel at once, on all cores (see PackedWeights).
     private mutating func packForAVX512(fileIsMapped: Bool) {
-        var matrices = [output]
-        for layer in layers {
-            matrices += [layer.query, layer.key, layer.value, layer.attentionOutput, layer.gate, layer.up, layer.down]
-        }
-        let packs = PackedWeights.packAll(matrices, releasingFilePages: fileIsMapped)
+        let paths = Layer.matrices
+        let packs = PackedWeights.packAll([output] + layers.flatMap { layer in paths.map { layer[keyPath: $0] } },
+                                          releasingFilePages: fileIsMapped)
         output.packed = packs[0]
-        layers = layers.enumerated().map { index, layer in
-            var layer = layer
-            let base = 1 + 7 * index
-            layer.query.packed = packs[base]
-            layer.key.packed = packs[base + 1]
-            layer.value.packed = packs[base + 2]
-            layer.attentionOutput.packed = packs[base + 3]
-            layer.gate.packed = packs[base + 4]
-            layer.up.packed = packs[base + 5]
-            layer.down.packed = packs[base + 6]
-            return layer
+        for l in layers.indices {
+            for (i, path) in paths.enumerated() { layers[l][keyPath: path].packed = packs[1 + l * paths.count + i] }
         }
     }
 
