@@ -108,21 +108,20 @@ public enum BenchLSPCommand: Command {
         let whileBusy = answered.isEmpty ? Duration.zero : answered[answered.count / 2]
         let slowest = answered.last ?? .zero
 
-        func row(_ name: String, _ value: Duration, _ target: Duration, cpuSeconds: Double) -> String {
-            let ms = Double(value.components.seconds) * 1000 + Double(value.components.attoseconds) / 1e15
-            let targetMs = Double(target.components.seconds) * 1000 + Double(target.components.attoseconds) / 1e15
-            return String(format: "%-50@ %8.1f ms   target ≤ %5.0f ms   %-4@   (process CPU %.0f ms)", name as NSString, ms, targetMs,
-                          (value <= target ? "ok" : "OVER") as NSString, cpuSeconds * 1000)
+        func row(_ name: String, _ value: Duration, _ target: Duration, _ note: String) -> String {
+            String(format: "%-50@ %8.1f ms   target ≤ %5.0f ms   %-4@   (%@)", name as NSString, Self.milliseconds(value),
+                   Self.milliseconds(target), (value <= target ? "ok" : "OVER") as NSString, note as NSString)
         }
-        Console.out(row("initialize → ready (model loaded)", ready, .milliseconds(300), cpuSeconds: cpu[1] - cpu[0]))
-        Console.out(row("didOpen (8 demonstrations) → scored diagnostics", firstScores, .seconds(1), cpuSeconds: cpu[2] - cpu[1]))
+        func cpuNote(_ seconds: Double) -> String { String(format: "process CPU %.0f ms", seconds * 1000) }
+        Console.out(row("initialize → ready (model loaded)", ready, .milliseconds(300), cpuNote(cpu[1] - cpu[0])))
+        Console.out(row("didOpen (8 demonstrations) → scored diagnostics", firstScores, .seconds(1), cpuNote(cpu[2] - cpu[1])))
         Console.out(row("one-word edit → diagnostics, after debounce", edit, .milliseconds(400),
-                        cpuSeconds: (cpu[3] - cpu[2]) / Double(runs)))
+                        cpuNote((cpu[3] - cpu[2]) / Double(runs))))
         if answered.isEmpty {
             Console.out("hover / code action while synthesizing: the synthesis ended before any request")
         } else {
-            Console.out(row("hover / code action while synthesizing, median", whileBusy, .milliseconds(50), cpuSeconds: 0)
-                .replacingOccurrences(of: "   (process CPU 0 ms)", with: "   (\(answered.count) answers, slowest \(Self.milliseconds(slowest)) ms)"))
+            Console.out(row("hover / code action while synthesizing, median", whileBusy, .milliseconds(50),
+                            String(format: "%d answers, slowest %.1f ms", answered.count, Self.milliseconds(slowest))))
         }
         Console.out("(the wall times include waiting for the CPU: load average \(Self.loadAverage()) on \(ProcessInfo.processInfo.activeProcessorCount) cores)")
         _ = try await client.send(ShutdownRequest())
@@ -130,8 +129,8 @@ public enum BenchLSPCommand: Command {
             && whileBusy <= .milliseconds(50) ? 0 : 1
     }
 
-    static func milliseconds(_ value: Duration) -> String {
-        String(format: "%.1f", Double(value.components.seconds) * 1000 + Double(value.components.attoseconds) / 1e15)
+    static func milliseconds(_ value: Duration) -> Double {
+        Double(value.components.seconds) * 1000 + Double(value.components.attoseconds) / 1e15
     }
 
     /// Waits for the diagnostics of `version` that score all 8 demonstrations.
