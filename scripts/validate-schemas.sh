@@ -176,6 +176,8 @@ def rejects(name, instance, schema_name):
     else:
         fail(f"{schema_name} rejects {name}", "accepted")
 rejects("a negative count", {"count": -1}, "settings.schema.json")
+rejects("a count over 1000", {"count": 9223372036854775807}, "settings.schema.json")
+rejects("a threshold out of range", {"threshold": 1e300}, "settings.schema.json")
 rejects("an unknown refresh mode", {"refresh": "sometimes"}, "settings.schema.json")
 rejects("an unknown key", {"cuont": 3}, "settings.schema.json")
 rejects("a task without demos", {"tasks": [{"id": "x", "definition": "d", "input_label": "a", "output_label": "b", "demos": []}]}, "dataset.schema.json")

@@ -12,12 +12,15 @@ public struct CommandSpec: Sendable {
         /// Placeholder in help, e.g. `N`.
         public var valueName: String
         public var help: String
+        /// A numeric option's range, checked as the option is read.
+        public var bound: OptionBound?
 
-        public init(_ name: String, short: Character? = nil, value: String? = nil, help: String) {
+        public init(_ name: String, short: Character? = nil, value: String? = nil, bound: OptionBound? = nil, help: String) {
             self.name = name
             self.short = short
             self.takesValue = value != nil
             self.valueName = value ?? ""
+            self.bound = bound
             self.help = help
         }
     }
@@ -129,15 +132,20 @@ public struct CommandSpec: Sendable {
             parsed.flags.insert(option.name)
             return
         }
+        let value: String
         if let inlineValue {
-            parsed.values[option.name, default: []].append(inlineValue)
-            return
+            value = inlineValue
+        } else {
+            guard index < arguments.count, !(arguments[index].hasPrefix("--") && arguments[index].count > 2) else {
+                throw UsageError(command: path, message: "option '\(spelled)' needs a value (\(option.valueName))")
+            }
+            value = arguments[index]
+            index += 1
         }
-        guard index < arguments.count, !(arguments[index].hasPrefix("--") && arguments[index].count > 2) else {
-            throw UsageError(command: path, message: "option '\(spelled)' needs a value (\(option.valueName))")
+        if let bound = option.bound, !bound.accepts(value) {
+            throw UsageError(command: path, message: bound.problem(option: spelled, value: value))
         }
-        parsed.values[option.name, default: []].append(arguments[index])
-        index += 1
+        parsed.values[option.name, default: []].append(value)
     }
 
     /// "; did you mean '--x'?" for a misspelt long option: the one option the name abbreviates,
@@ -181,7 +189,8 @@ public struct CommandSpec: Sendable {
             }
             let width = (labels.map(\.count).max() ?? 0) + 2
             for (label, option) in zip(labels, all) {
-                text += "  " + label + String(repeating: " ", count: width - label.count) + option.help + "\n"
+                let range = option.bound.map { " Range \($0.text)." } ?? ""
+                text += "  " + label + String(repeating: " ", count: width - label.count) + option.help + range + "\n"
             }
         }
         if !discussion.isEmpty { text += "\n" + discussion + "\n" }

@@ -1,5 +1,6 @@
 import Backends
 import Foundation
+import PromptFile
 
 /// `vsynth backend check URL`: connects to a model server, probes what it can do (tokenize, score
 /// prompt tokens, generate) and which model answers. Exit 0 when the server answered, 1 on an error
@@ -13,7 +14,7 @@ public enum BackendCheckCommand: Command {
             .init("backend", value: "KIND", help: "Server protocol: openai (default; vLLM, llama-cpp-python), llama-server, ollama."),
             .init("model", value: "M", help: "Model to use (default: the server's first model)."),
             .init("api-key-env", value: "VAR", help: "Environment variable holding the API key (sent as a Bearer token)."),
-            .init("timeout", value: "SECONDS", help: "Seconds to wait for each reply (default 120)."),
+            .init("timeout", value: "SECONDS", bound: .number(Limits.timeout), help: "Seconds to wait for each reply (default 120)."),
             .init("json", help: "Print the capabilities as JSON."),
         ],
         positionals: 1...1,
@@ -31,15 +32,13 @@ public enum BackendCheckCommand: Command {
         }
         var configuration = BackendConfiguration(kind: kind, baseURL: url, model: arguments.value("model"),
                                                  apiKeyVariable: arguments.value("api-key-env"))
-        if let timeout = try arguments.double("timeout", in: 0.1...86_400, command: spec.path) {
+        if let timeout = try arguments.double("timeout", command: spec.path) {
             configuration.requestTimeout = timeout
         }
         let model = try await Backend.connect(configuration)
         let capabilities = await model.capabilities()
         if arguments.flag("json") {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            Console.out(String(decoding: try encoder.encode(capabilities), as: UTF8.self))
+            Console.out(try EvalCommand.json(capabilities))
         } else {
             Console.out(capabilities.summary)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import LanguageModel
+import PromptFile
 
 /// `vsynth bench engine`: prefill and decode throughput of the embedded engine on the same token
 /// sequence as `llamacpp_anchor.py`, plus model load time and peak resident memory.
@@ -9,9 +10,9 @@ enum BenchEngineCommand: Command {
         path: ["bench", "engine"], summary: "Measure the embedded engine's prefill and decode speed.",
         usage: "[--threads N] [--anchor SCRIPT] [--json]",
         options: [
-            .init("threads", value: "N", help: "Compute threads (default: all cores)."),
-            .init("prompt-tokens", value: "N", help: "Tokens in the prefill batch (default 512)."),
-            .init("decode-tokens", value: "N", help: "Single-token decode steps (default 128)."),
+            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
+            .init("prompt-tokens", value: "N", bound: .integer(Limits.benchPromptTokens), help: "Tokens in the prefill batch (default 512)."),
+            .init("decode-tokens", value: "N", bound: .integer(Limits.benchDecodeTokens), help: "Single-token decode steps (default 128)."),
             .init("json", help: "Print one JSON object instead of text."),
             .init("anchor", value: "SCRIPT", help: "Run llama.cpp's anchor (llamacpp_anchor.py) first, same model and threads, and print the ratios."),
             .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
@@ -24,9 +25,9 @@ enum BenchEngineCommand: Command {
         """)
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
-        let threads = try arguments.int("threads", in: 0...1024, command: spec.path) ?? 0
-        let promptCount = try arguments.int("prompt-tokens", in: 17...2048, command: spec.path) ?? 512
-        let decodeCount = try arguments.int("decode-tokens", in: 1...1024, command: spec.path) ?? 128
+        let threads = try arguments.int("threads", command: spec.path) ?? 0
+        let promptCount = try arguments.int("prompt-tokens", command: spec.path) ?? 512
+        let decodeCount = try arguments.int("decode-tokens", command: spec.path) ?? 128
         let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
         let model = try EmbeddedLanguageModel(path: path, threads: threads, contextLength: 2048)
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
@@ -60,16 +61,23 @@ enum BenchEngineCommand: Command {
         let peakMB = Double(peakResidentKilobytes() ?? 0) / 1024
         let loadMS = model.loadSeconds * 1000
         if arguments.flag("json") {
-            let object: [String: Any] = [
-                "prefill_tok_s": prefill.rounded(), "decode_tok_s": decode.rounded(), "load_ms": loadMS,
-                "peak_rss_mb": peakMB, "threads": model.threadCount, "prompt_tokens": tokens.count,
-                "decode_steps": decodeCount, "model": model.identity.model,
-            ].merging(anchor.map { [
-                "anchor_prefill_tok_s": $0.prefill, "anchor_decode_tok_s": $0.decode,
-                "prefill_ratio": prefill / $0.prefill, "decode_ratio": decode / $0.decode,
-            ] } ?? [:]) { first, _ in first }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            Console.out(String(decoding: data, as: UTF8.self))
+            struct Output: Encodable {
+                var prefill: Double; var decode: Double; var loadMS: Double; var peakMB: Double; var threads: Int
+                var promptTokens: Int; var decodeSteps: Int; var model: String
+                var anchorPrefill: Double?; var anchorDecode: Double?; var prefillRatio: Double?; var decodeRatio: Double?
+                enum CodingKeys: String, CodingKey {
+                    case threads, model
+                    case prefill = "prefill_tok_s", decode = "decode_tok_s", loadMS = "load_ms", peakMB = "peak_rss_mb"
+                    case promptTokens = "prompt_tokens", decodeSteps = "decode_steps"
+                    case anchorPrefill = "anchor_prefill_tok_s", anchorDecode = "anchor_decode_tok_s"
+                    case prefillRatio = "prefill_ratio", decodeRatio = "decode_ratio"
+                }
+            }
+            Console.out(try EvalCommand.json(Output(
+                prefill: prefill.rounded(), decode: decode.rounded(), loadMS: loadMS, peakMB: peakMB,
+                threads: model.threadCount, promptTokens: tokens.count, decodeSteps: decodeCount, model: model.identity.model,
+                anchorPrefill: anchor?.prefill, anchorDecode: anchor?.decode,
+                prefillRatio: anchor.map { prefill / $0.prefill }, decodeRatio: anchor.map { decode / $0.decode })))
         } else {
             Console.out(String(format: "prefill %.0f tok/s decode %.0f tok/s", prefill, decode))
             Console.out(String(format: "load %.1f ms peak RSS %.1f MB threads=%d prompt=%d decode_steps=%d context=2048",

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Inference
+import PromptFile
 
 /// `vsynth bench kernels`: times the matmul kernels on the default model's shapes with random weights,
 /// for one token (decode) and a 512-token batch (prefill), and estimates the matmul share of a forward pass.
@@ -10,11 +11,11 @@ public enum BenchKernelsCommand: Command {
         summary: "Time the matmul kernels on the default model's shapes",
         usage: "[--threads N] [--path best|avx512|avx2|scalar] [--batch N] [--types Q4_1,Q8_0]",
         options: [
-            .init("threads", value: "N", help: "worker threads (default: all cores)"),
+            .init("threads", value: "N", bound: .integer(Limits.threads), help: "worker threads (default: all cores)"),
             .init("path", value: "PATH", help: "force a kernel path: best, avx512, avx2 or scalar"),
-            .init("batch", value: "N", help: "prefill batch size (default 512)"),
+            .init("batch", value: "N", bound: .integer(Limits.benchBatch), help: "prefill batch size (default 512)"),
             .init("types", value: "LIST", help: "weight types to time (default Q4_1,Q8_0: the default model's)"),
-            .init("seconds", value: "S", help: "minimum time per measurement (default 0.3)"),
+            .init("seconds", value: "S", bound: .number(Limits.benchSeconds), help: "minimum time per measurement (default 0.3)"),
             .init("no-sweep", help: "skip the whole-model sweep"),
             .init("cpu-time", help: "count thread CPU time, not wall time (with --threads 1, on a busy machine)"),
             .init("shape", value: "NAME", help: "time only the shapes whose name contains NAME (e.g. output)"),
@@ -28,9 +29,9 @@ public enum BenchKernelsCommand: Command {
 
     public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let command = spec.path
-        let threads = try arguments.int("threads", in: 0...1024, command: command) ?? 0
-        let batch = try arguments.int("batch", in: 1...8192, command: command) ?? 512
-        let seconds = try arguments.double("seconds", in: 0.01...60, command: command) ?? 0.3
+        let threads = try arguments.int("threads", command: command) ?? 0
+        let batch = try arguments.int("batch", command: command) ?? 512
+        let seconds = try arguments.double("seconds", command: command) ?? 0.3
         let path: KernelPath
         switch arguments.value("path") ?? "best" {
         case "best": path = .best

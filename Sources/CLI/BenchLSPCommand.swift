@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import LanguageServer
+import PromptFile
 
 /// `vsynth bench lsp`: the daemon's latency figures against issue 5's targets, with the configured
 /// model, through a real connection (an in-process server over pipes, as the editor's daemon runs):
@@ -14,8 +15,8 @@ public enum BenchLSPCommand: Command {
         usage: "[--model PATH] [--threads N] [--runs N]",
         options: [
             .init("model", value: "PATH", help: "The GGUF model (default: the fetched default model)."),
-            .init("threads", value: "N", help: "Engine threads (0 = all cores)."),
-            .init("runs", value: "N", help: "Edits to time (default 5; the median is reported)."),
+            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Engine threads (0 = all cores)."),
+            .init("runs", value: "N", bound: .integer(Limits.benchRuns), help: "Edits to time (default 5; the median is reported)."),
         ])
 
     static let debounce = 300
@@ -28,10 +29,10 @@ public enum BenchLSPCommand: Command {
     public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         var configuration = ServerConfiguration()
         configuration.modelPath = arguments.value("model")
-        configuration.threads = try arguments.int("threads", in: 0...1024, command: spec.path) ?? 0
+        configuration.threads = try arguments.int("threads", command: spec.path) ?? 0
         configuration.debounceMilliseconds = debounce
         configuration.statusNotifications = true
-        let runs = try arguments.int("runs", in: 1...100, command: spec.path) ?? 5
+        let runs = try arguments.int("runs", command: spec.path) ?? 5
         let server = LanguageServer(options: .init(configuration: configuration,
                                                    loadModel: { configuration in try await LSPCommand.loadModel(configuration) }))
         let client = try LocalClient(server: server)

@@ -30,6 +30,8 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
     case modelMissing(path: String, fromEnvironment: Bool)
     /// A benchmark's anchor (llama.cpp) could not be run or read.
     case anchorFailed(script: String, reason: String)
+    /// `--json` output would hold NaN or ±∞, which JSON cannot write (`field`: its coding path).
+    case nonFiniteOutput(field: String, value: String)
 
     public var description: String {
         switch self {
@@ -75,6 +77,9 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
         case let .anchorFailed(script, reason):
             return "bench: the llama.cpp anchor \(script) failed: \(reason)\n"
                 + "hint: run /work/shared/reference/setup.sh (llama-cpp-python), or pass --anchor PATH"
+        case let .nonFiniteOutput(field, value):
+            return "cannot write json: '\(field)' is \(value), which json cannot hold; no result was printed\n"
+                + "hint: the model returned non-finite numbers; check the model file or the backend"
         case let .modelMissing(path, fromEnvironment):
             return fromEnvironment
                 ? "no model file at \(path) (named by VSYNTH_MODEL)\nhint: set VSYNTH_MODEL to an existing GGUF file, or unset it to use the default model"

@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import LanguageModel
+import PromptFile
 import VSynthesis
 
 /// What the V-Score and synthesis commands (`score`, `synthesize`, `eval …`) share: opening the
@@ -9,39 +10,36 @@ enum EvalCommand {
     /// Options every model-using command takes.
     static let modelOptions: [CommandSpec.Option] = [
         .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
-        .init("threads", value: "N", help: "Compute threads (default: all cores)."),
+        .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
     ]
 
     /// The synthesis knobs (DESIGN.md), shared by `synthesize`, `eval synthesis` and `eval icl`.
     static let synthesisOptions: [CommandSpec.Option] = [
         .init("method", value: "M", help: "vsynthesis (default), topk or naive."),
-        .init("count", short: "n", value: "N", help: "Demonstrations to produce (n)."),
-        .init("scale", value: "S", help: "Synthesized pool size before the final choice (N, default 16)."),
-        .init("references", short: "k", value: "K", help: "References shown per generation (default 3)."),
-        .init("candidates", short: "m", value: "M", help: "Candidates generated per round (default 4)."),
+        .init("count", short: "n", value: "N", bound: .integer(Limits.demonstrations), help: "Demonstrations to produce (n)."),
+        .init("scale", value: "S", bound: .integer(Limits.scale), help: "Synthesized pool size before the final choice (N, default 16)."),
+        .init("references", short: "k", value: "K", bound: .integer(Limits.references), help: "References shown per generation (default 3)."),
+        .init("candidates", short: "m", value: "M", bound: .integer(Limits.candidates), help: "Candidates generated per round (default 4)."),
         .init("weighting", value: "W", help: "clip (max(V,0)+ε, default) or softmax (exp(V/τ))."),
-        .init("tau", value: "T", help: "Softmax temperature τ (default 1)."),
-        .init("epsilon", value: "E", help: "ε of clip weighting (default 0.01)."),
+        .init("tau", value: "T", bound: .number(Limits.tau), help: "Softmax temperature τ (default 1)."),
+        .init("epsilon", value: "E", bound: .number(Limits.epsilon), help: "ε of clip weighting (default 0.01)."),
         .init("per-token", help: "Weight by V-Score per token instead of the total."),
-        .init("temperature", value: "T", help: "Sampling temperature of the generations (default 0.8)."),
-        .init("top-p", value: "P", help: "Nucleus sampling mass (default 0.95)."),
-        .init("max-tokens", value: "N", help: "Most tokens per generation (default 80)."),
-        .init("near-duplicate", value: "J", help: "Token Jaccard above which a candidate is a near duplicate (default 0.8)."),
-        .init("seed", value: "K", help: "Seed; the same seed reproduces a result (default 0)."),
+        .init("temperature", value: "T", bound: .number(Limits.temperature), help: "Sampling temperature of the generations (default 0.8)."),
+        .init("top-p", value: "P", bound: .number(Limits.synthesisTopP), help: "Nucleus sampling mass (default 0.95)."),
+        .init("max-tokens", value: "N", bound: .integer(Limits.synthesisMaxTokens), help: "Most tokens per generation (default 80)."),
+        .init("near-duplicate", value: "J", bound: .number(Limits.nearDuplicate), help: "Token Jaccard above which a candidate is a near duplicate (default 0.8)."),
+        .init("seed", value: "K", bound: .integer(Limits.seed), help: "Seed; the same seed reproduces a result (default 0)."),
     ]
 
     static func openModel(_ arguments: ParsedArguments, command: [String]) throws -> EmbeddedLanguageModel {
-        let threads = try arguments.int("threads", in: 0...1024, command: command) ?? 0
+        let threads = try arguments.int("threads", command: command) ?? 0
         let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
         return try EmbeddedLanguageModel(path: path, threads: threads)
     }
 
+    /// `--seed`, checked against `Limits.seed` as the parser read it.
     static func seed(_ arguments: ParsedArguments, command: [String]) throws(UsageError) -> UInt64? {
-        guard let text = arguments.value("seed") else { return nil }
-        guard let value = UInt64(text) else {
-            throw UsageError(command: command, message: "option '--seed' needs a non-negative integer, got '\(text)'")
-        }
-        return value
+        try arguments.int("seed", command: command).map { UInt64($0) }
     }
 
     /// Reads the synthesis knobs over `defaults`.
@@ -54,19 +52,19 @@ enum EvalCommand {
             }
             options.method = value
         }
-        options.count = try arguments.int("count", in: 1...1000, command: command) ?? options.count
-        options.scale = try arguments.int("scale", in: 1...10_000, command: command) ?? options.scale
-        options.references = try arguments.int("references", in: 0...64, command: command) ?? options.references
-        options.candidatesPerRound = try arguments.int("candidates", in: 1...1000, command: command) ?? options.candidatesPerRound
-        options.temperature = try arguments.double("temperature", in: 0...5, command: command) ?? options.temperature
-        options.topP = try arguments.double("top-p", in: 0.01...1, command: command) ?? options.topP
-        options.maxTokens = try arguments.int("max-tokens", in: 4...4096, command: command) ?? options.maxTokens
-        options.nearDuplicateThreshold = try arguments.double("near-duplicate", in: 0.01...1, command: command)
+        options.count = try arguments.int("count", command: command) ?? options.count
+        options.scale = try arguments.int("scale", command: command) ?? options.scale
+        options.references = try arguments.int("references", command: command) ?? options.references
+        options.candidatesPerRound = try arguments.int("candidates", command: command) ?? options.candidatesPerRound
+        options.temperature = try arguments.double("temperature", command: command) ?? options.temperature
+        options.topP = try arguments.double("top-p", command: command) ?? options.topP
+        options.maxTokens = try arguments.int("max-tokens", command: command) ?? options.maxTokens
+        options.nearDuplicateThreshold = try arguments.double("near-duplicate", command: command)
             ?? options.nearDuplicateThreshold
         options.weightPerToken = arguments.flag("per-token") || options.weightPerToken
         options.seed = try seed(arguments, command: command) ?? options.seed
-        let tau = try arguments.double("tau", in: 1e-6...1e6, command: command)
-        let epsilon = try arguments.double("epsilon", in: 0...1e6, command: command)
+        let tau = try arguments.double("tau", command: command)
+        let epsilon = try arguments.double("epsilon", command: command)
         switch arguments.value("weighting") {
         case nil:
             if let tau { options.weighting = .softmax(temperature: tau) } else if let epsilon { options.weighting = .clip(epsilon: epsilon) }
@@ -92,10 +90,17 @@ enum EvalCommand {
 
     static func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
 
+    /// Every command's `--json` text (pretty, sorted keys). A non-finite number, which JSON cannot
+    /// hold, is a clean error naming the field, never a raw `EncodingError`.
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch EncodingError.invalidValue(let bad, let context) {
+            let field = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw CLIError.nonFiniteOutput(field: field.isEmpty ? "the top level" : field, value: "\(bad)")
+        }
     }
 }
 

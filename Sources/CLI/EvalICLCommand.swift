@@ -1,4 +1,5 @@
 import Foundation
+import PromptFile
 import VSynthesis
 
 /// `vsynth eval icl DATA.json`: in-context accuracy with zero demonstrations and with each method's
@@ -27,10 +28,10 @@ enum EvalICLCommand: Command {
         if let list = arguments.value("seeds") {
             seeds = []
             for text in list.split(separator: ",") {
-                guard let seed = UInt64(text) else {
-                    throw UsageError(command: spec.path, message: "option '--seeds': '\(text)' is not a non-negative integer")
+                guard let seed = Int(text), Limits.seed.contains(seed) else {
+                    throw UsageError(command: spec.path, message: "option '--seeds': '\(text)' is not an integer in \(Limits.text(Limits.seed))")
                 }
-                seeds.append(seed)
+                seeds.append(UInt64(seed))
             }
         }
         var dataset = try TaskDataset.load(path: arguments.positionals[0])

@@ -4,6 +4,7 @@ import Inference
 import JSONRPC
 import LanguageModel
 import LanguageServer
+import PromptFile
 
 /// `vsynth lsp [--stdio] [--log FILE] [--threads N] [--model PATH]`: the language-server daemon
 /// editors start. Speaks JSON-RPC with LSP framing on standard input and output; standard output
@@ -17,10 +18,10 @@ public enum LSPCommand: Command {
         options: [
             .init("stdio", help: "Talk LSP over standard input and output (the default and only transport)."),
             .init("log", value: "FILE", help: "Append log lines to FILE instead of standard error."),
-            .init("threads", value: "N", help: "Engine threads (0 = all cores; default 0)."),
+            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Engine threads (0 = all cores; default 0)."),
             .init("model", value: "PATH", help: "The GGUF model (default: $VSYNTH_MODEL, else the fetched default model)."),
             .init("backend", value: "SPEC", help: "embedded (default), a remote backend [KIND+]URL, or generate=SPEC score=SPEC."),
-            .init("debounce", value: "MS", help: "Pause after typing before scoring (default 300)."),
+            .init("debounce", value: "MS", bound: .integer(Limits.debounce), help: "Pause after typing before scoring (default 300)."),
         ],
         discussion: """
         Settings can also come from the client: initializationOptions or
@@ -32,8 +33,8 @@ public enum LSPCommand: Command {
 
     public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         var configuration = ServerConfiguration()
-        configuration.threads = try arguments.int("threads", in: 0...1024, command: spec.path) ?? 0
-        configuration.debounceMilliseconds = try arguments.int("debounce", in: 0...60_000, command: spec.path) ?? 300
+        configuration.threads = try arguments.int("threads", command: spec.path) ?? 0
+        configuration.debounceMilliseconds = try arguments.int("debounce", command: spec.path) ?? 300
         configuration.modelPath = arguments.value("model")
         configuration.backend = arguments.value("backend") ?? "embedded"
         let log = try logSink(arguments.value("log"))

@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import LanguageModel
+import PromptFile
 
 /// `vsynth logprobs --context C --continuation X`: ln p of each continuation token after the context,
 /// context and continuation tokenized separately (the V-Score frame).
@@ -12,7 +13,7 @@ enum LogprobsCommand: Command {
             .init("context", short: "c", value: "TEXT", help: "The context (special tokens such as <|im_start|> parsed)."),
             .init("continuation", short: "x", value: "TEXT", help: "The continuation to score."),
             .init("json", help: "Print JSON: token ids, texts, ln p, the model's top token, total."),
-            .init("threads", value: "N", help: "Compute threads (default: all cores)."),
+            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
             .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
         ],
         discussion: "Values are natural logs (nats). '\\n' in the texts is a real newline when given by the shell.")
@@ -24,7 +25,7 @@ enum LogprobsCommand: Command {
         guard let continuation = arguments.value("continuation") else {
             throw UsageError(command: spec.path, message: "missing option '--continuation'")
         }
-        let threads = try arguments.int("threads", in: 0...1024, command: spec.path) ?? 0
+        let threads = try arguments.int("threads", command: spec.path) ?? 0
         let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
         let model = try EmbeddedLanguageModel(path: path, threads: threads)
         let scores = try await model.logprobs(context: context, continuation: continuation)
@@ -32,18 +33,20 @@ enum LogprobsCommand: Command {
         let text = { (token: Int32) in String(decoding: tokenizer.piece(token), as: UTF8.self) }
         let total = scores.reduce(0) { $0 + $1.logprob }
         if arguments.flag("json") {
-            let object: [String: Any] = [
-                "model": model.identity.model,
-                "context_ids": tokenizer.encode(context, parseSpecial: true, addBOS: false).map(Int.init),
-                "continuation_ids": scores.map { Int($0.token) },
-                "tokens": scores.map { text($0.token) },
-                "logprobs": scores.map(\.logprob),
-                "top": scores.map { Int($0.top) },
-                "top_logprobs": scores.map(\.topLogprob),
-                "total": total,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            Console.out(String(decoding: data, as: UTF8.self))
+            struct Output: Encodable {
+                var model: String; var contextIDs: [Int]; var continuationIDs: [Int]; var tokens: [String]
+                var logprobs: [Double]; var top: [Int]; var topLogprobs: [Double]; var total: Double
+                enum CodingKeys: String, CodingKey {
+                    case model, tokens, logprobs, top, total
+                    case contextIDs = "context_ids", continuationIDs = "continuation_ids", topLogprobs = "top_logprobs"
+                }
+            }
+            Console.out(try EvalCommand.json(Output(
+                model: model.identity.model,
+                contextIDs: tokenizer.encode(context, parseSpecial: true, addBOS: false).map(Int.init),
+                continuationIDs: scores.map { Int($0.token) }, tokens: scores.map { text($0.token) },
+                logprobs: scores.map(\.logprob), top: scores.map { Int($0.top) },
+                topLogprobs: scores.map(\.topLogprob), total: total)))
         } else {
             for (index, score) in scores.enumerated() {
                 let mark = score.top == score.token ? "" : "   (top: \(debugText(text(score.top))) \(String(format: "%.4f", score.topLogprob)))"

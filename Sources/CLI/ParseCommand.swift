@@ -41,10 +41,7 @@ public enum ParseCommand: Command {
             }
         }
         if arguments.flag("json") {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(["files": reports])
-            Console.out(String(decoding: data, as: UTF8.self))
+            Console.out(try EvalCommand.json(["files": reports]))
         }
         if !failures.isEmpty { throw Failure(messages: failures) }
         return 0

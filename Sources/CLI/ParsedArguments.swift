@@ -11,7 +11,8 @@ public struct ParsedArguments: Sendable {
     public func value(_ name: String) -> String? { values[name]?.last }
     public func allValues(_ name: String) -> [String] { values[name] ?? [] }
 
-    /// An integer option, checked against `range`.
+    /// An integer option, checked against `range` (an option that declares its `bound` was
+    /// checked against it by the parser already).
     public func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max,
                     command: [String]) throws(UsageError) -> Int? {
         guard let text = value(name) else { return nil }

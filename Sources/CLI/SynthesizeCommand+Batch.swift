@@ -21,7 +21,7 @@ extension SynthesizeCommand {
         var configuration = ServerConfiguration()
         configuration.backend = backend
         configuration.modelPath = arguments.value("model")
-        configuration.threads = try arguments.int("threads", in: 0...1024, command: spec.path) ?? 0
+        configuration.threads = try arguments.int("threads", command: spec.path) ?? 0
         return try await LSPCommand.loadModel(configuration)
     }
 
@@ -29,7 +29,7 @@ extension SynthesizeCommand {
         for option in ["diff", "json", "replace", "count"] where arguments.flag(option) || arguments.value(option) != nil {
             throw UsageError(command: spec.path, message: "option '--\(option)' applies to one file only; a batch run tops each file up to its vsynth.count and writes it")
         }
-        let jobs = try arguments.int("jobs", in: 1...256, command: spec.path) ?? 1
+        let jobs = try arguments.int("jobs", command: spec.path) ?? 1
         let files = try PromptFileWalker.files(arguments.positionals)
         guard !files.isEmpty else {
             Console.err("vsynth synthesize: no *.prompt or *.prompt.md files under \(arguments.positionals.joined(separator: " "))")

@@ -19,7 +19,7 @@ enum SynthesizeCommand: Command {
             .init("replace", help: "Replace the file's demonstrations instead of adding to them."),
             .init("json", help: "Print the new demonstrations and the run's figures as JSON."),
             .init("progress", help: "Report progress on stderr (default when stderr is a terminal)."),
-            .init("jobs", short: "j", value: "N", help: "Batch run: files synthesized at once (default 1)."),
+            .init("jobs", short: "j", value: "N", bound: .integer(Limits.jobs), help: "Batch run: files synthesized at once (default 1)."),
             .init("backend", value: "SPEC", help: "embedded (default), a remote backend [KIND+]URL, or generate=SPEC score=SPEC."),
         ] + EvalCommand.synthesisOptions + EvalCommand.modelOptions,
         positionals: 1...Int.max,

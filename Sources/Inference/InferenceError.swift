@@ -15,6 +15,9 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable, Sendable 
     case unsupportedArchitecture(String)
     /// No model file at the path the locator chose.
     case modelNotFound(path: String)
+    /// The forward pass produced NaN or ±∞ logits: the file's tensor data is damaged (the header
+    /// and shapes were fine, or loading would have failed).
+    case damagedModel(path: String, position: Int)
 
     public var description: String {
         switch self {
@@ -33,6 +36,9 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable, Sendable 
             return "inference: architecture '\(name)' is not supported (supported: llama)"
         case let .modelNotFound(path):
             return "inference: no model at \(path); run 'vsynth model fetch' (or set VSYNTH_MODEL to a GGUF file)"
+        case let .damagedModel(path, position):
+            return "inference: \(path): damaged model file: non-finite logits (nan or inf) at position \(position); "
+                + "its tensor data is corrupt\nhint: fetch the model again ('vsynth model fetch') or choose another file"
         }
     }
 }

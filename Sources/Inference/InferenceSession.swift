@@ -80,8 +80,20 @@ public final class InferenceSession {
             let p0 = tokens.count
             tokens.append(contentsOf: batch)
             nextTokenScores.append(contentsOf: repeatElement(nil, count: n))
+            // Every logits row is checked before anyone reads it (cheap beside the output projection):
+            // a damaged file gives NaN scores and samplers that index nothing, never a result.
+            var damaged: Int?
+            let vocab = model.config.vocabularySize
             batch.withUnsafeBufferPointer { pointer in
-                forward(pointer, start: p0, logitsFrom: min(firstLogit, n)) { row, logits in body(offset + row, logits) }
+                forward(pointer, start: p0, logitsFrom: min(firstLogit, n)) { row, logits in
+                    guard damaged == nil else { return }
+                    guard VectorMath.allFinite(logits, count: vocab) else { damaged = p0 + row; return }
+                    body(offset + row, logits)
+                }
+            }
+            if let damaged {
+                truncate(to: p0)
+                throw .failed(InferenceError.damagedModel(path: model.path, position: damaged).description)
             }
             offset += n
         }

@@ -135,6 +135,27 @@ public enum VectorMath {
         return total
     }
 
+    /// Whether all `count` elements are finite: x·0 is 0 for finite x and NaN for NaN and ±∞, so
+    /// the sum of the products is 0 exactly when every element is finite (no overflow possible).
+    /// One pass, cheap beside the matrix product that made the row; `allFiniteReference` is the
+    /// plain loop it is tested against.
+    public static func allFinite(_ x: UnsafePointer<Float>, count: Int) -> Bool {
+        var i = 0
+        var sum = SIMD16<Float>(repeating: 0)
+        while i + 16 <= count {
+            sum += load16(x + i) * 0
+            i += 16
+        }
+        var total = sum.sum()
+        while i < count { total += x[i] * 0; i += 1 }
+        return total == 0
+    }
+
+    /// The scalar reference of `allFinite`.
+    public static func allFiniteReference(_ x: UnsafePointer<Float>, count: Int) -> Bool {
+        (0..<count).allSatisfy { x[$0].isFinite }
+    }
+
     /// The largest of `count` elements (−∞ for none).
     @inline(__always)
     public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {

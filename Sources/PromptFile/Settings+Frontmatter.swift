@@ -76,16 +76,24 @@ extension Settings {
             task = trimmed
         case "count", "seed":
             guard case .int(let number) = value.value else { return typeError("an integer") }
-            guard number >= 0 else { return .settingValue(key: entry.written, problem: "must be ≥ 0, found \(number)", at: value.range) }
+            let range = entry.key == "count" ? Limits.count : Limits.seed
+            guard range.contains(number) else {
+                return .settingValue(key: entry.written, problem: "must be in \(Limits.text(range)), found \(number)", at: value.range)
+            }
             if entry.key == "count" { count = number } else { seed = number }
         case "threshold":
+            let number: Double
             switch value.value {
-            case .int(let number): threshold = Double(number)
-            case .double(let number):
-                guard !number.isNaN else { return .settingValue(key: entry.written, problem: "must be a number, found .nan", at: value.range) }
-                threshold = number
+            case .int(let integer): number = Double(integer)
+            case .double(let double): number = double
             default: return typeError("a number (nats)")
             }
+            guard Limits.threshold.contains(number) else {
+                let found = number.isNaN ? ".nan" : number.isInfinite ? (number < 0 ? "-.inf" : ".inf") : "\(number)"
+                return .settingValue(key: entry.written, problem: "must be a finite number in \(Limits.text(Limits.threshold)), found \(found)",
+                                     at: value.range)
+            }
+            threshold = number
         case "refresh":
             let choices = Refresh.allCases.map(\.rawValue).joined(separator: " | ")
             guard let text = value.string else { return typeError("one of \(choices)") }

@@ -13,11 +13,11 @@ public struct Settings: Sendable, Equatable {
 
     /// `vsynth.task`: the task definition T (wins over `description`), trimmed.
     public var task: String?
-    /// `vsynth.count`: how many demonstrations the file should hold (≥ 0).
+    /// `vsynth.count`: how many demonstrations the file should hold (`Limits.count`).
     public var count: Int?
-    /// `vsynth.threshold`: V-Score (nats) under which a demonstration is flagged.
+    /// `vsynth.threshold`: V-Score (nats) under which a demonstration is flagged (`Limits.threshold`).
     public var threshold: Double?
-    /// `vsynth.seed`: the seed that makes synthesis reproducible (≥ 0).
+    /// `vsynth.seed`: the seed that makes synthesis reproducible (`Limits.seed`).
     public var seed: Int?
     /// `vsynth.refresh`: `off` | `score` | `on-save`.
     public var refresh: Refresh?

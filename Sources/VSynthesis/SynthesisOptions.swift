@@ -35,23 +35,34 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
 
     public init() {}
 
-    /// Checks ranges; the error names the option.
+    /// Checks every knob against `Limits` (the table the file, the CLI and the server read with);
+    /// the error names the option. Whatever reaches `Synthesizer` has passed this, so its loop
+    /// bounds cannot overflow.
     public func validate() throws(VSynthesisError) {
-        if references < 0 { throw .invalidOption(name: "references", message: "must be ≥ 0, got \(references)") }
-        if candidatesPerRound < 1 { throw .invalidOption(name: "candidates", message: "must be ≥ 1, got \(candidatesPerRound)") }
-        if count < 1 { throw .invalidOption(name: "count", message: "must be ≥ 1, got \(count)") }
-        if scale < 1 { throw .invalidOption(name: "scale", message: "must be ≥ 1, got \(scale)") }
-        if !(temperature >= 0 && temperature <= 5) { throw .invalidOption(name: "temperature", message: "must be in 0...5, got \(temperature)") }
-        if !(topP > 0 && topP <= 1) { throw .invalidOption(name: "top-p", message: "must be in (0, 1], got \(topP)") }
-        if maxTokens < 4 { throw .invalidOption(name: "max-tokens", message: "must be ≥ 4, got \(maxTokens)") }
-        if !(nearDuplicateThreshold > 0 && nearDuplicateThreshold <= 1) {
-            throw .invalidOption(name: "near-duplicate", message: "must be in (0, 1], got \(nearDuplicateThreshold)")
+        try Self.check("references", references, Limits.references)
+        try Self.check("candidates", candidatesPerRound, Limits.candidates)
+        try Self.check("count", count, Limits.demonstrations)
+        try Self.check("scale", scale, Limits.scale)
+        try Self.check("temperature", temperature, Limits.temperature)
+        try Self.check("top-p", topP, Limits.synthesisTopP)
+        try Self.check("max-tokens", maxTokens, Limits.synthesisMaxTokens)
+        try Self.check("near-duplicate", nearDuplicateThreshold, Limits.nearDuplicate)
+        try Self.check("attempts", maxAttemptsPerDemonstration, 1...1000)
+        switch weighting {
+        case let .softmax(tau): try Self.check("tau", tau, Limits.tau)
+        case let .clip(epsilon): try Self.check("epsilon", epsilon, Limits.epsilon)
         }
-        if case let .softmax(tau) = weighting, !(tau > 0) {
-            throw .invalidOption(name: "tau", message: "must be > 0, got \(tau)")
+    }
+
+    static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws(VSynthesisError) {
+        guard range.contains(value) else {
+            throw .invalidOption(name: name, message: "must be in \(Limits.text(range)), got \(value)")
         }
-        if case let .clip(epsilon) = weighting, !(epsilon >= 0) {
-            throw .invalidOption(name: "epsilon", message: "must be ≥ 0, got \(epsilon)")
+    }
+
+    static func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>) throws(VSynthesisError) {
+        guard range.contains(value) else {
+            throw .invalidOption(name: name, message: "must be in \(Limits.text(range)), got \(value)")
         }
     }
 

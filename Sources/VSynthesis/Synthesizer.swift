@@ -39,7 +39,9 @@ public struct Synthesizer: Sendable {
         var seconds = 0.0
         var synthesized = 0
         let target = options.target
-        let maxGenerations = target * max(1, options.maxAttemptsPerDemonstration)
+        // Saturating: validate() bounds both factors, but the loop must stay finite (not trap) for any input.
+        let (product, overflow) = target.multipliedReportingOverflow(by: max(1, options.maxAttemptsPerDemonstration))
+        let maxGenerations = overflow ? Int.max : product
         var referenceGenerator = SplitMix64(seed: SplitMix64.derive(options.seed, 1))
 
         while synthesized < target, generations < maxGenerations {

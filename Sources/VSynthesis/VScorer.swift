@@ -45,7 +45,7 @@ public struct VScorer: Sendable {
             var fresh: [Demonstration: VScore] = [:]
             for (offset, demonstration) in missing.enumerated() {
                 guard withTask[offset].tokenCount > 0 else { throw VSynthesisError.emptyDemonstration(index: offset) }
-                let score = try VScore(task: withTask[offset], null: withNull[offset])
+                let score = try checkedScore(task: withTask[offset], null: withNull[offset])
                 fresh[demonstration] = score
                 cache.insert(score, for: key(task, demonstration))
             }
@@ -92,7 +92,7 @@ public struct VScorer: Sendable {
             for (offset, (demonstration, withTask)) in zip(missing, scores).enumerated() {
                 guard withTask.tokenCount > 0 else { throw VSynthesisError.emptyDemonstration(index: offset) }
                 guard let withNull = nullScores[demonstration] else { continue }
-                cache.insert(try VScore(task: withTask, null: withNull), for: key(request.task, demonstration))
+                cache.insert(try checkedScore(task: withTask, null: withNull), for: key(request.task, demonstration))
             }
         }
         return try requests.map { request in
@@ -103,6 +103,16 @@ public struct VScorer: Sendable {
                 return score
             }
         }
+    }
+
+    /// The V-Score of two passes, refused when either sum is not finite: whatever model answered,
+    /// a NaN or infinite score never reaches the cache, a table, a diagnostic or a JSON encoder.
+    func checkedScore(task: ContinuationScore, null: ContinuationScore) throws(VSynthesisError) -> VScore {
+        let score = try VScore(task: task, null: null)
+        for (context, value) in [("task", score.logpTask), ("null", score.logpNull), ("task", score.total)] where !value.isFinite {
+            throw .nonFiniteScore(model: model.identity.description, context: context, value: value)
+        }
+        return score
     }
 
     /// The V-Score of one demonstration.

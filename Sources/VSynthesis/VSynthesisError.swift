@@ -13,6 +13,9 @@ public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible
     case emptyDemonstration(index: Int)
     /// The language model failed.
     case model(String)
+    /// The model's log-probabilities sum to NaN or ±∞ (`context` is `task` or `null`): no V-Score
+    /// can be made of them, and none is printed or written.
+    case nonFiniteScore(model: String, context: String, value: Double)
     /// A prompt file was not written (changed on disk, unwritable).
     case fileChanged(path: String, message: String)
     /// A prompt file VSynthesis cannot work on (no task definition, parse errors).
@@ -26,6 +29,9 @@ public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible
             "vsynthesis: model returned \(got) scores for \(expected) continuations"
         case let .emptyDemonstration(index): "vsynthesis: demonstration \(index) has no tokens"
         case let .model(message): "vsynthesis: \(message)"
+        case let .nonFiniteScore(model, context, value):
+            "vsynthesis: \(model) returned a non-finite log-probability (\(value)) under the \(context) context; "
+                + "no v-score can be computed (a damaged model file or a misbehaving server)"
         case let .fileChanged(path, message): "vsynthesis: \(path): not written: \(message)"
         case let .invalidPromptFile(path, message): "vsynthesis: \(path): \(message)"
         }

@@ -92,7 +92,7 @@ import PromptFile
     @Test func rejectsBadOptions() async {
         var opts = SynthesisOptions()
         opts.count = 0
-        await #expect(throws: VSynthesisError.invalidOption(name: "count", message: "must be ≥ 1, got 0")) {
+        await #expect(throws: VSynthesisError.invalidOption(name: "count", message: "must be in 1...1000, got 0")) {
             try await Synthesizer(model: RecordingModel()).synthesize(definition: "T", format: format, options: opts)
         }
     }

@@ -23,11 +23,11 @@ extension LanguageServer {
         case .synthesize:
             var n: Int?
             if let value = argument["n"], !value.isNull {
-                guard let number = value.integerValue, number >= 1, number <= 64 else {
+                guard let number = value.integerValue.flatMap({ Int(exactly: $0) }), Limits.demonstrations.contains(number) else {
                     throw LanguageServerError.invalidArguments(command: command.rawValue,
-                                                               reason: "n must be an integer in 1...64, got \(value.serializedString())")
+                        reason: "n must be an integer in \(Limits.text(Limits.demonstrations)), got \(value.serializedString())")
                 }
-                n = Int(number)
+                n = number
             }
             return try startJob(.synthesize, uri: try requireURI(), requested: n)
         case .topUp:

@@ -3,7 +3,8 @@ import PromptFile
 
 /// The daemon's settings, from `initializationOptions` and `workspace/didChangeConfiguration`
 /// (either the map itself or `{"vsynth": {...}}`). A file's own frontmatter settings (`count`,
-/// `threshold`, `seed`, `refresh`) win over these for that file.
+/// `threshold`, `seed`, `refresh`) win over these for that file. Numbers are checked against
+/// `Limits`, the table prompt files and the CLI are checked against too.
 public struct ServerConfiguration: Sendable, Equatable {
     /// `embedded` or a remote backend.
     public var backend: String = "embedded"
@@ -41,27 +42,27 @@ public struct ServerConfiguration: Sendable, Equatable {
             switch key {
             case "backend": backend = try Self.string(key, value)
             case "model", "modelPath": modelPath = try Self.string(key, value)
-            case "threads": threads = try Self.integer(key, value, atLeast: 0)
+            case "threads": threads = try Self.integer(key, value, in: Limits.threads)
             case "threshold":
-                guard let number = value.doubleValue, number.isFinite else {
-                    throw .invalidSetting(key: key, reason: "expected a number, got \(value.serializedString())")
+                guard let number = value.doubleValue, number.isFinite, Limits.threshold.contains(number) else {
+                    throw .invalidSetting(key: key, reason: "expected a number in \(Limits.text(Limits.threshold)), got \(value.serializedString())")
                 }
                 threshold = number
-            case "count": count = try Self.integer(key, value, atLeast: 0)
-            case "seed": seed = UInt64(try Self.integer(key, value, atLeast: 0))
+            case "count": count = try Self.integer(key, value, in: Limits.count)
+            case "seed": seed = UInt64(try Self.integer(key, value, in: Limits.seed))
             case "refresh":
                 let text = try Self.string(key, value)
                 guard let mode = Settings.Refresh(rawValue: text) else {
                     throw .invalidSetting(key: key, reason: "expected off, score or on-save, got \(text)")
                 }
                 refresh = mode
-            case "debounce": debounceMilliseconds = try Self.integer(key, value, atLeast: 0)
+            case "debounce": debounceMilliseconds = try Self.integer(key, value, in: Limits.debounce)
             case "statusNotifications":
                 guard let flag = value.boolValue else {
                     throw .invalidSetting(key: key, reason: "expected true or false, got \(value.serializedString())")
                 }
                 statusNotifications = flag
-            case "scale": scale = try Self.integer(key, value, atLeast: 1)
+            case "scale": scale = try Self.integer(key, value, in: Limits.scale)
             default: warnings.append("unknown setting \(key)")
             }
         }
@@ -75,11 +76,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         return text
     }
 
-    static func integer(_ key: String, _ value: JSONValue, atLeast minimum: Int) throws(LanguageServerError) -> Int {
+    /// An integer setting inside its `Limits` range.
+    static func integer(_ key: String, _ value: JSONValue, in range: ClosedRange<Int>) throws(LanguageServerError) -> Int {
         guard let number = value.integerValue, let int = Int(exactly: number) else {
             throw .invalidSetting(key: key, reason: "expected an integer, got \(value.serializedString())")
         }
-        guard int >= minimum else { throw .invalidSetting(key: key, reason: "must be ≥ \(minimum), got \(int)") }
+        guard range.contains(int) else { throw .invalidSetting(key: key, reason: "must be in \(Limits.text(range)), got \(int)") }
         return int
     }
 
