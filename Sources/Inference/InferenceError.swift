@@ -15,6 +15,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable, Sendable 
     case unsupportedArchitecture(String)
     /// No model file at the path the locator chose.
     case modelNotFound(path: String)
+    /// The model file could not be loaded: the file, and the error that stopped it.
+    case unusableModelFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable, Sendable 
             return "inference: metadata '\(key)' is invalid: \(reason)"
         case let .unsupportedArchitecture(name):
             return "inference: architecture '\(name)' is not supported (supported: llama)"
+        case let .unusableModelFile(path, reason):
+            return "inference: cannot load the model \(path): \(reason)"
         case let .modelNotFound(path):
             return "inference: no model at \(path); run 'vsynth model fetch' (or set VSYNTH_MODEL to a GGUF file)"
         }
