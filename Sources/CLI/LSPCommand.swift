@@ -24,8 +24,9 @@ public enum LSPCommand: Command {
         ],
         discussion: """
         Settings can also come from the client: initializationOptions or
-        workspace/didChangeConfiguration with {"vsynth": {"model", "backend", "threads", "threshold",
-        "count", "seed", "refresh", "debounce", "statusNotifications"}}. Commands: vsynth.synthesize
+        workspace/didChangeConfiguration with {"vsynth": {"model", "backend", "backends", "models",
+        "threads", "threshold", "count", "seed", "refresh", "debounce", "statusNotifications"}}.
+        A prompt file's vsynth.backend / vsynth.model may only name a configured backend or model. Commands: vsynth.synthesize
         {uri, n}, vsynth.topUp {uri}, vsynth.replaceWeakest {uri}, vsynth.rescore {uri}, vsynth.cancel
         {uri?}. See docs/lsp.md.
         """)
