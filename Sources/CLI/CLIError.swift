@@ -1,3 +1,7 @@
+import Inference
+import LanguageModel
+import PromptFile
+
 /// The CLI module's one error enum: everything a command can fail on that is not a usage error
 /// (`UsageError`, exit code 2). `VSynthCLI.main` prints `vsynth: <description>` and exits with 1.
 /// Each message says what failed and, on a `hint:` line, what to do about it.
@@ -32,6 +36,10 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
     case anchorFailed(script: String, reason: String)
     /// `--json` output would hold NaN or ±∞, which JSON cannot write (`field`: its coding path).
     case nonFiniteOutput(field: String, value: String)
+    /// A prompt file has errors (or no task): the first problem, and what to do about it.
+    case invalidPromptFile(path: String, problem: String, hint: String)
+    /// The task definition and a demonstration do not fit in the model's context.
+    case contextOverflow(path: String, needed: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -80,10 +88,47 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
         case let .nonFiniteOutput(field, value):
             return "cannot write json: '\(field)' is \(value), which json cannot hold; no result was printed\n"
                 + "hint: the model returned non-finite numbers; check the model file or the backend"
+        case let .invalidPromptFile(path, problem, hint):
+            return "\(path): \(problem)\nhint: \(hint)"
+        case let .contextOverflow(path, needed, limit):
+            return "\(path): the task definition with a demonstration is \(needed) tokens, more than the model's context of \(limit)\n"
+                + "hint: shorten the task definition (vsynth.task or description) or the longest demonstrations, "
+                + "or use a model with a larger context (--model, --backend)"
         case let .modelMissing(path, fromEnvironment):
             return fromEnvironment
                 ? "no model file at \(path) (named by VSYNTH_MODEL)\nhint: set VSYNTH_MODEL to an existing GGUF file, or unset it to use the default model"
                 : "no model file at \(path)\nhint: run 'vsynth model fetch' to download the default model"
+        }
+    }
+
+    /// What `main` prints after `vsynth: ` for any error: its description, with a `hint:` line for
+    /// the errors of other modules that say what went wrong but not what to do.
+    static func report(_ error: any Error) -> String {
+        switch error {
+        case let error as PromptFileError:
+            return error.message + (error.hint.map { "\nhint: " + $0 } ?? "")
+        case let error as InferenceError:
+            switch error {
+            case .modelNotFound:
+                return "\(error)"
+            case let .unusableModelFile(path, _):
+                return "\(error)\nhint: the file is damaged or not a model the engine runs; for the default model run "
+                    + "'vsynth model fetch --force', else point --model or VSYNTH_MODEL at another GGUF file (not \(path))"
+            default:
+                return "\(error)\nhint: point --model or VSYNTH_MODEL at a GGUF file the engine runs (llama architecture)"
+            }
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// Runs `work`, turning the model's bare "tokens exceed the context" into a message that names
+    /// the file and says what to do.
+    static func explainingContextOverflow<T>(in path: String, _ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch LanguageModelError.contextOverflow(let needed, let limit) {
+            throw CLIError.contextOverflow(path: path, needed: needed, limit: limit)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import LanguageModel
+import LanguageServer
 import PromptFile
 import VSynthesis
 
@@ -31,10 +32,26 @@ enum EvalCommand {
         .init("seed", value: "K", bound: .integer(Limits.seed), help: "Seed; the same seed reproduces a result (default 0)."),
     ]
 
-    static func openModel(_ arguments: ParsedArguments, command: [String]) throws -> EmbeddedLanguageModel {
-        let threads = try arguments.int("threads", command: command) ?? 0
-        let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
-        return try EmbeddedLanguageModel(path: path, threads: threads)
+    /// `--backend`, on every command that scores.
+    static let backendOption = CommandSpec.Option(
+        "backend", value: "SPEC",
+        help: "embedded (default), a configured backend's name, a remote backend [KIND+]URL, or generate=SPEC score=SPEC.")
+
+    /// The model `--backend`, `--model` and `--threads` name (as the language server resolves its
+    /// settings, `LSPCommand.loadModel`), with the choice of the prompt file `file` among the
+    /// user's named backends and models applied; a choice that is not followed prints a warning
+    /// at the value (`FILE:LINE:COLUMN: warning: …`).
+    static func openModel(_ arguments: ParsedArguments, command: [String], file: PromptDocument? = nil) async throws -> any LanguageModel {
+        var configuration = ServerConfiguration()
+        configuration.backend = arguments.value("backend") ?? "embedded"
+        configuration.modelPath = arguments.value("model")
+        configuration.threads = try arguments.int("threads", command: command) ?? 0
+        if let file {
+            let (chosen, warnings) = configuration.choosing(for: file.settings)
+            for warning in warnings { Console.err(Diagnostic(warning, file: file.path).description) }
+            configuration = chosen
+        }
+        return try await LSPCommand.loadModel(configuration)
     }
 
     /// `--seed`, checked against `Limits.seed` as the parser read it.

@@ -10,7 +10,7 @@ enum EvalConsistencyCommand: Command {
         options: [
             .init("json", help: "Print the report as JSON (AUROC per task and measure, wall time)."),
             .init("rows", value: "OUT", help: "Also write every (task, candidate) score to OUT (reference layout)."),
-        ] + EvalCommand.modelOptions,
+        ] + [EvalCommand.backendOption] + EvalCommand.modelOptions,
         positionals: 1...1,
         discussion: """
         For each task T, every demonstration of every task is written in T's format and scored against T;
@@ -21,7 +21,7 @@ enum EvalConsistencyCommand: Command {
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let started = Date()
         let dataset = try TaskDataset.load(path: arguments.positionals[0])
-        let model = try EvalCommand.openModel(arguments, command: spec.path)
+        let model = try await EvalCommand.openModel(arguments, command: spec.path)
         let report = try await ConsistencyEvaluation(model: model).run(dataset)
         let wall = Date().timeIntervalSince(started)
         if let out = arguments.value("rows") {

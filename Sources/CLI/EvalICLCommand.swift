@@ -14,7 +14,7 @@ enum EvalICLCommand: Command {
             .init("task", value: "ID", help: "Only this task (repeatable)."),
             .init("methods", value: "LIST", help: "Comma-separated methods (default vsynthesis,topk,naive)."),
             .init("progress", help: "Report each cell on stderr."),
-        ] + EvalCommand.synthesisOptions + EvalCommand.modelOptions,
+        ] + EvalCommand.synthesisOptions + [EvalCommand.backendOption] + EvalCommand.modelOptions,
         positionals: 1...1,
         discussion: "For tasks with a labelled `test` list, the label with the highest ln p after the task definition, the demonstrations and the input is the answer. Prints mean accuracy over tasks and its spread (standard deviation over seeds) per condition, and per task.")
 
@@ -43,7 +43,7 @@ enum EvalICLCommand: Command {
         guard dataset.tasks.contains(where: { !($0.test ?? []).isEmpty }) else {
             throw UsageError(command: spec.path, message: "\(arguments.positionals[0]) has no task with a 'test' list")
         }
-        let model = try EvalCommand.openModel(arguments, command: spec.path)
+        let model = try await EvalCommand.openModel(arguments, command: spec.path)
         let started = Date()
         var progress: (@Sendable (String) -> Void)?
         if arguments.flag("progress") || Console.stderrIsTerminal { progress = { Console.err($0) } }

@@ -12,7 +12,7 @@ enum EvalSynthesisCommand: Command {
             .init("task", value: "ID", help: "Only this task (repeatable)."),
             .init("methods", value: "LIST", help: "Comma-separated methods (default vsynthesis,topk,naive)."),
             .init("progress", help: "Report each run on stderr."),
-        ] + EvalCommand.synthesisOptions + EvalCommand.modelOptions,
+        ] + EvalCommand.synthesisOptions + [EvalCommand.backendOption] + EvalCommand.modelOptions,
         positionals: 1...1,
         discussion: "For each task, n demonstrations are synthesized from scratch with each method; the table gives per method the parse rate, drops by reason, mean V-Score (total and per token) and diversity (distinct-2, mean pairwise token Jaccard: lower is more diverse) of the chosen ones.")
 
@@ -39,7 +39,7 @@ enum EvalSynthesisCommand: Command {
         for id in tasks where !dataset.tasks.contains(where: { $0.id == id }) {
             throw UsageError(command: spec.path, message: "option '--task': no task '\(id)' in \(arguments.positionals[0])")
         }
-        let model = try EvalCommand.openModel(arguments, command: spec.path)
+        let model = try await EvalCommand.openModel(arguments, command: spec.path)
         let started = Date()
         var progress: (@Sendable (String) -> Void)?
         if arguments.flag("progress") || Console.stderrIsTerminal { progress = { Console.err($0) } }

@@ -20,13 +20,14 @@ public enum LSPCommand: Command {
             .init("log", value: "FILE", help: "Append log lines to FILE instead of standard error."),
             .init("threads", value: "N", bound: .integer(Limits.threads), help: "Engine threads (0 = all cores; default 0)."),
             .init("model", value: "PATH", help: "The GGUF model (default: $VSYNTH_MODEL, else the fetched default model)."),
-            .init("backend", value: "SPEC", help: "embedded (default), a remote backend [KIND+]URL, or generate=SPEC score=SPEC."),
+            EvalCommand.backendOption,
             .init("debounce", value: "MS", bound: .integer(Limits.debounce), help: "Pause after typing before scoring (default 300)."),
         ],
         discussion: """
         Settings can also come from the client: initializationOptions or
-        workspace/didChangeConfiguration with {"vsynth": {"model", "backend", "threads", "threshold",
-        "count", "seed", "refresh", "debounce", "statusNotifications"}}. Commands: vsynth.synthesize
+        workspace/didChangeConfiguration with {"vsynth": {"model", "backend", "backends", "models",
+        "threads", "threshold", "count", "seed", "refresh", "debounce", "statusNotifications"}}.
+        A prompt file's vsynth.backend / vsynth.model may only name a configured backend or model. Commands: vsynth.synthesize
         {uri, n}, vsynth.topUp {uri}, vsynth.replaceWeakest {uri}, vsynth.rescore {uri}, vsynth.cancel
         {uri?}. See docs/lsp.md.
         """)
@@ -75,15 +76,16 @@ public enum LSPCommand: Command {
     /// loaded in the background after `initialized`), or remote backends given as a spec
     /// (`backend`: `embedded`, `[KIND+]URL[?model=…]`, or `generate=… score=…`; see docs/backends.md).
     /// `model` is the GGUF path of the embedded engine, or the model name of a single remote backend
-    /// whose spec names none.
+    /// whose spec names none. Both may be names the user configured (`NamedModels`).
     static func loadModel(_ configuration: ServerConfiguration) async throws -> any LanguageModel {
-        var roles = try ModelRoles(spec: configuration.backend.isEmpty ? "embedded" : configuration.backend)
+        var roles = try ModelRoles(spec: configuration.backend.isEmpty ? "embedded" : configuration.backendSpec)
         let singleRemote = roles.generator != nil && roles.generator == roles.scorer
-        if singleRemote, roles.generator?.model == nil, let model = configuration.modelPath {
+        let modelPath = configuration.modelPath.map { configuration.namedModels.model(named: $0) ?? $0 }
+        if singleRemote, roles.generator?.model == nil, let model = modelPath {
             roles.generator?.model = model
             roles.scorer?.model = model
         }
-        let gguf = singleRemote ? nil : configuration.modelPath.map { ($0 as NSString).expandingTildeInPath }
+        let gguf = singleRemote ? nil : modelPath.map { ($0 as NSString).expandingTildeInPath }
         let threads = configuration.threads
         return try await roles.resolve(embedded: {
             try EmbeddedLanguageModel(path: try ModelLocator.existingPath(explicit: gguf), threads: threads)

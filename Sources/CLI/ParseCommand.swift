@@ -37,7 +37,7 @@ public enum ParseCommand: Command {
                 }
             } catch {
                 reports.append(ParseReport(path: path, error: error))
-                failures.append(error.message)
+                failures.append(CLIError.report(error))
             }
         }
         if arguments.flag("json") {

@@ -1,4 +1,5 @@
 import Foundation
+import LanguageModel
 import PromptFile
 import VSynthesis
 
@@ -7,7 +8,9 @@ enum ScoreCommand: Command {
     static let spec = CommandSpec(
         path: ["score"], summary: "V-Score every demonstration of a prompt file.",
         usage: "FILE [--json]",
-        options: [.init("json", help: "Print the scores as JSON.")] + EvalCommand.modelOptions,
+        options: [.init("json", help: "Print the scores as JSON."),
+                  .init("progress", help: "Report progress on stderr (default when stderr is a terminal)."),
+                  EvalCommand.backendOption] + EvalCommand.modelOptions,
         positionals: 1...1,
         discussion: "V-Score = ln p(D | task) − ln p(D | no task), in nats: how much the task definition raises the model's likelihood of the demonstration. Demonstrations under the file's vsynth.threshold are marked with '!'.")
 
@@ -16,10 +19,12 @@ enum ScoreCommand: Command {
         let document = try PromptDocument(contentsOfFile: path)
         if let error = document.errors.first {
             for diagnostic in document.errors { Console.err(diagnostic.description) }
-            throw VSynthesisError.invalidPromptFile(path: path, message: "has errors (first: \(error.message))")
+            throw CLIError.invalidPromptFile(path: path, problem: "has errors (first: \(error.message))",
+                                             hint: error.error.hint ?? "fix the errors above ('vsynth parse \(path)' lists them) and run again")
         }
         guard let task = document.task?.text, !task.isEmpty else {
-            throw VSynthesisError.invalidPromptFile(path: path, message: "no task definition: set vsynth.task or description in the frontmatter")
+            throw CLIError.invalidPromptFile(path: path, problem: "no task definition",
+                                             hint: "set vsynth.task (or description) in the frontmatter")
         }
         return (document, task)
     }
@@ -27,9 +32,17 @@ enum ScoreCommand: Command {
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let path = arguments.positionals[0]
         let (document, task) = try load(path)
-        let model = try EvalCommand.openModel(arguments, command: spec.path)
+        let model = try await EvalCommand.openModel(arguments, command: spec.path, file: document)
         let demonstrations = document.demonstrations
-        let scores = try await VScorer(model: model).score(task: task, demonstrations: demonstrations.map(\.demonstration))
+        var progress: (@Sendable (ScoringProgress) -> Void)?
+        if arguments.flag("progress") || Console.stderrIsTerminal {
+            progress = { p in
+                Console.err("\(p.pass == 1 ? "with the task" : "without the task"): \(p.done)/\(p.total) demonstrations scored")
+            }
+        }
+        let scores = try await CLIError.explainingContextOverflow(in: path) {
+            try await VScorer(model: model).score(task: task, demonstrations: demonstrations.map(\.demonstration), progress: progress)
+        }
         let threshold = document.settings.threshold
         if arguments.flag("json") {
             struct Item: Encodable {

@@ -14,17 +14,6 @@ extension SynthesizeCommand {
         return FileManager.default.fileExists(atPath: arguments.positionals[0], isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
-    /// The model `--backend` (or the embedded default with `--model`, `--threads`) names, resolved
-    /// as the language server resolves its `backend` setting (`LSPCommand.loadModel`).
-    static func openModel(_ arguments: ParsedArguments) async throws -> any LanguageModel {
-        guard let backend = arguments.value("backend") else { return try EvalCommand.openModel(arguments, command: spec.path) }
-        var configuration = ServerConfiguration()
-        configuration.backend = backend
-        configuration.modelPath = arguments.value("model")
-        configuration.threads = try arguments.int("threads", command: spec.path) ?? 0
-        return try await LSPCommand.loadModel(configuration)
-    }
-
     static func runBatch(_ arguments: ParsedArguments) async throws -> Int32 {
         for option in ["diff", "json", "replace", "count"] where arguments.flag(option) || arguments.value(option) != nil {
             throw UsageError(command: spec.path, message: "option '--\(option)' applies to one file only; a batch run tops each file up to its vsynth.count and writes it")
@@ -37,7 +26,7 @@ extension SynthesizeCommand {
         }
         let options = try EvalCommand.synthesisOptions(arguments, command: spec.path)
         let seed = try EvalCommand.seed(arguments, command: spec.path)
-        let model = try await openModel(arguments)
+        let model = try await EvalCommand.openModel(arguments, command: spec.path)
         Console.err("synthesizing \(files.count) files with \(model.identity), \(jobs) at a time")
         let batch = BatchSynthesis(model: model, jobs: jobs, options: options, seedOverride: seed)
         let total = files.count

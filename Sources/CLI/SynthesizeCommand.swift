@@ -20,7 +20,7 @@ enum SynthesizeCommand: Command {
             .init("json", help: "Print the new demonstrations and the run's figures as JSON."),
             .init("progress", help: "Report progress on stderr (default when stderr is a terminal)."),
             .init("jobs", short: "j", value: "N", bound: .integer(Limits.jobs), help: "Batch run: files synthesized at once (default 1)."),
-            .init("backend", value: "SPEC", help: "embedded (default), a remote backend [KIND+]URL, or generate=SPEC score=SPEC."),
+            EvalCommand.backendOption,
         ] + EvalCommand.synthesisOptions + EvalCommand.modelOptions,
         positionals: 1...Int.max,
         discussion: """
@@ -51,7 +51,7 @@ enum SynthesizeCommand: Command {
         }
         defaults.count = max(defaults.count, 1)
         let options = try EvalCommand.synthesisOptions(arguments, command: spec.path, defaults: defaults)
-        let model = try await openModel(arguments)
+        let model = try await EvalCommand.openModel(arguments, command: spec.path, file: document)
         let format = document.demonstrationFormat
         var progress: (@Sendable (SynthesisProgress) -> Void)?
         if arguments.flag("progress") || Console.stderrIsTerminal {
@@ -73,7 +73,7 @@ enum SynthesizeCommand: Command {
         interrupt.resume()
         let result: SynthesisResult
         do {
-            result = try await work.value
+            result = try await CLIError.explainingContextOverflow(in: path) { try await work.value }
         } catch where error is CancellationError || (error as? LanguageModelError) == .cancelled || work.isCancelled {
             Console.err("vsynth synthesize: interrupted; \(path) was not changed")
             return 130

@@ -58,7 +58,7 @@ public enum VSynthCLI {
             Console.err(error.description)
             return 2
         } catch {
-            Console.err("vsynth: \(error)")
+            Console.err("vsynth: " + CLIError.report(error))
             return 1
         }
     }

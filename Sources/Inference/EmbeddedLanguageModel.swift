@@ -28,7 +28,12 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     ///   - contextLength: KV cache positions (default 2048).
     public init(path: String, threads: Int = 0, contextLength: Int = 2048) throws {
         let started = DispatchTime.now().uptimeNanoseconds
-        model = try LlamaModel(path: path)
+        do {
+            model = try LlamaModel(path: path)
+        } catch {
+            // The reader's and loader's errors name a tensor or an offset, not the file.
+            throw InferenceError.unusableModelFile(path: path, reason: "\(error)")
+        }
         session = InferenceSession(model: model, pool: ThreadPool(threads: threads), contextLength: contextLength)
         worker = EngineWorker(name: "vsynth.engine")
         identity = ModelIdentity(backend: "embedded", model: model.fileName,

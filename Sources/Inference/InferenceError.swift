@@ -18,6 +18,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable, Sendable 
     /// The forward pass produced NaN or ±∞ logits: the file's tensor data is damaged (the header
     /// and shapes were fine, or loading would have failed).
     case damagedModel(path: String, position: Int)
+    /// The model file could not be loaded: the file, and the error that stopped it.
+    case unusableModelFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable, Sendable 
             return "inference: metadata '\(key)' is invalid: \(reason)"
         case let .unsupportedArchitecture(name):
             return "inference: architecture '\(name)' is not supported (supported: llama)"
+        case let .unusableModelFile(path, reason):
+            return "inference: cannot load the model \(path): \(reason)"
         case let .modelNotFound(path):
             return "inference: no model at \(path); run 'vsynth model fetch' (or set VSYNTH_MODEL to a GGUF file)"
         case let .damagedModel(path, position):

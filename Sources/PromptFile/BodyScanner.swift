@@ -6,8 +6,11 @@ struct BodyScanner {
         case close
         /// `{{role "name"}}` or a `### User` / `### Model` heading; the name lowercased.
         case role(String)
-        /// A comment mentioning `vsynth:` that is not a marker (its trimmed text).
+        /// A comment mentioning `vsynth:` that is not a marker (its trimmed text, first line, clipped).
         case unknownMarker(String)
+        /// A marker written almost right (`{{!-- vsynth:demos -}}`, `<!- vsynth:demos -->`): the
+        /// text as written, on one line; `closing` for `/vsynth:demos`.
+        case malformed(closing: Bool, found: String)
     }
 
     struct Token {
@@ -28,6 +31,13 @@ struct BodyScanner {
         let end = span.upperBound
         while index + 1 < end {
             guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else { index += 1; continue }
+            // Checked before the comment rules: a marker one dash short would otherwise read on to
+            // the next `--}}` and swallow the demonstrations into one comment.
+            if let near = nearMiss(at: index, opener: "{{", closer: "}}", exact: isExactHandlebarsMarker) {
+                tokens.append(near)
+                index = near.span.upperBound
+                continue
+            }
             if index + 2 < end, bytes[index + 2] == UInt8(ascii: "!") {
                 let long = starts(with: "--", at: index + 3)
                 let bodyStart = index + (long ? 5 : 3)
@@ -77,7 +87,13 @@ struct BodyScanner {
     func markdownMarkers() -> [Token] {
         var tokens: [Token] = []
         var index = span.lowerBound
-        while let open = find("<!--", from: index) {
+        while let open = find("<!", from: index) {
+            if let near = nearMiss(at: open, opener: "<", closer: ">", exact: isExactMarkdownMarker) {
+                tokens.append(near)
+                index = near.span.upperBound
+                continue
+            }
+            guard starts(with: "<!--", at: open) else { index = open + 2; continue }
             guard let close = find("-->", from: open + 4) else { break }
             if let kind = markerKind(open + 4..<close) {
                 tokens.append(Token(kind: kind, span: open..<close + 3))
@@ -130,8 +146,49 @@ struct BodyScanner {
         let text = String(decoding: bytes[content], as: UTF8.self).trimmingWhitespace()
         if text == "vsynth:demos" { return .open }
         if text == "/vsynth:demos" { return .close }
-        if text.contains("vsynth:") { return .unknownMarker(text) }
+        if text.contains("vsynth:") { return .unknownMarker(Self.clipped(text)) }
         return nil
+    }
+
+    /// The first line of `text`, at most 60 characters: what a message quotes of a comment, which
+    /// may run on for the rest of the file.
+    static func clipped(_ text: String) -> String {
+        let line = String(text.prefix { !$0.isNewline })
+        if line.count > 60 { return line.prefix(59) + "…" }
+        return line.count < text.count ? line + "…" : line
+    }
+
+    /// A tag on one line from `opener` at `index` to the first `closer` that, stripped of braces,
+    /// `!`, `-`, `<`, `>` and blanks, names a marker but is not written exactly as one.
+    func nearMiss(at index: Int, opener: String, closer: String, exact: (String) -> Bool) -> Token? {
+        guard starts(with: opener, at: index), let close = find(closer, from: index + opener.utf8.count) else { return nil }
+        let stop = close + closer.utf8.count
+        let tag = bytes[index..<stop]
+        guard !tag.contains(0x0A), !tag.contains(0x0D) else { return nil }
+        let text = String(decoding: tag, as: UTF8.self)
+        let name = text.filter { !"{}!-<> \t".contains($0) }
+        guard name == "vsynth:demos" || name == "/vsynth:demos", !exact(text) else { return nil }
+        return Token(kind: .malformed(closing: name.hasPrefix("/"), found: text), span: index..<stop)
+    }
+
+    /// `{{!-- name --}}` or `{{! name }}` (blanks optional), as `handlebarsTokens` reads markers.
+    func isExactHandlebarsMarker(_ text: String) -> Bool {
+        if text.hasPrefix("{{!--"), text.hasSuffix("--}}"), text.count >= 9 {
+            return isName(text.dropFirst(5).dropLast(4))
+        }
+        guard text.hasPrefix("{{!"), text.hasSuffix("}}"), text.count >= 5 else { return false }
+        let inner = text.dropFirst(3).dropLast(2)
+        return isName(inner)
+    }
+
+    /// `<!-- name -->`.
+    func isExactMarkdownMarker(_ text: String) -> Bool {
+        text.hasPrefix("<!--") && text.hasSuffix("-->") && text.count >= 7 && isName(text.dropFirst(4).dropLast(3))
+    }
+
+    private func isName(_ text: Substring) -> Bool {
+        let name = String(text).trimmingWhitespace()
+        return name == "vsynth:demos" || name == "/vsynth:demos"
     }
 
     func starts(with literal: String, at index: Int) -> Bool {

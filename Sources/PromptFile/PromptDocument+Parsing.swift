@@ -2,6 +2,10 @@
 extension PromptDocument {
     mutating func parse() {
         let bytes = lines.bytes
+        if let bigEndian = UTF8Check.utf16(bytes) {
+            report(.utf16(bigEndian: bigEndian, at: lines.range(0..<min(2, bytes.count))))
+            return
+        }
         if let bad = UTF8Check.firstInvalid(bytes) {
             report(.invalidUTF8(at: lines.range(bad..<bad + 1)))
             return
@@ -22,7 +26,12 @@ extension PromptDocument {
     /// Finds and parses the frontmatter; returns where the body starts.
     mutating func splitFrontmatter() -> Int {
         let bytes = lines.bytes
-        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var start = 0
+        while bytes[start...].starts(with: UTF8Check.byteOrderMark) { start += 3 }
+        if start > 3 {
+            // Never a silent change of meaning: with the extra mark the frontmatter would be body.
+            report(.repeatedByteOrderMark(at: lines.range(0..<start)))
+        }
         guard isDelimiterLine(at: start) else { return start }
         let yamlStart = lines.lineStarts.first { $0 > start } ?? bytes.count
         var closing: Int?

@@ -5,7 +5,14 @@ extension PromptDocument {
         let tokens = format == .dotprompt ? scanner.handlebarsTokens() : scanner.markdownMarkers()
         var open: BodyScanner.Token?
         var regions: [(open: BodyScanner.Token, close: BodyScanner.Token)] = []
-        for token in tokens {
+        for var token in tokens {
+            if case let .malformed(closing, found) = token.kind {
+                // An error (so no edit goes near the file), then read as the marker it meant to be,
+                // so the rest of the region does not add errors of its own.
+                report(.malformedMarker(found: found, expected: closing ? format.closeMarker : format.openMarker,
+                                        at: lines.range(token.span)))
+                token.kind = closing ? .close : .open
+            }
             switch token.kind {
             case .open:
                 if let outer = open {
@@ -23,7 +30,7 @@ extension PromptDocument {
                 }
             case .unknownMarker(let text):
                 report(.unknownMarker(text, at: lines.range(token.span)))
-            case .role:
+            case .role, .malformed:
                 break
             }
         }

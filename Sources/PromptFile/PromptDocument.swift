@@ -46,11 +46,27 @@ public struct PromptDocument: Sendable {
             throw .fileNotFound(path: path)
         }
         if isDirectory.boolValue { throw .isDirectory(path: path) }
+        // A FIFO or device would block the read (or never end): only regular files are read.
+        if let kind = Self.nonRegularKind(path) { throw .notRegularFile(path: path, kind: kind) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .unreadable(path: path, reason: FileManager.default.isReadableFile(atPath: path)
                               ? "read failed" : "permission denied")
         }
         self.init(bytes: [UInt8](data), path: path, format: format)
+    }
+
+    /// What `path` is when it is neither a regular file nor a directory (links followed), else nil.
+    static func nonRegularKind(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a fifo (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        default: return "a special file"
+        }
     }
 
     /// The file's bytes.

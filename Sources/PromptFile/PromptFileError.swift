@@ -6,10 +6,16 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     case fileNotFound(path: String)
     case isDirectory(path: String)
     case unreadable(path: String, reason: String)
+    /// A FIFO, socket or device: reading it could block forever or never end.
+    case notRegularFile(path: String, kind: String)
 
     // Bytes.
     /// The first byte that is not valid UTF-8.
     case invalidUTF8(at: SourceRange)
+    /// The file is UTF-16 (a byte-order mark FF FE / FE FF, or every other byte NUL).
+    case utf16(bigEndian: Bool, at: SourceRange)
+    /// A second byte-order mark right after the first: the frontmatter would silently become body.
+    case repeatedByteOrderMark(at: SourceRange)
     /// A control character no text file holds (NUL and other C0 controls but tab, LF, VT, FF, CR).
     case controlCharacter(UInt8, at: SourceRange)
 
@@ -35,6 +41,9 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     case settingValue(key: String, problem: String, at: SourceRange)
     /// The same setting given twice (e.g. nested `vsynth: {count}` and dotted `vsynth.count`).
     case settingRepeated(key: String, at: SourceRange, first: SourceRange)
+    /// Warning: a setting VSynth read but does not follow (a `vsynth.backend` that names no
+    /// backend the user configured), and why.
+    case settingIgnored(key: String, reason: String, at: SourceRange)
     /// Warning: a `vsynth` key VSynth does not know.
     case unknownSetting(key: String, suggestion: String?, at: SourceRange)
     /// Warning: neither `vsynth.task` nor `description` is set.
@@ -43,6 +52,8 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     // Demonstrations region.
     /// A closing marker with no opening one, or an opening marker never closed.
     case unbalancedMarker(String, at: SourceRange)
+    /// A marker written almost right (`{{!-- vsynth:demos -}}`): the tag as written and the marker meant.
+    case malformedMarker(found: String, expected: String, at: SourceRange)
     /// An opening marker inside an open region.
     case nestedMarker(at: SourceRange, outer: SourceRange)
     /// A second region after the first one closed.
@@ -71,7 +82,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     /// Whether the problem is a warning (the file still parses) rather than an error.
     public var isWarning: Bool {
         switch self {
-        case .unknownSetting, .missingTask, .unknownMarker, .emptyTurn, .otherFormatMarker: return true
+        case .unknownSetting, .settingIgnored, .missingTask, .unknownMarker, .emptyTurn, .otherFormatMarker: return true
         default: return false
         }
     }
@@ -79,14 +90,15 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     /// The span the problem is about, if it comes from the file's content.
     public var range: SourceRange? {
         switch self {
-        case .fileNotFound, .isDirectory, .unreadable, .unrepresentableDemonstration,
+        case .fileNotFound, .isDirectory, .unreadable, .notRegularFile, .unrepresentableDemonstration,
              .documentHasErrors, .invalidEdit:
             return nil
-        case .invalidUTF8(let at), .controlCharacter(_, let at), .unterminatedFrontmatter(let at),
+        case .invalidUTF8(let at), .utf16(_, let at), .repeatedByteOrderMark(let at), .malformedMarker(_, _, let at),
+             .controlCharacter(_, let at), .unterminatedFrontmatter(let at),
              .frontmatterNotMapping(_, let at), .yamlTabIndentation(let at), .yamlUnterminated(_, let at),
              .yamlInvalidEscape(_, let at), .yamlDuplicateKey(_, let at, _), .yamlUnsupported(_, let at),
              .yamlNumberOutOfRange(_, let at), .yamlSyntax(_, let at), .settingType(_, _, _, let at),
-             .settingValue(_, _, let at), .settingRepeated(_, let at, _), .unknownSetting(_, _, let at),
+             .settingValue(_, _, let at), .settingRepeated(_, let at, _), .unknownSetting(_, _, let at), .settingIgnored(_, _, let at),
              .missingTask(let at), .unbalancedMarker(_, let at), .nestedMarker(let at, _),
              .duplicateRegion(let at, _), .modelTurnWithoutUserTurn(let at),
              .userTurnWithoutModelTurn(let at), .textOutsideTurn(let at), .unexpectedRole(_, let at),
@@ -101,7 +113,11 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .fileNotFound: return "file-not-found"
         case .isDirectory: return "is-directory"
         case .unreadable: return "unreadable"
+        case .notRegularFile: return "not-regular-file"
         case .invalidUTF8: return "invalid-utf8"
+        case .utf16: return "utf16"
+        case .repeatedByteOrderMark: return "repeated-byte-order-mark"
+        case .malformedMarker: return "malformed-marker"
         case .controlCharacter: return "control-character"
         case .unterminatedFrontmatter: return "unterminated-frontmatter"
         case .frontmatterNotMapping: return "frontmatter-not-mapping"
@@ -116,6 +132,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .settingValue: return "setting-value"
         case .settingRepeated: return "setting-repeated"
         case .unknownSetting: return "unknown-setting"
+        case .settingIgnored: return "setting-ignored"
         case .missingTask: return "missing-task"
         case .unbalancedMarker: return "unbalanced-marker"
         case .nestedMarker: return "nested-marker"
@@ -139,7 +156,14 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .fileNotFound(let path): return "\(path): no such file"
         case .isDirectory(let path): return "\(path): is a directory, not a prompt file"
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
+        case .notRegularFile(let path, let kind): return "\(path): is \(kind), not a prompt file"
         case .invalidUTF8(let at): return "invalid utf-8 at byte offset \(at.start.offset)"
+        case .utf16(let bigEndian, _):
+            return "the file is utf-16 (\(bigEndian ? "big" : "little")-endian); prompt files are utf-8: save it as utf-8"
+        case .repeatedByteOrderMark:
+            return "the file starts with two byte-order marks (U+FEFF); remove the second, or the frontmatter is not read"
+        case .malformedMarker(let found, let expected, _):
+            return "malformed region marker '\(found)': write it as '\(expected)'"
         case .controlCharacter(let byte, let at):
             return "binary data: control character U+\(hex4(UInt32(byte))) at byte offset \(at.start.offset)"
         case .unterminatedFrontmatter: return "frontmatter opened with '---' is never closed by a '---' line"
@@ -157,6 +181,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .settingValue(let key, let problem, _): return "setting '\(key)' \(problem)"
         case .settingRepeated(let key, _, let first):
             return "setting '\(key)' is given twice (first at \(first.start))"
+        case .settingIgnored(let key, let reason, _): return "setting '\(key)' ignored: \(reason)"
         case .unknownSetting(let key, let suggestion, _):
             return "unknown setting '\(key)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
         case .missingTask: return "no task definition: set 'vsynth.task' or 'description' in the frontmatter"
@@ -177,6 +202,20 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .unrepresentableDemonstration(let index, let reason): return "demonstration \(index + 1) \(reason)"
         case .documentHasErrors(let first): return "cannot edit a prompt file with errors (\(first))"
         case .invalidEdit(let problem): return "invalid edit: \(problem)"
+        }
+    }
+
+    /// What to do about a problem with the file itself (for the CLI's `hint:` line), if there is
+    /// more to say than the message.
+    public var hint: String? {
+        switch self {
+        case .fileNotFound: return "check the path; prompt files end in .prompt or .prompt.md"
+        case .isDirectory: return "name a prompt file inside it ('vsynth synthesize DIR' walks a directory)"
+        case .unreadable: return "check the file's permissions (it must be readable by this user)"
+        case .notRegularFile: return "save the prompt to a regular file and pass that file"
+        case .utf16: return "convert it, e.g. 'iconv -f UTF-16 -t UTF-8 FILE > FILE.new', or save it as UTF-8 in the editor"
+        case .repeatedByteOrderMark: return "delete the invisible character(s) before '---' on line 1"
+        default: return nil
         }
     }
 

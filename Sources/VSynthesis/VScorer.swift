@@ -19,9 +19,15 @@ public struct VScorer: Sendable {
         VScoreCache.Key(model: model.identity, frame: frame.name, task: task, demonstration: demonstration)
     }
 
+    /// Demonstrations per model call when progress is reported.
+    public static let progressChunk = 128
+
     /// V-Scores of `demonstrations` for task definition `task`, in order. Cached ones cost nothing;
     /// the rest are scored in one batch per context. Cancellation is checked before each pass.
-    public func score(task: String, demonstrations: [Demonstration]) async throws -> [VScore] {
+    /// With `progress`, each pass runs in chunks of `progressChunk` (every task-context chunk
+    /// first, so prefix reuse still computes each context once) and reports after each chunk.
+    public func score(task: String, demonstrations: [Demonstration],
+                      progress: (@Sendable (ScoringProgress) -> Void)? = nil) async throws -> [VScore] {
         var results: [VScore?] = demonstrations.map { cache[key(task, $0)] }
         // Each distinct missing demonstration once, in first-seen order.
         var missing: [Demonstration] = []
@@ -32,10 +38,8 @@ public struct VScorer: Sendable {
         }
         if !missing.isEmpty {
             let texts = missing.map(frame.text(of:))
-            try Task.checkCancellation()
-            let withTask = try await model.score(context: frame.context(task: task), continuations: texts)
-            try Task.checkCancellation()
-            let withNull = try await model.score(context: frame.nullContext, continuations: texts)
+            let withTask = try await pass(1, context: frame.context(task: task), texts, progress: progress)
+            let withNull = try await pass(2, context: frame.nullContext, texts, progress: progress)
             guard withTask.count == texts.count else {
                 throw VSynthesisError.scoreCountMismatch(expected: texts.count, got: withTask.count)
             }
@@ -54,6 +58,24 @@ public struct VScorer: Sendable {
             }
         }
         return results.compactMap { $0 }
+    }
+
+    /// One teacher-forced pass over `texts` under `context`: one call, or chunks with progress.
+    private func pass(_ number: Int, context: String, _ texts: [String],
+                      progress: (@Sendable (ScoringProgress) -> Void)?) async throws -> [ContinuationScore] {
+        guard let progress else {
+            try Task.checkCancellation()
+            return try await model.score(context: context, continuations: texts)
+        }
+        var scores: [ContinuationScore] = []
+        scores.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: Self.progressChunk) {
+            try Task.checkCancellation()
+            let chunk = Array(texts[start..<min(start + Self.progressChunk, texts.count)])
+            scores += try await model.score(context: context, continuations: chunk)
+            progress(ScoringProgress(pass: number, done: min(start + chunk.count, texts.count), total: texts.count))
+        }
+        return scores
     }
 
     /// V-Scores for several tasks at once: one batch per task context, and a single batch under the

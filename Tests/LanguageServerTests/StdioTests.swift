@@ -96,7 +96,7 @@ import Testing
             let uri = "file:///tmp/soak.prompt"
             try client.send(DidOpenTextDocumentNotification(textDocument: .init(uri: uri, languageId: "prompt", version: 1,
                                                                                  text: Fixture.prompt(demonstrations: 8))))
-            var warm = 0
+            var warm = 0, firstBurst = 0
             for round in 0..<10_000 {
                 switch round % 3 {
                 case 0: _ = try await client.send(HoverRequest(textDocument: .init(uri: uri), position: .init(line: round % 40, character: 1)))
@@ -109,11 +109,14 @@ import Testing
                                                                range: .init(start: .init(line: 0, character: 0), end: .init(line: 60, character: 0))))
                 }
                 if round == 2_000 { warm = Self.residentBytes(pid) }
+                if round == 6_000 { firstBurst = Self.residentBytes(pid) }
             }
             let end = Self.residentBytes(pid)
             print("soak over stdio: daemon resident memory \(warm >> 10) KiB after 2,000 requests, \(end >> 10) KiB after 10,000")
             #expect(warm > 0)
             #expect(end - warm < 8 << 20, "daemon resident memory grew from \(warm >> 20) MiB to \(end >> 20) MiB")
+            // Issue 11: after warm-up, a second burst costs nothing more than the first left behind.
+            #expect(end <= firstBurst + (2 << 20), "daemon resident memory grew from \(firstBurst >> 20) MiB after the first burst to \(end >> 20) MiB after the second")
             _ = try await client.send(ShutdownRequest())
             try client.send(ExitNotification())
             #expect(await client.waitForExit() == 0)

@@ -20,12 +20,13 @@ final class TestSession: Sendable {
 
     init(model: any LanguageModel = WordCacheModel(),
          configuration: ServerConfiguration = TestSession.fastConfiguration,
-         confirmationTimeout: Duration = .seconds(2), forcePolling: Bool = false) throws {
+         confirmationTimeout: Duration = .seconds(2), forcePolling: Bool = false,
+         onLoad: @escaping @Sendable (ServerConfiguration) -> Void = { _ in }) throws {
         let exitCodes = self.exitCodes
         var options = LanguageServer.Options(configuration: configuration, confirmationTimeout: confirmationTimeout,
                                              pollInterval: .milliseconds(100),
                                              exit: { code in exitCodes.withLock { $0.append(code) } },
-                                             loadModel: { _ in model })
+                                             loadModel: { configuration in onLoad(configuration); return model })
         options.forcePolling = forcePolling
         server = LanguageServer(options: options)
         client = try LocalClient(server: server)

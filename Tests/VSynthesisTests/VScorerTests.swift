@@ -59,4 +59,20 @@ import PromptFile
         #expect(cache[keys[0]] == nil)
         #expect(cache[keys[2]]?.logpTask == 2)
     }
+
+    /// Issue 11: the daemon's cache is bounded by the bytes of text it holds, not only by entries,
+    /// so long tasks cannot make it grow up to the entry limit.
+    @Test func cacheForgetsOldestPastItsByteLimit() {
+        let cache = VScoreCache(capacity: 1_000_000, byteLimit: 64 << 10)
+        let identity = ModelIdentity(backend: "x", model: "y", revision: "z")
+        let task = String(repeating: "a long task definition ", count: 200)
+        for i in 0..<1_000 {
+            let key = VScoreCache.Key(model: identity, frame: "f", task: task, demonstration: Demonstration(input: "\(i)", output: "o"))
+            cache.insert(VScore(logpTask: Double(i), logpNull: 0, tokenCount: 1), for: key)
+            #expect(cache.byteCount <= 64 << 10)
+        }
+        #expect(cache.count > 1 && cache.count < 20, "\(cache.count)")
+        let newest = VScoreCache.Key(model: identity, frame: "f", task: task, demonstration: Demonstration(input: "999", output: "o"))
+        #expect(cache[newest]?.logpTask == 999)
+    }
 }

@@ -68,7 +68,7 @@ extension LanguageServer {
             actions.append(action(.topUp, uri: uri, title: "VSynth: top up to \(target) demonstrations (\(target - count) more)"))
         }
         if let task = parsed.task?.text,
-           parsed.demonstrations.contains(where: { cachedScore(task: task, $0.demonstration) != nil }) {
+           parsed.demonstrations.contains(where: { cachedScore(in: parsed, task: task, $0.demonstration) != nil }) {
             var replace = action(.replaceWeakest, uri: uri, title: "VSynth: replace the weakest demonstration")
             replace.diagnostics = request.context.diagnostics.filter { $0.code == "low-vscore" }
             replace.kind = replace.diagnostics?.isEmpty == false ? "quickfix" : "source"

@@ -5,9 +5,10 @@ import VSynthesis
 
 /// Diagnostics, inlay hints and hovers: what the scores look like in the editor.
 extension LanguageServer {
-    /// The V-Score of `demonstration` for `task` under the loaded model, if scored already.
-    func cachedScore(task: String, _ demonstration: Demonstration) -> VScore? {
-        guard let engine else { return nil }
+    /// The V-Score of `demonstration` for `task` under the model `document` is scored with, if
+    /// scored already.
+    func cachedScore(in document: PromptDocument, task: String, _ demonstration: Demonstration) -> VScore? {
+        guard let engine = readyEngine(for: document) else { return nil }
         return cache[VScoreCache.Key(model: engine.model.identity, frame: engine.scorer.frame.name, task: task,
                                      demonstration: demonstration)]
     }
@@ -20,7 +21,8 @@ extension LanguageServer {
     /// Parse problems (Error/Warning at their position) and one diagnostic per scored demonstration
     /// (Information with its V-Score and per-token value, Warning under the threshold).
     func diagnostics(for document: PromptDocument, converter: PositionConverter) -> [LSPDiagnostic] {
-        var result: [LSPDiagnostic] = document.diagnostics.map { problem in
+        let ignored = configuration.choosing(for: document.settings).warnings.map { Diagnostic($0, file: document.path) }
+        var result: [LSPDiagnostic] = (document.diagnostics + ignored).map { problem in
             LSPDiagnostic(range: problem.range.map(converter.range) ?? LSPRange(start: .init(line: 0, character: 0),
                                                                               end: .init(line: 0, character: 0)),
                           severity: problem.severity == .error ? .error : .warning,
@@ -29,7 +31,7 @@ extension LanguageServer {
         guard !document.hasErrors, let task = document.task?.text else { return result }
         let threshold = threshold(for: document)
         for demonstration in document.demonstrations {
-            guard let score = cachedScore(task: task, demonstration.demonstration) else { continue }
+            guard let score = cachedScore(in: document, task: task, demonstration.demonstration) else { continue }
             let low = score.total < threshold
             var message = "V-Score \(Self.format(score.total)) nats (\(Self.format(score.perToken, digits: 3)) per token, \(score.tokenCount) tokens)"
             if low { message += ": below the threshold \(Self.format(threshold)); this demonstration fits the task poorly" }
@@ -50,7 +52,7 @@ extension LanguageServer {
         guard !parsed.hasErrors, let task = parsed.task?.text else { return [] }
         let converter = document.converter(encoding)
         return parsed.demonstrations.compactMap { demonstration in
-            guard let score = cachedScore(task: task, demonstration.demonstration) else { return nil }
+            guard let score = cachedScore(in: parsed, task: task, demonstration.demonstration) else { return nil }
             let position = converter.position(of: demonstration.range.end.offset)
             guard request.range.contains(position) else { return nil }
             return InlayHint(position: position,
@@ -71,7 +73,7 @@ extension LanguageServer {
         guard let task = parsed.task?.text else {
             return Hover(contents: MarkupContent(kind: "markdown", value: "No task definition (`vsynth.task` or `description`): nothing to score against."), range: range)
         }
-        guard let score = cachedScore(task: task, demonstration.demonstration) else {
+        guard let score = cachedScore(in: parsed, task: task, demonstration.demonstration) else {
             return Hover(contents: MarkupContent(kind: "markdown", value: "Demonstration \(demonstration.index + 1): not scored yet."), range: range)
         }
         return Hover(contents: MarkupContent(kind: "markdown", value: Self.explain(score, index: demonstration.index,

@@ -1,4 +1,5 @@
 import JSONRPC
+import PromptFile
 import VSynthesis
 
 /// Loading the model: once per configuration, in the background, shared by every caller.
@@ -34,6 +35,44 @@ extension LanguageServer {
             engineFailure = "\(error)"
             showMessage("cannot load the model: \(error); scores are off until the model setting changes", type: 1)
             status("error", message: "\(error)")
+        }
+    }
+
+    /// The configuration a file is scored with: the user's, with the file's choice among the
+    /// user's named backends and models.
+    func configuration(for document: PromptDocument) -> ServerConfiguration {
+        configuration.choosing(for: document.settings).configuration
+    }
+
+    /// The engine for a file, if it is loaded (for answers that must not wait for it).
+    func readyEngine(for document: PromptDocument) -> Engine? {
+        let key = configuration(for: document).modelKey
+        return key == configuration.modelKey ? engine : alternates.ready[key]
+    }
+
+    /// The engine for a file, waiting for it to load if needed: the user's, or the named
+    /// backend or model the file chose (at most `AlternateEngines.limit` of those stay loaded).
+    func loadedEngine(for document: PromptDocument) async throws -> Engine {
+        let chosen = configuration(for: document)
+        guard chosen.modelKey != configuration.modelKey else { return try await loadedEngine() }
+        let task = alternates.task(for: chosen.modelKey) {
+            let load = options.loadModel
+            let cache = self.cache
+            return Task<Engine, any Error> {
+                let model = SerializedModel(try await load(chosen))
+                return Engine(model: model, scorer: VScorer(model: model, cache: cache),
+                              synthesizer: Synthesizer(model: model, cache: cache))
+            }
+        }
+        do {
+            let loaded = try await task.value
+            alternates.ready[chosen.modelKey] = loaded
+            return loaded
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            alternates.forget(chosen.modelKey)
+            throw LanguageServerError.model("\(error)")
         }
     }
 

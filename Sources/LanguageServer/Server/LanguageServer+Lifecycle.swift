@@ -57,6 +57,8 @@ extension LanguageServer {
             return
         }
         let reload = updated.modelKey != configuration.modelKey
+        // A file's choice may now resolve differently (names changed): load alternates afresh.
+        if updated.namedModels != configuration.namedModels || updated.threads != configuration.threads { alternates.removeAll() }
         configuration = updated
         if reload {
             engine = nil

@@ -49,7 +49,7 @@ extension LanguageServer {
     func scoreNow(_ uri: String) async throws -> [VScore] {
         guard let document = documents[uri] else { throw LanguageServerError.documentNotOpen(uri: uri) }
         guard Self.needsScoring(document.parsed), let task = document.parsed.task?.text else { return [] }
-        let engine = try await loadedEngine()
+        let engine = try await loadedEngine(for: document.parsed)
         try Task.checkCancellation()
         status("scoring", uri: uri)
         let scores = try await engine.scorer.score(task: task, demonstrations: document.parsed.demonstrationPairs)

@@ -32,7 +32,7 @@ extension LanguageServer {
                 return .object(["started": false, "message": .string("the file already holds \(parsed.demonstrations.count) of \(target) demonstrations")])
             }
         case .replaceWeakest:
-            let scored = parsed.demonstrationPairs.compactMap { pair in cachedScore(task: task, pair).map { (pair, $0.total) } }
+            let scored = parsed.demonstrationPairs.compactMap { pair in cachedScore(in: parsed, task: task, pair).map { (pair, $0.total) } }
             guard let weakest = scored.min(by: { $0.1 < $1.1 }) else {
                 throw LanguageServerError.documentNotReady(uri: uri, reason: "no demonstration is scored yet")
             }
@@ -121,7 +121,7 @@ extension LanguageServer {
     /// labels) and the server's scale. Runs on the engine's threads; cancellable.
     func synthesize(_ count: Int, for parsed: PromptDocument, task: String, existing: [Demonstration],
                     progress: (@Sendable (SynthesisProgress) -> Void)?) async throws -> SynthesisResult {
-        let engine = try await loadedEngine()
+        let engine = try await loadedEngine(for: parsed)
         var options = SynthesisOptions()
         options.count = count
         options.scale = max(configuration.scale, count)

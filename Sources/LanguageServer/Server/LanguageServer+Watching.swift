@@ -58,7 +58,7 @@ extension LanguageServer {
         scoringTasks[uri]?.cancel()
         scoringTasks[uri] = Task {
             do {
-                let engine = try await self.loadedEngine()
+                let engine = try await self.loadedEngine(for: parsed)
                 _ = try await engine.scorer.score(task: task, demonstrations: parsed.demonstrationPairs)
                 self.publishDiskDiagnostics(uri)
             } catch {}

@@ -95,11 +95,19 @@ public actor LanguageServer: MessageHandler {
     var lastWritten: [String: [UInt8]] = [:]
     var watcher: Watcher?
     /// V-Scores by (model, frame, T, D): only changed demonstrations are ever scored again.
-    let cache = VScoreCache()
+    /// Bounded (`scoreCacheEntries`, `scoreCacheBytes`) so a long-running daemon's memory stays
+    /// flat however many distinct demonstrations it sees; the oldest scores go first.
+    let cache = VScoreCache(capacity: LanguageServer.scoreCacheEntries, byteLimit: LanguageServer.scoreCacheBytes)
+    /// The daemon's score cache: at most 20,000 scores…
+    public static let scoreCacheEntries = 20_000
+    /// …and at most 8 MiB of their text (documented in docs/lsp.md).
+    public static let scoreCacheBytes = 8 << 20
     var engineTask: Task<Engine, any Error>?
     var engineKey = ""
     /// The engine once loaded (for answers that must not wait for it).
     var engine: Engine?
+    /// Engines of the named backends and models that files chose.
+    var alternates = AlternateEngines()
     /// Why the configured model did not load: scoring is off (said once, not on every keystroke).
     var engineFailure: String?
 

@@ -24,12 +24,23 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var statusNotifications: Bool = false
     /// Synthesis scale N per inserted demonstration (the pool is `max(N, n)`).
     public var scale: Int = 8
+    /// The backends and models a prompt file may choose by name (`backends`, `models` settings).
+    public var named = NamedModels()
+    /// The names from the environment (`VSYNTH_BACKEND_<NAME>`, `VSYNTH_MODEL_<NAME>`), under `named`.
+    public var environmentNames = NamedModels.fromEnvironment()
+
+    /// Every name a file may choose: the settings' over the environment's.
+    public var namedModels: NamedModels {
+        var all = environmentNames
+        all.merge(named)
+        return all
+    }
 
     public init() {}
 
     /// The keys `update(from:)` reads.
     public static let keys = ["backend", "model", "modelPath", "threads", "threshold", "count", "seed", "refresh",
-                              "debounce", "statusNotifications", "scale"]
+                              "debounce", "statusNotifications", "scale", "backends", "models"]
 
     /// Reads the settings present in `value`, leaving the others as they are. Returns one warning
     /// per unknown key; throws for a known key with a value of the wrong type or range.
@@ -63,6 +74,13 @@ public struct ServerConfiguration: Sendable, Equatable {
                 }
                 statusNotifications = flag
             case "scale": scale = try Self.integer(key, value, in: Limits.scale)
+            case "backends", "models":
+                guard let map = value.objectValue else {
+                    throw .invalidSetting(key: key, reason: "expected a map of names to strings, got \(value.serializedString())")
+                }
+                var strings: [String: String] = [:]
+                for (name, entry) in map { strings[name] = try Self.string("\(key).\(name)", entry) }
+                if key == "backends" { named.backends = NamedModels(backends: strings).backends } else { named.models = NamedModels(models: strings).models }
             default: warnings.append("unknown setting \(key)")
             }
         }
@@ -87,4 +105,8 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The settings that decide which model is loaded: a change reloads it.
     var modelKey: String { "\(backend)|\(modelPath ?? "")|\(threads)" }
+
+    /// `backend`, resolved when it is a configured name rather than a spec (the CLI's `--backend`
+    /// and the client's `backend` setting may name one).
+    public var backendSpec: String { namedModels.backend(named: backend) ?? backend }
 }
