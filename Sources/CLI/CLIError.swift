@@ -1,3 +1,5 @@
+import VSynthesis
+
 /// The CLI module's one error enum: everything a command can fail on that is not a usage error
 /// (`UsageError`, exit code 2). `VSynthCLI.main` prints `vsynth: <description>` and exits with 1.
 /// Each message says what failed and, on a `hint:` line, what to do about it.
@@ -30,6 +32,8 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
     case modelMissing(path: String, fromEnvironment: Bool)
     /// A benchmark's anchor (llama.cpp) could not be run or read.
     case anchorFailed(script: String, reason: String)
+    /// `synthesize --write` (or a batch run) did not write a prompt file (`PromptFileWriter`).
+    case notWritten(VSynthesisError)
 
     public var description: String {
         switch self {
@@ -75,6 +79,13 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
         case let .anchorFailed(script, reason):
             return "bench: the llama.cpp anchor \(script) failed: \(reason)\n"
                 + "hint: run /work/shared/reference/setup.sh (llama-cpp-python), or pass --anchor PATH"
+        case let .notWritten(error):
+            let hint = switch error {
+            case let .fileReadOnly(path, _): "pass --force to write it anyway, or make it writable first ('chmod u+w \(path)')"
+            case .fileChanged: "it was left as it is now; run the command again to synthesize for its current content"
+            default: "check the permissions of the file and of its directory"
+            }
+            return "\(error)\nhint: \(hint)"
         case let .modelMissing(path, fromEnvironment):
             return fromEnvironment
                 ? "no model file at \(path) (named by VSYNTH_MODEL)\nhint: set VSYNTH_MODEL to an existing GGUF file, or unset it to use the default model"

@@ -13,8 +13,12 @@ public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible
     case emptyDemonstration(index: Int)
     /// The language model failed.
     case model(String)
-    /// A prompt file was not written (changed on disk, unwritable).
+    /// A prompt file was not written because it changed on disk after it was read (before or during the write).
     case fileChanged(path: String, message: String)
+    /// A prompt file was not written because it has no write permission at all (`mode`, e.g. 0o444).
+    case fileReadOnly(path: String, mode: Int)
+    /// A prompt file was not written because the system refused (permissions, space, not a regular file).
+    case fileNotWritten(path: String, message: String)
     /// A prompt file VSynthesis cannot work on (no task definition, parse errors).
     case invalidPromptFile(path: String, message: String)
 
@@ -26,7 +30,8 @@ public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible
             "vsynthesis: model returned \(got) scores for \(expected) continuations"
         case let .emptyDemonstration(index): "vsynthesis: demonstration \(index) has no tokens"
         case let .model(message): "vsynthesis: \(message)"
-        case let .fileChanged(path, message): "vsynthesis: \(path): not written: \(message)"
+        case let .fileChanged(path, message), let .fileNotWritten(path, message): "vsynthesis: \(path): not written: \(message)"
+        case let .fileReadOnly(path, mode): "vsynthesis: \(path): not written: it is read-only (mode 0\(String(mode, radix: 8)))"
         case let .invalidPromptFile(path, message): "vsynthesis: \(path): \(message)"
         }
     }
