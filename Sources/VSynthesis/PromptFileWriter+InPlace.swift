@@ -32,6 +32,10 @@ extension PromptFileWriter {
         do throws(SystemCallError) {
             try file.write(job.newBytes)
             try file.truncate(to: job.newBytes.count)
+            // A write by an unprivileged process clears the setuid and setgid bits: set them again where
+            // the writer may (it owns the file).
+            let mode = job.original.st_mode & 0o7777
+            if mode & (S_ISUID | S_ISGID) != 0 { try? file.changeMode(mode) }
             try file.sync()
             written = try file.readAll()
         } catch {

@@ -46,6 +46,8 @@ extension PromptFileWriter {
         do throws(SystemCallError) {
             try file.changeMode(mode)
             try file.write(job.newBytes)
+            // A write by an unprivileged process clears the setuid and setgid bits: set them again.
+            if mode & (S_ISUID | S_ISGID) != 0 { try file.changeMode(mode) }
             hook(.temporaryWritten)
             try file.sync()
             hook(.synced)
