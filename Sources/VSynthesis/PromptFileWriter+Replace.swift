@@ -65,9 +65,12 @@ extension PromptFileWriter {
             let swappedOut = try? OpenFile(temporary, in: directory.descriptor, flags: O_RDONLY | O_NOFOLLOW).readAll()
             if swappedOut != job.oldBytes {
                 guard case .exchanged = AtomicExchange.exchange(temporary, job.name, in: directory.descriptor) else {
+                    // Kept under a name that stale-temporary cleaning never removes.
                     keep = true
+                    let kept = job.name + ".vsynth-changed-\(getpid())"
+                    let name = renameat(directory.descriptor, temporary, directory.descriptor, kept) == 0 ? kept : temporary
                     throw .fileChanged(path: job.path, message: "it changed on disk while it was being written, and the new "
-                                       + "version could not be swapped out again: the changed file is \(job.directory)/\(temporary)")
+                                       + "version could not be swapped out again: the changed file is \(job.directory)/\(name)")
                 }
                 throw .fileChanged(path: job.path, message: "it changed on disk while it was being written; nothing was written")
             }
