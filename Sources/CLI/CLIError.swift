@@ -1,6 +1,7 @@
 import Inference
 import LanguageModel
 import PromptFile
+import VSynthesis
 
 /// The CLI module's one error enum: everything a command can fail on that is not a usage error
 /// (`UsageError`, exit code 2). `VSynthCLI.main` prints `vsynth: <description>` and exits with 1.
@@ -40,6 +41,8 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
     case invalidPromptFile(path: String, problem: String, hint: String)
     /// The task definition and a demonstration do not fit in the model's context.
     case contextOverflow(path: String, needed: Int, limit: Int)
+    /// `synthesize --write` (or a batch run) did not write a prompt file (`PromptFileWriter`).
+    case notWritten(VSynthesisError)
 
     public var description: String {
         switch self {
@@ -94,6 +97,13 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
             return "\(path): the task definition with a demonstration is \(needed) tokens, more than the model's context of \(limit)\n"
                 + "hint: shorten the task definition (vsynth.task or description) or the longest demonstrations, "
                 + "or use a model with a larger context (--model, --backend)"
+        case let .notWritten(error):
+            let hint = switch error {
+            case let .fileReadOnly(path, _): "pass --force to write it anyway, or make it writable first ('chmod u+w \(path)')"
+            case .fileChanged: "it was left as it is now; run the command again to synthesize for its current content"
+            default: "check the permissions of the file and of its directory"
+            }
+            return "\(error)\nhint: \(hint)"
         case let .modelMissing(path, fromEnvironment):
             return fromEnvironment
                 ? "no model file at \(path) (named by VSYNTH_MODEL)\nhint: set VSYNTH_MODEL to an existing GGUF file, or unset it to use the default model"

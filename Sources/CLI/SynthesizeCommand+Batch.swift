@@ -28,7 +28,8 @@ extension SynthesizeCommand {
         let seed = try EvalCommand.seed(arguments, command: spec.path)
         let model = try await EvalCommand.openModel(arguments, command: spec.path)
         Console.err("synthesizing \(files.count) files with \(model.identity), \(jobs) at a time")
-        let batch = BatchSynthesis(model: model, jobs: jobs, options: options, seedOverride: seed)
+        let batch = BatchSynthesis(model: model, jobs: jobs, options: options, seedOverride: seed,
+                                   force: arguments.flag("force"))
         let total = files.count
         let work = Task<BatchSynthesis.Summary, Never> {
             await batch.run(files: files) { report in

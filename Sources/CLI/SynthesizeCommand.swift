@@ -15,6 +15,7 @@ enum SynthesizeCommand: Command {
             + "       vsynth synthesize FILE|DIR... [--jobs N] [--backend SPEC] [--scale S] [--seed K]",
         options: [
             .init("write", help: "Add the new demonstrations to the file's region (atomic; refuses if the file changed)."),
+            .init("force", help: "Write a read-only file (no write permission) all the same, keeping its mode."),
             .init("diff", help: "Print the change as a unified diff instead of writing it."),
             .init("replace", help: "Replace the file's demonstrations instead of adding to them."),
             .init("json", help: "Print the new demonstrations and the run's figures as JSON."),
@@ -26,6 +27,9 @@ enum SynthesizeCommand: Command {
         discussion: """
         By default n tops the file up to its vsynth.count (4 when unset). Hand-written demonstrations are \
         kept (and used as references) unless --replace is given. Ctrl-C stops cleanly without touching the file.
+        Writing goes through symbolic links to their target and keeps the file's mode, owner and hard \
+        links; a read-only file is refused unless --force is given, and a file that changes on disk \
+        while VSynth works on it (even during the write) is left as it is.
         Batch run (several files, a directory or --jobs): directories are walked for *.prompt and \
         *.prompt.md files (sorted; links out of the directory ignored); each file is topped up to its \
         vsynth.count and written (as --write); files already at their count are skipped, so a rerun \
@@ -118,7 +122,11 @@ enum SynthesizeCommand: Command {
                                          oldName: "a/" + path, newName: "b/" + path), terminator: "")
             return 0
         }
-        try PromptFileWriter.write(newBytes, to: path, expecting: document.bytes)
+        do throws(VSynthesisError) {
+            try PromptFileWriter.write(newBytes, to: path, expecting: document.bytes, force: arguments.flag("force"))
+        } catch {
+            throw CLIError.notWritten(error)
+        }
         Console.err("wrote \(added.count) demonstrations to \(path)")
         return 0
     }

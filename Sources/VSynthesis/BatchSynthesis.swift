@@ -5,8 +5,9 @@ import PromptFile
 /// Tops up many prompt files to their `vsynth.count` with one language model, at most `jobs` files
 /// in flight at once. Resumable: a file that already holds `count` demonstrations is skipped, so a
 /// rerun after an interruption continues where the last one stopped. Each file is written only after
-/// its synthesis finished, atomically, and only if it did not change on disk meanwhile
-/// (`PromptFileWriter`); a cancelled run leaves every file either untouched or fully written.
+/// its synthesis finished, atomically, through symbolic links, keeping mode, owner and hard links, and
+/// only if it did not change on disk meanwhile (`PromptFileWriter`); a cancelled run leaves every file
+/// either untouched or fully written.
 public struct BatchSynthesis: Sendable {
     /// What happened to one file.
     public enum Outcome: Sendable, Equatable {
@@ -49,12 +50,16 @@ public struct BatchSynthesis: Sendable {
     /// `vsynth.seed` unless `seedOverride` is set.
     public let options: SynthesisOptions
     public let seedOverride: UInt64?
+    /// Whether read-only files are written all the same (`PromptFileWriter`'s `force`).
+    public let force: Bool
 
-    public init(model: any LanguageModel, jobs: Int, options: SynthesisOptions = SynthesisOptions(), seedOverride: UInt64? = nil) {
+    public init(model: any LanguageModel, jobs: Int, options: SynthesisOptions = SynthesisOptions(), seedOverride: UInt64? = nil,
+                force: Bool = false) {
         self.model = model
         self.jobs = max(jobs, 1)
         self.options = options
         self.seedOverride = seedOverride
+        self.force = force
     }
 
     /// Processes `files` (paths), calling `progress` as each one finishes (from any task).
@@ -128,7 +133,7 @@ public struct BatchSynthesis: Sendable {
             throw VSynthesisError.model("no demonstration survived the filters (\(result.generations) generations, parse rate \(result.parseRate))")
         }
         let newBytes = try TextEdit.apply(try document.edits(replacingDemonstrationsWith: existing + added), to: document.bytes)
-        try PromptFileWriter.write(newBytes, to: path, expecting: document.bytes)
+        try PromptFileWriter.write(newBytes, to: path, expecting: document.bytes, force: force)
         return .done(added: added.count, total: existing.count + added.count)
     }
 }

@@ -16,8 +16,12 @@ public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible
     /// The model's log-probabilities sum to NaN or ±∞ (`context` is `task` or `null`): no V-Score
     /// can be made of them, and none is printed or written.
     case nonFiniteScore(model: String, context: String, value: Double)
-    /// A prompt file was not written (changed on disk, unwritable).
+    /// A prompt file was not written because it changed on disk after it was read (before or during the write).
     case fileChanged(path: String, message: String)
+    /// A prompt file was not written because it has no write permission at all (`mode`, e.g. 0o444).
+    case fileReadOnly(path: String, mode: Int)
+    /// A prompt file was not written because the system refused (permissions, space, not a regular file).
+    case fileNotWritten(path: String, message: String)
     /// A prompt file VSynthesis cannot work on (no task definition, parse errors).
     case invalidPromptFile(path: String, message: String)
 
@@ -32,7 +36,8 @@ public enum VSynthesisError: Error, Equatable, Sendable, CustomStringConvertible
         case let .nonFiniteScore(model, context, value):
             "vsynthesis: \(model) returned a non-finite log-probability (\(value)) under the \(context) context; "
                 + "no v-score can be computed (a damaged model file or a misbehaving server)"
-        case let .fileChanged(path, message): "vsynthesis: \(path): not written: \(message)"
+        case let .fileChanged(path, message), let .fileNotWritten(path, message): "vsynthesis: \(path): not written: \(message)"
+        case let .fileReadOnly(path, mode): "vsynthesis: \(path): not written: it is read-only (mode 0\(String(mode, radix: 8)))"
         case let .invalidPromptFile(path, message): "vsynthesis: \(path): \(message)"
         }
     }

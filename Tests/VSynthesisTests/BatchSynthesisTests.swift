@@ -93,6 +93,30 @@ import Testing
         #expect(leftovers == ["animals.prompt", "capitals.prompt.md", "full.prompt"])
     }
 
+    /// A link inside the directory is written through: its target is topped up (once, though both
+    /// names are walked), the link stays a link, and the target keeps its mode.
+    @Test func writesThroughLinksInsideTheDirectory() async throws {
+        let model = try TestModel.model()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("real"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("real/animals.prompt").path
+        let link = directory.appendingPathComponent("animals.prompt").path
+        let text = Self.promptFile(task: "Name the sound that the animal makes.", input: "animal", output: "sound",
+                                   inputLabel: "Animal", outputLabel: "Sound", count: 2, demonstrations: [("dog", "bark")])
+        try Data(text.utf8).write(to: URL(fileURLWithPath: target))
+        #expect(chmod(target, 0o640) == 0)
+        #expect(symlink("real/animals.prompt", link) == 0)
+        let summary = await BatchSynthesis(model: model, jobs: 2, options: Self.options())
+            .run(files: try PromptFileWalker.files([directory.path]))
+        #expect(summary.reports.map(\.path) == [link])
+        #expect(summary.done == 1, "\(summary.reports)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "real/animals.prompt", "the link stays a link")
+        #expect(try PromptDocument(contentsOfFile: target).demonstrationPairs.count == 2)
+        #expect(try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("real").path) == ["animals.prompt"])
+    }
+
     @Test func aBrokenFileFailsAndTheOthersStillRun() async throws {
         let model = try TestModel.model()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-batch-\(UUID().uuidString)")

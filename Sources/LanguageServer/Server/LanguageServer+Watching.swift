@@ -72,8 +72,9 @@ extension LanguageServer {
     }
 
     /// Refresh on save for a file no editor has open: synthesize up to its `count` and write the
-    /// result atomically (temporary file + rename, permissions kept), only if the file still holds
-    /// the bytes that were read, only inside the workspace folders, only to prompt files.
+    /// result with `PromptFileWriter` (atomic, through symbolic links, mode, owner and hard links
+    /// kept, read-only files refused), only if the file still holds the bytes that were read, even
+    /// during the write, only inside the workspace folders, only to prompt files.
     func topUpClosedFile(_ path: String, _ parsed: PromptDocument) {
         let uri = FileURI.uri(of: path)
         let target = parsed.settings.count ?? configuration.count
@@ -94,8 +95,9 @@ extension LanguageServer {
                 let edits = try parsed.edits(replacingDemonstrationsWith: parsed.demonstrationPairs + made)
                 let newBytes = try TextEdit.apply(edits, to: parsed.bytes)
                 // Checked again right before writing: still ours, still closed.
-                guard self.isWatchable(path), self.documents[uri] == nil else { return }
+                // The file written is the resolved path, so that is the one checked (inside the workspace, a prompt file).
                 let realPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                guard self.isWatchable(path), self.isWatchable(realPath), self.documents[uri] == nil else { return }
                 try PromptFileWriter.write(newBytes, to: realPath, expecting: parsed.bytes)
                 self.lastWritten[uri] = newBytes
                 self.log("refresh on save: wrote \(made.count) demonstration(s) into \(path)")
