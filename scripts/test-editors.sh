@@ -26,7 +26,7 @@ for arg in "$@"; do
   case "$arg" in
     --stub) stub=1 ;;
     vim|nvim|neovim|emacs) editors+=("${arg/neovim/nvim}") ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "test-editors: unknown argument '$arg' (expected vim, nvim, emacs or --stub)" >&2; exit 64 ;;
   esac
 done
