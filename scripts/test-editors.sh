@@ -2,14 +2,17 @@
 # Runs the editor-client tests inside the real editors, headless, each under a time limit:
 #   Vim 9 (Tests/editors/vim, assert_*), Neovim (Tests/editors/neovim, assert_*), Emacs + Eglot (ERT).
 # Each session starts the real daemon ($VSYNTH_BIN lsp) with the real embedded model on copies of
-# Tests/editors/fixtures and checks the five scenarios of issue 6. Fails if any editor reports a
-# failure, does not report at all, or runs past its time limit.
+# Tests/editors/fixtures and checks the scenarios listed in docs/editors.md ("Tests"): edits, scores,
+# synthesis and undo, typing during a synthesis, cancel, refresh on save, hover, the documented
+# commands, a missing executable. Fails if any editor reports a failure, does not report at all, or
+# runs past its time limit.
 #
 #   scripts/test-editors.sh [vim] [nvim] [emacs]      (default: all three)
 #
 # Env: VSYNTH_BIN (default: the release build, built if missing), VSYNTH_MODEL / VSYNTH_MODELS (as
 # everywhere), VSYNTH_EDITOR_TIMEOUT (seconds per editor, default 900), VSYNTH_WAIT (seconds one
-# scenario waits for the daemon, default 240), VSYNTH_TESTS (comma-separated test names).
+# scenario waits for the daemon, default 240), VSYNTH_TESTS (comma-separated Vim and Neovim test
+# names), VSYNTH_TESTS_ERT (an ERT selector regexp for Emacs, e.g. "vsynth-[89]").
 # --stub: run against Tests/editors/dev/vsynth-stub instead, a development aid that checks the
 # clients' LSP plumbing only; such a run is labelled as such and never counts as a pass (exit 2).
 set -uo pipefail
@@ -23,7 +26,7 @@ for arg in "$@"; do
   case "$arg" in
     --stub) stub=1 ;;
     vim|nvim|neovim|emacs) editors+=("${arg/neovim/nvim}") ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "test-editors: unknown argument '$arg' (expected vim, nvim, emacs or --stub)" >&2; exit 64 ;;
   esac
 done

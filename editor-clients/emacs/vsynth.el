@@ -23,19 +23,21 @@
 ;;   demonstration's first line;
 ;; - progress in the mode line (from the daemon's `vsynth/status' notifications or `$/progress');
 ;; - the commands `vsynth-synthesize' (prefix argument: how many), `vsynth-top-up',
-;;   `vsynth-replace-weakest', `vsynth-rescore' and `vsynth-cancel'.
+;;   `vsynth-replace-weakest', `vsynth-rescore', `vsynth-refresh', `vsynth-explain' and
+;;   `vsynth-cancel'.
 ;;
 ;; Edits from the daemon are applied only when the buffer is still at the version they were
-;; planned against and they stay inside the demonstrations region; an insertion is one undo step.
+;; planned against and they stay inside the demonstrations region; an insertion is one undo step
+;; of its own.  A refresh on save that arrives while the buffer is still unmodified is saved.
 ;;
-;; Set up:
+;; Set up (`make install' puts this file under ~/.local/share/vsynth/emacs):
 ;;
-;;   (add-to-list 'load-path "/path/to/vsynth/editor-clients/emacs")
+;;   (add-to-list 'load-path "~/.local/share/vsynth/emacs")
 ;;   (require 'vsynth)
-;;   (add-hook 'vsynth-mode-hook #'eglot-ensure)
 ;;
-;; or `package-install-file' on this file.  `vsynth-program' names the daemon (default: $VSYNTH_BIN
-;; or `vsynth' on `exec-path'); `vsynth-options' holds its settings (backend, model, threshold …).
+;; or `package-install-file' on this file.  Prompt files then start the daemon (`vsynth-autostart').
+;; `vsynth-program' names it (default: $VSYNTH_BIN, else `vsynth' on `exec-path', else
+;; ~/.local/bin/vsynth); `vsynth-options' holds its settings (backend, model, threshold …).
 
 ;;; Code:
 
@@ -50,8 +52,14 @@
   :prefix "vsynth-")
 
 (defcustom vsynth-program nil
-  "The `vsynth' executable, or nil for $VSYNTH_BIN or else `vsynth' on `exec-path'."
+  "The `vsynth' executable, or nil for the default.
+The default is $VSYNTH_BIN, else `vsynth' on `exec-path', else
+~/.local/bin/vsynth (where `make install' puts it)."
   :type '(choice (const :tag "Default" nil) file))
+
+(defcustom vsynth-autostart t
+  "Whether visiting a prompt file starts the daemon (through `eglot-ensure')."
+  :type 'boolean)
 
 (defcustom vsynth-options nil
   "Settings sent to the daemon as `initializationOptions'.
@@ -109,6 +117,10 @@ carries a message; scoring meanwhile reports its own idle.")
     (define-key map (kbd "C-c C-v w") #'vsynth-replace-weakest)
     (define-key map (kbd "C-c C-v r") #'vsynth-rescore)
     (define-key map (kbd "C-c C-v k") #'vsynth-cancel)
+    (define-key map (kbd "C-c C-v f") #'vsynth-refresh)
+    (define-key map (kbd "C-c C-v e") #'vsynth-explain)
+    ;; Saving an unmodified prompt file still asks the daemon for its refresh on save.
+    (define-key map [remap save-buffer] #'vsynth-save-buffer)
     map)
   "Keymap of `vsynth-mode'.")
 
@@ -116,7 +128,8 @@ carries a message; scoring meanwhile reports its own idle.")
 (define-derived-mode vsynth-mode vsynth--parent-mode "VSynth"
   "Major mode for prompt files whose demonstrations VSynth scores and synthesizes.
 \\{vsynth-mode-map}"
-  (setq-local mode-line-process '(:eval (vsynth-mode-line))))
+  (setq-local mode-line-process '(:eval (vsynth-mode-line)))
+  (when vsynth-autostart (vsynth-ensure)))
 
 ;;;###autoload
 (add-to-list 'auto-mode-alist '("\\.prompt\\'" . vsynth-mode))
@@ -128,14 +141,49 @@ carries a message; scoring meanwhile reports its own idle.")
 (defclass vsynth-eglot-server (eglot-lsp-server) ()
   :documentation "The VSynth daemon, `vsynth lsp'.")
 
+(defun vsynth-executable ()
+  "The daemon's executable.
+`vsynth-program', else $VSYNTH_BIN, else `vsynth' on `exec-path', else
+~/.local/bin/vsynth."
+  (or vsynth-program
+      (let ((env (getenv "VSYNTH_BIN"))) (and env (not (string-empty-p env)) env))
+      (executable-find "vsynth")
+      (let ((installed (expand-file-name "~/.local/bin/vsynth")))
+        (and (file-executable-p installed) installed))
+      "vsynth"))
+
+(defvar vsynth--reported nil
+  "The problems already reported, so each is said once, not once per prompt file.")
+
+(defun vsynth--report (format-string &rest args)
+  "Say FORMAT-STRING with ARGS, unless it was said already."
+  (let ((text (apply #'format format-string args)))
+    (unless (member text vsynth--reported)
+      (push text vsynth--reported)
+      (display-warning 'vsynth text :error))
+    text))
+
+(defun vsynth--missing-executable ()
+  "The message for a missing executable, or nil when it is there."
+  (let ((program (vsynth-executable)))
+    (unless (if (file-name-absolute-p program) (file-executable-p program) (executable-find program))
+      (format (concat "vsynth: executable '%s' not found; run `make install' in the VSynth sources,"
+                      " or set `vsynth-program'")
+              program))))
+
+;;;###autoload
+(defun vsynth-ensure ()
+  "Start the daemon for this buffer (`eglot-ensure').
+If it cannot start, say why, once."
+  (let ((missing (vsynth--missing-executable)))
+    (if missing (vsynth--report "%s" missing) (eglot-ensure))))
+
 ;;;###autoload
 (defun vsynth-eglot-contact (&optional _interactive)
   "The Eglot contact of the VSynth daemon: its class and command line."
-  (list 'vsynth-eglot-server
-        (or vsynth-program
-            (let ((env (getenv "VSYNTH_BIN"))) (and env (not (string-empty-p env)) env))
-            "vsynth")
-        "lsp"))
+  (let ((missing (vsynth--missing-executable)))
+    (when missing (user-error "%s" missing)))
+  (list 'vsynth-eglot-server (vsynth-executable) "lsp"))
 
 ;;;###autoload
 (with-eval-after-load 'eglot
@@ -144,6 +192,21 @@ carries a message; scoring meanwhile reports its own idle.")
 (cl-defmethod eglot-initialization-options ((_server vsynth-eglot-server))
   "VSynth's settings, and a request for `vsynth/status' notifications."
   (append (list :statusNotifications t) vsynth-options))
+
+(cl-defmethod eglot-client-capabilities :around ((_server vsynth-eglot-server))
+  "Eglot's capabilities, plus progress (for the mode line) and plain hovers.
+Eglot before 1.10 does not offer `window.workDoneProgress', so the daemon
+would send no percentage; hovers go to the echo area, where Markdown is not
+rendered unless `markdown-mode' is installed."
+  (let* ((caps (cl-call-next-method))
+         (text-document (plist-get caps :textDocument)))
+    (setq caps (plist-put caps :window (plist-put (plist-get caps :window) :workDoneProgress t)))
+    (unless (fboundp 'gfm-view-mode)
+      (setq caps (plist-put caps :textDocument
+                            (plist-put text-document :hover
+                                       (list :dynamicRegistration :json-false
+                                             :contentFormat ["plaintext"])))))
+    caps))
 
 ;;;; Helpers over Eglot versions
 
@@ -195,9 +258,18 @@ edit lies inside the demonstrations region."
                         (list "vsynth.el: the edit reaches outside the demonstrations region")))))
           edits)))
 
+(defvar-local vsynth--saved nil
+  "Non-nil after a save, until the next command or edit.
+An edit arriving while the buffer is unmodified and this is set is the
+daemon's refresh on save: the buffer is saved again after it.")
+
 (defun vsynth--apply-text-edits (edits)
-  "Apply EDITS (already checked) to this buffer as one undo step."
-  (let ((group (prepare-change-group)))
+  "Apply EDITS (already checked) to this buffer as one undo step of its own.
+The boundaries around it keep it apart from the user's typing before and
+after (edits arrive from the process filter, outside any command)."
+  (let ((save (and vsynth--saved (not (buffer-modified-p))))
+        (group (prepare-change-group)))
+    (undo-boundary)
     (unwind-protect
         (progn
           (activate-change-group group)
@@ -205,7 +277,13 @@ edit lies inside the demonstrations region."
           (accept-change-group group)
           (undo-amalgamate-change-group group)
           (setq group nil))
-      (when group (cancel-change-group group)))))
+      (when group (cancel-change-group group)))
+    (undo-boundary)
+    (when save
+      (setq vsynth--saved nil)
+      ;; Without the save hooks: no didSave, so no second refresh.
+      (let ((before-save-hook nil) (after-save-hook nil) (inhibit-message t))
+        (save-buffer)))))
 
 (defun vsynth--apply-workspace-edit (wedit)
   "Check WEDIT against the buffers it targets, then apply it; signal if refused."
@@ -364,20 +442,119 @@ Eglot shows it too where it can."
   "The daemon's last reported state for this buffer (default \"idle\")."
   (or (plist-get (vsynth--current-status) :state) "idle"))
 
+;;;; Hover as plain text
+
+(defun vsynth--plain-text (markup)
+  "MARKUP (an LSP MarkupContent, MarkedString or vector of them) as plain text.
+Markdown is rendered by `gfm-view-mode' where `markdown-mode' is installed;
+without it, emphasis and code marks are taken out."
+  (cond ((vectorp markup) (mapconcat #'vsynth--plain-text markup "\n"))
+        ((stringp markup) markup)
+        ((and (equal (plist-get markup :kind) "markdown") (fboundp 'gfm-view-mode))
+         (eglot--format-markup markup))
+        ((equal (plist-get markup :kind) "markdown")
+         (let ((text (plist-get markup :value)))
+           (setq text (replace-regexp-in-string "\\*\\*\\(.*?\\)\\*\\*" "\\1" text))
+           (replace-regexp-in-string "`\\([^`]*\\)`" "\\1" text)))
+        (t (or (plist-get markup :value) ""))))
+
+(defun vsynth-hover-eldoc-function (callback)
+  "Call CALLBACK with the score under point, as plain text.
+A member of `eldoc-documentation-functions'."
+  (let ((buffer (current-buffer)))
+    (jsonrpc-async-request
+     (eglot--current-server-or-lose) :textDocument/hover (eglot--TextDocumentPositionParams)
+     :success-fn (lambda (hover)
+                   (when (buffer-live-p buffer)
+                     (with-current-buffer buffer
+                       (funcall callback (and hover (vsynth--plain-text (plist-get hover :contents)))))))
+     :deferred :textDocument/hover)
+    t))
+
+(defun vsynth-hover-text ()
+  "The hover at point as plain text, or nil (waits for the daemon)."
+  (let ((hover (jsonrpc-request (eglot--current-server-or-lose) :textDocument/hover
+                                (eglot--TextDocumentPositionParams) :timeout 10)))
+    (and hover (vsynth--plain-text (plist-get hover :contents)))))
+
+;;;###autoload
+(defun vsynth-explain ()
+  "Show the score breakdown of the demonstration at point."
+  (interactive)
+  (message "%s" (or (vsynth-hover-text) "vsynth: nothing to explain here")))
+
+(defun vsynth--note-save ()
+  "Remember the save (see `vsynth--saved')."
+  (setq vsynth--saved t))
+
+(defun vsynth--managed-setup ()
+  "In a prompt file Eglot now manages: plain-text hovers in Eldoc, and saves noted."
+  (when (and (derived-mode-p 'vsynth-mode) (cl-typep (eglot-current-server) 'vsynth-eglot-server))
+    (if (not eglot--managed-mode)
+        (remove-hook 'after-save-hook #'vsynth--note-save t)
+      (setq-local eldoc-documentation-functions
+                  (cl-substitute #'vsynth-hover-eldoc-function #'eglot-hover-eldoc-function
+                                 eldoc-documentation-functions))
+      (add-hook 'after-save-hook #'vsynth--note-save nil t))))
+
+(add-hook 'eglot-managed-mode-hook #'vsynth--managed-setup)
+
 ;;;; Commands
 
-(defun vsynth--execute (command &optional arguments)
+(defun vsynth--execute (command &optional arguments on-result)
   "Ask the daemon to run COMMAND on this buffer with ARGUMENTS (a plist).
-The daemon answers at once; the result arrives later as an edit."
-  (let ((server (eglot--current-server-or-lose)))
+The daemon answers at once (ON-RESULT, if given, gets the answer instead of
+the usual confirmation); the result arrives later as an edit."
+  (let ((server (ignore-errors (eglot--current-server-or-lose)))
+        (buffer (current-buffer)))
     (unless (cl-typep server 'vsynth-eglot-server)
-      (user-error "This buffer is not managed by the VSynth daemon"))
+      (user-error "%s" (or (vsynth--missing-executable)
+                           "This buffer is not managed by the VSynth daemon (M-x eglot starts it)")))
     (eglot--signal-textDocument/didChange)
+    ;; The edit this command brings is the user's to save, not a refresh on save.
+    (setq vsynth--saved nil)
     (jsonrpc-async-request
      server :workspace/executeCommand
      (list :command command :arguments (vector (append (list :uri (vsynth--uri)) arguments)))
-     :success-fn #'ignore
+     :success-fn (lambda (result)
+                   (with-current-buffer (if (buffer-live-p buffer) buffer (current-buffer))
+                     (funcall (or on-result #'vsynth--confirm) command result)))
      :error-fn (lambda (err) (message "vsynth: %s: %s" command (plist-get err :message))))))
+
+(defun vsynth--confirm (command result)
+  "Say what the daemon answered to COMMAND: RESULT."
+  (cond ((not (listp result)) nil)
+        ((equal command "vsynth.cancel")
+         (message (if (and (numberp (plist-get result :cancelled)) (> (plist-get result :cancelled) 0))
+                      "vsynth: synthesis cancelled" "vsynth: no synthesis was running")))
+        ((eq (plist-get result :started) t)
+         (let ((n (plist-get result :count)))
+           (message "vsynth: synthesizing %s demonstration%s" n (if (eql n 1) "" "s"))))
+        ((plist-member result :started)
+         (message "vsynth: %s" (or (plist-get result :message) "nothing to do")))))
+
+;;;###autoload
+(defun vsynth-refresh ()
+  "Do what saving does for a `refresh: on-save' file.
+That is: top up to `count', else rescore."
+  (interactive)
+  (vsynth--execute "vsynth.topUp" nil
+                   (lambda (_command result)
+                     (if (eq (plist-get result :started) t)
+                         (vsynth--confirm "vsynth.topUp" result)
+                       (message "vsynth: %s; rescoring" (or (plist-get result :message) "nothing to top up"))
+                       (vsynth--execute "vsynth.rescore" nil #'ignore)))))
+
+;;;###autoload
+(defun vsynth-save-buffer (&optional arg)
+  "Save the buffer (ARG as for `save-buffer'); if unmodified, tell the daemon.
+The daemon's refresh on save then runs as if the file had changed."
+  (interactive "p")
+  (if (or (buffer-modified-p) (not (bound-and-true-p eglot--managed-mode)))
+      (save-buffer arg)
+    (message "(No changes need to be saved; VSynth refreshes)")
+    (vsynth--note-save)
+    (eglot--signal-textDocument/didSave)))
 
 ;;;###autoload
 (defun vsynth-synthesize (n)

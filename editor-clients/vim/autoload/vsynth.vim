@@ -16,15 +16,54 @@ let g:vsynth_last_apply = {}
 " ---------------------------------------------------------------------------------------------
 " Starting and stopping the daemon
 
+" The daemon's executable: g:vsynth_executable, else $VSYNTH_BIN, else `vsynth` on $PATH, else
+" ~/.local/bin/vsynth (where `make install` puts it, which a login shell may not have on $PATH).
+function! vsynth#executable() abort
+  for l:set in [get(g:, 'vsynth_executable', ''), $VSYNTH_BIN]
+    if l:set !=# ''
+      return l:set
+    endif
+  endfor
+  if executable('vsynth')
+    return 'vsynth'
+  endif
+  let l:installed = expand('~/.local/bin/vsynth')
+  return executable(l:installed) ? l:installed : 'vsynth'
+endfunction
+
 function! s:command() abort
   if exists('g:vsynth_command')
     return g:vsynth_command
   endif
-  return [empty($VSYNTH_BIN) ? 'vsynth' : $VSYNTH_BIN, 'lsp']
+  return [vsynth#executable(), 'lsp']
 endfunction
 
 function! vsynth#running() abort
   return s:job isnot v:null && job_status(s:job) ==# 'run'
+endfunction
+
+" Why the daemon is not running ('' while it runs or has never been tried).
+let s:failure = ''
+let s:reported = {}
+let s:stderr = []          " its last lines of standard error, for the message when it dies early
+
+" Records why the daemon cannot run and says so, once per reason (not once per prompt file). The
+" message goes out from a timer: inside the FileType autocommand that starts the daemon it would be
+" hidden by 'shortmess' F (Neovim's default) or overwritten by the file's own message.
+function! s:fail(message) abort
+  let s:failure = a:message
+  if !has_key(s:reported, a:message)
+    let s:reported[a:message] = 1
+    call timer_start(0, {_ -> s:error(a:message)})
+  endif
+endfunction
+
+function! s:error(message) abort
+  echohl ErrorMsg | echomsg a:message | echohl None
+endfunction
+
+function! vsynth#failure() abort
+  return s:failure
 endfunction
 
 function! vsynth#start() abort
@@ -33,12 +72,19 @@ function! vsynth#start() abort
   endif
   let s:ready = 0
   let s:pending = []
+  let s:stderr = []
+  let l:cmd = s:command()
+  if !executable(l:cmd[0])
+    call s:fail(printf("vsynth: executable '%s' not found; run `make install` in the VSynth sources, or set g:vsynth_executable to the vsynth binary", l:cmd[0]))
+    return
+  endif
+  let s:failure = ''
   let l:opts = {'in_mode': 'lsp', 'out_mode': 'lsp', 'err_mode': 'nl',
         \ 'out_cb': function('s:on_message'), 'err_cb': function('s:on_stderr'),
         \ 'exit_cb': function('s:on_exit'), 'noblock': 1}
-  let s:job = job_start(s:command(), l:opts)
+  let s:job = job_start(l:cmd, l:opts)
   if job_status(s:job) !=# 'run'
-    echohl ErrorMsg | echomsg 'vsynth: cannot start ' . string(s:command()) | echohl None
+    call s:fail(printf('vsynth: cannot start %s; set g:vsynth_executable to the vsynth binary', join(l:cmd)))
     let s:job = v:null
     return
   endif
@@ -81,19 +127,47 @@ function! vsynth#stop() abort
   if !vsynth#running()
     return
   endif
+  let s:stopping = 1
   call ch_evalexpr(s:job, {'method': 'shutdown'}, {'timeout': 2000})
   call ch_sendexpr(s:job, {'method': 'exit'})
 endfunction
 
 function! s:on_stderr(ch, line) abort
+  call add(s:stderr, a:line)
+  if len(s:stderr) > 5
+    call remove(s:stderr, 0)
+  endif
   if get(g:, 'vsynth_log', '') !=# ''
     call writefile([a:line], g:vsynth_log, 'a')
   endif
 endfunction
 
+" The daemon ended: detach every buffer (so :VsynthAttach starts it again) and, unless :VsynthStop
+" asked for it, say why, with its last line of standard error.
 function! s:on_exit(job, status) abort
+  let l:was_ready = s:ready
   let s:job = v:null
   let s:ready = 0
+  let s:jobs = {}
+  for l:b in getbufinfo()
+    if getbufvar(l:b.bufnr, 'vsynth_attached', 0)
+      call vsynth#did_close(l:b.bufnr)
+    endif
+  endfor
+  if get(s:, 'stopping', 0)
+    let s:stopping = 0
+    return
+  endif
+  " Its last lines of standard error may still be on their way: report a moment later.
+  let l:cmd = join(s:command())
+  call timer_start(200, {_ -> s:report_exit(l:cmd, a:status, l:was_ready)})
+endfunction
+
+function! s:report_exit(cmd, status, was_ready) abort
+  let l:why = empty(s:stderr) ? '' : ': ' . s:stderr[-1]
+  call s:fail(printf('vsynth: the daemon (%s) exited with status %d%s%s; :VsynthAttach starts it again%s',
+        \ a:cmd, a:status, a:was_ready ? '' : ' before it was ready', l:why,
+        \ get(g:, 'vsynth_log', '') ==# '' ? '' : ' (log: ' . g:vsynth_log . ')'))
 endfunction
 
 " Sends a notification, or queues it until the daemon has answered `initialize`.
@@ -109,7 +183,9 @@ endfunction
 " Sends a request; the callback receives the response message (a Dict with result or error).
 function! vsynth#request(method, params, callback) abort
   if !s:ready
-    echohl WarningMsg | echomsg 'vsynth: the daemon is not ready yet' | echohl None
+    let l:why = s:failure !=# '' ? s:failure : vsynth#running()
+          \ ? 'vsynth: the daemon is starting; try again in a moment' : 'vsynth: the daemon is not running; :VsynthAttach starts it'
+    echohl WarningMsg | echomsg l:why | echohl None
     return {}
   endif
   return ch_sendexpr(s:job, {'method': a:method, 'params': a:params},
@@ -184,6 +260,10 @@ function! vsynth#attach(bufnr) abort
   " typing at once (and before it plans an edit) even where nothing redraws.
   execute 'autocmd TextChanged,TextChangedI,TextChangedP <buffer=' . a:bufnr . '> call listener_flush(' . a:bufnr . ')'
   augroup END
+  " K explains the score under the cursor, unless the user has mapped K (for this buffer or all).
+  if a:bufnr == bufnr() && empty(maparg('K', 'n'))
+    nnoremap <buffer> <silent> K <Cmd>VsynthExplain<CR>
+  endif
 endfunction
 
 " Every change is sent as the whole text (a range-less change event): simple and never out of step.
@@ -197,8 +277,11 @@ function! s:on_change(bufnr, start, end, added, changes) abort
         \ 'contentChanges': [{'text': getbufvar(a:bufnr, 'vsynth_sent')}]})
 endfunction
 
+" A save marks the buffer: an edit arriving while it is still unmodified is the daemon's refresh on
+" save, and the client writes the file again after applying it (autoload/vsynth/edit.vim).
 function! vsynth#did_save(bufnr) abort
   call listener_flush(a:bufnr)
+  call setbufvar(a:bufnr, 'vsynth_saved', 1)
   call s:notify('textDocument/didSave', {'textDocument': {'uri': vsynth#uri(a:bufnr)}})
 endfunction
 
@@ -336,27 +419,52 @@ endfunction
 " ---------------------------------------------------------------------------------------------
 " Commands
 
-function! vsynth#command(name, args) abort
+" a:1, when true: the command is :VsynthRefresh's top-up (a full file is rescored instead).
+function! vsynth#command(name, args, ...) abort
   let l:bufnr = bufnr()
   if !getbufvar(l:bufnr, 'vsynth_attached', 0)
-    echohl WarningMsg | echomsg 'vsynth: this buffer is not a prompt file attached to VSynth' | echohl None
+    echohl WarningMsg | echomsg (s:failure !=# '' ? s:failure : 'vsynth: this buffer is not a prompt file attached to VSynth') | echohl None
     return
   endif
   call listener_flush(l:bufnr)
+  " The edit this command brings is the user's to save, not a refresh on save.
+  call setbufvar(l:bufnr, 'vsynth_saved', 0)
   let l:args = extend({'uri': vsynth#uri(l:bufnr)}, a:args)
   call vsynth#request('workspace/executeCommand', {'command': a:name, 'arguments': [l:args]},
-        \ function('s:on_command_done', [a:name]))
+        \ function('s:on_command_done', [a:name, get(a:, 1, 0)]))
 endfunction
 
-function! s:on_command_done(name, ch, resp) abort
+" Says what the daemon answered: an error, a synthesis not started (and why), a cancellation.
+function! s:on_command_done(name, refresh, ch, resp) abort
   if has_key(a:resp, 'error')
     echohl ErrorMsg | echomsg 'vsynth: ' . a:name . ': ' . get(a:resp.error, 'message', '') | echohl None
+    return
+  endif
+  let l:result = get(a:resp, 'result', {})
+  if type(l:result) != v:t_dict
+    return
+  endif
+  if a:name ==# 'vsynth.cancel'
+    let l:n = get(l:result, 'cancelled', 0)
+    echomsg l:n ? 'vsynth: synthesis cancelled' : 'vsynth: no synthesis was running'
+  elseif a:refresh && !get(l:result, 'started', 1)
+    " :VsynthRefresh on a full file: score it again instead.
+    echomsg 'vsynth: ' . get(l:result, 'message', 'nothing to top up') . '; rescoring'
+    call vsynth#command('vsynth.rescore', {})
+  elseif has_key(l:result, 'started')
+    echomsg 'vsynth: ' . (l:result.started ? printf('synthesizing %d demonstration%s', get(l:result, 'count', 0),
+          \ get(l:result, 'count', 0) == 1 ? '' : 's') : get(l:result, 'message', 'nothing to do'))
   endif
 endfunction
 
 function! vsynth#synthesize(n) abort
   let l:n = a:n > 0 ? a:n : get(g:, 'vsynth_synthesize_count', 1)
   call vsynth#command('vsynth.synthesize', {'n': l:n})
+endfunction
+
+" What saving does for a `refresh: on-save` file, on demand: top up to `count`, else rescore.
+function! vsynth#refresh() abort
+  call vsynth#command('vsynth.topUp', {}, 1)
 endfunction
 
 " ---------------------------------------------------------------------------------------------
@@ -425,9 +533,30 @@ function! s:on_hover(ch, resp) abort
     echo 'vsynth: nothing to explain here'
     return
   endif
-  let l:contents = get(l:result, 'contents', '')
-  let l:text = type(l:contents) == v:t_dict ? get(l:contents, 'value', '') : string(l:contents)
-  call popup_atcursor(split(l:text, "\n"), {'border': [], 'padding': [0, 1, 0, 1], 'moved': 'any'})
+  let s:last_hover = vsynth#hover_lines(get(l:result, 'contents', ''))
+  call popup_atcursor(s:last_hover, {'border': [], 'padding': [0, 1, 0, 1], 'moved': 'any'})
+endfunction
+
+" A hover's contents as plain lines: a popup shows text as it is, so Markdown emphasis and code
+" marks are taken out (the daemon may answer in Markdown whatever contentFormat we asked for).
+function! vsynth#hover_lines(contents) abort
+  if type(a:contents) == v:t_dict
+    let l:text = get(a:contents, 'value', '')
+    if get(a:contents, 'kind', '') ==# 'markdown'
+      let l:text = substitute(l:text, '\*\*\(.\{-}\)\*\*', '\1', 'g')
+      let l:text = substitute(l:text, '`\([^`]*\)`', '\1', 'g')
+    endif
+  elseif type(a:contents) == v:t_string
+    let l:text = a:contents
+  else
+    let l:text = string(a:contents)
+  endif
+  return split(l:text, "\n")
+endfunction
+
+" The lines of the last hover shown (tests).
+function! vsynth#last_hover() abort
+  return get(s:, 'last_hover', [])
 endfunction
 
 " ---------------------------------------------------------------------------------------------

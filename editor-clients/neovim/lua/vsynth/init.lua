@@ -16,21 +16,58 @@ local client_id = nil    -- the one client (0.7 path)
 M.last_apply = nil       -- the answer to the last workspace/applyEdit (tests, debugging)
 
 M.config = {
-  cmd = nil,             -- default: { $VSYNTH_BIN or 'vsynth', 'lsp' }
+  cmd = nil,             -- default: { M.executable(), 'lsp', '--log', log }
+  executable = nil,      -- the vsynth binary; default $VSYNTH_BIN, else vsynth on $PATH, else ~/.local/bin/vsynth
+  log = nil,             -- the daemon's log file; default stdpath('cache')/vsynth.log (its stderr would
+                         -- land in Neovim's lsp.log as [ERROR] lines)
   options = {},          -- initializationOptions: backend, model, threads, threshold, count, seed, refresh
   synthesize_count = 1,  -- :VsynthSynthesize without a count
   autostart = true,
 }
 
+--- The daemon's executable: the `executable` setting, else $VSYNTH_BIN, else `vsynth` on $PATH,
+--- else ~/.local/bin/vsynth (where `make install` puts it; a login shell may not have it on $PATH).
+function M.executable()
+  for _, set in ipairs({ M.config.executable or '', vim.env.VSYNTH_BIN or '' }) do
+    if set ~= '' then return set end
+  end
+  if vim.fn.executable('vsynth') == 1 then return 'vsynth' end
+  local installed = vim.fn.expand('~/.local/bin/vsynth')
+  return vim.fn.executable(installed) == 1 and installed or 'vsynth'
+end
+
+function M.log_file()
+  return M.config.log or (vim.fn.stdpath('cache') .. '/vsynth.log')
+end
+
 local function command_line()
   if M.config.cmd then
     return M.config.cmd
   end
-  local bin = vim.env.VSYNTH_BIN
-  if bin == nil or bin == '' then
-    bin = 'vsynth'
+  return { M.executable(), 'lsp', '--log', M.log_file() }
+end
+
+M.failure = nil          -- why the daemon is not running, once it failed
+local reported = {}
+
+--- Records why the daemon cannot run and says so once per reason (not once per prompt file).
+local function fail(message)
+  M.failure = message
+  if not reported[message] then
+    reported[message] = true
+    vim.schedule(function() vim.notify(message, vim.log.levels.ERROR) end)
   end
-  return { bin, 'lsp' }
+end
+
+--- Whether the daemon can be started; says why not (once) when it cannot.
+local function startable()
+  local cmd = command_line()
+  if vim.fn.executable(cmd[1]) ~= 1 then
+    fail(string.format("vsynth: executable '%s' not found; run `make install` in the VSynth sources, "
+      .. "or pass executable = '/path/to/vsynth' to require('vsynth').setup()", cmd[1]))
+    return false
+  end
+  return true
 end
 
 --- Lines (0-based) of the region markers {open, close}, or nil.
@@ -95,8 +132,19 @@ local function apply_workspace_edit(edit, offset_encoding)
     end
   end
   for _, t in ipairs(todo) do
-    -- One handler call, no input in between: Neovim records the changes as one undo block.
+    -- A buffer saved and untouched since: the edit is the daemon's refresh on save, and the file
+    -- is written again so that it holds what the buffer shows.
+    local write = vim.b[t.bufnr].vsynth_saved and not vim.bo[t.bufnr].modified
+    -- One handler call, no input in between: one undo block, closed on both sides (setting
+    -- 'undolevels' to itself is the undo break) so it never joins the user's typing.
+    vim.api.nvim_buf_call(t.bufnr, function() vim.cmd('let &g:undolevels = &g:undolevels') end)
     vim.lsp.util.apply_text_edits(t.edits, t.bufnr, offset_encoding or 'utf-16')
+    vim.api.nvim_buf_call(t.bufnr, function() vim.cmd('let &g:undolevels = &g:undolevels') end)
+    if write then
+      vim.b[t.bufnr].vsynth_saved = false
+      -- Without autocommands: no didSave, so no second refresh.
+      vim.api.nvim_buf_call(t.bufnr, function() vim.cmd('silent noautocmd write') end)
+    end
   end
   return { applied = true }
 end
@@ -124,7 +172,14 @@ local function on_apply_edit(_, result, ctx)
   return answer
 end
 
+-- The scores show once: as the client's own end-of-line text (dimmed, in the Comment colour unless
+-- weak), with vim.diagnostic keeping signs, underlines and the lists but not its virtual text.
 local function on_diagnostics(err, result, ctx, config)
+  config = vim.tbl_extend('force', config or {}, { virtual_text = false })
+  local ok_ns, diag_ns = pcall(vim.lsp.diagnostic.get_namespace, ctx.client_id)
+  if ok_ns and diag_ns then
+    vim.diagnostic.config({ virtual_text = false }, diag_ns)
+  end
   vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
   local bufnr = loaded_buffer(result.uri)
   if not bufnr then
@@ -176,6 +231,41 @@ local function on_progress(err, result, ctx, config)
   vim.cmd('redrawstatus!')
 end
 
+local initialized = {}   -- client id -> true once it answered initialize
+
+-- The daemon ended: unless :VsynthStop asked for it, say so with where its log is. (Called in a
+-- fast event context on 0.7: everything waits for the main loop.)
+local function on_exit(code, _, id)
+  vim.schedule(function()
+    local was_ready = initialized[id]
+    initialized[id] = nil
+    if id == client_id then client_id = nil end
+    if M.stopping then
+      M.stopping = false
+      return
+    end
+    if code ~= 0 or not was_ready then
+      fail(string.format('vsynth: the daemon (%s) exited with status %d%s; its log: %s (and %s); :VsynthAttach starts it again',
+        table.concat(command_line(), ' '), code, was_ready and '' or ' before it was ready', M.log_file(),
+        vim.lsp.get_log_path()))
+    end
+  end)
+end
+
+-- On each attached buffer: K explains the score under the cursor unless the user mapped K, and a
+-- save is noted (an edit arriving while the buffer is still unmodified is then a refresh on save).
+local function on_attach(_, bufnr)
+  local mapped = vim.api.nvim_buf_call(bufnr, function() return vim.fn.maparg('K', 'n') end)
+  if mapped == '' then
+    vim.api.nvim_buf_set_keymap(bufnr, 'n', 'K', '<Cmd>lua vim.lsp.buf.hover()<CR>', { noremap = true, silent = true })
+  end
+  vim.api.nvim_create_autocmd('BufWritePost', {
+    group = vim.api.nvim_create_augroup('vsynth_saved_' .. bufnr, { clear = true }),
+    buffer = bufnr,
+    callback = function() vim.b[bufnr].vsynth_saved = true end,
+  })
+end
+
 local function client_config()
   local capabilities = vim.lsp.protocol.make_client_capabilities()
   capabilities.workspace = capabilities.workspace or {}
@@ -192,6 +282,9 @@ local function client_config()
     init_options = vim.tbl_extend('force', { statusNotifications = true }, M.config.options or {}),
     capabilities = capabilities,
     flags = { debounce_text_changes = 0 },
+    on_init = function(client) initialized[client.id] = true end,
+    on_exit = on_exit,
+    on_attach = on_attach,
     handlers = {
       ['workspace/applyEdit'] = on_apply_edit,
       ['textDocument/publishDiagnostics'] = on_diagnostics,
@@ -224,6 +317,7 @@ end
 function M.stop(client)
   client = client or M.client()
   if not client then return end
+  M.stopping = true
   if has_methods then client:stop() else client.stop() end
 end
 
@@ -241,6 +335,8 @@ end
 function M.attach(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   if not client_id or not vim.lsp.get_client_by_id(client_id) then
+    if not startable() then return end
+    M.failure = nil
     client_id = vim.lsp.start_client(client_config())
   end
   if client_id then
@@ -249,19 +345,37 @@ function M.attach(bufnr)
 end
 
 --- Runs a daemon command on the current buffer; the answer is immediate, the edit comes later.
-function M.command(name, args)
+--- refresh: this is :VsynthRefresh's top-up (a file already at its count is rescored instead).
+function M.command(name, args, refresh)
   local bufnr = vim.api.nvim_get_current_buf()
   local client = M.client(bufnr)
   if not client then
-    vim.notify('vsynth: this buffer is not attached to the VSynth daemon', vim.log.levels.WARN)
+    vim.notify(M.failure or 'vsynth: this buffer is not attached to the VSynth daemon', vim.log.levels.WARN)
     return
   end
+  -- The edit this command brings is the user's to save, not a refresh on save.
+  vim.b[bufnr].vsynth_saved = false
   local arg = vim.tbl_extend('force', { uri = vim.uri_from_bufnr(bufnr) }, args or {})
-  M.request(client, 'workspace/executeCommand', { command = name, arguments = { arg } }, function(err)
+  M.request(client, 'workspace/executeCommand', { command = name, arguments = { arg } }, function(err, result)
     if err then
       vim.notify('vsynth: ' .. name .. ': ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    elseif type(result) ~= 'table' then
+      return
+    elseif name == 'vsynth.cancel' then
+      vim.notify((result.cancelled or 0) > 0 and 'vsynth: synthesis cancelled' or 'vsynth: no synthesis was running')
+    elseif refresh and result.started == false then
+      vim.notify('vsynth: ' .. (result.message or 'nothing to top up') .. '; rescoring')
+      M.command('vsynth.rescore')
+    elseif result.started ~= nil then
+      vim.notify('vsynth: ' .. (result.started and string.format('synthesizing %d demonstration%s',
+        result.count or 0, result.count == 1 and '' or 's') or (result.message or 'nothing to do')))
     end
   end, bufnr)
+end
+
+--- What saving does for a `refresh: on-save` file, on demand: top up to `count`, else rescore.
+function M.refresh()
+  M.command('vsynth.topUp', {}, true)
 end
 
 function M.synthesize(n)
@@ -331,7 +445,10 @@ function M.setup(opts)
   cmd('VsynthReplaceWeakest', function() M.command('vsynth.replaceWeakest') end, {})
   cmd('VsynthScore', function() M.command('vsynth.rescore') end, {})
   cmd('VsynthCancel', function() M.command('vsynth.cancel') end, {})
+  cmd('VsynthRefresh', function() M.refresh() end, {})
+  cmd('VsynthExplain', function() vim.lsp.buf.hover() end, {})
   cmd('VsynthAttach', function() M.attach(0) end, {})
+  cmd('VsynthStop', function() M.stop() end, {})
   if not M.config.autostart then
     return
   end
@@ -341,7 +458,7 @@ function M.setup(opts)
     cfg.root_dir = nil
     cfg.root_markers = { '.git' }
     vim.lsp.config('vsynth', cfg)
-    vim.lsp.enable('vsynth')
+    if startable() then vim.lsp.enable('vsynth') end
   else
     local group = vim.api.nvim_create_augroup('vsynth_attach', { clear = true })
     vim.api.nvim_create_autocmd('FileType', {

@@ -1,7 +1,8 @@
 " autoload/vsynth/edit.vim - applying the daemon's workspace/applyEdit requests safely: every
 " edit is checked (the buffer still at the version it was planned against, b:changedtick or the
 " text unchanged since, every range inside the demonstrations region) before anything changes,
-" and the changes land as one undo block.
+" and the changes land as one undo block of their own. A buffer saved and untouched since (the
+" edit is the daemon's refresh on save) is written again, so the file holds what the buffer shows.
 
 " Line numbers (1-based) of the region markers, [open, close], or [] if there is no region.
 function! vsynth#edit#region(bufnr) abort
@@ -68,10 +69,40 @@ function! vsynth#edit#apply(params, encoding) abort
     endfor
   endfor
   for [l:bufnr, l:version, l:edits] in l:todo
+    let l:write = getbufvar(l:bufnr, 'vsynth_saved', 0) && !getbufvar(l:bufnr, '&modified')
+    call s:break_undo(l:bufnr)
     call s:apply_text_edits(l:bufnr, l:edits, a:encoding)
+    call s:break_undo(l:bufnr)
     call listener_flush(l:bufnr)
+    if l:write
+      call s:write(l:bufnr)
+    endif
   endfor
   return {'applied': v:true}
+endfunction
+
+" Closes the buffer's current undo block, so the edit is never joined with the user's typing before
+" or after it. Setting 'undolevels' to its own value is Vim's documented undo break (:h undo-break);
+" it acts on the current buffer, hence win_execute (or setbufvar, which switches buffers itself).
+function! s:break_undo(bufnr) abort
+  let l:win = bufwinid(a:bufnr)
+  if a:bufnr == bufnr()
+    let &g:undolevels = &g:undolevels
+  elseif l:win > 0
+    call win_execute(l:win, 'let &g:undolevels = &g:undolevels')
+  else
+    call setbufvar(a:bufnr, '&undolevels', getbufvar(a:bufnr, '&undolevels'))
+  endif
+endfunction
+
+" Writes the buffer without autocommands (no didSave, so no second refresh), as the user would
+" with :write. A buffer in no window is left modified: writing it would mean switching to it.
+function! s:write(bufnr) abort
+  call setbufvar(a:bufnr, 'vsynth_saved', 0)
+  let l:win = a:bufnr == bufnr() ? win_getid() : bufwinid(a:bufnr)
+  if l:win > 0
+    call win_execute(l:win, 'silent noautocmd write')
+  endif
 endfunction
 
 " Applies edits last to first, so earlier positions stay valid. All changes happen in this one
