@@ -78,21 +78,7 @@ struct HandlebarsText {
     private func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
     private func isBreak(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
 
-    private func starts(with literal: String, at index: Int) -> Bool {
-        var i = index
-        for b in literal.utf8 {
-            guard i < span.upperBound, bytes[i] == b else { return false }
-            i += 1
-        }
-        return true
-    }
-
-    private func find(_ literal: String, from index: Int) -> Int? {
-        var i = index
-        while i < span.upperBound {
-            if starts(with: literal, at: i) { return i }
-            i += 1
-        }
-        return nil
-    }
+    private func starts(with literal: String, at index: Int) -> Bool { scanner.starts(with: literal, at: index) }
+    private func find(_ literal: String, from index: Int) -> Int? { scanner.find(literal, from: index) }
+    private var scanner: BodyScanner { BodyScanner(bytes: bytes, span: span) }
 }
