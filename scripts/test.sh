@@ -76,10 +76,11 @@ step "swift test --skip-build $*"
 if ! swift test --skip-build "$@" 2>&1 | tee "$log"; then failed+=("swift test"); fi
 
 # The suites that are scripts of their own, each run when present: the JSON Schema checks, the
-# engine against llama.cpp tensor by tensor, the pytest-lsp suite against `vsynth lsp`, the editor
-# clients inside real Vim, Neovim and Emacs.
+# engine against llama.cpp tensor by tensor, the pytest-lsp suite against `vsynth lsp`, prompt
+# files rendered by a real Dotprompt runtime (dotpromptz), the editor clients inside real Vim,
+# Neovim and Emacs.
 # A filtered run (arguments for swift test) skips them.
-suites=(scripts/validate-schemas.sh scripts/engine-vs-llamacpp.sh scripts/lsp-pytest.sh scripts/test-editors.sh)
+suites=(scripts/validate-schemas.sh scripts/engine-vs-llamacpp.sh scripts/lsp-pytest.sh scripts/dotprompt-compat.sh scripts/test-editors.sh)
 for suite in "${suites[@]}"; do
   [[ -f $suite ]] || continue
   if (($#)); then echo "test.sh: filtered run, skipping $suite" >&2; continue; fi

@@ -64,10 +64,22 @@ extension PromptDocument {
         readTurns(roles, content: content)
     }
 
-    /// Pairs the role tokens of the region into demonstrations.
+    /// Pairs the role tokens of the region into demonstrations. In Dotprompt, a tag that tries to
+    /// be a turn tag but is not one (`{{role "user}}`) is an error and ends the turn before it, so
+    /// a typo breaks one demonstration and leaves its neighbours as they are.
     mutating func readTurns(_ roles: [BodyScanner.Token], content: Range<Int>) {
         let bytes = lines.bytes
-        let firstTag = roles.first?.span.lowerBound ?? content.upperBound
+        let template = HandlebarsText(bytes: bytes, span: content)
+        var boundaries = roles
+        if format == .dotprompt {
+            let tagStarts = Set(roles.map(\.span.lowerBound))
+            for tag in template.tags() where !tag.isComment && !tagStarts.contains(tag.span.lowerBound) && template.isRoleLike(tag) {
+                report(.malformedTurnTag(template.quoted(tag), at: lines.range(tag.span)))
+                boundaries.append(BodyScanner.Token(kind: .role(""), span: tag.span))
+            }
+            boundaries.sort { $0.span.lowerBound < $1.span.lowerBound }
+        }
+        let firstTag = boundaries.first?.span.lowerBound ?? content.upperBound
         let nested = diagnostics.contains { $0.error.code == "nested-marker" }
         if !nested, let stray = bytes[content.lowerBound..<firstTag].firstIndex(where: { !isSpace($0) }) {
             var strayEnd = firstTag
@@ -75,21 +87,25 @@ extension PromptDocument {
             report(.textOutsideTurn(at: lines.range(stray..<strayEnd)))
         }
         var pendingUser: Turn?
-        for (index, token) in roles.enumerated() {
+        // After a bad tag, the pairing errors it causes would only repeat it: one error per typo.
+        var afterBadTag = false
+        for (index, token) in boundaries.enumerated() {
             guard case .role(let name) = token.kind else { continue }
-            let textEnd = index + 1 < roles.count ? roles[index + 1].span.lowerBound : content.upperBound
-            guard let role = Turn.Role(rawValue: name) else {
-                report(.unexpectedRole(name, at: lines.range(token.span)))
+            guard !name.isEmpty, let role = Turn.Role(rawValue: name) else {
+                if !name.isEmpty { report(.unexpectedRole(name, at: lines.range(token.span))) }
+                afterBadTag = true
                 continue
             }
+            let textEnd = index + 1 < boundaries.count ? boundaries[index + 1].span.lowerBound : content.upperBound
             let turn = makeTurn(role: role, tag: token.span, textEnd: textEnd)
+            defer { afterBadTag = false }
             switch role {
             case .user:
-                if let pending = pendingUser { report(.userTurnWithoutModelTurn(at: pending.tagRange)) }
+                if let pending = pendingUser, !afterBadTag { report(.userTurnWithoutModelTurn(at: pending.tagRange)) }
                 pendingUser = turn
             case .model:
                 guard let user = pendingUser else {
-                    report(.modelTurnWithoutUserTurn(at: turn.tagRange))
+                    if !afterBadTag { report(.modelTurnWithoutUserTurn(at: turn.tagRange)) }
                     continue
                 }
                 pendingUser = nil
@@ -100,28 +116,49 @@ extension PromptDocument {
                                                           range: lines.range(user.tagRange.start.offset..<end)))
             }
         }
-        if let pending = pendingUser { report(.userTurnWithoutModelTurn(at: pending.tagRange)) }
+        if let pending = pendingUser, !afterBadTag { report(.userTurnWithoutModelTurn(at: pending.tagRange)) }
     }
 
-    /// The turn whose tag is `tag` and whose raw text runs to `textEnd`: leading whitespace up to
-    /// and including the last line break before the first visible character is dropped (or, with
-    /// no line break, all leading whitespace), and all trailing whitespace.
-    func makeTurn(role: Turn.Role, tag: Range<Int>, textEnd: Int) -> Turn {
+    /// The turn whose tag is `tag` and whose raw text runs to `textEnd`, trimmed by
+    /// `trimmedTurn`. In Dotprompt the text is the one a runtime sends (comments removed), its
+    /// range the source span it comes from; each other template tag in it gets a warning.
+    mutating func makeTurn(role: Turn.Role, tag: Range<Int>, textEnd: Int) -> Turn {
         let bytes = lines.bytes
-        var index = tag.upperBound
+        let source = Self.trimmedTurn(bytes, tag.upperBound..<textEnd)
+        var text = String(decoding: bytes[source], as: UTF8.self)
+        if format == .dotprompt {
+            let template = HandlebarsText(bytes: bytes, span: tag.upperBound..<textEnd)
+            let tags = template.tags()
+            for expression in tags where !expression.isComment {
+                report(.templateExpression(template.quoted(expression), at: lines.range(expression.span)))
+            }
+            if tags.contains(where: \.isComment) {
+                let rendered = template.withoutComments(tags)
+                text = String(decoding: rendered[Self.trimmedTurn(rendered, 0..<rendered.count)], as: UTF8.self)
+            }
+        }
+        return Turn(role: role, text: text, range: lines.range(source), tagRange: lines.range(tag))
+    }
+
+    /// The text part of a turn's raw span: leading whitespace up to and including the last line
+    /// break before the first visible character is dropped (or, with no line break, all leading
+    /// whitespace), and all trailing whitespace. Empty at the span's start when all is blank.
+    static func trimmedTurn(_ bytes: [UInt8], _ span: Range<Int>) -> Range<Int> {
+        var index = span.lowerBound
         var afterBreak: Int?
-        while index < textEnd, isSpace(bytes[index]) {
-            if bytes[index] == 0x0A || (bytes[index] == 0x0D && (index + 1 >= textEnd || bytes[index + 1] != 0x0A)) {
+        while index < span.upperBound, isSpace(bytes[index]) {
+            if bytes[index] == 0x0A || (bytes[index] == 0x0D && (index + 1 >= span.upperBound || bytes[index + 1] != 0x0A)) {
                 afterBreak = index + 1
             }
             index += 1
         }
-        let start = index == textEnd ? tag.upperBound : (afterBreak ?? index)
-        var end = index == textEnd ? tag.upperBound : textEnd
+        guard index < span.upperBound else { return span.lowerBound..<span.lowerBound }
+        let start = afterBreak ?? index
+        var end = span.upperBound
         while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-        return Turn(role: role, text: String(decoding: bytes[start..<end], as: UTF8.self),
-                    range: lines.range(start..<end), tagRange: lines.range(tag))
+        return start..<end
     }
 
-    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    func isSpace(_ b: UInt8) -> Bool { Self.isSpace(b) }
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 }

@@ -71,6 +71,12 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     /// Warning: the other format's marker (`<!-- vsynth:demos -->` in a `.prompt` file or the
     /// reverse), which this file's format does not read.
     case otherFormatMarker(found: String, expected: String, at: SourceRange)
+    /// A tag that tries to be a turn tag but is not one (`{{role "user}}`): it ends the turn
+    /// before it, and the demonstration it belongs to is not read.
+    case malformedTurnTag(String, at: SourceRange)
+    /// Warning: a template tag (`{{review}}`) inside a demonstration, which a Dotprompt runtime
+    /// replaces when it renders the prompt, while VSynth scores it as written.
+    case templateExpression(String, at: SourceRange)
 
     // Editing.
     /// A demonstration whose text cannot be written into the region without changing its meaning.
@@ -83,6 +89,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var isWarning: Bool {
         switch self {
         case .unknownSetting, .settingIgnored, .missingTask, .unknownMarker, .emptyTurn, .otherFormatMarker: return true
+        case .templateExpression: return true
         default: return false
         }
     }
@@ -103,6 +110,8 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
              .duplicateRegion(let at, _), .modelTurnWithoutUserTurn(let at),
              .userTurnWithoutModelTurn(let at), .textOutsideTurn(let at), .unexpectedRole(_, let at),
              .unknownMarker(_, let at), .emptyTurn(_, let at), .otherFormatMarker(_, _, let at):
+            return at
+        case .malformedTurnTag(_, let at), .templateExpression(_, let at):
             return at
         }
     }
@@ -144,6 +153,8 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .unknownMarker: return "unknown-marker"
         case .emptyTurn: return "empty-turn"
         case .otherFormatMarker: return "other-format-marker"
+        case .malformedTurnTag: return "malformed-turn-tag"
+        case .templateExpression: return "template-expression"
         case .unrepresentableDemonstration: return "unrepresentable-demonstration"
         case .documentHasErrors: return "document-has-errors"
         case .invalidEdit: return "invalid-edit"
@@ -199,6 +210,10 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .emptyTurn(let role, _): return "empty \(role) turn"
         case .otherFormatMarker(let found, let expected, _):
             return "'\(found)' is the marker of the other prompt-file format and is ignored here; this file's format uses '\(expected)'"
+        case .malformedTurnTag(let found, _):
+            return "malformed turn tag '\(found)': write '{{role \"user\"}}' or '{{role \"model\"}}'; this demonstration is not scored until then"
+        case .templateExpression(let found, _):
+            return "template expression '\(found)' inside a demonstration: the Dotprompt runtime substitutes it when it renders the prompt, but VSynth scores it as written"
         case .unrepresentableDemonstration(let index, let reason): return "demonstration \(index + 1) \(reason)"
         case .documentHasErrors(let first): return "cannot edit a prompt file with errors (\(first))"
         case .invalidEdit(let problem): return "invalid edit: \(problem)"

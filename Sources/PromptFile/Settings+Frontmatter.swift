@@ -96,7 +96,13 @@ extension Settings {
             threshold = number
         case "refresh":
             let choices = Refresh.allCases.map(\.rawValue).joined(separator: " | ")
-            guard let text = value.string else { return typeError("one of \(choices)") }
+            // YAML 1.1 runtimes (PyYAML, so dotpromptz) read `refresh: off` as false: a file
+            // written `refresh: false` for them means off. `true` names no mode, so it stays an error.
+            if case .bool(false) = value.value {
+                refresh = .off
+                return nil
+            }
+            guard let text = value.string else { return typeError("one of \(choices) (or false, meaning off)") }
             guard let mode = Refresh(rawValue: text) else {
                 return .settingValue(key: entry.written, problem: "must be one of \(choices), found '\(text)'", at: value.range)
             }

@@ -8,9 +8,12 @@ public struct StatusNotification: NotificationType, Hashable {
     public var state: String
     public var uri: String?
     public var message: String?
-    public init(state: String, uri: String? = nil, message: String? = nil) {
+    /// With a `uri` that is open (or watched): what its diagnostics add up to now.
+    public var counts: DocumentCounts?
+    public init(state: String, uri: String? = nil, message: String? = nil, counts: DocumentCounts? = nil) {
         self.state = state
         self.uri = uri
         self.message = message
+        self.counts = counts
     }
 }

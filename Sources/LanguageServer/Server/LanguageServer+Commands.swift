@@ -65,7 +65,7 @@ extension LanguageServer {
         let target = parsed.settings.count ?? configuration.count
         var actions = [action(.synthesize, uri: uri, title: "VSynth: synthesize 1 demonstration", extra: ["n": 1])]
         if target > count {
-            actions.append(action(.topUp, uri: uri, title: "VSynth: top up to \(target) demonstrations (\(target - count) more)"))
+            actions.append(action(.topUp, uri: uri, title: Self.topUpTitle(target: target, count: count)))
         }
         if let task = parsed.task?.text,
            parsed.demonstrations.contains(where: { cachedScore(in: parsed, task: task, $0.demonstration) != nil }) {
@@ -76,6 +76,11 @@ extension LanguageServer {
         }
         if count > 0 { actions.append(action(.rescore, uri: uri, title: "VSynth: rescore demonstrations")) }
         return actions
+    }
+
+    /// The top-up action's title (the empty-file hint names it).
+    static func topUpTitle(target: Int, count: Int) -> String {
+        "VSynth: top up to \(target) demonstrations (\(target - count) more)"
     }
 
     /// An action running `command` on `uri`.

@@ -18,8 +18,10 @@ extension LanguageServer {
         document.settings.threshold ?? configuration.threshold
     }
 
-    /// Parse problems (Error/Warning at their position) and one diagnostic per scored demonstration
-    /// (Information with its V-Score and per-token value, Warning under the threshold).
+    /// Parse problems (Error/Warning at their position), one diagnostic per scored demonstration
+    /// (Information with its V-Score and per-token value, Warning under the threshold), and a hint
+    /// saying how to fill a file that has no demonstrations yet. Demonstrations an error touches
+    /// are not scored; the others keep their scores.
     func diagnostics(for document: PromptDocument, converter: PositionConverter) -> [LSPDiagnostic] {
         let ignored = configuration.choosing(for: document.settings).warnings.map { Diagnostic($0, file: document.path) }
         var result: [LSPDiagnostic] = (document.diagnostics + ignored).map { problem in
@@ -28,9 +30,10 @@ extension LanguageServer {
                           severity: problem.severity == .error ? .error : .warning,
                           code: problem.error.code, message: problem.message)
         }
-        guard !document.hasErrors, let task = document.task?.text else { return result }
+        guard let task = document.task?.text else { return result }
+        if let hint = emptyFileHint(document, converter: converter) { result.append(hint) }
         let threshold = threshold(for: document)
-        for demonstration in document.demonstrations {
+        for demonstration in document.scorableDemonstrations {
             guard let score = cachedScore(in: document, task: task, demonstration.demonstration) else { continue }
             let low = score.total < threshold
             var message = "V-Score \(Self.format(score.total)) nats (\(Self.format(score.perToken, digits: 3)) per token, \(score.tokenCount) tokens)"
@@ -44,14 +47,49 @@ extension LanguageServer {
         return result
     }
 
+    /// What the diagnostics of an open document (else a watched file) add up to now.
+    func counts(of uri: String) -> DocumentCounts? {
+        let parsed: PromptDocument
+        let converter: PositionConverter
+        if let document = documents[uri] {
+            parsed = document.parsed
+            converter = document.converter(encoding)
+        } else if let disk = diskFiles[uri] {
+            parsed = disk
+            converter = PositionConverter(lines: disk.lines, encoding: encoding)
+        } else {
+            return nil
+        }
+        return DocumentCounts(diagnostics: diagnostics(for: parsed, converter: converter), demonstrations: parsed.demonstrations.count)
+    }
+
+    /// How to fill a file that has a task but no demonstrations, as an Information diagnostic:
+    /// on the region's opening marker (`empty-region`), or at the start of the body when there is
+    /// no region (`no-region`). Nil for a file with demonstrations or errors.
+    func emptyFileHint(_ document: PromptDocument, converter: PositionConverter) -> LSPDiagnostic? {
+        guard document.demonstrations.isEmpty, !document.hasErrors else { return nil }
+        let target = document.settings.count ?? configuration.count
+        let how = target > 0
+            ? "run the code action '\(Self.topUpTitle(target: target, count: 0))' (command vsynth.topUp; :VsynthTopUp in Vim and Neovim, M-x vsynth-top-up in Emacs)"
+            : "run the code action 'VSynth: synthesize 1 demonstration' (command vsynth.synthesize; :VsynthSynthesize in Vim and Neovim, M-x vsynth-synthesize in Emacs)"
+        if let region = document.region {
+            return LSPDiagnostic(range: converter.range(region.openMarker), severity: .information, code: "empty-region",
+                                 message: "no demonstrations yet: \(how) to synthesize them into this region")
+        }
+        let start = converter.position(of: document.bodyRange.start.offset)
+        let place = document.format == .dotprompt ? "before the prompt's last user turn, else at the end of the file" : "at the end of the file"
+        return LSPDiagnostic(range: LSPRange(start: start, end: start), severity: .information, code: "no-region",
+                             message: "no demonstrations region yet: \(how); VSynth creates the region \(place)")
+    }
+
     func inlayHints(_ request: InlayHintRequest) throws -> [InlayHint] {
         guard let document = documents[request.textDocument.uri] else {
             throw LanguageServerError.documentNotOpen(uri: request.textDocument.uri)
         }
         let parsed = document.parsed
-        guard !parsed.hasErrors, let task = parsed.task?.text else { return [] }
+        guard let task = parsed.task?.text else { return [] }
         let converter = document.converter(encoding)
-        return parsed.demonstrations.compactMap { demonstration in
+        return parsed.scorableDemonstrations.compactMap { demonstration in
             guard let score = cachedScore(in: parsed, task: task, demonstration.demonstration) else { return nil }
             let position = converter.position(of: demonstration.range.end.offset)
             guard request.range.contains(position) else { return nil }
@@ -72,6 +110,9 @@ extension LanguageServer {
         let range = converter.range(demonstration.range)
         guard let task = parsed.task?.text else {
             return Hover(contents: MarkupContent(kind: "markdown", value: "No task definition (`vsynth.task` or `description`): nothing to score against."), range: range)
+        }
+        guard parsed.scorableDemonstrations.contains(demonstration) else {
+            return Hover(contents: MarkupContent(kind: "markdown", value: "Demonstration \(demonstration.index + 1): not scored: an error in it (or in the file outside the region) must be fixed first."), range: range)
         }
         guard let score = cachedScore(in: parsed, task: task, demonstration.demonstration) else {
             return Hover(contents: MarkupContent(kind: "markdown", value: "Demonstration \(demonstration.index + 1): not scored yet."), range: range)

@@ -68,8 +68,8 @@ extension LanguageServer {
     func publishDiagnostics(_ uri: String) {
         guard let document = documents[uri] else { return }
         let diagnostics = diagnostics(for: document.parsed, converter: document.converter(encoding))
-        let scored = diagnostics.filter { $0.code == "vscore" || $0.code == "low-vscore" }.count
-        log("publish \(uri) version \(document.version): \(scored) of \(document.parsed.demonstrations.count) demonstrations scored, \(diagnostics.count) diagnostics")
+        let counts = DocumentCounts(diagnostics: diagnostics, demonstrations: document.parsed.demonstrations.count)
+        log("publish \(uri) version \(document.version): \(counts.summary), \(diagnostics.count) diagnostics")
         notify(PublishDiagnosticsNotification(uri: uri, version: document.version, diagnostics: diagnostics))
     }
 }

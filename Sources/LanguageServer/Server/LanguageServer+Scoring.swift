@@ -12,6 +12,8 @@ extension LanguageServer {
         scoringTasks[uri]?.cancel()
         guard engineFailure == nil, let document = documents[uri], Self.needsScoring(document.parsed) else {
             scoringTasks[uri] = nil
+            // Nothing to score (no demonstrations, or errors in every one): the counts still change.
+            if engineFailure == nil, documents[uri] != nil, jobs[uri] == nil { status("idle", uri: uri) }
             return
         }
         let delay = debounce ? configuration.debounceMilliseconds : 0
@@ -23,9 +25,9 @@ extension LanguageServer {
         }
     }
 
-    /// Whether a document has something to score.
+    /// Whether a document has something to score (demonstrations no error touches).
     static func needsScoring(_ parsed: PromptDocument) -> Bool {
-        !parsed.hasErrors && parsed.task != nil && !parsed.demonstrations.isEmpty
+        parsed.task != nil && !parsed.scorableDemonstrations.isEmpty
     }
 
     /// Scores the current text of `uri` (cached demonstrations cost nothing) and publishes.
@@ -44,7 +46,7 @@ extension LanguageServer {
     }
 
     /// Scores and publishes, throwing what went wrong (for `vsynth.rescore` with `wait`). Returns
-    /// the scores of the document's demonstrations in order.
+    /// the scores of the document's scorable demonstrations in order.
     @discardableResult
     func scoreNow(_ uri: String) async throws -> [VScore] {
         guard let document = documents[uri] else { throw LanguageServerError.documentNotOpen(uri: uri) }
@@ -52,7 +54,7 @@ extension LanguageServer {
         let engine = try await loadedEngine(for: document.parsed)
         try Task.checkCancellation()
         status("scoring", uri: uri)
-        let scores = try await engine.scorer.score(task: task, demonstrations: document.parsed.demonstrationPairs)
+        let scores = try await engine.scorer.score(task: task, demonstrations: document.parsed.scorableDemonstrations.map(\.demonstration))
         try Task.checkCancellation()
         // Published for the text as it is now: the cache answers for every unchanged demonstration.
         publishDiagnostics(uri)

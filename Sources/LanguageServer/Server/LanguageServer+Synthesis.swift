@@ -73,7 +73,8 @@ extension LanguageServer {
                 _ = try await connection.send(CreateWorkDoneProgressRequest(token: token), timeout: .seconds(5))
                 try connection.send(ProgressNotification(token: token, value: .begin(
                     title: "VSynth: synthesizing \(job.count) demonstration\(job.count == 1 ? "" : "s")",
-                    message: "loading the model")))
+                    // Only a model still to load is worth a word; a loaded one goes straight to work.
+                    message: engine == nil ? "loading the model" : "generating candidates")))
                 acceptedToken = token
             } catch {
                 log("progress not available: \(error)")

@@ -206,7 +206,9 @@ public actor LanguageServer: MessageHandler {
     /// Sends `vsynth/status` to clients that asked for it.
     func status(_ state: String, uri: String? = nil, message: String? = nil) {
         guard configuration.statusNotifications else { return }
-        notify(StatusNotification(state: state, uri: uri, message: message))
+        let counts = uri.flatMap(counts(of:))
+        notify(StatusNotification(state: state, uri: uri, message: message ?? (state == "idle" ? counts?.summary : nil),
+                                  counts: counts))
     }
 
     /// Stops every task the server started.
