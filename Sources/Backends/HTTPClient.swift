@@ -44,8 +44,8 @@ final class HTTPClient: Sendable {
     /// One session for the process: a session must be invalidated before it is released, and
     /// invalidating from a deinit that runs on the session's own queue deadlocks (corelibs). Timeouts
     /// and limits are per request (`HTTPExchange`); the concurrency limit is the semaphore's.
-    private static let delegate = SessionDelegate()
-    private static let session: URLSession = {
+    static let delegate = SessionDelegate()
+    static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 3600
         configuration.timeoutIntervalForResource = 3600

@@ -133,7 +133,7 @@ final class PlainHTTPExchange: @unchecked Sendable {
             } catch BackendError.timedOut {
                 close(descriptor)
                 throw BackendError.connectionRefused(url: limits.url,
-                    detail: "no connection within \(Int(limits.connectTimeout.rounded(.up))) s (connect_timeout)")
+                    detail: "no connection within \(limits.connectTimeout) s (connect_timeout)")
             } catch {
                 close(descriptor)
                 throw error

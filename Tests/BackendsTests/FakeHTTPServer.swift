@@ -29,6 +29,8 @@ final class FakeHTTPServer: @unchecked Sendable {
         case stall(first: Int, hold: Double)
         /// A chunked body that sends one byte every `interval` seconds, forever.
         case trickle(interval: Double)
+        /// A body announced as `announced` bytes that ends after `sent` (the server died mid-reply).
+        case truncated(announced: Int, sent: Int)
 
         static func json(_ object: Any, status: Int = 200) -> Reply {
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
@@ -131,6 +133,9 @@ final class FakeHTTPServer: @unchecked Sendable {
             guard writer.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n") else { return }
             _ = writer.write(String(first, radix: 16) + "\r\n" + String(repeating: " ", count: first) + "\r\n")
             Thread.sleep(forTimeInterval: hold)
+        case let .truncated(announced, sent):
+            _ = writer.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: \(announced)\r\n\r\n"
+                             + String(repeating: " ", count: sent))
         case let .trickle(interval):
             guard writer.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n") else { return }
             while writer.write("1\r\n \r\n") { Thread.sleep(forTimeInterval: interval) }

@@ -92,3 +92,21 @@ extension Result where Failure == any Error {
         do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
+
+/// A connect that never completes (a listener whose accept queue is full drops new connections'
+/// SYNs, as a firewalled address does) ends at `connectTimeout`, not at the request limit.
+@Suite struct ConnectTimeoutTests {
+    @Test func hangingConnectEndsAtTheConnectLimit() async throws {
+        let listener = try FullListener()
+        defer { listener.close() }
+        let configuration = try BackendConfiguration(spec: "http://127.0.0.1:\(listener.port)?connect_timeout=0.5&timeout=20&retries=0")
+        let started = Date()
+        await #expect {
+            _ = try await HTTPClient(configuration: configuration).get("/v1/models")
+        } throws: { error in
+            guard case let .connectionRefused(_, detail)? = error as? BackendError else { return false }
+            return detail.contains("no connection within 0.5 s")
+        }
+        #expect(Date().timeIntervalSince(started) < 3)
+    }
+}
