@@ -261,10 +261,19 @@ private struct Reader {
             headers.first { $0.key.lowercased() == name }?.value
         }
         var body = Data()
-        func take(_ count: Int) throws {
+        /// Moves the next `count` bytes of the reply into `body`, reading as needed, within the limit.
+        func copy(_ count: Int) throws {
             guard body.count + count <= limit else { throw BackendError.replyTooLarge(url: exchange.url, limit: limit) }
-            body.append(contentsOf: buffer[position..<(position + count)])
-            position += count
+            var left = count
+            while left > 0 {
+                if available == 0, try !fill() {
+                    throw BackendError.connectionLost(url: exchange.url, detail: "the connection closed \(left) bytes before the reply's end")
+                }
+                let piece = min(left, available)
+                body.append(contentsOf: buffer[position..<(position + piece)])
+                position += piece
+                left -= piece
+            }
         }
         if header("transfer-encoding")?.lowercased().contains("chunked") == true {
             while true {
@@ -277,16 +286,7 @@ private struct Reader {
                     while try !line().isEmpty {}   // trailers
                     return body
                 }
-                guard body.count + size <= limit else { throw BackendError.replyTooLarge(url: exchange.url, limit: limit) }
-                var left = size
-                while left > 0 {
-                    if available == 0, try !fill() {
-                        throw BackendError.connectionLost(url: exchange.url, detail: "the connection closed inside a chunk")
-                    }
-                    let count = min(left, available)
-                    try take(count)
-                    left -= count
-                }
+                try copy(size)
                 _ = try line()   // the CRLF after the chunk
             }
         }
@@ -296,19 +296,11 @@ private struct Reader {
             }
             guard length <= limit else { throw BackendError.replyTooLarge(url: exchange.url, limit: limit) }
             body.reserveCapacity(length)
-            var left = length
-            while left > 0 {
-                if available == 0, try !fill() {
-                    throw BackendError.connectionLost(url: exchange.url, detail: "the connection closed \(left) bytes before the reply's end")
-                }
-                let count = min(left, available)
-                try take(count)
-                left -= count
-            }
+            try copy(length)
             return body
         }
         while true {   // no length given: the body ends with the connection
-            if available > 0 { try take(available) }
+            if available > 0 { try copy(available) }
             guard try fill() else { return body }
         }
     }

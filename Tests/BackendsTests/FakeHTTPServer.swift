@@ -55,27 +55,10 @@ final class FakeHTTPServer: @unchecked Sendable {
 
     init(_ handler: @escaping @Sendable (Request) -> Reply) throws {
         self.handler = handler
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw FakeServerError("socket() failed") }
-        var yes: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 && listen(descriptor, 64) == 0
-                    && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard listening else {
-            close(descriptor)
-            throw FakeServerError("bind/listen on 127.0.0.1 failed")
-        }
+        let socket = try LoopbackSocket(listenBacklog: 64)
+        let descriptor = socket.descriptor
         listener = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = socket.port
         // Weakly held, so that a server a test drops is stopped by its deinit (which ends the loop).
         let thread = Thread { [weak self, descriptor] in Self.acceptLoop(descriptor) { self } }
         thread.start()
