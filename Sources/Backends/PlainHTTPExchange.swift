@@ -122,6 +122,10 @@ final class PlainHTTPExchange: @unchecked Sendable {
             let descriptor = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
             guard descriptor >= 0 else { continue }
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            #if !canImport(Glibc)
+            var on: Int32 = 1
+            setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
+            #endif
             if connect(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return descriptor }
             guard errno == EINPROGRESS else {
                 detail = String(cString: strerror(errno))
@@ -153,7 +157,7 @@ final class PlainHTTPExchange: @unchecked Sendable {
             var offset = 0
             while offset < raw.count {
                 try wait(socket, for: Int16(POLLOUT), deadline: deadline)
-                let sent = send(socket, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                let sent = send(socket, raw.baseAddress! + offset, raw.count - offset, sendFlags)
                 if sent < 0 {
                     if errno == EAGAIN || errno == EINTR { continue }
                     throw BackendError.connectionLost(url: limits.url, detail: String(cString: strerror(errno)))
@@ -168,8 +172,11 @@ final class PlainHTTPExchange: @unchecked Sendable {
 
 #if canImport(Glibc)
 private let streamSocket = Int32(SOCK_STREAM.rawValue)
+/// A write to a connection the server closed fails with EPIPE instead of raising SIGPIPE.
+private let sendFlags = Int32(MSG_NOSIGNAL)
 #else
 private let streamSocket = SOCK_STREAM
+private let sendFlags: Int32 = 0   // Darwin: SO_NOSIGPIPE is set on the socket instead
 #endif
 
 /// Reads a reply from the socket through a small buffer, never more than the caller asks for.
