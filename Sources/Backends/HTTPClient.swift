@@ -12,7 +12,8 @@ import FoundationNetworking
 /// one only within the origin, repeating the request whole. Credentials written into the URL
 /// (`http://user:key@host`) are taken out of it: `root`, and so every error, trace line and
 /// identity, never holds them; they go as HTTP Basic to the configured origin only, unless an API
-/// key (Bearer) is configured, which wins. Replies are bounded in size and time (`HTTPExchange`).
+/// key (Bearer) is configured, which wins. Replies are bounded in size and time: `PlainHTTPExchange`
+/// (http://, a socket of its own) and `HTTPExchange` (https://, URLSession).
 final class HTTPClient: Sendable {
     let configuration: BackendConfiguration
     /// The server root: the configured URL without credentials, a trailing `/` or `/v1`.
@@ -41,7 +42,7 @@ final class HTTPClient: Sendable {
         semaphore = AsyncSemaphore(limit: configuration.concurrency)
     }
 
-    /// One session for the process: a session must be invalidated before it is released, and
+    /// One session for the process (https:// only): a session must be invalidated before it is released, and
     /// invalidating from a deinit that runs on the session's own queue deadlocks (corelibs). Timeouts
     /// and limits are per request (`HTTPExchange`); the concurrency limit is the semaphore's.
     static let delegate = SessionDelegate()
