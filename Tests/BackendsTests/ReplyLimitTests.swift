@@ -28,22 +28,31 @@ import Testing
     }
 
     /// `reply` against an 8 MiB limit: `replyTooLarge` within 5 s (the request limit is 20 s), and
-    /// resident memory at its peak under 40 MiB above the start (the old client took 344 MB for 100 MB).
+    /// anonymous resident memory at its peak less than 2× the limit above the start (the old client
+    /// took 191 MiB for the 100 MB body, and GBs for the stream). Other suites run in parallel and
+    /// allocate too, so the best of three tries counts: the old client failed every one by far.
     static func endsAtTheLimit(_ reply: FakeHTTPServer.Reply, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try #require(ResidentMemory.current() > 0, "needs /proc/self/statm", sourceLocation: sourceLocation)
-        let server = try FakeHTTPServer { _ in reply }
-        let client = Self.client(server, timeout: 20)
-        let started = Date()
-        let (growth, result) = await ResidentMemory.peakGrowth {
-            await Result(awaiting: { try await client.get("/v1/models") })
+        let limit = 8 << 20
+        var growths: [Int] = []
+        for _ in 0..<3 {
+            let server = try FakeHTTPServer { _ in reply }
+            let client = Self.client(server, limit: limit, timeout: 20)
+            let started = Date()
+            let (growth, result) = await ResidentMemory.peakGrowth {
+                await Result(awaiting: { try await client.get("/v1/models") })
+            }
+            guard case let .failure(error) = result else {
+                Issue.record("the reply was accepted", sourceLocation: sourceLocation)
+                return
+            }
+            #expect(Self.isTooLarge(error, limit: limit), "\(error)", sourceLocation: sourceLocation)
+            #expect(Date().timeIntervalSince(started) < 5, sourceLocation: sourceLocation)
+            growths.append(growth)
+            if growth < 2 * limit { break }
         }
-        guard case let .failure(error) = result else {
-            Issue.record("the reply was accepted", sourceLocation: sourceLocation)
-            return
-        }
-        #expect(Self.isTooLarge(error, limit: 8 << 20), "\(error)", sourceLocation: sourceLocation)
-        #expect(Date().timeIntervalSince(started) < 5, sourceLocation: sourceLocation)
-        #expect(growth < 40 << 20, "resident memory grew by \(growth >> 20) MiB for an 8 MiB limit", sourceLocation: sourceLocation)
+        #expect(growths.min()! < 2 * limit, "anonymous resident memory grew by \(growths.map { $0 >> 20 }) MiB for an 8 MiB limit",
+                sourceLocation: sourceLocation)
     }
 
     /// The limit is settable in the backend spec.

@@ -3,8 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// The process's resident memory (`/proc/self/statm`, Linux), sampled every 2 ms while a body runs,
-/// so a test can bound the peak a request reached rather than what is left after it freed its buffers.
+/// The process's anonymous resident memory (`/proc/self/statm`, Linux: resident minus file-backed
+/// pages, so a model file other tests memory-map and read does not count), sampled every 2 ms while
+/// a body runs, so a test can bound the peak a request reached rather than what is left after it
+/// freed its buffers.
 final class ResidentMemory: @unchecked Sendable {
     private let lock = NSLock()
     private let start = ResidentMemory.current()
@@ -38,11 +40,11 @@ final class ResidentMemory: @unchecked Sendable {
         }
     }
 
-    /// Resident bytes now; 0 where `/proc/self/statm` does not exist.
+    /// Anonymous resident bytes now; 0 where `/proc/self/statm` does not exist.
     static func current() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard fields.count > 2, let resident = Int(fields[1]), let shared = Int(fields[2]) else { return 0 }
+        return (resident - shared) * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
