@@ -187,6 +187,8 @@ private struct Reader {
     /// Seconds of silence allowed once the reply head arrived (0: only the deadline).
     var idle: Double = 0
     private var buffer: [UInt8] = []
+    /// What one `recv` reads into, allocated once.
+    private var chunk = [UInt8](repeating: 0, count: 65_536)
     private var position = 0
     private var atEnd = false
     private var lastData = DispatchTime.now().uptimeNanoseconds
@@ -206,7 +208,6 @@ private struct Reader {
             buffer.removeFirst(position)
             position = 0
         }
-        var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             try exchange.wait(socket, for: Int16(POLLIN), deadline: deadline, idleSince: lastData, idle: idle)
             let count = recv(socket, &chunk, chunk.count, 0)

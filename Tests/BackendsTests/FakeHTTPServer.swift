@@ -49,6 +49,7 @@ final class FakeHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [Request] = []
     private var stopped = false
+    private var serving = 0
 
     /// Every request received so far, in order.
     var requests: [Request] { lock.withLock { received } }
@@ -91,8 +92,23 @@ final class FakeHTTPServer: @unchecked Sendable {
         }
     }
 
+    /// Waits (up to `timeout` seconds) until every connection has ended: the client hung up or the
+    /// reply is complete. True if they all did.
+    func waitUntilIdle(timeout: Double = 10) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while lock.withLock({ serving }) > 0 {
+            guard Date() < deadline else { return false }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return true
+    }
+
     private func serve(_ connection: Int32) {
-        defer { close(connection) }
+        lock.withLock { serving += 1 }
+        defer {
+            close(connection)
+            lock.withLock { serving -= 1 }
+        }
         guard let request = readRequest(connection) else { return }
         lock.withLock { received.append(request) }
         let reply = handler(request)
