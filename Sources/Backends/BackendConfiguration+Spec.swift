@@ -1,8 +1,11 @@
 import Foundation
 
 extension BackendConfiguration {
+    /// The options a spec's query may set, for the error that names an unknown one.
+    static let specOptions = "model, api_key_env, timeout, connect_timeout, idle_timeout, max_reply_mib, concurrency, retries, chat"
+
     /// Parses a backend as one string, for settings (`vsynth.backend`) and the command line:
-    /// `[KIND+]URL[?model=M&api_key_env=VAR&timeout=S&concurrency=N&retries=N&chat=1]`, e.g.
+    /// `[KIND+]URL[?model=M&api_key_env=VAR&timeout=S&connect_timeout=S&idle_timeout=S&max_reply_mib=N&concurrency=N&retries=N&chat=1]`, e.g.
     /// `http://127.0.0.1:8000` (openai), `ollama+http://127.0.0.1:11434?model=llama3`,
     /// `openai+https://vllm.example/v1?api_key_env=VLLM_API_KEY`. `model` applies when the spec names none.
     public init(spec: String, model: String? = nil) throws(BackendError) {
@@ -33,11 +36,14 @@ extension BackendConfiguration {
             case "model": self.model = value.isEmpty ? nil : value
             case "api_key_env": apiKeyVariable = value.isEmpty ? nil : value
             case "timeout": requestTimeout = try number(0.1...86_400)
+            case "connect_timeout": connectTimeout = try number(0.1...86_400)
+            case "idle_timeout": idleTimeout = try number(0.1...86_400)
+            case "max_reply_mib": maxReplyBytes = Int(try number(1...4096) * Double(1 << 20))
             case "concurrency": concurrency = Int(try number(1...1024))
             case "retries": maxRetries = Int(try number(0...100))
             case "chat": useChatCompletions = value == "1" || value == "true"
             default:
-                throw .invalidConfiguration("unknown option '\(item.name)' in backend '\(spec)'; known: model, api_key_env, timeout, concurrency, retries, chat")
+                throw .invalidConfiguration("unknown option '\(item.name)' in backend '\(spec)'; known: \(Self.specOptions)")
             }
         }
     }

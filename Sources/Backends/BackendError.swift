@@ -1,7 +1,8 @@
 import Foundation
 
 /// Everything that can go wrong talking to a model server. One enum for the module; every message
-/// names the server URL (never the API key) and, for malformed replies, the field that was wrong.
+/// names the server URL (never the API key, and with any credentials in the URL redacted by
+/// `Redaction`) and, for malformed replies, the field that was wrong.
 /// Cancellation is not an error of ours: a cancelled task gets Swift's `CancellationError` (after the
 /// HTTP request is closed), which is what the method and the daemon check for.
 public enum BackendError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -33,8 +34,17 @@ public enum BackendError: Error, Equatable, Sendable, CustomStringConvertible {
     case tokenizationBoundary(url: String, detail: String)
     /// The configuration itself is wrong (bad URL, unknown backend kind).
     case invalidConfiguration(String)
+    /// The server answered with a redirect that is not followed: to another origin (the API key is
+    /// sent only to the configured server), or one that would turn a POST into a GET.
+    case redirectRefused(url: String, status: Int, location: String, reason: String)
+    /// The reply is larger than the configured limit (`maxReplyBytes`); the request was closed.
+    case replyTooLarge(url: String, limit: Int)
+    /// The reply started and then no data came for `seconds` (`idleTimeout`); the request was closed.
+    case stalled(url: String, seconds: Double)
 
-    public var description: String {
+    public var description: String { Redaction.redact(text) }
+
+    private var text: String {
         switch self {
         case let .connectionRefused(url, detail):
             "backend: cannot connect to \(url) (\(detail)); is the server running?"
@@ -65,7 +75,18 @@ public enum BackendError: Error, Equatable, Sendable, CustomStringConvertible {
             "backend: \(url) tokenizes context + continuation differently from each alone (\(detail))"
         case let .invalidConfiguration(message):
             "backend: \(message)"
+        case let .redirectRefused(url, status, location, reason):
+            "backend: \(url) redirected (HTTP \(status)) to \(location), which is not followed: \(reason)"
+        case let .replyTooLarge(url, limit):
+            "backend: the reply from \(url) is larger than \(Self.size(limit)), the limit for one reply; "
+                + "raise it with max_reply_mib=N in the backend spec if the server's replies are that large"
+        case let .stalled(url, seconds):
+            "backend: the reply from \(url) stalled: no data for \(Self.format(seconds)) s (idle_timeout in the backend spec)"
         }
+    }
+
+    private static func size(_ bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
     }
 
     private static func format(_ seconds: Double) -> String {

@@ -6,34 +6,52 @@ import FoundationNetworking
 /// JSON over HTTP for the backends: timeouts, bounded retries with exponential backoff on 429 and
 /// 5xx, a concurrency limit, cancellation that closes the request, and errors mapped to `BackendError`.
 /// The API key is read from the environment per request and never appears in an error or log.
+///
+/// Security (docs/backends.md, "Security model"): credentials go only to the configured origin.
+/// Redirects are never followed by the loading system (`SessionDelegate`); `RedirectPolicy` follows
+/// one only within the origin, repeating the request whole. Credentials written into the URL
+/// (`http://user:key@host`) are taken out of it: `root`, and so every error, trace line and
+/// identity, never holds them; they go as HTTP Basic to the configured origin only, unless an API
+/// key (Bearer) is configured, which wins. Replies are bounded in size and time: `PlainHTTPExchange`
+/// (http://, a socket of its own) and `HTTPExchange` (https://, URLSession).
 final class HTTPClient: Sendable {
     let configuration: BackendConfiguration
-    /// The server root: the configured URL without a trailing `/` or `/v1`.
+    /// The server root: the configured URL without credentials, a trailing `/` or `/v1`.
     let root: String
-    private let session: URLSession
+    /// `Basic …` from the configured URL's userinfo, if it has any.
+    private let basicAuthorization: String?
     private let semaphore: AsyncSemaphore
     /// Set after the first HTTP reply: a refused connection after that means the server went away.
     private let answered = Flag()
 
     init(configuration: BackendConfiguration) {
         self.configuration = configuration
-        var text = configuration.baseURL.absoluteString
+        var components = URLComponents(url: configuration.baseURL, resolvingAgainstBaseURL: false)
+        if let user = components?.user {
+            let credentials = user + (components?.password.map { ":" + $0 } ?? "")
+            basicAuthorization = "Basic " + Data(credentials.utf8).base64EncodedString()
+        } else {
+            basicAuthorization = nil
+        }
+        components?.user = nil
+        components?.password = nil
+        var text = components?.string ?? Redaction.redact(configuration.baseURL.absoluteString)
         while text.hasSuffix("/") { text.removeLast() }
         if text.hasSuffix("/v1") { text.removeLast(3) }
         root = text
-        session = Self.sharedSession
         semaphore = AsyncSemaphore(limit: configuration.concurrency)
     }
 
-    /// One session for the process: a session must be invalidated before it is released, and
+    /// One session for the process (https:// only): a session must be invalidated before it is released, and
     /// invalidating from a deinit that runs on the session's own queue deadlocks (corelibs). Timeouts
-    /// are set per request; the concurrency limit is the semaphore's.
-    private static let sharedSession: URLSession = {
+    /// and limits are per request (`HTTPExchange`); the concurrency limit is the semaphore's.
+    static let delegate = SessionDelegate()
+    static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 3600
         configuration.timeoutIntervalForResource = 3600
         configuration.httpMaximumConnectionsPerHost = 64
-        return URLSession(configuration: configuration)
+        return URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }()
 
     /// POSTs `object` as JSON to `path` (e.g. `/v1/completions`) and parses the JSON reply.
@@ -53,7 +71,7 @@ final class HTTPClient: Sendable {
     }
 
     private func send(method: String, path: String, body: Data?, retry: Bool) async throws -> JSONReply {
-        let urlText = root + path
+        var urlText = root + path
         guard let url = URL(string: urlText) else {
             throw BackendError.invalidConfiguration("'\(urlText)' is not a valid URL")
         }
@@ -64,10 +82,13 @@ final class HTTPClient: Sendable {
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let key = try configuration.apiKey() {
             request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        } else if let basicAuthorization {
+            request.setValue(basicAuthorization, forHTTPHeaderField: "Authorization")
         }
         let attempts = retry ? max(0, configuration.maxRetries) + 1 : 1
         var delay = configuration.initialBackoff
         var attempt = 0
+        var redirects = 0
         while true {
             attempt += 1
             try Task.checkCancellation()
@@ -83,6 +104,19 @@ final class HTTPClient: Sendable {
             let status = response.statusCode
             Self.trace("\(method) \(urlText) -> \(status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
             if (200..<300).contains(status) { return try JSONReply.parse(data, url: urlText) }
+            if (300..<400).contains(status), let location = response.value(forHTTPHeaderField: "Location"),
+               let from = request.url {
+                let target = try RedirectPolicy.target(status: status, location: location, method: method, from: from)
+                redirects += 1
+                guard redirects <= RedirectPolicy.maxRedirects else {
+                    throw BackendError.redirectRefused(url: urlText, status: status, location: Redaction.redact(location),
+                        reason: "more than \(RedirectPolicy.maxRedirects) redirects (a loop?)")
+                }
+                request.url = target
+                urlText = target.absoluteString
+                attempt -= 1   // a redirect is not a failed attempt
+                continue
+            }
             let message = Self.errorMessage(data)
             if status == 401 || status == 403 {
                 throw BackendError.unauthorized(url: urlText, status: status, keyVariable: configuration.apiKeyVariable)
@@ -107,37 +141,17 @@ final class HTTPClient: Sendable {
     static let tracing = ProcessInfo.processInfo.environment["VSYNTH_BACKEND_TRACE"] == "1"
 
     static func trace(_ line: @autoclosure () -> String) {
-        if tracing { FileHandle.standardError.write(Data(("vsynth backend: " + line() + "\n").utf8)) }
+        if tracing { FileHandle.standardError.write(Data(("vsynth backend: " + Redaction.redact(line()) + "\n").utf8)) }
     }
 
-    /// One HTTP exchange; cancelling the calling task cancels the URLSession task, which closes the connection.
+    /// One HTTP exchange, bounded in size and time; cancelling the calling task closes the connection.
+    /// Plain HTTP over a socket of our own (reads stop at the limits), HTTPS through URLSession (TLS).
     private func perform(_ request: URLRequest, urlText: String) async throws -> (Data, HTTPURLResponse) {
-        let box = TaskBox()
-        let timeout = configuration.requestTimeout
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse), any Error>) in
-                let task = session.dataTask(with: request) { data, response, error in
-                    let timedOut = box.didTimeOut
-                    if error != nil, timedOut {
-                        continuation.resume(throwing: BackendError.timedOut(url: urlText, seconds: timeout))
-                    } else if let error {
-                        continuation.resume(throwing: Self.map(error, url: urlText, timeout: timeout))
-                    } else if let response = response as? HTTPURLResponse {
-                        continuation.resume(returning: (data ?? Data(), response))
-                    } else {
-                        continuation.resume(throwing: BackendError.connectionLost(url: urlText, detail: "no HTTP response"))
-                    }
-                }
-                if box.start(task) {
-                    // The session's own timeout is not applied per request on Linux: enforce it here.
-                    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { box.timeOut() }
-                } else {
-                    continuation.resume(throwing: CancellationError())
-                }
-            }
-        } onCancel: {
-            box.cancel()
+        let limits = ExchangeLimits(url: urlText, configuration: configuration)
+        if request.url?.scheme?.lowercased() == "http" {
+            return try await PlainHTTPExchange(limits: limits).run(request)
         }
+        return try await HTTPExchange(limits: limits).run(request, on: Self.session, delegate: Self.delegate)
     }
 
     /// The URL loading system's errors, in the backend's words (a cancelled request: `CancellationError`).
@@ -179,43 +193,4 @@ private final class Flag: @unchecked Sendable {
     private var isSet = false
     var value: Bool { lock.withLock { isSet } }
     func set() { lock.withLock { isSet = true } }
-}
-
-/// Holds a URLSession task so that a cancellation arriving before or after it starts cancels it.
-private final class TaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionTask?
-    private var cancelled = false
-    private var timedOut = false
-    private var finished = false
-
-    /// Whether `timeOut` cancelled the task (its completion then reports a timeout, not a cancellation).
-    var didTimeOut: Bool { lock.withLock { finished = true; return timedOut } }
-
-    /// Cancels the task if it is still running when the timeout expires.
-    func timeOut() {
-        lock.lock()
-        guard !finished, let task else { lock.unlock(); return }
-        timedOut = true
-        lock.unlock()
-        task.cancel()
-    }
-
-    /// Starts `task` unless the work was already cancelled (then the task never runs: false).
-    func start(_ task: URLSessionTask) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !cancelled else { return false }
-        self.task = task
-        task.resume()
-        return true
-    }
-
-    func cancel() {
-        lock.lock()
-        cancelled = true
-        let task = self.task
-        lock.unlock()
-        task?.cancel()
-    }
 }

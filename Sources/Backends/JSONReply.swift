@@ -87,6 +87,35 @@ struct JSONReply: @unchecked Sendable {
         isNull ? nil : try double()
     }
 
+    /// The values a server's log-probability may take: ln p ≤ 0, with `roundingSlack` above 0 for
+    /// servers whose float arithmetic lands a hair over (read as 0), and nothing below `floor`, which
+    /// no float32 softmax produces (its smallest is about -104; vLLM writes -inf as -9999) and whose
+    /// sums would overflow to -inf, and then to NaN V-Scores.
+    static let logprobFloor = -100_000.0
+    static let roundingSlack = 1e-6
+
+    /// A log-probability: finite and in `logprobFloor...roundingSlack` (a value above 0 reads as 0).
+    /// Anything else (1e308, 0.5, -1e308) is a malformed reply naming the field, never a NaN score.
+    func logprob() throws(BackendError) -> Double {
+        let value = try double()
+        guard value >= Self.logprobFloor, value <= Self.roundingSlack else {
+            throw fail("is not a log-probability (\(value); expected a number in \(Int(Self.logprobFloor))...0)")
+        }
+        return min(value, 0)
+    }
+
+    /// A log-probability or null.
+    func optionalLogprob() throws(BackendError) -> Double? {
+        isNull ? nil : try logprob()
+    }
+
+    /// A count (tokens generated, entries): an integer in 0...Int32.max.
+    func count() throws(BackendError) -> Int {
+        let value = try int()
+        guard value >= 0, value <= Int(Int32.max) else { throw fail("is not a count (\(value))") }
+        return value
+    }
+
     func bool() throws(BackendError) -> Bool {
         guard let number = raw as? Bool else { throw fail(isNull ? "is missing" : "is not a boolean") }
         return number

@@ -68,7 +68,7 @@ extension LlamaServerBackend {
                     throw BackendError.unreadableLogprob(url: url, position: start + offset,
                         reason: "the server generated token \(id) where the grammar forces \(expected)")
                 }
-                logprobs.append(try entry["logprob"].double())
+                logprobs.append(try entry["logprob"].logprob())
                 texts.append(try entry.optional("token")?.string() ?? "")
             }
             done += segment

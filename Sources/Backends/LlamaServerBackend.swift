@@ -79,7 +79,7 @@ public final class LlamaServerBackend: ProbedLanguageModel {
         if !options.stop.isEmpty { body["stop"] = options.stop }
         let reply = try await client.post("/completion", body)
         let text = try reply["content"].string()
-        let count = try reply.optional("tokens_predicted")?.int() ?? 0
+        let count = try reply.optional("tokens_predicted")?.count() ?? 0
         let finish: Generation.FinishReason
         if let stopType = try reply.optional("stop_type")?.string() {   // newer servers
             finish = stopType == "limit" ? .length : stopType == "word" ? .stop : .endOfText

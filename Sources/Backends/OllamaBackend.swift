@@ -93,7 +93,7 @@ public final class OllamaBackend: ProbedLanguageModel {
         }
         let text = try reply["response"].string()
         let reason = try reply.optional("done_reason")?.string() ?? "stop"
-        let count = try reply.optional("eval_count")?.int() ?? 0
+        let count = try reply.optional("eval_count")?.count() ?? 0
         let finish: Generation.FinishReason = reason == "length" ? .length : (options.stop.isEmpty ? .endOfText : .stop)
         return Generation(text: text, tokenCount: count, finishReason: finish)
     }

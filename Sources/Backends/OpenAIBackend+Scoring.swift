@@ -143,7 +143,7 @@ extension OpenAIBackend {
         ])
         let greedyChoice = try firstChoice(greedy)
         let greedyEntries = try greedyChoice["logprobs"]["token_logprobs"].array().count
-        let greedyCount = try greedy["usage"]["completion_tokens"].int()
+        let greedyCount = try greedy["usage"]["completion_tokens"].count()
         guard greedyCount == 1, greedyEntries == 0 else {
             throw BackendError.unreadableLogprob(url: url, position: position,
                 reason: "token \(id) is not the model's first choice there, and the server names other candidates only by text")
@@ -157,12 +157,12 @@ extension OpenAIBackend {
         let field = choice["logprobs"]
         let generated = try field["token_logprobs"].array()
         let top = try field["top_logprobs"].array()
-        guard let generatedValue = try generated.first?.double(), let first = top.first else {
+        guard let generatedValue = try generated.first?.logprob(), let first = top.first else {
             throw BackendError.unreadableLogprob(url: url, position: position,
                 reason: "with token \(id) suppressed the server generated no reportable token")
         }
         let generatedText = try field["tokens"].array().first?.string() ?? ""
-        let candidates = try first.object().filter { $0.key != generatedText }.map { try $0.value.double() }
+        let candidates = try first.object().filter { $0.key != generatedText }.map { try $0.value.logprob() }
         guard let value = candidates.max(), value >= generatedValue, value <= 0 else {
             throw first.fail("does not hold the first choice's log-probability")
         }

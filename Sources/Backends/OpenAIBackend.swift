@@ -186,7 +186,7 @@ public final class OpenAIBackend: ProbedLanguageModel {
             text = try choice["text"].string()
         }
         let reason = try choice["finish_reason"].isNull ? "stop" : choice["finish_reason"].string()
-        let count = try reply.optional("usage")?["completion_tokens"].int() ?? 0
+        let count = try reply.optional("usage")?["completion_tokens"].count() ?? 0
         let finish: Generation.FinishReason = reason == "length" ? .length : (options.stop.isEmpty ? .endOfText : .stop)
         return Generation(text: text, tokenCount: count, finishReason: finish)
     }

@@ -50,7 +50,7 @@ enum PromptLogprobLayout: Sendable, Equatable {
         ], retry: false),
            let choice = try? greedy["choices"].array().first,
            let values = try? choice["logprobs"]["token_logprobs"].array(), values.count == 1,
-           let value = try? values[0].double(), let generated = try? choice["text"].string(), !generated.isEmpty,
+           let value = try? values[0].logprob(), let generated = try? choice["text"].string(), !generated.isEmpty,
            let extended = try? await tokenize(text + generated),
            extended.count == tokens.count + 1, extended.starts(with: tokens), extended.last != first {
             promptText = text + generated
@@ -118,12 +118,12 @@ struct EchoedLogprobs: Sendable {
         let choices = try reply["choices"].array()
         guard let choice = choices.first else { throw reply["choices"].fail("is empty") }
         let logprobs = choice["logprobs"]
-        let values = try logprobs["token_logprobs"].array().map { try $0.optionalDouble() }
+        let values = try logprobs["token_logprobs"].array().map { try $0.optionalLogprob() }
         let texts = try logprobs["tokens"].array().map { try $0.string() }
         guard texts.count == values.count else {
             throw logprobs["tokens"].fail("has \(texts.count) entries, token_logprobs has \(values.count)")
         }
-        let generated = try reply.optional("usage")?.optional("completion_tokens")?.int() ?? 1
+        let generated = try reply.optional("usage")?.optional("completion_tokens")?.count() ?? 1
         return EchoedLogprobs(logprobs: values, tokens: texts, generated: generated)
     }
 }

@@ -1,3 +1,4 @@
+import Backends
 import Foundation
 import PromptFile
 
@@ -64,7 +65,7 @@ public enum ParseCommand: Command {
         if let seed = settings.seed { pairs.append("seed=\(seed)") }
         if let refresh = settings.refresh { pairs.append("refresh=\(refresh.rawValue)") }
         if let model = settings.model { pairs.append("model=\(model)") }
-        if let backend = settings.backend { pairs.append("backend=\(backend)") }
+        if let backend = settings.backend { pairs.append("backend=\(Redaction.redact(backend))") }
         out += "  settings: \(pairs.isEmpty ? "(defaults)" : pairs.joined(separator: " "))\n"
         out += "  format: \(document.format.rawValue), turns \(document.format.userTag) / \(document.format.modelTag), "
         out += "labels \(quote(settings.inputLabel)) / \(quote(settings.outputLabel))\n"

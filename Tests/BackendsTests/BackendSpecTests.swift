@@ -31,7 +31,7 @@ import Testing
         #expect(throws: BackendError.invalidConfiguration("unknown backend 'vllm'; expected one of: openai, llama-server, ollama")) {
             _ = try BackendConfiguration(spec: "vllm+http://h:1")
         }
-        #expect(throws: BackendError.invalidConfiguration("unknown option 'key' in backend 'http://h:1?key=x'; known: model, api_key_env, timeout, concurrency, retries, chat")) {
+        #expect(throws: BackendError.invalidConfiguration("unknown option 'key' in backend 'http://h:1?key=x'; known: model, api_key_env, timeout, connect_timeout, idle_timeout, max_reply_mib, concurrency, retries, chat")) {
             _ = try BackendConfiguration(spec: "http://h:1?key=x")
         }
         #expect(throws: BackendError.invalidConfiguration("'timeout=soon' in backend 'http://h:1?timeout=soon' needs a number in 0.1...86400.0")) {

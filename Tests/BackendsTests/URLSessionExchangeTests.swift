@@ -1,0 +1,67 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import Backends
+
+extension ReplyLimitTests {
+    /// The URLSession path (`HTTPExchange`, used for https://) run over plain HTTP against fake servers
+    /// on loopback (no TLS server here): on this platform's Foundation (swift-corelibs-foundation on
+    /// Linux) the delegate really stops redirects before anything reaches the target, and the size,
+    /// idle and cancellation limits end the exchange. Nested in `ReplyLimitTests`, whose `.serialized`
+    /// keeps the two apart: corelibs reads on past the limit (up to 170 MB here), which would count in
+    /// the other suite's memory bound.
+    @Suite struct URLSessionExchangeTests {
+        static func run(_ server: FakeHTTPServer, path: String = "/v1/models", method: String = "GET",
+                        limit: Int = 8 << 20, idle: Double = 30) async throws -> HTTPExchange.Reply {
+            var configuration = BackendConfiguration(kind: .openai, baseURL: server.url, requestTimeout: 20, idleTimeout: idle,
+                                                     maxReplyBytes: limit)
+            configuration.maxRetries = 0
+            let url = server.url.appendingPathComponent(path)
+            var request = URLRequest(url: url)
+            request.httpMethod = method
+            request.httpBody = method == "POST" ? Data(#"{"prompt": "p"}"#.utf8) : nil
+            request.setValue("Bearer key", forHTTPHeaderField: "Authorization")
+            return try await HTTPExchange(limits: ExchangeLimits(url: url.absoluteString, configuration: configuration))
+                .run(request, on: HTTPClient.session, delegate: HTTPClient.delegate)
+        }
+
+        @Test(arguments: [301, 302, 307, 308])
+        func redirectComesBackUnfollowed(status: Int) async throws {
+            let elsewhere = try FakeHTTPServer { _ in .json(["ok": true]) }
+            let server = try FakeHTTPServer { _ in .redirect(status, to: elsewhere.url.absoluteString + "/x") }
+            let reply = try await Self.run(server, method: "POST")
+            #expect(reply.response.statusCode == status)
+            #expect(reply.response.value(forHTTPHeaderField: "Location") == elsewhere.url.absoluteString + "/x")
+            #expect(elsewhere.requests.isEmpty)
+        }
+
+        @Test func oversizedBodyIsRefused() async throws {
+            let server = try FakeHTTPServer { _ in .large(bytes: 20 << 20) }
+            let started = Date()
+            await #expect(throws: BackendError.replyTooLarge(url: server.url.absoluteString + "/v1/models", limit: 1 << 20)) {
+                _ = try await Self.run(server, limit: 1 << 20)
+            }
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(await server.waitUntilIdle(), "the client kept reading after the limit")
+        }
+
+        @Test func endlessBodyIsRefused() async throws {
+            let server = try FakeHTTPServer { _ in .endlessChunked }
+            let started = Date()
+            await #expect(throws: BackendError.replyTooLarge(url: server.url.absoluteString + "/v1/models", limit: 1 << 20)) {
+                _ = try await Self.run(server, limit: 1 << 20)
+            }
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(await server.waitUntilIdle(), "the client kept reading after the limit")
+        }
+
+        @Test func stallIsRefused() async throws {
+            let server = try FakeHTTPServer { _ in .stall(first: 10, hold: 10) }
+            await #expect(throws: BackendError.stalled(url: server.url.absoluteString + "/v1/models", seconds: 0.5)) {
+                _ = try await Self.run(server, idle: 0.5)
+            }
+        }
+    }
+}
