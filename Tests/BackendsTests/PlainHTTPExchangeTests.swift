@@ -18,7 +18,8 @@ import Testing
         let cancelled = Date()
         task.cancel()
         let result = await task.result
-        #expect(Date().timeIntervalSince(cancelled) < 1)
+        // Well before the server's 10 s hold and the 20 s limit; loose enough for a loaded machine.
+        #expect(Date().timeIntervalSince(cancelled) < 5)
         guard case let .failure(error) = result else { Issue.record("a cancelled request succeeded"); return }
         #expect(error is CancellationError, "\(error)")
     }

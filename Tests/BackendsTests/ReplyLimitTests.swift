@@ -115,6 +115,7 @@ extension Result where Failure == any Error {
             guard case let .connectionRefused(_, detail)? = error as? BackendError else { return false }
             return detail.contains("no connection within 0.5 s")
         }
-        #expect(Date().timeIntervalSince(started) < 3)
+        // Far from the 20 s request limit; loose enough for a loaded machine.
+        #expect(Date().timeIntervalSince(started) < 10)
     }
 }
