@@ -19,7 +19,7 @@ import Testing
         task.cancel()
         let result = await task.result
         // Well before the server's 10 s hold and the 20 s limit; loose enough for a loaded machine.
-        #expect(Date().timeIntervalSince(cancelled) < 5)
+        #expect(Date().timeIntervalSince(cancelled) < 8)
         guard case let .failure(error) = result else { Issue.record("a cancelled request succeeded"); return }
         #expect(error is CancellationError, "\(error)")
     }
