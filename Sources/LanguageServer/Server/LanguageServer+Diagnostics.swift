@@ -27,6 +27,12 @@ extension LanguageServer {
                           code: problem.error.code, message: problem.message)
         }
         guard !document.hasErrors, let task = document.task?.text else { return result }
+        // Hand-written outputs that break `output.schema`, underlined where they go wrong.
+        for problem in document.outputSchemaProblems {
+            result.append(LSPDiagnostic(range: converter.range(problem.range), severity: .error, code: "output-schema",
+                                        message: problem.message,
+                                        data: ["index": .integer(Int64(problem.index))]))
+        }
         let threshold = threshold(for: document)
         for demonstration in document.demonstrations {
             guard let score = cachedScore(task: task, demonstration.demonstration) else { continue }
