@@ -9,32 +9,35 @@ struct GrammarMask {
     let pieces: TokenPieces
     /// Per first byte: whether the matcher accepts it now (filled for a full scan).
     private var firstByte = [Bool](repeating: false, count: 256)
+    /// Where candidates are tried: reset to `matcher` before each, reusing its storage.
+    private var scratch: JSONGrammarMatcher
 
     init(matcher: JSONGrammarMatcher, pieces: TokenPieces) {
         self.matcher = matcher
         self.pieces = pieces
+        scratch = matcher
     }
 
-    func allows(_ token: Int32) -> Bool {
+    mutating func allows(_ token: Int32) -> Bool {
         let index = Int(token)
         guard index >= 0, index < pieces.bytes.count else { return false }
         if pieces.endsGeneration[index] { return matcher.isComplete }
         let bytes = pieces.bytes[index]
         guard !bytes.isEmpty, !pieces.special[index] else { return false }
-        var copy = matcher
-        return copy.feed(bytes)
+        scratch.reset(to: matcher)
+        return scratch.feed(bytes)
     }
 
     /// Readies `allowsInScan` for a pass over the whole vocabulary: a token is rejected at once when
     /// its first byte is, which settles most of the vocabulary with one table lookup.
     mutating func prepareScan() {
         for byte in 0..<256 {
-            var copy = matcher
-            firstByte[byte] = copy.feed(UInt8(byte))
+            scratch.reset(to: matcher)
+            firstByte[byte] = scratch.feed(UInt8(byte))
         }
     }
 
-    func allowsInScan(_ token: Int32) -> Bool {
+    mutating func allowsInScan(_ token: Int32) -> Bool {
         let index = Int(token)
         if !pieces.endsGeneration[index] {
             guard let first = pieces.bytes[index].first, firstByte[Int(first)] else { return false }

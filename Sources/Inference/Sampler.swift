@@ -9,6 +9,8 @@ public struct Sampler {
     public var random: RandomSource
     /// Reused candidate storage, so sampling allocates nothing per token.
     private var candidates: [Candidate] = []
+    /// Reused: the tokens a grammar allows, when the first choice was not one of them.
+    private var allowed: [Int32] = []
 
     struct Candidate {
         var token: Int32
@@ -53,7 +55,9 @@ public struct Sampler {
         let first = sample(logits, vocabularySize: vocabularySize)
         if mask.allows(first) { return first }
         mask.prepareScan()
-        filter(logits, vocabularySize: vocabularySize, allowed: mask.allowsInScan)
+        allowed.removeAll(keepingCapacity: true)
+        for token in 0..<Int32(vocabularySize) where mask.allowsInScan(token) { allowed.append(token) }
+        filter(logits, vocabularySize: vocabularySize, among: allowed)
         guard !candidates.isEmpty else { return nil }
         if options.temperature <= 0 { return candidates[0].token }
         return draw()
@@ -67,13 +71,13 @@ public struct Sampler {
     }
 
     private mutating func filter(_ logits: UnsafePointer<Float>, vocabularySize: Int,
-                                 allowed: ((Int32) -> Bool)? = nil) {
+                                 among allowed: [Int32]? = nil) {
         candidates.removeAll(keepingCapacity: true)
         // Tokens more than 40 nats below the best have probability < 4e-18 relative to it: no filter
         // below can keep them unless they are all kept, and dropping them saves a sort of the vocabulary.
         if let allowed {
-            for i in 0..<vocabularySize where allowed(Int32(i)) {
-                candidates.append(Candidate(token: Int32(i), logit: logits[i], probability: 0))
+            for token in allowed {
+                candidates.append(Candidate(token: token, logit: logits[Int(token)], probability: 0))
             }
             guard let best = candidates.map(\.logit).max() else { return }
             candidates.removeAll { $0.logit < best - 40 }

@@ -11,11 +11,13 @@ public final class JSONGrammar: Sendable {
 
     enum Kind: Sendable {
         case any
-        case string
+        /// A string; `maxLength` bounds generated ones.
+        case string(maxLength: Int?)
         case number(integer: Bool)
         /// One of the byte strings in `literalSets[set]` (enums, booleans, null).
         case literal(set: Int)
-        case array(items: Int)
+        /// At most `maxItems` items (nil: no bound but the matcher's own when generating).
+        case array(items: Int, maxItems: Int?)
         case object(ObjectNode)
     }
 
@@ -66,7 +68,7 @@ public final class JSONGrammar: Sendable {
             anyObject = append(Node(kind: .object(ObjectNode(keys: literals([]), names: [], values: [], required: 0,
                                                              additional: true)),
                                     nullable: false, expected: "an object"))
-            anyArray = append(Node(kind: .array(items: anyNode), nullable: false, expected: "an array"))
+            anyArray = append(Node(kind: .array(items: anyNode, maxItems: nil), nullable: false, expected: "an array"))
         }
 
         mutating func literals(_ texts: [String]) -> Int {
@@ -84,7 +86,7 @@ public final class JSONGrammar: Sendable {
             let kind: Kind
             switch schema.kind {
             case .any: return anyNode
-            case .string: kind = .string
+            case .string: kind = .string(maxLength: schema.maxLength)
             case .number: kind = .number(integer: false)
             case .integer: kind = .number(integer: true)
             case .boolean: kind = .literal(set: literals(["true", "false"]) )
@@ -97,7 +99,7 @@ public final class JSONGrammar: Sendable {
                 }
                 kind = .literal(set: literals(all.map(\.json)))
             case .array(let items):
-                kind = .array(items: try add(items))
+                kind = .array(items: try add(items), maxItems: schema.maxItems)
             case .object(let properties, let additional):
                 guard properties.count <= JSONGrammar.alternativeLimit else {
                     throw .tooManyAlternatives(count: properties.count, limit: JSONGrammar.alternativeLimit)

@@ -47,6 +47,8 @@ extension JSONGrammarMatcher {
         enum State: Sendable { case afterOpen, inValue, afterValue, afterComma }
         var node: Int
         var items: Int
+        /// Most items allowed (`maxItems`, and the generation bound).
+        var limit: Int
         var state = State.afterOpen
         var count = 0
         var whitespace: UInt8 = 0
@@ -65,6 +67,8 @@ extension JSONGrammarMatcher {
         /// 0: plain; 1: after a backslash; 2…5: hex digits of `\u` still to come, plus one.
         var escape: UInt8 = 0
         var length = 0
+        /// Most bytes a generated string may take.
+        var limit = JSONGrammarMatcher.maxStringBytes
         var start: Int
     }
 

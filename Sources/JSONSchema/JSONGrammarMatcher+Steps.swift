@@ -32,19 +32,24 @@ extension JSONGrammarMatcher {
             switch byte {
             case UInt8(ascii: "{"): replaceTop(.object(ObjectFrame(node: grammar.anyObject, start: start))); return .pushed
             case UInt8(ascii: "["):
-                replaceTop(.array(ArrayFrame(node: grammar.anyArray, items: grammar.anyNode, start: start))); return .pushed
+                let limit = mode == .generation ? Self.maxArrayItems : .max
+                replaceTop(.array(ArrayFrame(node: grammar.anyArray, items: grammar.anyNode, limit: limit, start: start)))
+                return .pushed
             case Self.quote: replaceTop(.string(StringFrame(start: start))); return .pushed
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return literal(grammar.wordSet)
             default: if isNumberStart { return number(integer: false) }
             }
-        case .string where byte == Self.quote:
-            replaceTop(.string(StringFrame(start: start))); return .pushed
+        case .string(let maxLength) where byte == Self.quote:
+            var frame = StringFrame(start: start)
+            if let maxLength { frame.limit = min(frame.limit, maxLength) }
+            replaceTop(.string(frame)); return .pushed
         case .number(let integer) where isNumberStart:
             return number(integer: integer)
         case .literal(let set):
             return literal(set)
-        case .array(let items) where byte == UInt8(ascii: "["):
-            replaceTop(.array(ArrayFrame(node: v.node, items: items, start: start))); return .pushed
+        case .array(let items, let maxItems) where byte == UInt8(ascii: "["):
+            let limit = mode == .generation ? min(maxItems ?? Self.maxArrayItems, Self.maxArrayItems) : (maxItems ?? .max)
+            replaceTop(.array(ArrayFrame(node: v.node, items: items, limit: limit, start: start))); return .pushed
         case .object where byte == UInt8(ascii: "{"):
             replaceTop(.object(ObjectFrame(node: v.node, start: start))); return .pushed
         default: break
@@ -113,12 +118,14 @@ extension JSONGrammarMatcher {
         case (.afterOpen, UInt8(ascii: "]")), (.afterValue, UInt8(ascii: "]")):
             return .completed(key: nil)
         case (.afterValue, UInt8(ascii: ",")):
-            if mode == .generation, a.count >= Self.maxArrayItems { return .reject { "too many items" } }
+            if a.count >= a.limit { let limit = a.limit; return .reject { "more than \(limit) items" } }
             a.state = .afterComma
             a.whitespace = 0
             return .consumed
         case (.afterValue, _):
             return .reject { "expected ',' or ']' after an item" }
+        case (.afterOpen, _) where a.limit == 0:
+            return .reject { "expected an empty array" }
         default:
             a.state = .inValue
             replaceTop(.array(a))
@@ -157,12 +164,11 @@ extension JSONGrammarMatcher {
             s.mask = kept
             s.position += 1
             if kept == 0, !s.free {
-                let names = options.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
-                return .reject { "expected one of the properties \(names)" }
+                return .reject { "expected one of the properties " + options.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ") }
             }
         }
         s.length += 1
-        if mode == .generation, s.length > Self.maxStringBytes, !closing { return .reject { "string too long" } }
+        if mode == .generation, s.length > s.limit, !closing { return .reject { "string too long" } }
         guard closing else { return .consumed }
         guard s.set >= 0, s.mask != 0 else { return .completed(key: -1) }
         let options = grammar.literalSets[s.set]

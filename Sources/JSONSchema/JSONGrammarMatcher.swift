@@ -13,7 +13,7 @@ public struct JSONGrammarMatcher: Sendable {
     /// Bounds in generation mode (each also bounds the tokens a document can take).
     public static let maxStringBytes = 200
     public static let maxNumberDigits = 15
-    public static let maxArrayItems = 16
+    public static let maxArrayItems = 8
     public static let maxWhitespace = 1
 
     let grammar: JSONGrammar
@@ -49,6 +49,17 @@ public struct JSONGrammarMatcher: Sendable {
 
     /// The document is complete and nothing but (in validation mode) whitespace may follow.
     public var isClosed: Bool { rootDone }
+
+    /// Becomes a copy of `other` while keeping its own frame storage, so that trying token after
+    /// token from one state allocates nothing (a plain copy would copy the stack on first write).
+    public mutating func reset(to other: JSONGrammarMatcher) {
+        frames.removeAll(keepingCapacity: true)
+        frames.append(contentsOf: other.frames)
+        offset = other.offset
+        rootDone = other.rootDone
+        failed = other.failed
+        violation = nil
+    }
 
     /// Feeds every byte; false at the first one rejected.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
@@ -123,8 +134,10 @@ public struct JSONGrammarMatcher: Sendable {
     mutating func reject(_ message: @autoclosure () -> String) -> Bool {
         failed = true
         if mode == .validation {
-            violation = SchemaViolation(offset: offset, valueStart: frames.last?.start ?? offset, path: path,
-                                        message: message())
+            // A value rejected at its first byte starts there (its frame only held whitespace).
+            var start = offset
+            if let top = frames.last, case .value = top {} else if let top = frames.last { start = top.start }
+            violation = SchemaViolation(offset: offset, valueStart: start, path: path, message: message())
         }
         return false
     }

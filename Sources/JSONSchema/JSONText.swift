@@ -37,7 +37,9 @@ extension Schema {
         }
         switch kind {
         case .any: break
-        case .string: members.append(type("string"))
+        case .string:
+            members.append(type("string"))
+            if let maxLength { members.append("\"maxLength\":\(maxLength)") }
         case .number: members.append(type("number"))
         case .integer: members.append(type("integer"))
         case .boolean: members.append(type("boolean"))
@@ -48,6 +50,7 @@ extension Schema {
         case .array(let items):
             members.append(type("array"))
             members.append("\"items\":" + items.jsonSchema)
+            if let maxItems { members.append("\"maxItems\":\(maxItems)") }
         case .object(let properties, let additional):
             members.append(type("object"))
             members.append("\"properties\":{" + properties.map { JSONText.quoted($0.name) + ":" + $0.schema.jsonSchema }

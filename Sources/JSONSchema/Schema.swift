@@ -25,11 +25,19 @@ public struct Schema: Sendable, Hashable, Codable {
     /// `null` is accepted besides `kind` (Picoschema's optional fields, JSON Schema's `["T", "null"]`).
     public var nullable: Bool
     public var description: String?
+    /// JSON Schema's `maxItems` for an array: at most this many items.
+    public var maxItems: Int?
+    /// JSON Schema's `maxLength` for a string: a bound on generated strings (in bytes as written);
+    /// validation leaves it to the full schema, since it counts characters.
+    public var maxLength: Int?
 
-    public init(_ kind: Kind, nullable: Bool = false, description: String? = nil) {
+    public init(_ kind: Kind, nullable: Bool = false, description: String? = nil, maxItems: Int? = nil,
+                maxLength: Int? = nil) {
         self.kind = kind
         self.nullable = nullable
         self.description = description
+        self.maxItems = maxItems
+        self.maxLength = maxLength
     }
 
     /// An object whose keys are exactly `properties` (Picoschema's default).
@@ -37,7 +45,9 @@ public struct Schema: Sendable, Hashable, Codable {
         Schema(.object(properties: properties, additionalProperties: additionalProperties))
     }
 
-    public static func array(_ items: Schema) -> Schema { Schema(.array(items: items)) }
+    public static func array(_ items: Schema, maxItems: Int? = nil) -> Schema {
+        Schema(.array(items: items), maxItems: maxItems)
+    }
 
     /// An enum of strings.
     public static func enumeration(_ values: [String]) -> Schema { Schema(.enumeration(values.map(SchemaLiteral.string))) }

@@ -65,12 +65,27 @@ extension SchemaReader {
             } else {
                 kind = .array(items: Schema(.any))
             }
+            if let limit = node["maxItems"] {
+                guard case .int(let count) = limit.value, count >= 0 else {
+                    problems.append(.settingType(key: "\(name).maxItems", expected: "an integer ≥ 0", found: limit.kindDescription, at: limit.range))
+                    return nil
+                }
+                return Schema(kind, nullable: nullable, description: description, maxItems: count)
+            }
         case let scalar?:
             kind = Self.scalarKind(scalar)
         case nil:
             kind = .any
         }
-        return Schema(kind, nullable: nullable, description: description)
+        var schema = Schema(kind, nullable: nullable, description: description)
+        if kind == .string, let limit = node["maxLength"] {
+            guard case .int(let count) = limit.value, count >= 0 else {
+                problems.append(.settingType(key: "\(name).maxLength", expected: "an integer ≥ 0", found: limit.kindDescription, at: limit.range))
+                return nil
+            }
+            schema.maxLength = count
+        }
+        return schema
     }
 
     /// `properties`, `required` and `additionalProperties` of an object schema.

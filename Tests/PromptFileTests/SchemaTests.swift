@@ -90,3 +90,36 @@ import JSONSchema
         #expect(start.line == line && start.utf8Column == column, "\(start)")
     }
 }
+
+@Suite struct OutputSchemaProblemTests {
+    @Test func demonstrationsThatBreakTheOutputSchemaAreLocated() throws {
+        let text = """
+        ---
+        vsynth.task: extract
+        output:
+          schema:
+            n: integer
+        ---
+        {{!-- vsynth:demos --}}
+        {{role "user"}}
+        one
+        {{role "model"}}
+        {"n": 1}
+        {{role "user"}}
+        two
+        {{role "model"}}
+        {"n": "2"}
+        {{!-- /vsynth:demos --}}
+
+        """
+        let document = PromptDocument(text: text, path: "x.prompt")
+        #expect(document.errors.isEmpty)
+        let problems = document.outputSchemaProblems
+        #expect(problems.count == 1)
+        let problem = try #require(problems.first)
+        #expect(problem.index == 1)
+        #expect(problem.violation.message == "expected an integer")
+        #expect(document.text(in: problem.range) == "\"")
+        #expect(problem.range.start.line == 14 && problem.range.start.utf8Column == 6)
+    }
+}
