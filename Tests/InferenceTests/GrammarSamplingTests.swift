@@ -5,21 +5,22 @@ import LanguageModel
 import Testing
 
 /// Sampling under a JSON grammar with the real model: every output, whatever the seed, is a
-/// complete document the schema accepts.
+/// complete document the schema accepts. Small schemas and short bounds (`maxItems`, `maxLength`)
+/// keep the 200 generations to a few thousand tokens.
 @Suite(.serialized) struct GrammarSamplingTests {
     /// Nested objects, arrays, enums, optional fields, numbers, booleans and nullable strings.
     static let schemas: [(name: String, schema: Schema, request: String)] = [
         ("review", .object([
             SchemaProperty("label", .enumeration(["positive", "negative", "neutral"])),
             SchemaProperty("stars", Schema(.integer)),
-            SchemaProperty("note", Schema(.string, nullable: true, maxLength: 24), required: false),
+            SchemaProperty("note", Schema(.string, nullable: true, maxLength: 16), required: false),
         ]), "Rate this review: 'Great phone, but the battery is weak.'"),
         ("meeting", .object([
             SchemaProperty("when", .object([
                 SchemaProperty("day", .enumeration(["mon", "tue", "wed", "thu", "fri"])),
                 SchemaProperty("hour", Schema(.integer), required: false),
             ])),
-            SchemaProperty("topics", .array(.enumeration(["budget", "hiring", "travel"]), maxItems: 3)),
+            SchemaProperty("topics", .array(.enumeration(["budget", "hiring", "travel"]), maxItems: 2)),
             SchemaProperty("urgent", Schema(.boolean), required: false),
         ]), "Meet Tuesday at 10 about the budget and hiring."),
         ("order", .object([
