@@ -59,6 +59,8 @@ extension JSONGrammarMatcher {
 
     mutating func object(_ o: inout ObjectFrame, _ byte: UInt8) -> Step {
         if isWhitespace(byte), o.state != .inKey, o.state != .inValue {
+            // Generated objects are laid out `{"a": 1, "b": 2}`: a space only after ',' (and ':').
+            if mode == .generation, o.state != .afterComma { return .reject { "no whitespace here" } }
             return whitespace(byte, count: &o.whitespace) ? .consumed : .reject { "too much whitespace" }
         }
         let node = grammar.objectNode(o.node)
@@ -112,6 +114,8 @@ extension JSONGrammarMatcher {
 
     mutating func array(_ a: inout ArrayFrame, _ byte: UInt8) -> Step {
         if isWhitespace(byte), a.state != .inValue {
+            // Generated arrays are laid out `[1, 2]`: a space only after ','.
+            if mode == .generation, a.state != .afterComma { return .reject { "no whitespace here" } }
             return whitespace(byte, count: &a.whitespace) ? .consumed : .reject { "too much whitespace" }
         }
         switch (a.state, byte) {

@@ -3,8 +3,9 @@
 /// document. The embedded engine masks tokens with it; the validator runs it over whole texts.
 ///
 /// Two modes. `generation` is llama.cpp's grammar: properties in the order written (optional ones
-/// may be skipped, required ones not), no keys beyond the schema's, at most one space where JSON
-/// allows whitespace, and bounded strings, numbers and arrays so that a sampled document always
+/// may be skipped, required ones not), no keys beyond the schema's, one line laid out as
+/// `{"a": 1, "b": [2, 3]}` (at most one space, after ':' and ','; a small model otherwise spends
+/// tokens on spaces), and bounded strings, numbers and arrays so that a sampled document always
 /// ends. `validation` accepts any valid JSON the schema allows: any key order, any whitespace, extra
 /// keys where `additionalProperties` allows them; it records why and where it stopped.
 public struct JSONGrammarMatcher: Sendable {
@@ -12,7 +13,7 @@ public struct JSONGrammarMatcher: Sendable {
 
     /// Bounds in generation mode (each also bounds the tokens a document can take).
     public static let maxStringBytes = 200
-    public static let maxNumberDigits = 15
+    public static let maxNumberDigits = 12
     public static let maxArrayItems = 8
     public static let maxWhitespace = 1
 

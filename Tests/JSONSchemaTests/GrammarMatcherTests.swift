@@ -21,8 +21,13 @@ import JSONSchema
 
     @Test func generationBoundsWhitespaceAndForbidsNewlines() throws {
         #expect(try !accepts(SchemaFixtures.label, "{\n"))
-        #expect(try !accepts(SchemaFixtures.label, "{  "))
-        #expect(try accepts(SchemaFixtures.label, #"{ "label": "positive", "confidence": 1 }"#))
+        #expect(try !accepts(SchemaFixtures.label, "{ "))
+        #expect(try !accepts(SchemaFixtures.label, #"{"label" :"#))
+        #expect(try !accepts(SchemaFixtures.label, #"{"label":  "#))
+        #expect(try !accepts(SchemaFixtures.label, #"{"label": "positive" ,"#))
+        #expect(try !accepts(SchemaFixtures.person, #"{"name": "a", "tags": [ "#))
+        #expect(try accepts(SchemaFixtures.label, #"{"label": "positive", "confidence": 1}"#))
+        #expect(try accepts(SchemaFixtures.person, #"{"name":"a","tags":["x", "y"],"kind":"a"}"#))
     }
 
     @Test func generationBoundsStringsAndArrays() throws {
