@@ -18,14 +18,16 @@ let package = Package(
         .target(name: "GGUF", swiftSettings: optimised),
         .target(name: "Tokenizer", dependencies: ["GGUF"], swiftSettings: optimised),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Inference", dependencies: ["GGUF", "Tokenizer", "CKernels", "LanguageModel"],
+        .target(name: "Inference", dependencies: ["GGUF", "Tokenizer", "CKernels", "LanguageModel", "JSONSchema"],
                 swiftSettings: optimised),
+        // JSON schemas of prompt files' inputs and outputs: the model, grammar matching, validation.
+        .target(name: "JSONSchema", swiftSettings: optimised),
         // The one protocol the method talks to; engines and backends conform to it.
-        .target(name: "LanguageModel"),
+        .target(name: "LanguageModel", dependencies: ["JSONSchema"]),
         // Prompt files: YAML frontmatter, demonstrations region, ranges, edits.
-        .target(name: "PromptFile", swiftSettings: optimised),
+        .target(name: "PromptFile", dependencies: ["JSONSchema"], swiftSettings: optimised),
         // The method: V-Score, proportional sampling, iterative synthesis, evaluation.
-        .target(name: "VSynthesis", dependencies: ["PromptFile", "LanguageModel"]),
+        .target(name: "VSynthesis", dependencies: ["PromptFile", "LanguageModel", "JSONSchema"]),
         // Remote model servers (OpenAI-compatible, llama-server, Ollama).
         .target(name: "Backends", dependencies: ["LanguageModel"]),
         // JSON-RPC 2.0 with LSP framing, and the language server on top of it.
@@ -41,9 +43,10 @@ let package = Package(
 
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Inference"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "GGUF", "Inference"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer", "LanguageModel"],
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CKernels", "GGUF", "Tokenizer", "LanguageModel", "JSONSchema"],
                     swiftSettings: optimised),
-        .testTarget(name: "PromptFileTests", dependencies: ["PromptFile"]),
+        .testTarget(name: "PromptFileTests", dependencies: ["PromptFile", "JSONSchema"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"], swiftSettings: optimised),
         // LanguageServerTests: the in-process test client, position encodings, the daemon's behaviour.
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "JSONRPC", "PromptFile", "VSynthesis", "LanguageModel",
@@ -52,6 +55,6 @@ let package = Package(
         // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel", "VSynthesis", "Inference", "PromptFile"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
-        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile", "Inference"], exclude: ["Fixtures"]),
+        .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile", "Inference", "JSONSchema"], exclude: ["Fixtures"]),
     ]
 )

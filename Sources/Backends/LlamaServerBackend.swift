@@ -77,6 +77,7 @@ public final class LlamaServerBackend: ProbedLanguageModel {
             "seed": Int(truncatingIfNeeded: options.seed), "cache_prompt": true,
         ]
         if !options.stop.isEmpty { body["stop"] = options.stop }
+        if let constraint = options.constraint { body["json_schema"] = constraint.schemaObject }
         let reply = try await client.post("/completion", body)
         let text = try reply["content"].string()
         let count = try reply.optional("tokens_predicted")?.count() ?? 0

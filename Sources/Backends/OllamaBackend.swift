@@ -84,10 +84,12 @@ public final class OllamaBackend: ProbedLanguageModel {
         if options.minP > 0 { sampling["min_p"] = options.minP }
         if !options.stop.isEmpty { sampling["stop"] = options.stop }
         let reply: JSONReply
+        var body: [String: Any] = [
+            "model": modelName, "prompt": prompt, "raw": true, "stream": false, "options": sampling,
+        ]
+        if let constraint = options.constraint { body["format"] = constraint.schemaObject }
         do {
-            reply = try await client.post("/api/generate", [
-                "model": modelName, "prompt": prompt, "raw": true, "stream": false, "options": sampling,
-            ])
+            reply = try await client.post("/api/generate", body)
         } catch BackendError.httpStatus(let url, 404, let message) where message.contains("not found") {
             throw BackendError.unknownModel(url: url, model: modelName, available: [])
         }

@@ -167,6 +167,7 @@ public final class OpenAIBackend: ProbedLanguageModel {
         if options.topK > 0 { body["top_k"] = options.topK }
         if options.minP > 0 { body["min_p"] = options.minP }
         if !options.stop.isEmpty { body["stop"] = options.stop }
+        if let constraint = options.constraint { body["response_format"] = constraint.responseFormat }
         let text: String
         let choice: JSONReply
         let reply: JSONReply

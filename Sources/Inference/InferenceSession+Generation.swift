@@ -1,3 +1,4 @@
+import JSONSchema
 import LanguageModel
 import Tokenizer
 
@@ -15,6 +16,7 @@ extension InferenceSession {
         let tokenizer = model.tokenizer
         let vocab = model.config.vocabularySize
         var sampler = Sampler(options: options)
+        var mask = try grammarMask(for: options.constraint)
         var decoder = StreamingDecoder(tokenizer: tokenizer)
         var stops = StopMatcher(stops: options.stop)
 
@@ -24,25 +26,31 @@ extension InferenceSession {
         let restart = min(common, prompt.count - 1)
         truncate(to: restart)
         var next: Int32 = 0
-        try append(prompt[restart...], logitsFrom: prompt.count - 1 - restart) { _, logits in
-            next = sampler.sample(logits, vocabularySize: vocab)
+        var allowedNone = false
+        /// The next token, under the grammar when there is one.
+        func choose(_ logits: UnsafePointer<Float>) {
+            guard mask != nil else { next = sampler.sample(logits, vocabularySize: vocab); return }
+            if let token = sampler.sample(logits, vocabularySize: vocab, mask: &mask!) { next = token } else { allowedNone = true }
         }
+        try append(prompt[restart...], logitsFrom: prompt.count - 1 - restart) { _, logits in choose(logits) }
 
         var generated = 0
         var step: [Int32] = [0]   // reused: one token per decode step, no allocation per token
         var finish = Generation.FinishReason.length
         while generated < options.maxTokens {
+            if allowedNone { throw .failed("no token continues the output grammar") }
             if tokenizer.isEndOfGeneration(next) { finish = .endOfText; break }
             generated += 1
+            mask?.accept(next)
             let (ready, stopped) = stops.append(decoder.append(next))
             if !ready.isEmpty { onText(ready) }
             if stopped { finish = .stop; break }
+            // The grammar's document is finished: nothing may follow it.
+            if mask?.matcher.isClosed == true { finish = .stop; break }
             if generated == options.maxTokens || tokens.count >= contextLength { break }
             try checkCancelled()
             step[0] = next
-            try append(step[...], logitsFrom: 0) { _, logits in
-                next = sampler.sample(logits, vocabularySize: vocab)
-            }
+            try append(step[...], logitsFrom: 0) { _, logits in choose(logits) }
         }
         if finish != .stop {
             let (ready, stopped) = stops.append(decoder.flush())
@@ -52,5 +60,18 @@ extension InferenceSession {
             if !rest.isEmpty { onText(rest) }
         }
         return Generation(text: stops.text, tokenCount: generated, finishReason: finish)
+    }
+}
+
+extension InferenceSession {
+    /// The token mask for a generation's constraint; nil for free text.
+    func grammarMask(for constraint: OutputConstraint?) throws(LanguageModelError) -> GrammarMask? {
+        guard case .json(let schema) = constraint else { return nil }
+        let grammar: JSONGrammar
+        do { grammar = try JSONGrammar(schema: schema) } catch { throw .unsupported(error.description) }
+        if tokenPieces == nil {
+            tokenPieces = TokenPieces(tokenizer: model.tokenizer, vocabularySize: model.config.vocabularySize)
+        }
+        return GrammarMask(matcher: JSONGrammarMatcher(grammar: grammar, mode: .generation), pieces: tokenPieces!)
     }
 }

@@ -23,6 +23,8 @@ public final class InferenceSession {
     /// Computes every matmul with the plain scalar reference (f32 activations, no quantization) and
     /// keeps keys, values and attention in full Float precision: the exact-arithmetic model, for tests.
     public var usesReferenceArithmetic = false
+    /// Every token's bytes, built on the first grammar-constrained generation and kept.
+    var tokenPieces: TokenPieces?
 
     /// - Parameters:
     ///   - contextLength: positions of the KV cache (default 2048, at most the model's trained length

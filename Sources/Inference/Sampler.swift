@@ -9,6 +9,8 @@ public struct Sampler {
     public var random: RandomSource
     /// Reused candidate storage, so sampling allocates nothing per token.
     private var candidates: [Candidate] = []
+    /// Reused: the tokens a grammar allows, when the first choice was not one of them.
+    private var allowed: [Int32] = []
 
     struct Candidate {
         var token: Int32
@@ -25,7 +27,11 @@ public struct Sampler {
     public mutating func sample(_ logits: UnsafePointer<Float>, vocabularySize: Int) -> Int32 {
         if options.temperature <= 0 { return Int32(VectorMath.argmax(logits, count: vocabularySize)) }
         filter(logits, vocabularySize: vocabularySize)
-        // Temperature, then a draw.
+        return draw()
+    }
+
+    /// Temperature over the filtered candidates, then a draw.
+    private mutating func draw() -> Int32 {
         let temperature = options.temperature
         let top = Double(candidates[0].logit)
         var total = 0.0
@@ -42,6 +48,21 @@ public struct Sampler {
         return candidates[candidates.count - 1].token
     }
 
+    /// The next token among those `mask` allows, as llama.cpp samples under a grammar: the
+    /// unconstrained choice when the mask allows it (the common case, one check), else a draw from
+    /// the allowed tokens alone, filtered and tempered the same way. Nil when no token is allowed.
+    mutating func sample(_ logits: UnsafePointer<Float>, vocabularySize: Int, mask: inout GrammarMask) -> Int32? {
+        let first = sample(logits, vocabularySize: vocabularySize)
+        if mask.allows(first) { return first }
+        mask.prepareScan()
+        allowed.removeAll(keepingCapacity: true)
+        for token in 0..<Int32(vocabularySize) where mask.allowsInScan(token) { allowed.append(token) }
+        filter(logits, vocabularySize: vocabularySize, among: allowed)
+        guard !candidates.isEmpty else { return nil }
+        if options.temperature <= 0 { return candidates[0].token }
+        return draw()
+    }
+
     /// The tokens that survive top-k, top-p and min-p, most likely first, in `candidates`
     /// (with their temperature-1 probabilities). Exposed for tests.
     public mutating func survivors(_ logits: UnsafePointer<Float>, vocabularySize: Int) -> [Int32] {
@@ -49,14 +70,23 @@ public struct Sampler {
         return candidates.map(\.token)
     }
 
-    private mutating func filter(_ logits: UnsafePointer<Float>, vocabularySize: Int) {
+    private mutating func filter(_ logits: UnsafePointer<Float>, vocabularySize: Int,
+                                 among allowed: [Int32]? = nil) {
         candidates.removeAll(keepingCapacity: true)
         // Tokens more than 40 nats below the best have probability < 4e-18 relative to it: no filter
         // below can keep them unless they are all kept, and dropping them saves a sort of the vocabulary.
-        let best = VectorMath.maximum(logits, count: vocabularySize)
-        let floor = best - 40
-        for i in 0..<vocabularySize where logits[i] >= floor {
-            candidates.append(Candidate(token: Int32(i), logit: logits[i], probability: 0))
+        if let allowed {
+            for token in allowed {
+                candidates.append(Candidate(token: token, logit: logits[Int(token)], probability: 0))
+            }
+            guard let best = candidates.map(\.logit).max() else { return }
+            candidates.removeAll { $0.logit < best - 40 }
+        } else {
+            let best = VectorMath.maximum(logits, count: vocabularySize)
+            let floor = best - 40
+            for i in 0..<vocabularySize where logits[i] >= floor {
+                candidates.append(Candidate(token: Int32(i), logit: logits[i], probability: 0))
+            }
         }
         candidates.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.token < $1.token) }
         if options.topK > 0, candidates.count > options.topK {

@@ -93,9 +93,11 @@ public struct GenerationOptions: Hashable, Sendable, Codable {
     public var seed: UInt64
     /// Generation stops before the first occurrence of any of these; the stop string is not returned.
     public var stop: [String]
+    /// What the text must be, if anything (see `OutputConstraint`); nil: free text.
+    public var constraint: OutputConstraint?
 
     public init(maxTokens: Int = 256, temperature: Double = 0, topK: Int = 0, topP: Double = 1,
-                minP: Double = 0, seed: UInt64 = 0, stop: [String] = []) {
+                minP: Double = 0, seed: UInt64 = 0, stop: [String] = [], constraint: OutputConstraint? = nil) {
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.topK = topK
@@ -103,6 +105,7 @@ public struct GenerationOptions: Hashable, Sendable, Codable {
         self.minP = minP
         self.seed = seed
         self.stop = stop
+        self.constraint = constraint
     }
 }
 

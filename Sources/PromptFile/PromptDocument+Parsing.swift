@@ -77,6 +77,7 @@ extension PromptDocument {
         }
         frontmatter = node
         settings = Settings.read(frontmatter: entries, diagnostics: &problems)
+        readSchemas(node, problems: &problems)
         if let text = settings.task, let range = settings.ranges["task"] {
             task = TaskDefinition(text: text, range: range, source: .vsynthTask)
         } else if let description = node["description"], description.value != .null {

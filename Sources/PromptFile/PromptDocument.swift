@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 /// A parsed prompt file: frontmatter, settings, task definition, the demonstrations region and
 /// its demonstrations, every one with its exact range, and all diagnostics found on the way.
@@ -20,6 +21,12 @@ public struct PromptDocument: Sendable {
     public internal(set) var task: TaskDefinition?
     public internal(set) var region: DemonstrationRegion?
     public internal(set) var demonstrations: [ParsedDemonstration] = []
+    /// Dotprompt's `input.schema` (Picoschema or JSON Schema), if given and valid.
+    public internal(set) var inputSchema: Schema?
+    /// Dotprompt's `output.schema`, if given and valid.
+    public internal(set) var outputSchema: Schema?
+    /// Dotprompt's `output.format`; `json` when only a schema is given, else `text`.
+    public internal(set) var outputFormat = OutputFormat.text
     /// Errors and warnings, in file order.
     public internal(set) var diagnostics: [Diagnostic] = []
 

@@ -1,3 +1,4 @@
+import JSONSchema
 import PromptFile
 /// Why a generated candidate was not added to the pool.
 public enum DropReason: String, CaseIterable, Hashable, Sendable, Codable {
@@ -11,6 +12,8 @@ public enum DropReason: String, CaseIterable, Hashable, Sendable, Codable {
     case nearDuplicate = "near-duplicate"
     /// The input or output restates the task definition.
     case copiesTask = "copies-task"
+    /// The output does not validate against the file's JSON output schema.
+    case schema
 }
 
 /// Counts of dropped candidates by reason.
@@ -79,6 +82,7 @@ public struct CandidateFilter: Sendable {
             let lowered = line.lowercased().trimmingWhitespace
             if labelPrefixes.contains(where: lowered.hasPrefix) { return .invalid }
         }
+        if let schema = format.outputSchema, (try? schema.violation(in: y)) != nil { return .schema }
         // An input that is its own answer ("Neutral:" → "Neutral") demonstrates nothing.
         if Self.normalized(x) == Self.normalized(y) { return .invalid }
         for value in [x, y] {

@@ -1,3 +1,4 @@
+import JSONSchema
 import PromptFile
 
 /// How a task's demonstrations are written. The labels name X and Y when VSynth describes the format
@@ -9,11 +10,15 @@ public struct DemonstrationFormat: Hashable, Sendable, Codable {
     public var outputLabel: String
     /// The turn text is `"Label: value"` (data sets) rather than the bare value (prompt files).
     public var labelledTurns: Bool
+    /// The JSON schema every output satisfies (the file's `output.schema` with `output.format: json`):
+    /// outputs are generated under it and dropped (`schema`) when they do not validate.
+    public var outputSchema: Schema?
 
-    public init(inputLabel: String, outputLabel: String, labelledTurns: Bool = true) {
+    public init(inputLabel: String, outputLabel: String, labelledTurns: Bool = true, outputSchema: Schema? = nil) {
         self.inputLabel = inputLabel
         self.outputLabel = outputLabel
         self.labelledTurns = labelledTurns
+        self.outputSchema = outputSchema
     }
 
     /// The labels the generation prompt writes (never empty).

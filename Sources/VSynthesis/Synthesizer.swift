@@ -120,12 +120,14 @@ public struct Synthesizer: Sendable {
         guard first.finishReason != .length, !input.isEmpty, !input.contains("\n") else { return nil }
         try Task.checkCancellation()
         generationOptions.seed = SplitMix64.derive(seed, 2)
+        if let schema = prompt.parser.format.outputSchema { generationOptions.constraint = .json(schema) }
         started = Date()
         let second = try await model.generate(prompt: prompt.outputPrompt(references: references, input: input),
                                               options: generationOptions)
         seconds += Date().timeIntervalSince(started)
         tokens += second.tokenCount
-        let output = GenerationPrompt.cleaned(second.text)
+        // A JSON output is kept as generated: its quotes are JSON's, not a wrapper to strip.
+        let output = generationOptions.constraint == nil ? GenerationPrompt.cleaned(second.text) : second.text.trimmingWhitespace
         guard second.finishReason != .length, !output.isEmpty else { return nil }
         return prompt.parser.demonstrations(in: prompt.completion(input: input, output: output)).first
     }

@@ -131,3 +131,51 @@ import Testing
         await session.close()
     }
 }
+
+/// A hand-written output that breaks `output.schema` is flagged at the value at fault, and the
+/// flag goes as soon as the text is fixed.
+@Suite struct OutputSchemaDiagnosticsTests {
+    let uri = "file:///tmp/schema.prompt"
+    static let text = """
+    ---
+    vsynth.task: Extract the day of the meeting.
+    output:
+      schema:
+        day(enum): [monday, tuesday]
+        time?: string
+    ---
+    {{!-- vsynth:demos --}}
+    {{role "user"}}
+    See you on Tuesday at ten.
+    {{role "model"}}
+    {"day": "tuesday", "time": "10:00"}
+    {{role "user"}}
+    Friday works for me.
+    {{role "model"}}
+    {"day": "friday"}
+    {{!-- /vsynth:demos --}}
+
+    """
+
+    @Test func brokenOutputGetsAnErrorAtTheValueLive() async throws {
+        let session = try TestSession(model: WordCacheModel())
+        try await session.initialize()
+        try session.open(uri, Self.text)
+        let published = try await session.diagnostics(uri) { $0.diagnostics.contains { $0.code == "output-schema" } }
+        let flagged = published.diagnostics.filter { $0.code == "output-schema" }
+        #expect(flagged.count == 1)
+        let diagnostic = try #require(flagged.first)
+        #expect(diagnostic.severity == .error)
+        #expect(diagnostic.message == #"demonstration 2: output breaks the output schema: day: expected one of "monday", "tuesday""#)
+        // Line 15 is `{"day": "friday"}`: the underline starts at the value "friday".
+        #expect(diagnostic.range.start == Position(line: 15, character: 8))
+        #expect(diagnostic.range.end.line == 15 && diagnostic.range.end.character > 8)
+
+        // Fixing the value removes the diagnostic in the next publication.
+        try session.change(uri, version: 2, [TextDocumentContentChangeEvent(
+            range: LSPRange(start: .init(line: 15, character: 9), end: .init(line: 15, character: 15)), text: "monday")])
+        let fixed = try await session.diagnostics(uri) { $0.version == 2 }
+        #expect(!fixed.diagnostics.contains { $0.code == "output-schema" })
+        await session.close()
+    }
+}

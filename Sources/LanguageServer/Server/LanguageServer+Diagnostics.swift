@@ -32,6 +32,12 @@ extension LanguageServer {
         }
         guard let task = document.task?.text else { return result }
         if let hint = emptyFileHint(document, converter: converter) { result.append(hint) }
+        // Hand-written outputs that break `output.schema`, underlined where they go wrong.
+        for problem in document.outputSchemaProblems {
+            result.append(LSPDiagnostic(range: converter.range(problem.range), severity: .error, code: "output-schema",
+                                        message: problem.message,
+                                        data: ["index": .integer(Int64(problem.index))]))
+        }
         let threshold = threshold(for: document)
         for demonstration in document.scorableDemonstrations {
             guard let score = cachedScore(in: document, task: task, demonstration.demonstration) else { continue }

@@ -127,9 +127,7 @@ extension LanguageServer {
         options.count = count
         options.scale = max(configuration.scale, count)
         options.seed = parsed.settings.seed.map { UInt64($0) } ?? configuration.seed
-        let format = DemonstrationFormat(inputLabel: parsed.settings.inputLabel, outputLabel: parsed.settings.outputLabel,
-                                         labelledTurns: false)
-        return try await engine.synthesizer.synthesize(definition: task, format: format, existing: existing,
+        return try await engine.synthesizer.synthesize(definition: task, format: parsed.demonstrationFormat, existing: existing,
                                                        options: options, progress: progress)
     }
 }
