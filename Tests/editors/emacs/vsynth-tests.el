@@ -295,9 +295,68 @@
     (should-not (memq #'eglot-hover-eldoc-function eldoc-documentation-functions))
     (goto-char (point-min))
     (forward-line (1+ (car (vsynth-tests-demo-lines))))
+    ;; the daemon answers in plain text, as the client asks (contentFormat)
+    (unless (fboundp 'gfm-view-mode)
+      (should (equal "plaintext"
+                     (plist-get (plist-get (jsonrpc-request (eglot-current-server) :textDocument/hover
+                                                            (eglot--TextDocumentPositionParams))
+                                           :contents)
+                                :kind))))
     (let ((text (vsynth-hover-text)))
       (should (string-match-p "V-Score" text))
       (should-not (string-match-p "\\*\\*\\|`" text)))))
+
+(ert-deftest vsynth-10-feedback ()
+  "Counts, not diagnostics, in the mode line; refresh on demand; the empty-region hint.
+A broken demonstration is an error while the others keep their scores;
+`vsynth-refresh' on a file at its count rescores (the daemon's
+`vsynth.refresh'); an empty region says which command fills it."
+  (vsynth-tests-with "broken.prompt"
+    (should (vsynth-tests-wait-until
+             (lambda () (and (eql (plist-get (vsynth-counts) :scored) 2) (vsynth-tests-idle)))))
+    (should (equal (vsynth-mode-line) " [2 of 2 scored, 1 error]"))
+    (setq vsynth-tests-messages nil)
+    (vsynth-refresh)
+    (should (vsynth-tests-wait-until (lambda () (vsynth-tests-said "rescoring")) 30))
+    (should (vsynth-tests-said "^vsynth: the file already holds 2 of 2 demonstrations; rescoring$")))
+  (vsynth-tests-with "empty.prompt"
+    (let ((hint (vsynth-tests-wait-until
+                 (lambda () (cl-find "empty-region" (vsynth-scores) :key (lambda (s) (nth 3 s)) :test #'equal)))))
+      (should hint)
+      (save-excursion
+        (goto-char (car (vsynth-region)))
+        (should (= (car hint) (1- (line-number-at-pos))))
+        (let ((shown (cl-remove-if-not (lambda (ov) (overlay-get ov 'vsynth-score))
+                                       (overlays-in (line-beginning-position) (1+ (line-end-position))))))
+          (should (= 1 (length shown)))
+          (should (equal (overlay-get (car shown) 'after-string)
+                         (propertize "  no demonstrations yet: M-x vsynth-top-up" 'face 'vsynth-hint))))))
+    (should (vsynth-tests-wait-until #'vsynth-tests-idle))
+    (should (equal (vsynth-mode-line) " [no demonstrations yet: M-x vsynth-top-up]"))))
+
+(ert-deftest vsynth-11-eldoc-follows-the-scores ()
+  "A hover saying \"not scored yet\" in the echo area gives way to the score once it arrives.
+Eldoc asks again only when point or the text changes; the client asks it
+when scores arrive."
+  (vsynth-tests-with "sentiment.prompt"
+    (vsynth-tests-wait-until #'vsynth-tests-scored-all)
+    (switch-to-buffer (current-buffer))
+    (should (bound-and-true-p eldoc-mode))
+    (let ((shown '()))
+      (add-hook 'eldoc-display-functions
+                (lambda (docs &rest _) (push (mapconcat #'car docs "\n") shown)) nil t)
+      ;; a new demonstration, with point in it: not scored yet
+      (goto-char (cdr (vsynth-region)))
+      (beginning-of-line)
+      (insert "{{role \"user\"}}\nThe fan is loud but it works.\n{{role \"model\"}}\nneutral\n")
+      (forward-line -3)
+      (eglot--signal-textDocument/didChange)
+      (eldoc-print-current-symbol-info)
+      (should (vsynth-tests-wait-until
+               (lambda () (cl-some (lambda (s) (string-match-p "not scored yet" s)) shown)) 30))
+      ;; no command runs, point stays: only the client can bring the score
+      (should (vsynth-tests-wait-until (lambda () (and shown (string-match-p "V-Score" (car shown))))))
+      (set-buffer-modified-p nil))))
 
 (ert-deftest vsynth-8-documented-commands ()
   "Every command docs/editors.md gives for Emacs exists."

@@ -255,6 +255,10 @@ function! Test_7_hover_plain_text() abort
   let l:text = join(vsynth#last_hover(), "\n")
   call assert_match('V-Score', l:text)
   call assert_notmatch('\*\*\|`', l:text, 'no Markdown marks in the popup')
+  " the daemon answers in plain text, as the client asks (contentFormat)
+  let l:resp = vsynth#evaluate('textDocument/hover', {'textDocument': {'uri': vsynth#uri(l:b)},
+        \ 'position': {'line': line('.') - 1, 'character': 0}}, 10000)
+  call assert_equal('plaintext', get(get(get(l:resp, 'result', {}), 'contents', {}), 'kind', ''))
 endfunction
 
 " 8. every command docs/editors.md lists for Vim exists
