@@ -472,7 +472,8 @@ from a daemon that sends none, the V-Score diagnostics counted here."
         (when (or vsynth--scores vsynth--counts)
           (format " [%s]" (vsynth-summary)))
       (let ((pct (plist-get status :percentage)))
-        (format " [%s%s]" state (if (numberp pct) (format " %d%%" pct) ""))))))
+        ;; "%%": the mode line reads `%' constructs in this text too ("0%]" would show as "0").
+        (format " [%s%s]" state (if (numberp pct) (format " %d%%%%" pct) ""))))))
 
 (defun vsynth-state ()
   "The daemon's last reported state for this buffer (default \"idle\")."
