@@ -273,8 +273,9 @@ daemon's refresh on save: the buffer is saved again after it.")
 The boundaries around it keep it apart from the user's typing before and
 after (edits arrive from the process filter, outside any command)."
   (let ((save (and vsynth--saved (not (buffer-modified-p))))
-        (group (prepare-change-group)))
-    (undo-boundary)
+        ;; The boundary first: amalgamating the group removes every boundary after its start, so
+        ;; one set after `prepare-change-group' would join the user's typing before it to the edit.
+        (group (progn (undo-boundary) (prepare-change-group))))
     (unwind-protect
         (progn
           (activate-change-group group)

@@ -145,6 +145,8 @@ tests.Test_1_scores = function()
     ::continue::
   end
   fn.assert_true(wait(function() return idle(b) end), 'scoring ends')
+  -- the file's own idle status brings the daemon's counts (the daemon's 'ready' may come first)
+  fn.assert_true(wait(function() return vsynth.counts(b).scored == #demos(b) end), 'the counts arrived')
   fn.assert_match('VSynth \\(\\d\\+\\) of \\1 scored', vsynth.statusline())
   -- one score mark per demonstration: the end-of-line texts of every namespace on its line (ids
   -- are sequential; vim.diagnostic draws its virtual text in anonymous ones that

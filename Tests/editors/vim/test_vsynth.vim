@@ -137,6 +137,8 @@ function! Test_1_scores() abort
   endfor
   call assert_true(len(s:demos(l:b)[0]) <= len(sign_getplaced(l:b, {'group': 'vsynth'})[0].signs), 'a sign per demonstration')
   call assert_true(s:wait('s:idle(' . l:b . ')', s:wait_ms), 'scoring ends')
+  " the file's own idle status brings the daemon's counts (the daemon's 'ready' may come first)
+  call assert_true(s:wait('get(vsynth#counts(' . l:b . '), "scored", -1) == len(s:demos(' . l:b . ')[0])', s:wait_ms), 'the counts arrived')
   call assert_match('VSynth \(\d\+\) of \1 scored', vsynth#statusline())
   " warnings (scores under the threshold) and errors, and only those, are in the location list
   let l:low = filter(copy(vsynth#scores(l:b)), 'v:val.severity <= 2')
