@@ -33,7 +33,7 @@ syntax on
 set statusline=%f\ %=%{vsynth#statusline()}
 VIMRC
     command=(vim -N -u "$work/vimrc" -i NONE "$work/$name")
-    scored='VSynth \([0-9]*\) scored'
+    scored='VSynth \([0-9]*\) of [0-9]* scored'
     synthesize=(":VsynthSynthesize $n" Enter) ;;
   nvim)
     cat > "$work/init.lua" <<LUA
@@ -45,7 +45,7 @@ vim.o.signcolumn = 'yes'
 vim.o.statusline = "%f %=%{v:lua.require'vsynth'.statusline()}"
 LUA
     command=(nvim -u "$work/init.lua" -i NONE "$work/$name")
-    scored='VSynth \([0-9]*\) scored'
+    scored='VSynth \([0-9]*\) of [0-9]* scored'
     synthesize=(":VsynthSynthesize $n" Enter) ;;
   emacs)
     # -q, not -Q: Debian's site-start puts elpa-eglot on the load-path.
@@ -57,7 +57,7 @@ LUA
 (require 'vsynth)
 ELISP
     command=(emacs -nw -q -l "$work/init.el" "$work/$name")
-    scored='\[\([0-9]*\) scored'
+    scored='\[\([0-9]*\) of [0-9]* scored'
     synthesize=(C-u "$n" C-c C-v s) ;;
 esac
 

@@ -7,7 +7,7 @@
 # dotpromptz lives in a virtual environment of its own, made once and kept
 # (${XDG_CACHE_HOME:-~/.cache}/vsynth/dotpromptz-VERSION; python3-venv is installed with apt-get
 # when missing). Needs the embedded model (`vsynth model fetch`) for the synthesis.
-# Usage: scripts/dotprompt-compat.sh [FILE.prompt...]      (env VSYNTH: the vsynth binary to run)
+# Usage: scripts/dotprompt-compat.sh [FILE.prompt...]      (env VSYNTH, else VSYNTH_BIN as for scripts/test-editors.sh: the vsynth binary to run)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib.sh
@@ -15,7 +15,7 @@ source scripts/lib.sh
 version=0.2.0
 venv=${XDG_CACHE_HOME:-$HOME/.cache}/vsynth/dotpromptz-$version
 
-vsynth=${VSYNTH:-}
+vsynth=${VSYNTH:-${VSYNTH_BIN:-}}
 if [[ -z $vsynth ]]; then
   vsynth="$(swift build --show-bin-path)/vsynth"
   [[ -x $vsynth ]] || swift build --product vsynth >&2 || fail "swift build failed"

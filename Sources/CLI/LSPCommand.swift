@@ -29,7 +29,7 @@ public enum LSPCommand: Command {
         "threads", "threshold", "count", "seed", "refresh", "debounce", "statusNotifications"}}.
         A prompt file's vsynth.backend / vsynth.model may only name a configured backend or model. Commands: vsynth.synthesize
         {uri, n}, vsynth.topUp {uri}, vsynth.replaceWeakest {uri}, vsynth.rescore {uri}, vsynth.cancel
-        {uri?}. See docs/lsp.md.
+        {uri?}, vsynth.refresh {uri}. See docs/lsp.md.
         """)
 
     public static func run(_ arguments: ParsedArguments) async throws -> Int32 {

@@ -69,10 +69,7 @@ struct HandlebarsText {
 
     /// The tag as written, on one line and at most 60 characters, for messages.
     func quoted(_ tag: Tag) -> String {
-        let text = String(decoding: bytes[tag.span], as: UTF8.self)
-        let line = String(text.prefix { !$0.isNewline })
-        if line.count > 60 { return line.prefix(59) + "…" }
-        return line.count < text.count ? line + "…" : line
+        BodyScanner.clipped(String(decoding: bytes[tag.span], as: UTF8.self))
     }
 
     private func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }

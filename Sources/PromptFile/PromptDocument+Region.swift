@@ -96,6 +96,12 @@ extension PromptDocument {
                 afterBadTag = true
                 continue
             }
+            if format == .dotprompt {
+                let written = String(decoding: bytes[token.span], as: UTF8.self)
+                if !written.contains("\"\(name)\""), !written.contains("'\(name)'") {
+                    report(.roleNotLowercase(BodyScanner.clipped(written), role: name, at: lines.range(token.span)))
+                }
+            }
             let textEnd = index + 1 < boundaries.count ? boundaries[index + 1].span.lowerBound : content.upperBound
             let turn = makeTurn(role: role, tag: token.span, textEnd: textEnd)
             defer { afterBadTag = false }

@@ -77,6 +77,10 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     /// Warning: a template tag (`{{review}}`) inside a demonstration, which a Dotprompt runtime
     /// replaces when it renders the prompt, while VSynth scores it as written.
     case templateExpression(String, at: SourceRange)
+    /// Warning: a turn tag whose role is not written in lowercase (`{{role "User"}}`). Dotprompt
+    /// runtimes read only lowercase role names, so they see no turn there and render its text as
+    /// part of the turn before it, while VSynth reads a turn.
+    case roleNotLowercase(String, role: String, at: SourceRange)
 
     // Editing.
     /// A demonstration whose text cannot be written into the region without changing its meaning.
@@ -89,7 +93,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var isWarning: Bool {
         switch self {
         case .unknownSetting, .settingIgnored, .missingTask, .unknownMarker, .emptyTurn, .otherFormatMarker: return true
-        case .templateExpression: return true
+        case .templateExpression, .roleNotLowercase: return true
         default: return false
         }
     }
@@ -111,7 +115,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
              .userTurnWithoutModelTurn(let at), .textOutsideTurn(let at), .unexpectedRole(_, let at),
              .unknownMarker(_, let at), .emptyTurn(_, let at), .otherFormatMarker(_, _, let at):
             return at
-        case .malformedTurnTag(_, let at), .templateExpression(_, let at):
+        case .malformedTurnTag(_, let at), .templateExpression(_, let at), .roleNotLowercase(_, _, let at):
             return at
         }
     }
@@ -155,6 +159,7 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .otherFormatMarker: return "other-format-marker"
         case .malformedTurnTag: return "malformed-turn-tag"
         case .templateExpression: return "template-expression"
+        case .roleNotLowercase: return "role-not-lowercase"
         case .unrepresentableDemonstration: return "unrepresentable-demonstration"
         case .documentHasErrors: return "document-has-errors"
         case .invalidEdit: return "invalid-edit"
@@ -214,6 +219,8 @@ public enum PromptFileError: Error, Sendable, Equatable, CustomStringConvertible
             return "malformed turn tag '\(found)': write '{{role \"user\"}}' or '{{role \"model\"}}'; this demonstration is not scored until then"
         case .templateExpression(let found, _):
             return "template expression '\(found)' inside a demonstration: the Dotprompt runtime substitutes it when it renders the prompt, but VSynth scores it as written"
+        case .roleNotLowercase(let found, let role, _):
+            return "turn tag '\(found)': Dotprompt runtimes read only lowercase role names, so they see no turn here and send its text as part of the turn before it; write '{{role \"\(role)\"}}'"
         case .unrepresentableDemonstration(let index, let reason): return "demonstration \(index + 1) \(reason)"
         case .documentHasErrors(let first): return "cannot edit a prompt file with errors (\(first))"
         case .invalidEdit(let problem): return "invalid edit: \(problem)"

@@ -87,4 +87,22 @@ import Testing
         #expect(error.message.contains("false, meaning off"))
         #expect(dotprompt("vsynth.task: T\nvsynth.refresh: off", "").settings.refresh == .off)
     }
+
+    @Test func aRoleNotInLowercaseIsWarnedAtItsTag() throws {
+        // dotpromptz 0.2.0 reads `{{role "USER"}}` as no turn at all: its text joins the turn before.
+        let body = "{{!-- vsynth:demos --}}\n{{role \"user\"}}\na\n{{role \"model\"}}\nb\n{{role \"USER\"}}\nc\n{{ role 'Model' }}\nd\n{{!-- /vsynth:demos --}}\n"
+        let document = dotprompt("vsynth.task: T", body)
+        #expect(document.errors.isEmpty, "\(document.errors)")
+        let warnings = document.warnings.filter { $0.error.code == "role-not-lowercase" }
+        #expect(warnings.map { $0.range?.start.line } == [8, 10])
+        #expect(warnings.map { $0.range?.start.utf8Column } == [0, 0])
+        let first = try #require(warnings.first)
+        #expect(first.message.contains("'{{role \"USER\"}}'"))
+        #expect(first.message.contains("see no turn here"))
+        #expect(first.message.contains("write '{{role \"user\"}}'"))
+        #expect(warnings.last?.message.contains("write '{{role \"model\"}}'") == true)
+        // Lowercase tags, and Markdown headings (any case is fine there), get no such warning.
+        #expect(dotprompt("vsynth.task: T", "{{!-- vsynth:demos --}}\n{{role \"user\"}}\na\n{{role 'model'}}\nb\n{{!-- /vsynth:demos --}}\n")
+            .warnings.isEmpty)
+    }
 }

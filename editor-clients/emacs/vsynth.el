@@ -21,7 +21,8 @@
 ;;   package (1.9 or later) and for Emacs 29+ with the built-in Eglot;
 ;; - scores at each demonstration: Flymake diagnostics through Eglot plus an overlay after the
 ;;   demonstration's first line;
-;; - progress in the mode line (from the daemon's `vsynth/status' notifications or `$/progress');
+;; - progress and counts in the mode line (from the daemon's `vsynth/status' notifications, which
+;;   carry the synthesis percentage, so no `$/progress' is needed);
 ;; - the commands `vsynth-synthesize' (prefix argument: how many), `vsynth-top-up',
 ;;   `vsynth-replace-weakest', `vsynth-rescore', `vsynth-refresh', `vsynth-explain' and
 ;;   `vsynth-cancel'.
@@ -86,6 +87,9 @@ prompt file's frontmatter win over these."
 (defface vsynth-error '((t :inherit error))
   "Face of a parse error shown at a demonstration.")
 
+(defface vsynth-hint '((t :inherit success))
+  "Face of the hint saying how to fill a file without demonstrations.")
+
 ;;;; The major mode
 
 (defalias 'vsynth--parent-mode
@@ -93,19 +97,21 @@ prompt file's frontmatter win over these."
   "The mode `vsynth-mode' derives from: `markdown-mode' when present.")
 
 (defvar-local vsynth--scores nil
-  "The scores last published for this buffer.
-A list of (LINE SEVERITY MESSAGE), LINE 0-based.")
+  "The diagnostics last published for this buffer: scores, parse problems, hints.
+A list of (LINE SEVERITY MESSAGE CODE), LINE 0-based.")
 
 (defvar-local vsynth--status nil
   "The daemon's last status for this buffer: a plist (:state :message :percentage).")
 
-(defvar-local vsynth--job nil
-  "The status of the synthesis running for this buffer, or nil.
-A job starts with the state \"synthesizing\" and ends with an \"idle\" that
-carries a message; scoring meanwhile reports its own idle.")
+(defvar-local vsynth--counts nil
+  "The daemon's last counts for this buffer: a plist (:demonstrations :scored
+:low :errors :warnings), or nil before the first.")
 
-(defvar vsynth--progress (make-hash-table :test #'equal)
-  "`$/progress' token -> its last value.")
+(defvar-local vsynth--job nil
+  "The last status of the synthesis running for this buffer, or nil.
+A job starts with the state \"synthesizing\" (each such status carries its
+percentage) and ends with an \"idle\" that carries a message; scoring
+meanwhile reports its own idle.")
 
 (defvar-local vsynth--last-apply nil
   "The answer to the last `workspace/applyEdit' for this buffer.")
@@ -194,13 +200,12 @@ If it cannot start, say why, once."
   (append (list :statusNotifications t) vsynth-options))
 
 (cl-defmethod eglot-client-capabilities :around ((_server vsynth-eglot-server))
-  "Eglot's capabilities, plus progress (for the mode line) and plain hovers.
-Eglot before 1.10 does not offer `window.workDoneProgress', so the daemon
-would send no percentage; hovers go to the echo area, where Markdown is not
-rendered unless `markdown-mode' is installed."
+  "Eglot's capabilities, with plain-text hovers where Markdown is not rendered.
+Hovers go to the echo area, where Markdown is not rendered unless
+`markdown-mode' is installed.  (The mode line's percentage comes from
+`vsynth/status', so Eglot 1.9, which takes no `$/progress', shows it too.)"
   (let* ((caps (cl-call-next-method))
          (text-document (plist-get caps :textDocument)))
-    (setq caps (plist-put caps :window (plist-put (plist-get caps :window) :workDoneProgress t)))
     (unless (fboundp 'gfm-view-mode)
       (setq caps (plist-put caps :textDocument
                             (plist-put text-document :hover
@@ -268,8 +273,9 @@ daemon's refresh on save: the buffer is saved again after it.")
 The boundaries around it keep it apart from the user's typing before and
 after (edits arrive from the process filter, outside any command)."
   (let ((save (and vsynth--saved (not (buffer-modified-p))))
-        (group (prepare-change-group)))
-    (undo-boundary)
+        ;; The boundary first: amalgamating the group removes every boundary after its start, so
+        ;; one set after `prepare-change-group' would join the user's typing before it to the edit.
+        (group (progn (undo-boundary) (prepare-change-group))))
     (unwind-protect
         (progn
           (activate-change-group group)
@@ -341,6 +347,17 @@ Answer whether it was applied, and why not."
 
 ;;;; Scores
 
+(defun vsynth--hint-p (code)
+  "Whether CODE is the daemon's hint for a file without demonstrations."
+  (member code '("empty-region" "no-region")))
+
+(defun vsynth--short-hint (message)
+  "The daemon's empty-file hint MESSAGE as the Emacs command that fills the file.
+The hint names every editor's command; `no demonstrations yet: M-x
+vsynth-top-up' is what to type here."
+  (format "%s: M-x %s" (car (split-string message ":"))
+          (if (string-match-p "vsynth\\.topUp" message) "vsynth-top-up" "vsynth-synthesize")))
+
 (defun vsynth--show-scores (diagnostics)
   "Record DIAGNOSTICS (a vector of LSP diagnostics) and show them as overlays."
   (remove-overlays (point-min) (point-max) 'vsynth-score t)
@@ -348,24 +365,39 @@ Answer whether it was applied, and why not."
         (mapcar (lambda (d)
                   (list (plist-get (plist-get (plist-get d :range) :start) :line)
                         (or (plist-get d :severity) 1)
-                        (plist-get d :message)))
+                        (plist-get d :message)
+                        (plist-get d :code)))
                 diagnostics))
   (when vsynth-show-score-overlays
     (save-excursion
       (save-restriction
         (widen)
-        (pcase-dolist (`(,line ,severity ,message) vsynth--scores)
+        (pcase-dolist (`(,line ,severity ,message ,code) vsynth--scores)
           (goto-char (point-min))
           (forward-line line)
-          (let ((ov (make-overlay (line-end-position) (line-end-position) nil t nil)))
+          (let ((ov (make-overlay (line-end-position) (line-end-position) nil t nil))
+                (hint (vsynth--hint-p code)))
             (overlay-put ov 'vsynth-score t)
             (overlay-put ov 'evaporate nil)
             (overlay-put ov 'after-string
-                         (propertize (concat "  " message)
-                                     'face (pcase severity
-                                             (1 'vsynth-error)
-                                             (2 'vsynth-weak-score)
-                                             (_ 'vsynth-score))))))))))
+                         (propertize (concat "  " (if hint (vsynth--short-hint message) message))
+                                     'face (cond (hint 'vsynth-hint)
+                                                 ((eql severity 1) 'vsynth-error)
+                                                 ((eql severity 2) 'vsynth-weak-score)
+                                                 (t 'vsynth-score))))))))))
+
+(defvar eldoc--last-request-state)
+
+(defun vsynth--refresh-eldoc (buffer)
+  "Ask Eldoc again about point in BUFFER, if it shows there.
+Eldoc asks only when point or the text changed, so a hover saying \"not
+scored yet\" would stay in the echo area after the scores arrived."
+  (when (and (eq buffer (window-buffer (selected-window)))
+             (not (active-minibuffer-window)))
+    (with-current-buffer buffer
+      (when (bound-and-true-p eldoc-mode)
+        (setq eldoc--last-request-state nil)
+        (ignore-errors (eldoc-print-current-symbol-info))))))
 
 (cl-defmethod eglot-handle-notification :after
   ((_server vsynth-eglot-server) (_method (eql textDocument/publishDiagnostics))
@@ -373,36 +405,33 @@ Answer whether it was applied, and why not."
   "Show the scores in DIAGNOSTICS for URI as overlays too."
   (let ((buffer (vsynth--buffer-of uri)))
     (when buffer
-      (with-current-buffer buffer (vsynth--show-scores diagnostics)))))
+      (with-current-buffer buffer (vsynth--show-scores diagnostics))
+      (vsynth--refresh-eldoc buffer))))
 
 (defun vsynth-scores ()
-  "The scores last published for this buffer: a list (LINE SEVERITY MESSAGE)."
+  "The diagnostics last published for this buffer: a list (LINE SEVERITY MESSAGE CODE)."
   vsynth--scores)
+
+(defun vsynth-counts ()
+  "The daemon's last counts for this buffer: a plist, or nil before the first."
+  vsynth--counts)
 
 ;;;; Progress in the mode line
 
 (cl-defmethod eglot-handle-notification
   ((_server vsynth-eglot-server) (_method (eql vsynth/status))
-   &key uri state message percentage &allow-other-keys)
-  "Record the daemon's STATE for URI and show it in the mode line."
+   &key uri state message percentage counts &allow-other-keys)
+  "Record the daemon's STATE (and the file's COUNTS) for URI for the mode line.
+A synthesizing STATE carries its PERCENTAGE and MESSAGE."
   (let ((buffer (and uri (vsynth--buffer-of uri))))
     (dolist (b (if buffer (list buffer) (buffer-list)))
       (with-current-buffer b
         (when (derived-mode-p 'vsynth-mode)
           (setq vsynth--status (list :state state :message message :percentage percentage))
+          (when (and buffer counts) (setq vsynth--counts counts))
           (cond ((equal state "synthesizing") (setq vsynth--job vsynth--status))
                 ((and (equal state "idle") (stringp message) (not (string-empty-p message)))
                  (setq vsynth--job nil)))))))
-  (force-mode-line-update t))
-
-(cl-defmethod eglot-handle-notification
-  ((_server vsynth-eglot-server) (_method (eql $/progress)) &key token value &allow-other-keys)
-  "Show `$/progress' VALUE in the mode line.
-Eglot shows it too where it can."
-  (if (equal (plist-get value :kind) "end")
-      (remhash token vsynth--progress)
-    (puthash token (append value (gethash token vsynth--progress)) vsynth--progress))
-  (condition-case nil (cl-call-next-method) (cl-no-next-method nil))
   (force-mode-line-update t))
 
 (cl-defmethod eglot-handle-request
@@ -411,32 +440,41 @@ Eglot shows it too where it can."
   nil)
 
 (defun vsynth--current-status ()
-  "This buffer's status: a running synthesis (with its progress) wins."
-  (if vsynth--job
-      (let ((status (list :state "synthesizing")))
-        (maphash (lambda (_token value)
-                   (setq status (list :state "synthesizing"
-                                      :message (plist-get value :message)
-                                      :percentage (plist-get value :percentage))))
-                 vsynth--progress)
-        status)
-    vsynth--status))
+  "This buffer's status: a running synthesis (with its percentage) wins."
+  (or vsynth--job vsynth--status))
 
 (defun vsynth-synthesizing-p ()
   "Whether a synthesis runs for this buffer."
   (and vsynth--job t))
 
+(defun vsynth-summary ()
+  "What this buffer's diagnostics add up to, for the mode line.
+The daemon's counts (a parse error or the empty-file hint is no score);
+from a daemon that sends none, the V-Score diagnostics counted here."
+  (let ((hint (cl-find-if (lambda (s) (vsynth--hint-p (nth 3 s))) vsynth--scores)))
+    (if hint
+        (vsynth--short-hint (nth 2 hint))
+      (let* ((scores (cl-remove-if-not (lambda (s) (member (nth 3 s) '("vscore" "low-vscore"))) vsynth--scores))
+             (low (if vsynth--counts (plist-get vsynth--counts :low)
+                    (cl-count "low-vscore" scores :key (lambda (s) (nth 3 s)) :test #'equal)))
+             (errors (or (plist-get vsynth--counts :errors) 0)))
+        (concat (if vsynth--counts
+                    (format "%d of %d scored" (plist-get vsynth--counts :scored)
+                            (plist-get vsynth--counts :demonstrations))
+                  (format "%d scored" (length scores)))
+                (if (> low 0) (format ", %d weak" low) "")
+                (if (> errors 0) (format ", %d error%s" errors (if (= errors 1) "" "s")) ""))))))
+
 (defun vsynth-mode-line ()
-  "The mode-line text: what the daemon does, or how many scores it gave."
+  "The mode-line text: what the daemon does, or what its diagnostics add up to."
   (let* ((status (vsynth--current-status))
          (state (plist-get status :state)))
     (if (or (null state) (member state '("idle" "ready")))
-        (when vsynth--scores
-          (let ((weak (cl-count 2 vsynth--scores :key #'cadr)))
-            (format " [%d scored%s]" (length vsynth--scores)
-                    (if (> weak 0) (format ", %d weak" weak) ""))))
+        (when (or vsynth--scores vsynth--counts)
+          (format " [%s]" (vsynth-summary)))
       (let ((pct (plist-get status :percentage)))
-        (format " [%s%s]" state (if (numberp pct) (format " %d%%" pct) ""))))))
+        ;; "%%": the mode line reads `%' constructs in this text too ("0%]" would show as "0").
+        (format " [%s%s]" state (if (numberp pct) (format " %d%%%%" pct) ""))))))
 
 (defun vsynth-state ()
   "The daemon's last reported state for this buffer (default \"idle\")."
@@ -536,14 +574,10 @@ the usual confirmation); the result arrives later as an edit."
 ;;;###autoload
 (defun vsynth-refresh ()
   "Do what saving does for a `refresh: on-save' file.
-That is: top up to `count', else rescore."
+That is: top up to `count', else rescore (the daemon's `vsynth.refresh'
+decides which)."
   (interactive)
-  (vsynth--execute "vsynth.topUp" nil
-                   (lambda (_command result)
-                     (if (eq (plist-get result :started) t)
-                         (vsynth--confirm "vsynth.topUp" result)
-                       (message "vsynth: %s; rescoring" (or (plist-get result :message) "nothing to top up"))
-                       (vsynth--execute "vsynth.rescore" nil #'ignore)))))
+  (vsynth--execute "vsynth.refresh"))
 
 ;;;###autoload
 (defun vsynth-save-buffer (&optional arg)

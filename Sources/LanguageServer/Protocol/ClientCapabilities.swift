@@ -39,14 +39,28 @@ public struct ClientCapabilities: MessageType, Hashable {
         }
     }
 
+    public struct HoverCapabilities: MessageType, Hashable {
+        /// The formats the client renders, preferred first: `markdown`, `plaintext`.
+        public var contentFormat: [String]?
+        public init(contentFormat: [String]? = nil) { self.contentFormat = contentFormat }
+    }
+
+    public struct TextDocument: MessageType, Hashable {
+        public var hover: HoverCapabilities?
+        public init(hover: HoverCapabilities? = nil) { self.hover = hover }
+    }
+
     public var general: General?
     public var window: Window?
     public var workspace: Workspace?
+    public var textDocument: TextDocument?
 
-    public init(general: General? = nil, window: Window? = nil, workspace: Workspace? = nil) {
+    public init(general: General? = nil, window: Window? = nil, workspace: Workspace? = nil,
+                textDocument: TextDocument? = nil) {
         self.general = general
         self.window = window
         self.workspace = workspace
+        self.textDocument = textDocument
     }
 
     /// Whether progress may be reported (the client said so; LSP forbids it otherwise).
@@ -55,4 +69,10 @@ public struct ClientCapabilities: MessageType, Hashable {
     public var supportsDocumentChanges: Bool { workspace?.workspaceEdit?.documentChanges == true }
     /// Whether `workspace/inlayHint/refresh` may be sent.
     public var supportsInlayHintRefresh: Bool { workspace?.inlayHint?.refreshSupport == true }
+    /// Whether hovers should be plain text: the client lists `plaintext` first, or does not list
+    /// `markdown` at all (LSP: the order is the client's preference; unsaid means Markdown is fine).
+    public var prefersPlainTextHover: Bool {
+        guard let formats = textDocument?.hover?.contentFormat, !formats.isEmpty else { return false }
+        return formats.first == "plaintext" || !formats.contains("markdown")
+    }
 }

@@ -11,6 +11,9 @@ public enum ServerCommand: String, CaseIterable, Sendable {
     case rescore = "vsynth.rescore"
     /// `{uri?}`: stop the synthesis running for `uri` (every one without it).
     case cancel = "vsynth.cancel"
+    /// `{uri}`: what saving a `refresh: on-save` file does, on demand: top up to `count` when the
+    /// file holds fewer, else rescore now.
+    case refresh = "vsynth.refresh"
 
     /// The title code actions show.
     public var title: String {
@@ -20,6 +23,7 @@ public enum ServerCommand: String, CaseIterable, Sendable {
         case .replaceWeakest: "VSynth: replace the weakest demonstration"
         case .rescore: "VSynth: rescore"
         case .cancel: "VSynth: cancel synthesis"
+        case .refresh: "VSynth: refresh (top up to count, else rescore)"
         }
     }
 }

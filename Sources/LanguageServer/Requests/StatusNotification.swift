@@ -10,10 +10,15 @@ public struct StatusNotification: NotificationType, Hashable {
     public var message: String?
     /// With a `uri` that is open (or watched): what its diagnostics add up to now.
     public var counts: DocumentCounts?
-    public init(state: String, uri: String? = nil, message: String? = nil, counts: DocumentCounts? = nil) {
+    /// While `synthesizing`: how far the synthesis is, 0 to 100 (the `$/progress` percentage, for
+    /// clients that do not take `$/progress`), with `message` saying what it does.
+    public var percentage: Int?
+    public init(state: String, uri: String? = nil, message: String? = nil, counts: DocumentCounts? = nil,
+                percentage: Int? = nil) {
         self.state = state
         self.uri = uri
         self.message = message
         self.counts = counts
+        self.percentage = percentage
     }
 }

@@ -47,7 +47,28 @@ extension LanguageServer {
         case .cancel:
             let count = cancelJobs { uri == nil || $0.uri == uri }
             return .object(["cancelled": .integer(Int64(count))])
+        case .refresh:
+            return try refresh(try requireURI())
         }
+    }
+
+    /// What saving a `refresh: on-save` file does, and `vsynth.refresh` on demand: a top-up when
+    /// the file holds fewer than its `count` and can take one (the answer is the top-up's), else a
+    /// rescore now, answered with `started: false`, `rescoring: true` and why there was no top-up.
+    func refresh(_ uri: String) throws -> JSONValue {
+        guard let document = documents[uri] else { throw LanguageServerError.documentNotOpen(uri: uri) }
+        let parsed = document.parsed
+        let target = parsed.settings.count ?? configuration.count
+        let held = parsed.demonstrations.count
+        if held < target, jobs[uri] == nil, !parsed.hasErrors, parsed.task != nil {
+            return try startJob(.topUp, uri: uri, requested: nil)
+        }
+        scheduleScoring(uri, debounce: false)
+        let why = jobs[uri] != nil ? "a synthesis is already running for this file"
+            : held >= target ? "the file already holds \(held) of \(target) demonstrations"
+            : parsed.task == nil ? "no task definition: set vsynth.task or description"
+            : "fix the file's errors first to top it up"
+        return .object(["started": false, "rescoring": true, "message": .string("\(why); rescoring")])
     }
 
     /// The actions for a place in a prompt file. Each carries the command at once (for clients

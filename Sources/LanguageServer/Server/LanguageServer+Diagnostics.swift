@@ -114,24 +114,25 @@ extension LanguageServer {
         let parsed = document.parsed
         guard let demonstration = parsed.demonstration(containing: offset) else { return nil }
         let range = converter.range(demonstration.range)
+        let markup = HoverMarkup(markdown: !capabilities.prefersPlainTextHover)
         guard let task = parsed.task?.text else {
-            return Hover(contents: MarkupContent(kind: "markdown", value: "No task definition (`vsynth.task` or `description`): nothing to score against."), range: range)
+            return Hover(contents: markup.content("No task definition (\(markup.code("vsynth.task")) or \(markup.code("description"))): nothing to score against."), range: range)
         }
         guard parsed.scorableDemonstrations.contains(demonstration) else {
-            return Hover(contents: MarkupContent(kind: "markdown", value: "Demonstration \(demonstration.index + 1): not scored: an error in it (or in the file outside the region) must be fixed first."), range: range)
+            return Hover(contents: markup.content("Demonstration \(demonstration.index + 1): not scored: an error in it (or in the file outside the region) must be fixed first."), range: range)
         }
         guard let score = cachedScore(in: parsed, task: task, demonstration.demonstration) else {
-            return Hover(contents: MarkupContent(kind: "markdown", value: "Demonstration \(demonstration.index + 1): not scored yet."), range: range)
+            return Hover(contents: markup.content("Demonstration \(demonstration.index + 1): not scored yet."), range: range)
         }
-        return Hover(contents: MarkupContent(kind: "markdown", value: Self.explain(score, index: demonstration.index,
-                                                                                threshold: threshold(for: parsed))),
+        return Hover(contents: markup.content(Self.explain(score, index: demonstration.index, threshold: threshold(for: parsed),
+                                                           markup: markup)),
                      range: range)
     }
 
     /// The hover text: both terms, the token count, and the least consistent tokens.
-    static func explain(_ score: VScore, index: Int, threshold: Double) -> String {
+    static func explain(_ score: VScore, index: Int, threshold: Double, markup: HoverMarkup = HoverMarkup(markdown: true)) -> String {
         var lines = [
-            "**Demonstration \(index + 1): V-Score \(format(score.total)) nats** (\(format(score.perToken, digits: 3)) per token)",
+            markup.strong("Demonstration \(index + 1): V-Score \(format(score.total)) nats") + " (\(format(score.perToken, digits: 3)) per token)",
             "",
             "- ln p(D | T) = \(format(score.logpTask)) nats",
             "- ln p(D | ∅) = \(format(score.logpNull)) nats",
@@ -145,7 +146,7 @@ extension LanguageServer {
             lines.append("Least consistent tokens (ln p(t|T) − ln p(t|∅)):")
             for (_, (text, delta)) in weakest {
                 let shown = text.replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: "`", with: "'")
-                lines.append("- `\(shown)` \(format(delta, digits: 3))")
+                lines.append("- \(markup.code(shown)) \(format(delta, digits: 3))")
             }
         }
         return lines.joined(separator: "\n")

@@ -55,12 +55,7 @@ extension LanguageServer {
         guard let document = documents[uri] else { return }
         let refresh = document.parsed.settings.refresh ?? configuration.refresh
         guard refresh == .onSave else { return }
-        let target = document.parsed.settings.count ?? configuration.count
-        if document.parsed.demonstrations.count < target, jobs[uri] == nil {
-            _ = try? startJob(.topUp, uri: uri, requested: nil)
-        } else {
-            scheduleScoring(uri, debounce: false)
-        }
+        do { _ = try self.refresh(uri) } catch { log("refresh on save of \(uri): \(error)") }
     }
 
     /// Sends the diagnostics of an open document: parse errors and warnings, and the V-Score of

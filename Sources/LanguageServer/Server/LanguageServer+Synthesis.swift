@@ -67,14 +67,16 @@ extension LanguageServer {
         let connection = self.connection
         // The token, once the client has accepted it; no `$/progress` goes out for a token it refused.
         var acceptedToken: ProgressToken?
+        // Only a model still to load is worth a word; a loaded one goes straight to work.
+        let startMessage = engine == nil ? "loading the model" : "generating candidates"
+        job.progress.withLock { $0.message = startMessage }
         if let token = job.token, let connection {
             do {
                 // A client that never answers must not hold the synthesis up.
                 _ = try await connection.send(CreateWorkDoneProgressRequest(token: token), timeout: .seconds(5))
                 try connection.send(ProgressNotification(token: token, value: .begin(
                     title: "VSynth: synthesizing \(job.count) demonstration\(job.count == 1 ? "" : "s")",
-                    // Only a model still to load is worth a word; a loaded one goes straight to work.
-                    message: engine == nil ? "loading the model" : "generating candidates")))
+                    message: startMessage)))
                 acceptedToken = token
             } catch {
                 log("progress not available: \(error)")
@@ -85,12 +87,23 @@ extension LanguageServer {
         do {
             let parsed = snapshot.parsed
             let token = acceptedToken
+            let statusNotifications = configuration.statusNotifications
             let report: @Sendable (SynthesisProgress) -> Void = { progress in
-                guard let token, let connection else { return }
                 let percentage = progress.target > 0 ? min(99, 100 * progress.accepted / progress.target) : 0
-                try? connection.send(ProgressNotification(token: token, value: .report(
-                    message: "\(progress.accepted)/\(progress.target) candidates, round \(progress.round)",
-                    percentage: percentage)))
+                let message = "\(progress.accepted)/\(progress.target) candidates, round \(progress.round)"
+                // Recorded for later statuses, and sent now (as `$/progress` is) to clients that
+                // asked for statuses: thin ones follow a synthesis without `$/progress`.
+                let advanced = job.progress.withLock { current -> Bool in
+                    guard percentage >= current.percentage else { return false }
+                    current = SynthesisJob.Progress(percentage: percentage, message: message)
+                    return true
+                }
+                if advanced, statusNotifications, let connection {
+                    try? connection.send(StatusNotification(state: "synthesizing", uri: job.uri, message: message,
+                                                            percentage: percentage))
+                }
+                guard let token, let connection else { return }
+                try? connection.send(ProgressNotification(token: token, value: .report(message: message, percentage: percentage)))
             }
             let existing = job.kind == .replaceWeakest
                 ? parsed.demonstrationPairs.filter { $0 != job.replacing } : parsed.demonstrationPairs

@@ -203,12 +203,15 @@ public actor LanguageServer: MessageHandler {
         notify(ShowMessageNotification(type: type, message: "vsynth: " + message))
     }
 
-    /// Sends `vsynth/status` to clients that asked for it.
+    /// Sends `vsynth/status` to clients that asked for it. `synthesizing` carries the running
+    /// job's progress (percentage and message) unless a message is given.
     func status(_ state: String, uri: String? = nil, message: String? = nil) {
         guard configuration.statusNotifications else { return }
         let counts = uri.flatMap(counts(of:))
-        notify(StatusNotification(state: state, uri: uri, message: message ?? (state == "idle" ? counts?.summary : nil),
-                                  counts: counts))
+        let progress = state == "synthesizing" ? uri.flatMap { jobs[$0]?.progress.withLock { $0 } } : nil
+        notify(StatusNotification(state: state, uri: uri,
+                                  message: message ?? progress?.message ?? (state == "idle" ? counts?.summary : nil),
+                                  counts: counts, percentage: progress?.percentage))
     }
 
     /// Stops every task the server started.

@@ -21,6 +21,15 @@ struct SynthesisJob: Sendable {
     /// The demonstration to replace (`replaceWeakest`).
     var replacing: Demonstration?
     var task: Task<Void, Never>?
+    /// How far it is and what it does, as `$/progress` and `vsynth/status` report it: written by
+    /// the synthesis's progress callback (off the server actor), read by every later status.
+    let progress = Protected(SynthesisJob.Progress(percentage: 0, message: nil))
+
+    struct Progress: Sendable {
+        /// 0 to 100; never goes back.
+        var percentage: Int
+        var message: String?
+    }
 }
 
 /// Demonstrations the client said it inserted, to be seen in a later `didChange`.

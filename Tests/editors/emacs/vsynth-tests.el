@@ -190,10 +190,12 @@
       (undo-boundary)
       (setq vsynth--last-apply nil)
       (vsynth-synthesize 2)
-      ;; the mode line shows the percentage (Eglot 1.9 asks for no $/progress; the client does)
+      ;; the mode line shows the percentage (from vsynth/status: Eglot 1.9 takes no $/progress)
+      ;; written "%%", since the mode line reads `%' constructs in it (a bare "0%]" shows as "0";
+      ;; `format-mode-line' renders nothing in batch, so the text is checked as written)
       (should (vsynth-tests-wait-until
-               (lambda () (or (string-match-p "synthesizing [0-9]+%" (or (vsynth-mode-line) "")) vsynth--last-apply))))
-      (should (string-match-p "synthesizing [0-9]+%" (or (vsynth-mode-line) "")))
+               (lambda () (or (string-match-p "synthesizing [0-9]+%%\\]" (or (vsynth-mode-line) "")) vsynth--last-apply))))
+      (should (string-match-p "synthesizing [0-9]+%%\\]" (or (vsynth-mode-line) "")))
       (should (vsynth-tests-wait-until (lambda () vsynth--last-apply)))
       (should (equal vsynth--last-apply '(:applied t)))
       (let ((demos1 (vsynth-tests-demos)))
@@ -295,9 +297,68 @@
     (should-not (memq #'eglot-hover-eldoc-function eldoc-documentation-functions))
     (goto-char (point-min))
     (forward-line (1+ (car (vsynth-tests-demo-lines))))
+    ;; the daemon answers in plain text, as the client asks (contentFormat)
+    (unless (fboundp 'gfm-view-mode)
+      (should (equal "plaintext"
+                     (plist-get (plist-get (jsonrpc-request (eglot-current-server) :textDocument/hover
+                                                            (eglot--TextDocumentPositionParams))
+                                           :contents)
+                                :kind))))
     (let ((text (vsynth-hover-text)))
       (should (string-match-p "V-Score" text))
       (should-not (string-match-p "\\*\\*\\|`" text)))))
+
+(ert-deftest vsynth-10-feedback ()
+  "Counts, not diagnostics, in the mode line; refresh on demand; the empty-region hint.
+A broken demonstration is an error while the others keep their scores;
+`vsynth-refresh' on a file at its count rescores (the daemon's
+`vsynth.refresh'); an empty region says which command fills it."
+  (vsynth-tests-with "broken.prompt"
+    (should (vsynth-tests-wait-until
+             (lambda () (and (eql (plist-get (vsynth-counts) :scored) 2) (vsynth-tests-idle)))))
+    (should (equal (vsynth-mode-line) " [2 of 2 scored, 1 error]"))
+    (setq vsynth-tests-messages nil)
+    (vsynth-refresh)
+    (should (vsynth-tests-wait-until (lambda () (vsynth-tests-said "rescoring")) 30))
+    (should (vsynth-tests-said "^vsynth: the file already holds 2 of 2 demonstrations; rescoring$")))
+  (vsynth-tests-with "empty.prompt"
+    (let ((hint (vsynth-tests-wait-until
+                 (lambda () (cl-find "empty-region" (vsynth-scores) :key (lambda (s) (nth 3 s)) :test #'equal)))))
+      (should hint)
+      (save-excursion
+        (goto-char (car (vsynth-region)))
+        (should (= (car hint) (1- (line-number-at-pos))))
+        (let ((shown (cl-remove-if-not (lambda (ov) (overlay-get ov 'vsynth-score))
+                                       (overlays-in (line-beginning-position) (1+ (line-end-position))))))
+          (should (= 1 (length shown)))
+          (should (equal (overlay-get (car shown) 'after-string)
+                         (propertize "  no demonstrations yet: M-x vsynth-top-up" 'face 'vsynth-hint))))))
+    (should (vsynth-tests-wait-until #'vsynth-tests-idle))
+    (should (equal (vsynth-mode-line) " [no demonstrations yet: M-x vsynth-top-up]"))))
+
+(ert-deftest vsynth-11-eldoc-follows-the-scores ()
+  "A hover saying \"not scored yet\" in the echo area gives way to the score once it arrives.
+Eldoc asks again only when point or the text changes; the client asks it
+when scores arrive."
+  (vsynth-tests-with "sentiment.prompt"
+    (vsynth-tests-wait-until #'vsynth-tests-scored-all)
+    (switch-to-buffer (current-buffer))
+    (should (bound-and-true-p eldoc-mode))
+    (let ((shown '()))
+      (add-hook 'eldoc-display-functions
+                (lambda (docs &rest _) (push (mapconcat #'car docs "\n") shown)) nil t)
+      ;; a new demonstration, with point in it: not scored yet
+      (goto-char (cdr (vsynth-region)))
+      (beginning-of-line)
+      (insert "{{role \"user\"}}\nThe fan is loud but it works.\n{{role \"model\"}}\nneutral\n")
+      (forward-line -3)
+      (eglot--signal-textDocument/didChange)
+      (eldoc-print-current-symbol-info)
+      (should (vsynth-tests-wait-until
+               (lambda () (cl-some (lambda (s) (string-match-p "not scored yet" s)) shown)) 30))
+      ;; no command runs, point stays: only the client can bring the score
+      (should (vsynth-tests-wait-until (lambda () (and shown (string-match-p "V-Score" (car shown))))))
+      (set-buffer-modified-p nil))))
 
 (ert-deftest vsynth-8-documented-commands ()
   "Every command docs/editors.md gives for Emacs exists."

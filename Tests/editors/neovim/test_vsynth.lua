@@ -145,7 +145,9 @@ tests.Test_1_scores = function()
     ::continue::
   end
   fn.assert_true(wait(function() return idle(b) end), 'scoring ends')
-  fn.assert_match('VSynth \\d\\+ scored', vsynth.statusline())
+  -- the file's own idle status brings the daemon's counts (the daemon's 'ready' may come first)
+  fn.assert_true(wait(function() return vsynth.counts(b).scored == #demos(b) end), 'the counts arrived')
+  fn.assert_match('VSynth \\(\\d\\+\\) of \\1 scored', vsynth.statusline())
   -- one score mark per demonstration: the end-of-line texts of every namespace on its line (ids
   -- are sequential; vim.diagnostic draws its virtual text in anonymous ones that
   -- nvim_get_namespaces() does not list)
@@ -288,6 +290,32 @@ tests.Test_8_documented_commands = function()
   for name in pairs(names) do
     fn.assert_equal(2, fn.exists(':' .. name), ':' .. name .. ' exists')
   end
+end
+
+-- feedback: a broken demonstration is an error while the others keep their scores, and the status
+-- line counts scores (the daemon's counts), not diagnostics; :VsynthRefresh on a file at its count
+-- rescores (the daemon's vsynth.refresh); an empty region shows how to fill it
+tests.Test_10_feedback = function()
+  local b = open('broken.prompt')
+  fn.assert_true(wait(function() return vsynth.counts(b).scored == 2 and idle(b) end), 'two scored')
+  fn.assert_equal('VSynth 2 of 2 scored, 1 error', vsynth.statusline())
+  notified = {}
+  vim.cmd('VsynthRefresh')
+  local want = 'vsynth: the file already holds 2 of 2 demonstrations; rescoring'
+  fn.assert_true(wait(function() return vim.tbl_contains(notified, want) end, 30000), 'refresh confirms: ' .. vim.inspect(notified))
+  local e = open('empty.prompt')
+  local function hint()
+    for _, sc in ipairs(vsynth.scores(e)) do
+      if sc.code == 'empty-region' then return sc end
+    end
+  end
+  fn.assert_true(wait(function() return hint() ~= nil and idle(e) end), 'the hint arrived')
+  fn.assert_equal(vsynth.region(e)[1] + 1, (hint() or {}).lnum, 'on the opening marker')
+  local marks = vim.api.nvim_buf_get_extmarks(e, vim.api.nvim_create_namespace('vsynth'), 0, -1, { details = true })
+  fn.assert_equal(1, #marks, 'one mark')
+  local virt = marks[1] and marks[1][4].virt_text[1] or {}
+  fn.assert_equal({ '  no demonstrations yet: :VsynthTopUp', 'DiagnosticHint' }, virt)
+  fn.assert_equal('VSynth no demonstrations yet: :VsynthTopUp', vsynth.statusline())
 end
 
 -- the executable missing, or failing to start: one clear message with the fix

@@ -137,7 +137,9 @@ function! Test_1_scores() abort
   endfor
   call assert_true(len(s:demos(l:b)[0]) <= len(sign_getplaced(l:b, {'group': 'vsynth'})[0].signs), 'a sign per demonstration')
   call assert_true(s:wait('s:idle(' . l:b . ')', s:wait_ms), 'scoring ends')
-  call assert_match('VSynth \d\+ scored', vsynth#statusline())
+  " the file's own idle status brings the daemon's counts (the daemon's 'ready' may come first)
+  call assert_true(s:wait('get(vsynth#counts(' . l:b . '), "scored", -1) == len(s:demos(' . l:b . ')[0])', s:wait_ms), 'the counts arrived')
+  call assert_match('VSynth \(\d\+\) of \1 scored', vsynth#statusline())
   " warnings (scores under the threshold) and errors, and only those, are in the location list
   let l:low = filter(copy(vsynth#scores(l:b)), 'v:val.severity <= 2')
   call assert_equal(map(copy(l:low), 'v:val.lnum'), map(getloclist(0), 'v:val.lnum'))
@@ -255,6 +257,10 @@ function! Test_7_hover_plain_text() abort
   let l:text = join(vsynth#last_hover(), "\n")
   call assert_match('V-Score', l:text)
   call assert_notmatch('\*\*\|`', l:text, 'no Markdown marks in the popup')
+  " the daemon answers in plain text, as the client asks (contentFormat)
+  let l:resp = vsynth#evaluate('textDocument/hover', {'textDocument': {'uri': vsynth#uri(l:b)},
+        \ 'position': {'line': line('.') - 1, 'character': 0}}, 10000)
+  call assert_equal('plaintext', get(get(get(l:resp, 'result', {}), 'contents', {}), 'kind', ''))
 endfunction
 
 " 8. every command docs/editors.md lists for Vim exists
@@ -303,9 +309,30 @@ function! Test_9_missing_executable() abort
   endtry
 endfunction
 
+" 10. feedback: a broken demonstration is an error while the others keep their scores, and the
+"     status line counts scores (the daemon's counts), not diagnostics; :VsynthRefresh on a file at
+"     its count rescores (the daemon's vsynth.refresh); an empty region shows how to fill it
+function! Test_10_feedback() abort
+  let l:b = s:open('broken.prompt')
+  call assert_true(s:wait('get(vsynth#counts(' . l:b . '), "scored", 0) == 2 && s:idle(' . l:b . ')', s:wait_ms), 'two scored')
+  call assert_equal('VSynth 2 of 2 scored, 1 error', vsynth#statusline())
+  call assert_equal(1, len(filter(copy(vsynth#scores(l:b)), 'v:val.severity == 1')), 'one error')
+  messages clear
+  VsynthRefresh
+  call assert_true(s:wait('execute("messages") =~# "rescoring"', 30000), 'refresh confirms: ' . execute('messages'))
+  call assert_match('vsynth: the file already holds 2 of 2 demonstrations; rescoring', execute('messages'))
+  let l:e = s:open('empty.prompt')
+  call assert_true(s:wait('!empty(filter(copy(vsynth#scores(' . l:e . ')), "v:val.code ==# ''empty-region''"))', s:wait_ms), 'the hint arrived')
+  let l:marker = vsynth#region(l:e)[0]
+  let l:signs = sign_getplaced(l:e, {'group': 'vsynth', 'lnum': l:marker})[0].signs
+  call assert_equal(['VsynthHint'], map(l:signs, 'v:val.name'), 'a hint sign on the opening marker, no score')
+  call assert_true(s:wait('s:idle(' . l:e . ')', s:wait_ms), 'idle')
+  call assert_equal('VSynth no demonstrations yet: :VsynthTopUp', vsynth#statusline())
+endfunction
+
 let s:tests = empty($VSYNTH_TESTS) ? ['Test_0_edit_checks', 'Test_1_scores', 'Test_2_synthesize', 'Test_3_type_during_synthesis',
       \ 'Test_4_cancel', 'Test_5_refresh_on_save', 'Test_6_refresh_after_typing_not_saved', 'Test_7_hover_plain_text',
-      \ 'Test_8_documented_commands', 'Test_9_missing_executable']
+      \ 'Test_8_documented_commands', 'Test_10_feedback', 'Test_9_missing_executable']
       \ : split($VSYNTH_TESTS, ',')
 let s:failed = 0
 for s:t in s:tests

@@ -7,10 +7,11 @@ let s:job = v:null
 let s:ready = 0
 let s:pending = []          " notifications queued until `initialize` is answered
 let s:encoding = 'utf-16'   " negotiated position encoding
-let s:status = {}           " uri -> {state, message, percentage}
-let s:jobs = {}             " uri -> the status of the synthesis running for it (scoring meanwhile
-                            " reports its own idle; a job ends with an idle that carries a message)
-let s:progress = {}         " $/progress token -> its last value
+let s:status = {}           " uri -> {state, message, percentage, counts}
+let s:counts = {}           " uri -> the daemon's last counts: {demonstrations, scored, low, errors, warnings}
+let s:jobs = {}             " uri -> the last status of the synthesis running for it, with its
+                            " percentage (scoring meanwhile reports its own idle; a job ends with
+                            " an idle that carries a message)
 let g:vsynth_last_apply = {}
 
 " ---------------------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ function! vsynth#start() abort
         \ 'initializationOptions': l:init,
         \ 'capabilities': {
         \   'general': {'positionEncodings': ['utf-8', 'utf-16']},
-        \   'window': {'workDoneProgress': v:true, 'showMessage': {}},
+        \   'window': {'showMessage': {}},
         \   'workspace': {'applyEdit': v:true, 'workspaceEdit': {'documentChanges': v:true},
         \                 'workspaceFolders': v:true, 'configuration': v:false},
         \   'textDocument': {'synchronization': {'didSave': v:true, 'dynamicRegistration': v:false},
@@ -331,19 +332,13 @@ function! s:on_message(ch, msg) abort
   elseif a:msg.method ==# 'vsynth/status'
     let l:uri = get(l:params, 'uri', '')
     let s:status[l:uri] = l:params
+    if type(get(l:params, 'counts', v:null)) == v:t_dict
+      let s:counts[l:uri] = l:params.counts
+    endif
     if get(l:params, 'state', '') ==# 'synthesizing'
       let s:jobs[l:uri] = l:params
     elseif get(l:params, 'state', '') ==# 'idle' && get(l:params, 'message', '') !=# '' && has_key(s:jobs, l:uri)
       call remove(s:jobs, l:uri)
-    endif
-    redrawstatus!
-  elseif a:msg.method ==# '$/progress'
-    let l:v = get(l:params, 'value', {})
-    let l:token = string(get(l:params, 'token', ''))
-    if get(l:v, 'kind', '') ==# 'end'
-      silent! call remove(s:progress, l:token)
-    else
-      let s:progress[l:token] = extend(get(s:progress, l:token, {}), l:v)
     endif
     redrawstatus!
   elseif a:msg.method ==# 'window/showMessage' || a:msg.method ==# 'window/logMessage'
@@ -363,7 +358,9 @@ function! s:define_marks() abort
   highlight default link VsynthScore Comment
   highlight default link VsynthWeak WarningMsg
   highlight default link VsynthError ErrorMsg
-  for [l:type, l:hl] in [['vsynth_score', 'VsynthScore'], ['vsynth_weak', 'VsynthWeak'], ['vsynth_error', 'VsynthError']]
+  highlight default link VsynthHint Question
+  for [l:type, l:hl] in [['vsynth_score', 'VsynthScore'], ['vsynth_weak', 'VsynthWeak'], ['vsynth_error', 'VsynthError'],
+        \ ['vsynth_hint', 'VsynthHint']]
     if empty(prop_type_get(l:type))
       call prop_type_add(l:type, {'highlight': l:hl})
     endif
@@ -372,6 +369,7 @@ function! s:define_marks() abort
     call sign_define('VsynthScore', {'text': 'V', 'texthl': 'VsynthScore'})
     call sign_define('VsynthWeak', {'text': 'V!', 'texthl': 'VsynthWeak'})
     call sign_define('VsynthError', {'text': 'E', 'texthl': 'VsynthError'})
+    call sign_define('VsynthHint', {'text': 'i', 'texthl': 'VsynthHint'})
   endif
 endfunction
 
@@ -380,7 +378,7 @@ function! s:show_scores(params) abort
   if l:bufnr < 0
     return
   endif
-  call prop_remove({'types': ['vsynth_score', 'vsynth_weak', 'vsynth_error'], 'bufnr': l:bufnr, 'all': 1})
+  call prop_remove({'types': ['vsynth_score', 'vsynth_weak', 'vsynth_error', 'vsynth_hint'], 'bufnr': l:bufnr, 'all': 1})
   call sign_unplace('vsynth', {'buffer': l:bufnr})
   let l:scores = []
   let l:loclist = []
@@ -389,11 +387,15 @@ function! s:show_scores(params) abort
   for l:d in get(a:params, 'diagnostics', [])
     let l:lnum = min([l:d.range.start.line + 1, l:nlines])
     let l:sev = get(l:d, 'severity', 1)
-    let l:kind = l:sev == 1 ? 'error' : l:sev == 2 ? 'weak' : 'score'
-    call add(l:scores, {'lnum': l:lnum, 'severity': l:sev, 'message': l:d.message})
+    let l:code = get(l:d, 'code', '')
+    let l:hint = l:code ==# 'empty-region' || l:code ==# 'no-region'
+    let l:kind = l:hint ? 'hint' : l:sev == 1 ? 'error' : l:sev == 2 ? 'weak' : 'score'
+    call add(l:scores, {'lnum': l:lnum, 'severity': l:sev, 'code': l:code, 'message': l:d.message})
+    " The empty-file hint names every editor's command: here it shows what to type in Vim.
+    let l:text = l:hint ? s:short_hint(l:d.message) : l:d.message
     call prop_add(l:lnum, 0, {'type': 'vsynth_' . l:kind, 'bufnr': l:bufnr,
-          \ 'text': '  ' . l:d.message, 'text_align': 'after'})
-    call sign_place(0, 'vsynth', l:kind ==# 'error' ? 'VsynthError' : l:kind ==# 'weak' ? 'VsynthWeak' : 'VsynthScore',
+          \ 'text': '  ' . l:text, 'text_align': 'after'})
+    call sign_place(0, 'vsynth', {'error': 'VsynthError', 'weak': 'VsynthWeak', 'hint': 'VsynthHint'}->get(l:kind, 'VsynthScore'),
           \ l:bufnr, {'lnum': l:lnum})
     if l:sev <= 2
       call add(l:loclist, {'bufnr': l:bufnr, 'lnum': l:lnum, 'col': l:d.range.start.character + 1,
@@ -406,7 +408,14 @@ function! s:show_scores(params) abort
   endfor
 endfunction
 
-" The scores as the daemon last published them: [{lnum, severity, message}].
+" `no demonstrations yet: :VsynthTopUp`: the daemon's empty-file hint (`empty-region`,
+" `no-region`) as the Vim command that fills the file.
+function! s:short_hint(message) abort
+  return matchstr(a:message, '^[^:]*') . ': :' . (a:message =~# 'vsynth\.topUp' ? 'VsynthTopUp' : 'VsynthSynthesize')
+endfunction
+
+" The diagnostics as the daemon last published them: [{lnum, severity, code, message}] (scores,
+" parse problems, the empty-file hint).
 function! vsynth#scores(bufnr) abort
   return getbufvar(a:bufnr, 'vsynth_scores', [])
 endfunction
@@ -419,8 +428,7 @@ endfunction
 " ---------------------------------------------------------------------------------------------
 " Commands
 
-" a:1, when true: the command is :VsynthRefresh's top-up (a full file is rescored instead).
-function! vsynth#command(name, args, ...) abort
+function! vsynth#command(name, args) abort
   let l:bufnr = bufnr()
   if !getbufvar(l:bufnr, 'vsynth_attached', 0)
     echohl WarningMsg | echomsg (s:failure !=# '' ? s:failure : 'vsynth: this buffer is not a prompt file attached to VSynth') | echohl None
@@ -431,11 +439,11 @@ function! vsynth#command(name, args, ...) abort
   call setbufvar(l:bufnr, 'vsynth_saved', 0)
   let l:args = extend({'uri': vsynth#uri(l:bufnr)}, a:args)
   call vsynth#request('workspace/executeCommand', {'command': a:name, 'arguments': [l:args]},
-        \ function('s:on_command_done', [a:name, get(a:, 1, 0)]))
+        \ function('s:on_command_done', [a:name]))
 endfunction
 
 " Says what the daemon answered: an error, a synthesis not started (and why), a cancellation.
-function! s:on_command_done(name, refresh, ch, resp) abort
+function! s:on_command_done(name, ch, resp) abort
   if has_key(a:resp, 'error')
     echohl ErrorMsg | echomsg 'vsynth: ' . a:name . ': ' . get(a:resp.error, 'message', '') | echohl None
     return
@@ -447,10 +455,6 @@ function! s:on_command_done(name, refresh, ch, resp) abort
   if a:name ==# 'vsynth.cancel'
     let l:n = get(l:result, 'cancelled', 0)
     echomsg l:n ? 'vsynth: synthesis cancelled' : 'vsynth: no synthesis was running'
-  elseif a:refresh && !get(l:result, 'started', 1)
-    " :VsynthRefresh on a full file: score it again instead.
-    echomsg 'vsynth: ' . get(l:result, 'message', 'nothing to top up') . '; rescoring'
-    call vsynth#command('vsynth.rescore', {})
   elseif has_key(l:result, 'started')
     echomsg 'vsynth: ' . (l:result.started ? printf('synthesizing %d demonstration%s', get(l:result, 'count', 0),
           \ get(l:result, 'count', 0) == 1 ? '' : 's') : get(l:result, 'message', 'nothing to do'))
@@ -462,28 +466,48 @@ function! vsynth#synthesize(n) abort
   call vsynth#command('vsynth.synthesize', {'n': l:n})
 endfunction
 
-" What saving does for a `refresh: on-save` file, on demand: top up to `count`, else rescore.
+" What saving does for a `refresh: on-save` file, on demand: top up to `count`, else rescore (the
+" daemon's vsynth.refresh decides which).
 function! vsynth#refresh() abort
-  call vsynth#command('vsynth.topUp', {}, 1)
+  call vsynth#command('vsynth.refresh', {})
 endfunction
 
 " ---------------------------------------------------------------------------------------------
 " Status line: set statusline+=%{vsynth#statusline()}
 
 " What the daemon does for this buffer: {state, message, percentage}. A running synthesis wins
-" (with its $/progress percentage and message), else the file's scoring state, else the daemon's
-" own (loading, ready, error).
+" (its last vsynth/status, with percentage and message), else the file's scoring state, else the
+" daemon's own (loading, ready, error).
 function! vsynth#status(bufnr) abort
   let l:uri = vsynth#uri(a:bufnr)
   if has_key(s:jobs, l:uri)
-    let l:s = {'state': 'synthesizing', 'message': '', 'percentage': v:null}
-    for l:p in values(s:progress)
-      let l:s.message = get(l:p, 'message', '')
-      let l:s.percentage = get(l:p, 'percentage', v:null)
-    endfor
-    return l:s
+    return s:jobs[l:uri]
   endif
   return get(s:status, l:uri, get(s:status, '', {}))
+endfunction
+
+" The daemon's last counts for this buffer ({} before the first): {demonstrations, scored, low,
+" errors, warnings}.
+function! vsynth#counts(bufnr) abort
+  return get(s:counts, vsynth#uri(a:bufnr), {})
+endfunction
+
+" What the file's diagnostics add up to: the daemon's counts (a parse error or the empty-file hint
+" is no score), else, from a daemon that sends none, the V-Score diagnostics counted here.
+function! vsynth#summary(bufnr) abort
+  let l:c = vsynth#counts(a:bufnr)
+  let l:hints = filter(copy(vsynth#scores(a:bufnr)), 'v:val.code ==# "empty-region" || v:val.code ==# "no-region"')
+  if !empty(l:hints)
+    return 'VSynth ' . s:short_hint(l:hints[0].message)
+  endif
+  if empty(l:c)
+    let l:scores = filter(copy(vsynth#scores(a:bufnr)), 'v:val.code ==# "vscore" || v:val.code ==# "low-vscore"')
+    let l:c = {'demonstrations': -1, 'scored': len(l:scores), 'errors': 0,
+          \ 'low': len(filter(copy(l:scores), 'v:val.code ==# "low-vscore"'))}
+  endif
+  return 'VSynth ' . (l:c.demonstrations < 0 ? l:c.scored : printf('%d of %d', l:c.scored, l:c.demonstrations)) . ' scored'
+        \ . (l:c.low ? printf(', %d weak', l:c.low) : '')
+        \ . (l:c.errors ? printf(', %d error%s', l:c.errors, l:c.errors == 1 ? '' : 's') : '')
 endfunction
 
 " Whether a synthesis runs for this buffer.
@@ -498,12 +522,10 @@ function! vsynth#statusline() abort
   let l:s = vsynth#status(bufnr())
   let l:state = get(l:s, 'state', s:ready ? 'idle' : 'starting')
   if l:state ==# 'idle' || l:state ==# 'ready'
-    let l:scores = vsynth#scores(bufnr())
-    let l:weak = len(filter(copy(l:scores), 'v:val.severity == 2'))
-    return printf('VSynth %d scored%s', len(l:scores), l:weak ? printf(', %d weak', l:weak) : '')
+    return vsynth#summary(bufnr())
   endif
   let l:pct = get(l:s, 'percentage', v:null)
-  return 'VSynth ' . l:state . (l:pct is v:null ? '' : printf(' %d%%', l:pct))
+  return 'VSynth ' . l:state . (type(l:pct) != v:t_number ? '' : printf(' %d%%', l:pct))
         \ . (get(l:s, 'message', '') ==# '' ? '' : ': ' . l:s.message)
 endfunction
 
@@ -537,8 +559,9 @@ function! s:on_hover(ch, resp) abort
   call popup_atcursor(s:last_hover, {'border': [], 'padding': [0, 1, 0, 1], 'moved': 'any'})
 endfunction
 
-" A hover's contents as plain lines: a popup shows text as it is, so Markdown emphasis and code
-" marks are taken out (the daemon may answer in Markdown whatever contentFormat we asked for).
+" A hover's contents as plain lines. We ask for plain text (contentFormat), which the daemon sends;
+" from a server that answers in Markdown anyway, emphasis and code marks are taken out, since a
+" popup shows text as it is.
 function! vsynth#hover_lines(contents) abort
   if type(a:contents) == v:t_dict
     let l:text = get(a:contents, 'value', '')

@@ -8,10 +8,11 @@
 local M = {}
 
 local ns = vim.api.nvim_create_namespace('vsynth')
-local status = {}        -- uri -> { state, message, percentage }
-local jobs = {}          -- uri -> status of the synthesis running for it (a job ends with an idle
-                         -- that carries a message; scoring meanwhile reports its own idle)
-local progress = {}      -- $/progress token -> its last value
+local status = {}        -- uri -> { state, message, percentage, counts }
+local counts = {}        -- uri -> the daemon's last counts { demonstrations, scored, low, errors, warnings }
+local jobs = {}          -- uri -> the last status of the synthesis running for it, with its percentage
+                         -- (a job ends with an idle that carries a message; scoring meanwhile
+                         -- reports its own idle)
 local client_id = nil    -- the one client (0.7 path)
 M.last_apply = nil       -- the answer to the last workspace/applyEdit (tests, debugging)
 
@@ -172,6 +173,16 @@ local function on_apply_edit(_, result, ctx)
   return answer
 end
 
+--- `no demonstrations yet: :VsynthTopUp`: the daemon's empty-file hint (`empty-region`,
+--- `no-region`), which names every editor's command, as the one to type here.
+local function short_hint(message)
+  return (message:match('^[^:]*') or message) .. ': :' .. (message:find('vsynth.topUp', 1, true) and 'VsynthTopUp' or 'VsynthSynthesize')
+end
+
+local function is_hint(code)
+  return code == 'empty-region' or code == 'no-region'
+end
+
 -- The scores show once: as the client's own end-of-line text (dimmed, in the Comment colour unless
 -- weak), with vim.diagnostic keeping signs, underlines and the lists but not its virtual text.
 local function on_diagnostics(err, result, ctx, config)
@@ -191,9 +202,11 @@ local function on_diagnostics(err, result, ctx, config)
   for _, d in ipairs(result.diagnostics or {}) do
     local line = math.min(d.range.start.line, nlines - 1)
     local severity = d.severity or 1
-    table.insert(scores, { lnum = line + 1, severity = severity, message = d.message })
-    local hl = severity == 1 and 'DiagnosticError' or severity == 2 and 'DiagnosticWarn' or 'Comment'
-    vim.api.nvim_buf_set_extmark(bufnr, ns, line, 0, { virt_text = { { '  ' .. d.message, hl } }, virt_text_pos = 'eol' })
+    table.insert(scores, { lnum = line + 1, severity = severity, code = d.code, message = d.message })
+    local hint = is_hint(d.code)
+    local hl = hint and 'DiagnosticHint' or severity == 1 and 'DiagnosticError' or severity == 2 and 'DiagnosticWarn' or 'Comment'
+    local text = hint and short_hint(d.message) or d.message
+    vim.api.nvim_buf_set_extmark(bufnr, ns, line, 0, { virt_text = { { '  ' .. text, hl } }, virt_text_pos = 'eol' })
     if severity <= 2 then
       table.insert(loclist, { bufnr = bufnr, lnum = line + 1, col = d.range.start.character + 1,
         type = severity == 1 and 'E' or 'W', text = d.message })
@@ -208,25 +221,11 @@ end
 local function on_status(_, result)
   local uri = result.uri or ''
   status[uri] = result
+  if type(result.counts) == 'table' then counts[uri] = result.counts end
   if result.state == 'synthesizing' then
     jobs[uri] = result
   elseif result.state == 'idle' and result.message and result.message ~= '' then
     jobs[uri] = nil
-  end
-  vim.cmd('redrawstatus!')
-end
-
-local function on_progress(err, result, ctx, config)
-  local v = result.value or {}
-  local token = tostring(result.token)
-  if v.kind == 'end' then
-    progress[token] = nil
-  else
-    progress[token] = vim.tbl_extend('force', progress[token] or {}, v)
-  end
-  local default = vim.lsp.handlers['$/progress']
-  if default then
-    pcall(default, err, result, ctx, config)
   end
   vim.cmd('redrawstatus!')
 end
@@ -289,7 +288,6 @@ local function client_config()
       ['workspace/applyEdit'] = on_apply_edit,
       ['textDocument/publishDiagnostics'] = on_diagnostics,
       ['vsynth/status'] = on_status,
-      ['$/progress'] = on_progress,
     },
   }
 end
@@ -345,8 +343,7 @@ function M.attach(bufnr)
 end
 
 --- Runs a daemon command on the current buffer; the answer is immediate, the edit comes later.
---- refresh: this is :VsynthRefresh's top-up (a file already at its count is rescored instead).
-function M.command(name, args, refresh)
+function M.command(name, args)
   local bufnr = vim.api.nvim_get_current_buf()
   local client = M.client(bufnr)
   if not client then
@@ -363,9 +360,6 @@ function M.command(name, args, refresh)
       return
     elseif name == 'vsynth.cancel' then
       vim.notify((result.cancelled or 0) > 0 and 'vsynth: synthesis cancelled' or 'vsynth: no synthesis was running')
-    elseif refresh and result.started == false then
-      vim.notify('vsynth: ' .. (result.message or 'nothing to top up') .. '; rescoring')
-      M.command('vsynth.rescore')
     elseif result.started ~= nil then
       vim.notify('vsynth: ' .. (result.started and string.format('synthesizing %d demonstration%s',
         result.count or 0, result.count == 1 and '' or 's') or (result.message or 'nothing to do')))
@@ -373,9 +367,10 @@ function M.command(name, args, refresh)
   end, bufnr)
 end
 
---- What saving does for a `refresh: on-save` file, on demand: top up to `count`, else rescore.
+--- What saving does for a `refresh: on-save` file, on demand: top up to `count`, else rescore
+--- (the daemon's vsynth.refresh decides which).
 function M.refresh()
-  M.command('vsynth.topUp', {}, true)
+  M.command('vsynth.refresh')
 end
 
 function M.synthesize(n)
@@ -386,19 +381,40 @@ function M.synthesize(n)
   M.command('vsynth.synthesize', { n = n })
 end
 
---- What the daemon does for bufnr: a running synthesis (with its $/progress percentage and
---- message) wins, else the file's scoring state, else the daemon's own (loading, ready, error).
+--- What the daemon does for bufnr: a running synthesis (its last vsynth/status, with percentage
+--- and message) wins, else the file's scoring state, else the daemon's own (loading, ready, error).
 function M.status(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local uri = vim.uri_from_bufnr(bufnr)
-  if jobs[uri] then
-    local s = { state = 'synthesizing' }
-    for _, p in pairs(progress) do
-      s.message, s.percentage = p.message, p.percentage
-    end
-    return s
+  return jobs[uri] or status[uri] or status[''] or {}
+end
+
+--- The daemon's last counts for bufnr ({} before the first).
+function M.counts(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  return counts[vim.uri_from_bufnr(bufnr)] or {}
+end
+
+--- What the file's diagnostics add up to: the daemon's counts (a parse error or the empty-file
+--- hint is no score), else, from a daemon that sends none, the V-Score diagnostics counted here.
+function M.summary(bufnr)
+  local scored, low, c = 0, 0, M.counts(bufnr)
+  for _, sc in ipairs(M.scores(bufnr)) do
+    if is_hint(sc.code) then return 'VSynth ' .. short_hint(sc.message) end
+    if sc.code == 'vscore' or sc.code == 'low-vscore' then scored = scored + 1 end
+    if sc.code == 'low-vscore' then low = low + 1 end
   end
-  return status[uri] or status[''] or {}
+  local text
+  if c.scored then
+    text = string.format('VSynth %d of %d scored', c.scored, c.demonstrations or 0)
+    low = c.low or 0
+  else
+    text = string.format('VSynth %d scored', scored)
+  end
+  if low > 0 then text = text .. string.format(', %d weak', low) end
+  local errors = c.errors or 0
+  if errors > 0 then text = text .. string.format(', %d error%s', errors, errors == 1 and '' or 's') end
+  return text
 end
 
 --- Whether a synthesis runs for bufnr.
@@ -420,12 +436,7 @@ function M.statusline()
   local s = M.status()
   local state = s.state or 'idle'
   if state == 'idle' or state == 'ready' then
-    local scores = M.scores(0)
-    local weak = 0
-    for _, sc in ipairs(scores) do
-      if sc.severity == 2 then weak = weak + 1 end
-    end
-    return string.format('VSynth %d scored%s', #scores, weak > 0 and string.format(', %d weak', weak) or '')
+    return M.summary(0)
   end
   local text = 'VSynth ' .. state
   if type(s.percentage) == 'number' then
