@@ -15,6 +15,7 @@ enum EvalCommand {
     /// The synthesis knobs (DESIGN.md), shared by `synthesize`, `eval synthesis` and `eval icl`.
     static let synthesisOptions: [CommandSpec.Option] = [
         .init("method", value: "M", help: "vsynthesis (default), topk or naive."),
+        .init("labels", value: "S", help: "Labelled tasks: target (label first, default), score (draw the label by ln p) or argmax."),
         .init("count", short: "n", value: "N", help: "Demonstrations to produce (n)."),
         .init("scale", value: "S", help: "Synthesized pool size before the final choice (N, default 16)."),
         .init("references", short: "k", value: "K", help: "References shown per generation (default 3)."),
@@ -53,6 +54,12 @@ enum EvalCommand {
                 throw UsageError(command: command, message: "option '--method' needs vsynthesis, topk or naive, got '\(method)'")
             }
             options.method = value
+        }
+        if let strategy = arguments.value("labels") {
+            guard let value = SynthesisOptions.LabelStrategy(rawValue: strategy) else {
+                throw UsageError(command: command, message: "option '--labels' needs score, argmax or target, got '\(strategy)'")
+            }
+            options.labelStrategy = value
         }
         options.count = try arguments.int("count", in: 1...1000, command: command) ?? options.count
         options.scale = try arguments.int("scale", in: 1...10_000, command: command) ?? options.scale

@@ -9,11 +9,19 @@ public struct DemonstrationFormat: Hashable, Sendable, Codable {
     public var outputLabel: String
     /// The turn text is `"Label: value"` (data sets) rather than the bare value (prompt files).
     public var labelledTurns: Bool
+    /// The task's label set (`vsynth.labels`, a data set's `labels`); empty for free-text outputs.
+    /// With labels, every synthesized output is one of them, spelt exactly as here.
+    public var labels: [String]
+    /// The file's own user turn when it has several input fields: the input is this rendered.
+    public var inputTemplate: InputTemplate?
 
-    public init(inputLabel: String, outputLabel: String, labelledTurns: Bool = true) {
+    public init(inputLabel: String, outputLabel: String, labelledTurns: Bool = true, labels: [String] = [],
+                inputTemplate: InputTemplate? = nil) {
         self.inputLabel = inputLabel
         self.outputLabel = outputLabel
         self.labelledTurns = labelledTurns
+        self.labels = labels
+        self.inputTemplate = inputTemplate
     }
 
     /// The labels the generation prompt writes (never empty).

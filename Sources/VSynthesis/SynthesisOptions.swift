@@ -11,7 +11,19 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         case naive
     }
 
+    /// How a labelled task's output is chosen (a task with a label set never generates free text).
+    public enum LabelStrategy: String, CaseIterable, Hashable, Sendable, Codable {
+        /// Generate the input, then draw the label from the softmax of ln p(label | prompt, input) at
+        /// the generation temperature.
+        case score
+        /// Generate the input, then take the label of highest ln p.
+        case argmax
+        /// Choose the label first (the least covered so far, round-robin), then generate an input for it.
+        case target
+    }
+
     public var method: Method = .vsynthesis
+    public var labelStrategy: LabelStrategy = .target
     /// References shown to the model per generation (k).
     public var references: Int = 3
     /// Candidates generated per round (m).

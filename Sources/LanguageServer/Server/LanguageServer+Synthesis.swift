@@ -126,8 +126,7 @@ extension LanguageServer {
         options.count = count
         options.scale = max(configuration.scale, count)
         options.seed = parsed.settings.seed.map { UInt64($0) } ?? configuration.seed
-        let format = DemonstrationFormat(inputLabel: parsed.settings.inputLabel, outputLabel: parsed.settings.outputLabel,
-                                         labelledTurns: false)
+        let format = parsed.demonstrationFormat
         return try await engine.synthesizer.synthesize(definition: task, format: format, existing: existing,
                                                        options: options, progress: progress)
     }

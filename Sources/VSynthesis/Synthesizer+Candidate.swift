@@ -1,0 +1,78 @@
+import Foundation
+import LanguageModel
+import PromptFile
+
+/// Generating one candidate: its input fields in guided steps, then its output, which for a task
+/// with a label set is chosen by scoring the labels rather than generated.
+extension Synthesizer {
+    /// One candidate; nil when a step ran out of tokens or wrote nothing, or the result does not
+    /// read back in the prompt's layout. `target` is the label chosen beforehand (`.target`).
+    func generateCandidate(_ prompt: GenerationPrompt, references: [(input: String, output: String)],
+                           options: SynthesisOptions, seed: UInt64, target: String? = nil,
+                           tokens: inout Int, seconds: inout Double) async throws -> Demonstration? {
+        var generationOptions = GenerationOptions(maxTokens: options.maxTokens, temperature: options.temperature,
+                                                  topP: options.topP, seed: SplitMix64.derive(seed, 1))
+        var fields: [String] = []
+        for index in prompt.fieldLabels.indices {
+            try Task.checkCancellation()
+            generationOptions.seed = index == 0 ? SplitMix64.derive(seed, 1) : SplitMix64.derive(seed, 1, UInt64(index))
+            generationOptions.stop = prompt.stop(afterField: index)
+            let started = Date()
+            let step = try await model.generate(prompt: prompt.fieldPrompt(references: references, fields: fields, target: target),
+                                                options: generationOptions)
+            seconds += Date().timeIntervalSince(started)
+            tokens += step.tokenCount
+            let value = GenerationPrompt.cleaned(step.text)
+            guard step.finishReason != .length, !value.isEmpty else { return nil }
+            fields.append(value)
+        }
+        try Task.checkCancellation()
+        let output: String
+        if let target {
+            output = target
+        } else if !prompt.format.labels.isEmpty {
+            output = try await chooseLabel(context: prompt.outputPrompt(references: references, fields: fields),
+                                           labels: prompt.format.labels, options: options, seed: SplitMix64.derive(seed, 3))
+        } else {
+            generationOptions.seed = SplitMix64.derive(seed, 2)
+            generationOptions.stop = prompt.stop
+            let started = Date()
+            let step = try await model.generate(prompt: prompt.outputPrompt(references: references, fields: fields),
+                                                options: generationOptions)
+            seconds += Date().timeIntervalSince(started)
+            tokens += step.tokenCount
+            output = GenerationPrompt.cleaned(step.text)
+            guard step.finishReason != .length, !output.isEmpty else { return nil }
+        }
+        guard prompt.fieldLabels.count == 1 else {
+            return prompt.format.demonstration(input: prompt.input(fromFields: fields), output: output)
+        }
+        return prompt.parser.demonstrations(in: prompt.completion(input: fields[0], output: output)).first
+    }
+
+    /// The output of a labelled task: every label is scored as the continuation of `context` (the
+    /// generation prompt up to the output label), ln p(" label\n"), and one is drawn from the softmax
+    /// of those log-probabilities at the generation temperature (the argmax at temperature 0 or with
+    /// `.argmax`). Never free text: the result is one of `labels`, spelt as given.
+    func chooseLabel(context: String, labels: [String], options: SynthesisOptions, seed: UInt64) async throws -> String {
+        let scores = try await model.score(context: context, continuations: labels.map { " \($0)\n" })
+        guard scores.count == labels.count else {
+            throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: scores.count)
+        }
+        let logprobs = scores.map(\.total)
+        if options.labelStrategy == .argmax || options.temperature == 0 {
+            let best = logprobs.indices.max { logprobs[$0] < logprobs[$1] || (logprobs[$0] == logprobs[$1] && $0 > $1) }
+            return labels[best ?? 0]
+        }
+        var generator = SplitMix64(seed: seed)
+        let weights = Weighting.softmax(temperature: options.temperature).weights(logprobs)
+        let drawn = ProportionalSampler.sample(weights: weights, count: 1, using: &generator)
+        return labels[drawn.first ?? 0]
+    }
+
+    /// The label the next candidate is generated for (`.target`): the least covered in the pool so
+    /// far, ties going to the earliest in the label set, so labels come round-robin.
+    static func leastCovered(_ labels: [String], counts: [String: Int]) -> String? {
+        labels.min { counts[$0, default: 0] < counts[$1, default: 0] }
+    }
+}
