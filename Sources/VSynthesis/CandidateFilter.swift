@@ -109,6 +109,8 @@ public struct CandidateFilter: Sendable {
         }
         // An input that is its own answer ("Neutral:" → "Neutral") demonstrates nothing.
         if Self.normalized(x) == Self.normalized(y) { return .invalid }
+        // An input that is only a label ("negative" → positive) is no example of the task either.
+        if format.labels.contains(where: { Self.normalized($0) == Self.normalized(x) }) { return .invalid }
         if Self.leaks(input: x, output: y, outputLabel: format.promptOutputLabel, labels: format.labels) { return .leak }
         for value in [x, y] {
             let key = Self.normalized(value)

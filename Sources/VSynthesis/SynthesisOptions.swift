@@ -23,7 +23,10 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     }
 
     public var method: Method = .vsynthesis
-    public var labelStrategy: LabelStrategy = .target
+    /// `.argmax` by measurement (issue 15's note): `.score` at temperature 0.8 mislabels inputs the
+    /// model itself classifies correctly, and `.target`'s label-first prompt makes the 135M model
+    /// write the label (or "...") as the input.
+    public var labelStrategy: LabelStrategy = .argmax
     /// References shown to the model per generation (k).
     public var references: Int = 3
     /// Candidates generated per round (m).

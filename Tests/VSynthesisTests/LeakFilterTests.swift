@@ -40,6 +40,7 @@ import Testing
         var filter = CandidateFilter(task: "Classify the sentiment.", format: format)
         #expect(filter.judge(Demonstration(input: "Terrible battery life, negative overall.", output: "negative")) == .leak)
         #expect(filter.judge(Demonstration(input: "Terrible battery life.", output: "negative")) == nil)
+        #expect(filter.judge(Demonstration(input: "Negative.", output: "positive")) == .invalid)
         #expect(DropReason(rawValue: "leak") == .leak)
     }
 }
