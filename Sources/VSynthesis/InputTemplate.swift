@@ -32,9 +32,10 @@ public struct InputTemplate: Hashable, Sendable, Codable {
         self.parts = parts
     }
 
-    /// A plain variable: letters, digits, `_` and `.` paths, not starting with a digit.
+    /// A plain variable: letters, digits, `_` and `.` paths, not starting with a digit; Dotprompt's
+    /// `{{history}}` and Handlebars' `{{this}}` are not input fields.
     static func isFieldName(_ name: String) -> Bool {
-        guard let first = name.first, first.isLetter || first == "_" else { return false }
+        guard let first = name.first, first.isLetter || first == "_", name != "history", name != "this" else { return false }
         return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
     }
 

@@ -31,6 +31,7 @@ import Testing
         #expect(template.values(in: "Something else") == nil)
         #expect(InputTemplate("{{#if x}}a{{/if}}") == nil)
         #expect(InputTemplate("no fields") == nil)
+        #expect(InputTemplate("{{history}}\n{{question}}") == nil)
         #expect(InputTemplate.promptLabel("order_id") == "Order id")
     }
 
