@@ -130,10 +130,29 @@ public struct GenerationPrompt: Sendable {
         return stops.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
+    /// The input whose label scores are the model's prior over the labels (contextual calibration).
+    public static let contentFree = "N/A"
+
+    /// An input value without what follows a line that opens with a label of its own (`Echo: …`,
+    /// `Note: …`): the model has left the value and started lines of another shape, which would
+    /// otherwise become part of the input.
+    public static func firstLines(_ text: String) -> String {
+        var kept: [Substring] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if index > 0, let colon = line.firstIndex(of: ":"), line.distance(from: line.startIndex, to: colon) <= 24,
+               let first = line.first, first.isUppercase,
+               line[..<colon].allSatisfy({ $0.isLetter || $0 == " " }) {
+                break
+            }
+            kept.append(line)
+        }
+        return kept.joined(separator: "\n")
+    }
+
     /// A generated value as it goes into the example: trimmed, and without the list numbering
     /// ("3. ") and the quotes a small model likes to wrap whole values in.
     public static func cleaned(_ text: String) -> String {
-        var value = text.trimmingWhitespace
+        var value = firstLines(text).trimmingWhitespace
         let digits = value.prefix(while: \.isNumber)
         if !digits.isEmpty, digits.count <= 2, value.dropFirst(digits.count).hasPrefix(". ") {
             value = String(value.dropFirst(digits.count + 2)).trimmingWhitespace

@@ -32,6 +32,8 @@ extension Synthesizer {
             output = target
         } else if !prompt.format.labels.isEmpty {
             output = try await chooseLabel(context: prompt.outputPrompt(references: references, fields: fields),
+                                           prior: prompt.outputPrompt(references: references,
+                                                                      fields: fields.map { _ in GenerationPrompt.contentFree }),
                                            labels: prompt.format.labels, options: options, seed: SplitMix64.derive(seed, 3))
         } else {
             generationOptions.seed = SplitMix64.derive(seed, 2)
@@ -51,15 +53,21 @@ extension Synthesizer {
     }
 
     /// The output of a labelled task: every label is scored as the continuation of `context` (the
-    /// generation prompt up to the output label), ln p(" label\n"), and one is drawn from the softmax
-    /// of those log-probabilities at the generation temperature (the argmax at temperature 0 or with
+    /// generation prompt up to the output label), ln p(" label\n"), less the same label's ln p after
+    /// `prior` (the same prompt with a content-free input, "N/A"): contextual calibration (Zhao et
+    /// al. 2021), which removes the small model's bias toward one label; without it, SmolLM2-135M
+    /// gave 5 of 6 emotion candidates the label "sadness". One label is then drawn from the softmax
+    /// of the calibrated scores at the generation temperature (the argmax at temperature 0 or with
     /// `.argmax`). Never free text: the result is one of `labels`, spelt as given.
-    func chooseLabel(context: String, labels: [String], options: SynthesisOptions, seed: UInt64) async throws -> String {
-        let scores = try await model.score(context: context, continuations: labels.map { " \($0)\n" })
-        guard scores.count == labels.count else {
-            throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: scores.count)
+    func chooseLabel(context: String, prior: String, labels: [String], options: SynthesisOptions,
+                     seed: UInt64) async throws -> String {
+        let continuations = labels.map { " \($0)\n" }
+        let scores = try await model.score(context: context, continuations: continuations)
+        let priors = try await model.score(context: prior, continuations: continuations)
+        guard scores.count == labels.count, priors.count == labels.count else {
+            throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: min(scores.count, priors.count))
         }
-        let logprobs = scores.map(\.total)
+        let logprobs = zip(scores, priors).map { $0.total - $1.total }
         if options.labelStrategy == .argmax || options.temperature == 0 {
             let best = logprobs.indices.max { logprobs[$0] < logprobs[$1] || (logprobs[$0] == logprobs[$1] && $0 > $1) }
             return labels[best ?? 0]
