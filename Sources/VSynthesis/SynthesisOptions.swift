@@ -18,7 +18,8 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         case score
         /// Generate the input, then take the label of highest ln p.
         case argmax
-        /// Choose the label first (the least covered so far, round-robin), then generate an input for it.
+        /// Choose the label first (the least covered so far, round-robin), ask for an input with that
+        /// label, then take the likeliest label after it (as `.argmax`).
         case target
     }
 

@@ -6,7 +6,9 @@ import PromptFile
 /// with a label set is chosen by scoring the labels rather than generated.
 extension Synthesizer {
     /// One candidate; nil when a step ran out of tokens or wrote nothing, or the result does not
-    /// read back in the prompt's layout. `target` is the label chosen beforehand (`.target`).
+    /// read back in the prompt's layout. `target` is the label the input is asked for (`.target`);
+    /// the output is still the label the scores choose, so an input that missed its target keeps
+    /// the label it reads as.
     func generateCandidate(_ prompt: GenerationPrompt, references: [(input: String, output: String)],
                            options: SynthesisOptions, seed: UInt64, target: String? = nil,
                            tokens: inout Int, seconds: inout Double) async throws -> Demonstration? {
@@ -28,9 +30,7 @@ extension Synthesizer {
         }
         try Task.checkCancellation()
         let output: String
-        if let target {
-            output = target
-        } else if !prompt.format.labels.isEmpty {
+        if !prompt.format.labels.isEmpty {
             output = try await chooseLabel(context: prompt.outputPrompt(references: references, fields: fields),
                                            prior: prompt.outputPrompt(references: references,
                                                                       fields: fields.map { _ in GenerationPrompt.contentFree }),
@@ -68,7 +68,7 @@ extension Synthesizer {
             throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: min(scores.count, priors.count))
         }
         let logprobs = zip(scores, priors).map { $0.total - $1.total }
-        if options.labelStrategy == .argmax || options.temperature == 0 {
+        if options.labelStrategy != .score || options.temperature == 0 {
             let best = logprobs.indices.max { logprobs[$0] < logprobs[$1] || (logprobs[$0] == logprobs[$1] && $0 > $1) }
             return labels[best ?? 0]
         }

@@ -39,8 +39,7 @@ public struct Synthesizer: Sendable {
         }
         let targeting = !labels.isEmpty && options.labelStrategy == .target
         let paragraphs = existing.contains { format.values(of: $0).input.contains("\n\n") }
-        let prompt = GenerationPrompt(template: model.template, task: definition, format: format, labelFirst: targeting,
-                                      paragraphs: paragraphs)
+        let prompt = GenerationPrompt(template: model.template, task: definition, format: format, paragraphs: paragraphs)
         var drops = DropCounts()
         var generations = 0, parsed = 0, rounds = 0, tokens = 0
         var seconds = 0.0
