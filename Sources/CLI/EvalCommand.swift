@@ -15,7 +15,7 @@ enum EvalCommand {
     /// The synthesis knobs (DESIGN.md), shared by `synthesize`, `eval synthesis` and `eval icl`.
     static let synthesisOptions: [CommandSpec.Option] = [
         .init("method", value: "M", help: "vsynthesis (default), topk or naive."),
-        .init("labels", value: "S", help: "Labelled tasks: argmax (the likeliest label, default), score (drawn by ln p) or target (label first)."),
+        .init("labels", value: "S", help: "Labelled tasks: argmax (the likeliest label, default), score (drawn by ln p) or target (ask for the least covered)."),
         .init("count", short: "n", value: "N", help: "Demonstrations to produce (n)."),
         .init("scale", value: "S", help: "Synthesized pool size before the final choice (N, default 16)."),
         .init("references", short: "k", value: "K", help: "References shown per generation (default 3)."),
