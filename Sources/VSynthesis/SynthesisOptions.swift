@@ -21,6 +21,15 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         /// Choose the label first (the least covered so far, round-robin), ask for an input with that
         /// label, then take the likeliest label after it (as `.argmax`).
         case target
+        /// Generate the input, then label it the way `vsynth eval icl` classifies zero-shot: the label
+        /// of highest ln p(D | T), D the demonstration with that label in the V-Score frame (the task
+        /// as the system turn, the input as the user turn, the label as the model turn).
+        case classify
+        /// Generate the input, then take the label of highest V-Score: ln p(D | T) − ln p(D | ∅).
+        /// The input's share is the same for every label, so this is the pointwise V-information
+        /// from T to the label, ln p(label | T, x) − ln p(label | ∅, x): the task's naming of the
+        /// labels counts, the model's prior over them cancels, with no content-free input.
+        case vinfo
     }
 
     public var method: Method = .vsynthesis

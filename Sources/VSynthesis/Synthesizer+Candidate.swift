@@ -30,7 +30,10 @@ extension Synthesizer {
         }
         try Task.checkCancellation()
         let output: String
-        if !prompt.format.labels.isEmpty {
+        if !prompt.format.labels.isEmpty, options.labelStrategy == .classify || options.labelStrategy == .vinfo {
+            output = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
+                                        format: prompt.format, strategy: options.labelStrategy)
+        } else if !prompt.format.labels.isEmpty {
             output = try await chooseLabel(context: prompt.outputPrompt(references: references, fields: fields),
                                            prior: prompt.outputPrompt(references: references,
                                                                       fields: fields.map { _ in GenerationPrompt.contentFree }),
@@ -76,6 +79,22 @@ extension Synthesizer {
         let weights = Weighting.softmax(temperature: options.temperature).weights(logprobs)
         let drawn = ProportionalSampler.sample(weights: weights, count: 1, using: &generator)
         return labels[drawn.first ?? 0]
+    }
+
+    /// The label of a generated `input` chosen outside the generation prompt, in the V-Score frame
+    /// (`.classify`, `.vinfo`): each label's demonstration is V-scored (through the scorer's cache,
+    /// so the chosen one's score is free later), and the best by ln p(D | T) (`.classify`) or by
+    /// V(D) (`.vinfo`) wins, ties to the earliest label. Never free text.
+    func classify(input: String, task: String, format: DemonstrationFormat,
+                  strategy: SynthesisOptions.LabelStrategy) async throws -> String {
+        let labels = format.labels
+        let scores = try await scorer.score(task: task, demonstrations: labels.map { format.demonstration(input: input, output: $0) })
+        guard scores.count == labels.count else {
+            throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: scores.count)
+        }
+        let key = scores.map { strategy == .vinfo ? $0.total : $0.logpTask }
+        let best = key.indices.max { key[$0] < key[$1] || (key[$0] == key[$1] && $0 > $1) }
+        return labels[best ?? 0]
     }
 
     /// The label the next candidate is generated for (`.target`): the least covered in the pool so
