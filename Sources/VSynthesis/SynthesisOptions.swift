@@ -33,10 +33,11 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     }
 
     public var method: Method = .vsynthesis
-    /// `.argmax` by measurement (issue 15's note): `.score` at temperature 0.8 mislabels inputs the
-    /// model itself classifies correctly, and `.target`'s label-first prompt makes the 135M model
-    /// write the label (or "...") as the input.
-    public var labelStrategy: LabelStrategy = .argmax
+    /// `.vinfo` by measurement (docs/prompt-files.md, data/icl-fresh.json): the labels the 135M
+    /// model picks inside the generation prompt (`.argmax`, `.score`, `.target`) or zero-shot
+    /// (`.classify`) carry its prior over the labels into the demonstrations, which then lower
+    /// accuracy below zero-shot; the V-information choice does not.
+    public var labelStrategy: LabelStrategy = .vinfo
     /// References shown to the model per generation (k).
     public var references: Int = 3
     /// Candidates generated per round (m).
