@@ -30,6 +30,10 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         /// from T to the label, ln p(label | T, x) − ln p(label | ∅, x): the task's naming of the
         /// labels counts, the model's prior over them cancels, with no content-free input.
         case vinfo
+        /// As `.classify`, less each label's ln p(D | T) for the content-free input "N/A":
+        /// contextual calibration in the zero-shot frame, which cancels the prior over the labels
+        /// and keeps what the input says about them (which `.vinfo`'s ∅ side partly cancels too).
+        case calibrated
     }
 
     public var method: Method = .vsynthesis

@@ -30,7 +30,7 @@ extension Synthesizer {
         }
         try Task.checkCancellation()
         let output: String
-        if !prompt.format.labels.isEmpty, options.labelStrategy == .classify || options.labelStrategy == .vinfo {
+        if !prompt.format.labels.isEmpty, [.classify, .vinfo, .calibrated].contains(options.labelStrategy) {
             output = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
                                         format: prompt.format, strategy: options.labelStrategy)
         } else if !prompt.format.labels.isEmpty {
@@ -82,9 +82,10 @@ extension Synthesizer {
     }
 
     /// The label of a generated `input` chosen outside the generation prompt, in the V-Score frame
-    /// (`.classify`, `.vinfo`): each label's demonstration is V-scored (through the scorer's cache,
-    /// so the chosen one's score is free later), and the best by ln p(D | T) (`.classify`) or by
-    /// V(D) (`.vinfo`) wins, ties to the earliest label. Never free text.
+    /// (`.classify`, `.vinfo`, `.calibrated`): each label's demonstration is V-scored (through the
+    /// scorer's cache, so the chosen one's score is free later), and the best by ln p(D | T)
+    /// (`.classify`), by V(D) (`.vinfo`) or by ln p(D | T) less the same label's ln p(D | T) after
+    /// the input "N/A" (`.calibrated`) wins, ties to the earliest label. Never free text.
     func classify(input: String, task: String, format: DemonstrationFormat,
                   strategy: SynthesisOptions.LabelStrategy) async throws -> String {
         let labels = format.labels
@@ -92,7 +93,17 @@ extension Synthesizer {
         guard scores.count == labels.count else {
             throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: scores.count)
         }
-        let key = scores.map { strategy == .vinfo ? $0.total : $0.logpTask }
+        var key = scores.map { strategy == .vinfo ? $0.total : $0.logpTask }
+        if strategy == .calibrated {
+            let frame = VScoreFrame(template: model.template)
+            let prior = try await model.score(context: frame.context(task: task), continuations: labels.map {
+                frame.text(of: format.demonstration(input: GenerationPrompt.contentFree, output: $0))
+            })
+            guard prior.count == labels.count else {
+                throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: prior.count)
+            }
+            key = zip(key, prior).map { $0 - $1.total }
+        }
         let best = key.indices.max { key[$0] < key[$1] || (key[$0] == key[$1] && $0 > $1) }
         return labels[best ?? 0]
     }

@@ -75,7 +75,8 @@ import Testing
 
     /// `.classify` takes the best ln p(D | T), so the prior still wins where the cue's lift is
     /// smaller than it (sadness −1 + 1.5 beats joy −4 + 1.5 + 2 at a party); `.vinfo` takes the best
-    /// ln p(D | T) − ln p(D | ∅), where the prior cancels and the cue decides.
+    /// ln p(D | T) − ln p(D | ∅), where the prior cancels and the cue decides; `.calibrated` the best
+    /// ln p(D | T) less ln p(D | T) for the input "N/A", where it cancels as well.
     @Test func vInformationCancelsThePriorThatZeroShotKeeps() async throws {
         let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Emotion", labelledTurns: false,
                                          labels: ["joy", "sadness"])
@@ -88,6 +89,9 @@ import Testing
         #expect(try await label("We danced at the party", .vinfo) == "joy")
         #expect(try await label("Everyone cried at the funeral", .classify) == "sadness")
         #expect(try await label("Everyone cried at the funeral", .vinfo) == "sadness")
+        // Calibrated against "N/A" under the task, the prior cancels too.
+        #expect(try await label("We danced at the party", .calibrated) == "joy")
+        #expect(try await label("Everyone cried at the funeral", .calibrated) == "sadness")
         // No cue: V-information ties (1.5 each), and the tie goes to the earliest label.
         #expect(try await label("It rained", .vinfo) == "joy")
         // The labels' scores are V-Scores in the scorer's cache: the chosen demonstration's final
