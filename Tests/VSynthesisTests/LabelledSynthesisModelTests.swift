@@ -27,7 +27,7 @@ import Testing
         return (result, format)
     }
 
-    @Test(arguments: [SynthesisOptions.LabelStrategy.vinfo, .classify, .argmax, .score])
+    @Test(arguments: [SynthesisOptions.LabelStrategy.vinfo, .classify, .calibrated, .argmax, .score])
     func sentimentOutputsAreCanonicalLabelsBalancedWithoutLeaks(strategy: SynthesisOptions.LabelStrategy) async throws {
         let (result, format) = try await run(strategy)
         #expect(result.selected.count == 3, "drops \(result.drops.counts)")
