@@ -17,6 +17,7 @@ enum EvalCommand {
     /// The synthesis knobs (DESIGN.md), shared by `synthesize`, `eval synthesis` and `eval icl`.
     static let synthesisOptions: [CommandSpec.Option] = [
         .init("method", value: "M", help: "vsynthesis (default), topk or naive."),
+        .init("labels", value: "S", help: "Labelled tasks: vinfo (V-information from T to the label, default), classify (zero-shot ln p(label | T, x)), calibrated (classify less its scores for the input N/A), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered)."),
         .init("count", short: "n", value: "N", bound: .integer(Limits.demonstrations), help: "Demonstrations to produce (n)."),
         .init("scale", value: "S", bound: .integer(Limits.scale), help: "Synthesized pool size before the final choice (N, default 16)."),
         .init("references", short: "k", value: "K", bound: .integer(Limits.references), help: "References shown per generation (default 3)."),
@@ -68,6 +69,12 @@ enum EvalCommand {
                 throw UsageError(command: command, message: "option '--method' needs vsynthesis, topk or naive, got '\(method)'")
             }
             options.method = value
+        }
+        if let strategy = arguments.value("labels") {
+            guard let value = SynthesisOptions.LabelStrategy(rawValue: strategy) else {
+                throw UsageError(command: command, message: "option '--labels' needs vinfo, classify, calibrated, argmax, score or target, got '\(strategy)'")
+            }
+            options.labelStrategy = value
         }
         options.count = try arguments.int("count", command: command) ?? options.count
         options.scale = try arguments.int("scale", command: command) ?? options.scale

@@ -14,7 +14,7 @@ enum EvalSynthesisCommand: Command {
             .init("progress", help: "Report each run on stderr."),
         ] + EvalCommand.synthesisOptions + [EvalCommand.backendOption] + EvalCommand.modelOptions,
         positionals: 1...1,
-        discussion: "For each task, n demonstrations are synthesized from scratch with each method; the table gives per method the parse rate, drops by reason, mean V-Score (total and per token) and diversity (distinct-2, mean pairwise token Jaccard: lower is more diverse) of the chosen ones.")
+        discussion: "For each task, n demonstrations are synthesized from scratch with each method; the table gives per method the parse rate, drops by reason, mean V-Score (total and per token), diversity (distinct-2, mean pairwise token Jaccard: lower is more diverse) and label coverage (labels among the chosen over the task's labels, for tasks with `labels`) of the chosen ones; the leak column counts candidates dropped for giving their answer away.")
 
     static func methods(_ arguments: ParsedArguments, command: [String]) throws(UsageError) -> [SynthesisOptions.Method] {
         guard let list = arguments.value("methods") else { return SynthesisOptions.Method.allCases }
@@ -56,10 +56,12 @@ enum EvalSynthesisCommand: Command {
             return 0
         }
         let reasons = DropReason.allCases.map(\.rawValue)
-        var rows = [["method", "parse", "V mean", "V/token", "distinct-2", "jaccard", "chosen"] + reasons + ["seconds"]]
+        // Part A of issue 15 adds a schema-valid column after "labels".
+        var rows = [["method", "parse", "V mean", "V/token", "distinct-2", "jaccard", "labels", "chosen"] + reasons + ["seconds"]]
         for s in report.summaries {
             rows.append([s.method, EvalCommand.f(s.parseRate, 2), EvalCommand.f(s.meanVScore, 2), EvalCommand.f(s.meanVScorePerToken),
-                         EvalCommand.f(s.distinct2), EvalCommand.f(s.meanPairwiseJaccard), "\(s.selected)"]
+                         EvalCommand.f(s.distinct2), EvalCommand.f(s.meanPairwiseJaccard), EvalCommand.f(s.labelCoverage, 2),
+                         "\(s.selected)"]
                         + reasons.map { "\(s.drops[$0] ?? 0)" } + [EvalCommand.f(s.seconds, 1)])
         }
         Console.out(EvalCommand.table(rows))

@@ -66,6 +66,7 @@ public enum ParseCommand: Command {
         if let refresh = settings.refresh { pairs.append("refresh=\(refresh.rawValue)") }
         if let model = settings.model { pairs.append("model=\(model)") }
         if let backend = settings.backend { pairs.append("backend=\(Redaction.redact(backend))") }
+        if let labels = settings.labels { pairs.append("labels=\(labels.joined(separator: ","))") }
         out += "  settings: \(pairs.isEmpty ? "(defaults)" : pairs.joined(separator: " "))\n"
         out += "  format: \(document.format.rawValue), turns \(document.format.userTag) / \(document.format.modelTag), "
         out += "labels \(quote(settings.inputLabel)) / \(quote(settings.outputLabel))\n"

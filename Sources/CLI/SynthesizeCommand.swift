@@ -90,17 +90,20 @@ enum SynthesizeCommand: Command {
         let speed = result.generationSeconds > 0 ? Double(result.generatedTokens) / result.generationSeconds : 0
         let summary = "\(added.count) new of \(result.generations) generations (parse rate \(EvalCommand.f(result.parseRate, 2)); "
             + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed)"
+            + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", "))
         if arguments.flag("json") {
             struct Item: Encodable { var input: String; var output: String; var vscore: Double?; var perToken: Double? }
             struct Output: Encodable {
                 var file: String; var model: String; var method: String; var seed: UInt64
                 var demonstrations: [Item]; var generations: Int; var parseRate: Double; var drops: [String: Int]
+                var labels: [LabelCount]?
             }
             Console.out(try EvalCommand.json(Output(
                 file: path, model: model.identity.description, method: options.method.rawValue, seed: options.seed,
                 demonstrations: result.selected.map { Item(input: $0.demonstration.input, output: $0.demonstration.output,
                                                            vscore: $0.score?.total, perToken: $0.score?.perToken) },
-                generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts)))
+                generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts,
+                labels: result.labelHistogram.isEmpty ? nil : result.labelHistogram)))
         } else if !arguments.flag("diff") {
             for (index, item) in result.selected.enumerated() {
                 let v = item.score.map { String(format: "V %.2f nats (%.3f/token)", $0.total, $0.perToken) } ?? "not scored"

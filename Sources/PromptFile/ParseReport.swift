@@ -27,8 +27,9 @@ public struct ParseReport: Sendable, Encodable {
         var backend: String?
         var inputLabel: String
         var outputLabel: String
+        var labels: [String]?
         enum CodingKeys: String, CodingKey {
-            case task, count, threshold, seed, refresh, model, backend
+            case task, count, threshold, seed, refresh, model, backend, labels
             case inputLabel = "input_label", outputLabel = "output_label"
         }
     }
@@ -92,7 +93,8 @@ public struct ParseReport: Sendable, Encodable {
         self.settings = SettingsReport(task: settings.task, count: settings.count,
                                        threshold: settings.threshold.flatMap { $0.isFinite ? $0 : nil },
                                        seed: settings.seed, refresh: settings.refresh, model: settings.model,
-                                       backend: settings.backend, inputLabel: settings.inputLabel, outputLabel: settings.outputLabel)
+                                       backend: settings.backend, inputLabel: settings.inputLabel, outputLabel: settings.outputLabel,
+                                       labels: settings.labels)
         region = document.region.map { Region(range: $0.range, openMarker: $0.openMarker, closeMarker: $0.closeMarker, content: $0.content) }
         demonstrations = document.demonstrations.map {
             DemonstrationReport(index: $0.index, range: $0.range,

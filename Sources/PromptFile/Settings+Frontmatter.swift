@@ -117,9 +117,41 @@ extension Settings {
                 return .settingValue(key: entry.written, problem: "must be a non-empty single line", at: value.range)
             }
             if entry.key == "input_label" { inputLabel = text } else { outputLabel = text }
+        case "labels":
+            return applyLabels(entry)
         default:
             break
         }
+        return nil
+    }
+
+    /// `vsynth.labels`: a sequence of at least two distinct one-line strings; each error points at
+    /// the offending item (or the whole value when it is not a sequence).
+    mutating func applyLabels(_ entry: Entry) -> PromptFileError? {
+        guard case .sequence(let items) = entry.value.value else {
+            return .settingType(key: entry.written, expected: "a list of strings", found: entry.value.kindDescription,
+                                at: entry.value.range)
+        }
+        var found: [String] = []
+        for (index, item) in items.enumerated() {
+            let name = "\(entry.written)[\(index)]"
+            guard let text = item.string else {
+                return .settingType(key: name, expected: "a string", found: item.kindDescription, at: item.range)
+            }
+            let label = text.trimmingWhitespace()
+            guard !label.isEmpty, !label.contains(where: \.isNewline) else {
+                return .settingValue(key: name, problem: "must be a non-empty single line", at: item.range)
+            }
+            guard !found.contains(where: { $0.lowercased() == label.lowercased() }) else {
+                return .settingValue(key: name, problem: "repeats the label '\(label)'", at: item.range)
+            }
+            found.append(label)
+        }
+        guard found.count >= 2 else {
+            return .settingValue(key: entry.written, problem: "must list at least two labels, found \(found.count)",
+                                 at: entry.value.range)
+        }
+        labels = found
         return nil
     }
 

@@ -30,6 +30,9 @@ public struct Settings: Sendable, Equatable {
     public var inputLabel: String
     /// `vsynth.output_label`: what Y is called (default "Output").
     public var outputLabel: String
+    /// `vsynth.labels`: the task's answer set; with it, every synthesized output is exactly one of
+    /// these strings, spelt as written here. Distinct, non-empty, single-line; at least two.
+    public var labels: [String]?
 
     /// Where each given setting's value is written, by key (`count`, `input_label`, …).
     public var ranges: [String: SourceRange]
@@ -38,12 +41,12 @@ public struct Settings: Sendable, Equatable {
     public static let defaultOutputLabel = "Output"
     /// The keys VSynth knows under `vsynth`.
     public static let knownKeys = ["task", "count", "threshold", "seed", "refresh", "model", "backend",
-                                   "input_label", "output_label"]
+                                   "input_label", "output_label", "labels"]
 
     public init(task: String? = nil, count: Int? = nil, threshold: Double? = nil, seed: Int? = nil,
                 refresh: Refresh? = nil, model: String? = nil, backend: String? = nil,
                 inputLabel: String = Settings.defaultInputLabel, outputLabel: String = Settings.defaultOutputLabel,
-                ranges: [String: SourceRange] = [:]) {
+                ranges: [String: SourceRange] = [:], labels: [String]? = nil) {
         self.task = task
         self.count = count
         self.threshold = threshold
@@ -54,5 +57,6 @@ public struct Settings: Sendable, Equatable {
         self.inputLabel = inputLabel
         self.outputLabel = outputLabel
         self.ranges = ranges
+        self.labels = labels
     }
 }

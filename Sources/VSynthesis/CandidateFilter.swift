@@ -14,6 +14,9 @@ public enum DropReason: String, CaseIterable, Hashable, Sendable, Codable {
     case copiesTask = "copies-task"
     /// The output does not validate against the file's JSON output schema.
     case schema
+    /// The input gives its answer away: it names its own label, ends with its output, or carries an
+    /// answer line such as "Sentiment: positive".
+    case leak
 }
 
 /// Counts of dropped candidates by reason.
@@ -61,6 +64,30 @@ public struct CandidateFilter: Sendable {
         TextStatistics.words(text).joined(separator: " ")
     }
 
+    /// Whether `input` gives its answer away. With a label set: the input holds its own label as a
+    /// word (case-insensitive, "… Positive." for `positive`), or the output label followed by any
+    /// label ("Sentiment: negative"). Without one: the input ends with its output, or holds the
+    /// output label followed by the output; an output inside the input is not enough, since
+    /// extraction tasks legitimately copy their answer out of the input.
+    public static func leaks(input: String, output: String, outputLabel: String, labels: [String]) -> Bool {
+        let inputWords = TextStatistics.words(input)
+        let outputWords = TextStatistics.words(output)
+        let labelWords = TextStatistics.words(outputLabel)
+        guard !outputWords.isEmpty else { return false }
+        if !labels.isEmpty {
+            if contains(inputWords, run: outputWords) { return true }
+            return labels.contains { contains(inputWords, run: labelWords + TextStatistics.words($0)) }
+        }
+        if contains(inputWords, run: labelWords + outputWords) { return true }
+        return inputWords.count > outputWords.count && Array(inputWords.suffix(outputWords.count)) == outputWords
+    }
+
+    /// Whether `words` holds `run` as consecutive words.
+    static func contains(_ words: [String], run: [String]) -> Bool {
+        guard !run.isEmpty, run.count <= words.count else { return false }
+        return (0...(words.count - run.count)).contains { Array(words[$0..<($0 + run.count)]) == run }
+    }
+
     /// Registers a pool member (an existing demonstration) without judging it.
     public mutating func remember(_ demonstration: Demonstration) {
         let (x, y) = format.values(of: demonstration)
@@ -85,6 +112,9 @@ public struct CandidateFilter: Sendable {
         if let schema = format.outputSchema, (try? schema.violation(in: y)) != nil { return .schema }
         // An input that is its own answer ("Neutral:" → "Neutral") demonstrates nothing.
         if Self.normalized(x) == Self.normalized(y) { return .invalid }
+        // An input that is only a label ("negative" → positive) is no example of the task either.
+        if format.labels.contains(where: { Self.normalized($0) == Self.normalized(x) }) { return .invalid }
+        if Self.leaks(input: x, output: y, outputLabel: format.promptOutputLabel, labels: format.labels) { return .leak }
         for value in [x, y] {
             let key = Self.normalized(value)
             if !key.isEmpty, !taskKey.isEmpty, key.contains(taskKey) || taskKey == key { return .copiesTask }

@@ -13,12 +13,20 @@ public struct DemonstrationFormat: Hashable, Sendable, Codable {
     /// The JSON schema every output satisfies (the file's `output.schema` with `output.format: json`):
     /// outputs are generated under it and dropped (`schema`) when they do not validate.
     public var outputSchema: Schema?
+    /// The task's label set (`vsynth.labels`, a data set's `labels`); empty for free-text outputs.
+    /// With labels, every synthesized output is one of them, spelt exactly as here.
+    public var labels: [String]
+    /// The file's own user turn when it has several input fields: the input is this rendered.
+    public var inputTemplate: InputTemplate?
 
-    public init(inputLabel: String, outputLabel: String, labelledTurns: Bool = true, outputSchema: Schema? = nil) {
+    public init(inputLabel: String, outputLabel: String, labelledTurns: Bool = true, outputSchema: Schema? = nil,
+                labels: [String] = [], inputTemplate: InputTemplate? = nil) {
         self.inputLabel = inputLabel
         self.outputLabel = outputLabel
         self.labelledTurns = labelledTurns
         self.outputSchema = outputSchema
+        self.labels = labels
+        self.inputTemplate = inputTemplate
     }
 
     /// The labels the generation prompt writes (never empty).

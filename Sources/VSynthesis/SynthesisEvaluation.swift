@@ -3,8 +3,8 @@ import LanguageModel
 import PromptFile
 
 /// `vsynth eval synthesis`: for each task, synthesize n demonstrations from scratch with each method
-/// and report parse rate, drops by reason, mean V-Score, and diversity (distinct-2, mean pairwise
-/// token Jaccard) of the chosen demonstrations.
+/// and report parse rate, drops by reason (leaks among them), mean V-Score, diversity (distinct-2,
+/// mean pairwise token Jaccard) and, for labelled tasks, label coverage of the chosen demonstrations.
 public struct SynthesisEvaluation: Sendable {
     /// One (task, method) run.
     public struct Run: Sendable, Codable {
@@ -19,6 +19,9 @@ public struct SynthesisEvaluation: Sendable {
         public var meanVScorePerToken: Double
         public var distinct2: Double
         public var meanPairwiseJaccard: Double
+        /// Chosen labels over the task's labels (1 without a label set), and the histogram.
+        public var labelCoverage: Double
+        public var labelHistogram: [LabelCount]
         public var generatedTokens: Int
         public var seconds: Double
     }
@@ -32,6 +35,9 @@ public struct SynthesisEvaluation: Sendable {
         public var meanVScorePerToken: Double
         public var distinct2: Double
         public var meanPairwiseJaccard: Double
+        /// Mean label coverage over the labelled tasks (1 when none has labels).
+        public var labelCoverage: Double
+        // Part A of issue 15 adds the schema-valid share of outputs here.
         public var selected: Int
         public var seconds: Double
     }
@@ -80,6 +86,7 @@ public struct SynthesisEvaluation: Sendable {
                                 meanVScorePerToken: Self.mean(scores.map(\.perToken)),
                                 distinct2: TextStatistics.distinct2(texts),
                                 meanPairwiseJaccard: TextStatistics.meanPairwiseJaccard(texts),
+                                labelCoverage: result.labelCoverage, labelHistogram: result.labelHistogram,
                                 generatedTokens: result.generatedTokens,
                                 seconds: Date().timeIntervalSince(started)))
                 progress?("\(task.id) \(method.rawValue): \(chosen.count) chosen, parse rate \(String(format: "%.2f", result.parseRate))")
@@ -94,6 +101,8 @@ public struct SynthesisEvaluation: Sendable {
                            meanVScorePerToken: Self.mean(mine.map(\.meanVScorePerToken)),
                            distinct2: Self.mean(mine.map(\.distinct2)),
                            meanPairwiseJaccard: Self.mean(mine.map(\.meanPairwiseJaccard)),
+                           labelCoverage: mine.contains { !$0.labelHistogram.isEmpty }
+                               ? Self.mean(mine.filter { !$0.labelHistogram.isEmpty }.map(\.labelCoverage)) : 1,
                            selected: mine.map(\.selected.count).reduce(0, +),
                            seconds: mine.map(\.seconds).reduce(0, +))
         }

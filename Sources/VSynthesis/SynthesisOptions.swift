@@ -11,7 +11,37 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         case naive
     }
 
+    /// How a labelled task's output is chosen (a task with a label set never generates free text).
+    public enum LabelStrategy: String, CaseIterable, Hashable, Sendable, Codable {
+        /// Generate the input, then draw the label from the softmax of ln p(label | prompt, input) at
+        /// the generation temperature.
+        case score
+        /// Generate the input, then take the label of highest ln p.
+        case argmax
+        /// Choose the label first (the least covered so far, round-robin), ask for an input with that
+        /// label, then take the likeliest label after it (as `.argmax`).
+        case target
+        /// Generate the input, then label it the way `vsynth eval icl` classifies zero-shot: the label
+        /// of highest ln p(D | T), D the demonstration with that label in the V-Score frame (the task
+        /// as the system turn, the input as the user turn, the label as the model turn).
+        case classify
+        /// Generate the input, then take the label of highest V-Score: ln p(D | T) − ln p(D | ∅).
+        /// The input's share is the same for every label, so this is the pointwise V-information
+        /// from T to the label, ln p(label | T, x) − ln p(label | ∅, x): the task's naming of the
+        /// labels counts, the model's prior over them cancels, with no content-free input.
+        case vinfo
+        /// As `.classify`, less each label's ln p(D | T) for the content-free input "N/A":
+        /// contextual calibration in the zero-shot frame, which cancels the prior over the labels
+        /// and keeps what the input says about them (which `.vinfo`'s ∅ side partly cancels too).
+        case calibrated
+    }
+
     public var method: Method = .vsynthesis
+    /// `.vinfo` by measurement (docs/prompt-files.md, data/icl-fresh.json): the labels the 135M
+    /// model picks inside the generation prompt (`.argmax`, `.score`, `.target`) or zero-shot
+    /// (`.classify`) carry its prior over the labels into the demonstrations, which then lower
+    /// accuracy below zero-shot; the V-information choice does not.
+    public var labelStrategy: LabelStrategy = .vinfo
     /// References shown to the model per generation (k).
     public var references: Int = 3
     /// Candidates generated per round (m).

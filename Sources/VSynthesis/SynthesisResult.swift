@@ -49,6 +49,14 @@ public struct SynthesisResult: Sendable {
     public var generatedTokens: Int
     /// Wall time spent generating (not part of the reproducible result).
     public var generationSeconds: Double
+    /// How many of `selected` carry each label of the task's label set, in the set's order (empty
+    /// without a label set).
+    public var labelHistogram: [LabelCount] = []
+
+    /// The labels `selected` covers over the labels there are (1 without a label set).
+    public var labelCoverage: Double {
+        labelHistogram.isEmpty ? 1 : Double(labelHistogram.filter { $0.count > 0 }.count) / Double(labelHistogram.count)
+    }
 
     /// Parsed generations over all generations (0 when none ran).
     public var parseRate: Double { generations == 0 ? 0 : Double(parsed) / Double(generations) }

@@ -15,15 +15,18 @@ public struct Synthesizer: Sendable {
 
     /// Synthesizes demonstrations for the task `definition` written in `format`, starting from the
     /// file's `existing` demonstrations (which are scored, used as references, never dropped).
+    /// With a label set in `format`, outputs are labels and the choice covers them evenly.
     /// `progress` is called after every round. Throws `CancellationError` when the task is cancelled.
     public func synthesize(definition: String, format: DemonstrationFormat, existing: [Demonstration] = [],
                            options: SynthesisOptions,
                            progress: (@Sendable (SynthesisProgress) -> Void)? = nil) async throws -> SynthesisResult {
         try options.validate()
         let scoring = options.method != .naive
+        let labels = format.labels
         var pool: [ScoredDemonstration] = []
         var filter = CandidateFilter(task: definition, format: format,
                                      nearDuplicateThreshold: options.nearDuplicateThreshold)
+        var labelCounts: [String: Int] = [:]
         if !existing.isEmpty {
             let scores: [VScore?] = scoring
                 ? try await scorer.score(task: definition, demonstrations: existing)
@@ -31,9 +34,12 @@ public struct Synthesizer: Sendable {
             for (demonstration, score) in zip(existing, scores) {
                 pool.append(ScoredDemonstration(demonstration: demonstration, score: score, origin: .existing))
                 filter.remember(demonstration)
+                labelCounts[format.values(of: demonstration).output, default: 0] += 1
             }
         }
-        let prompt = GenerationPrompt(template: model.template, task: definition, format: format)
+        let targeting = !labels.isEmpty && options.labelStrategy == .target
+        let paragraphs = existing.contains { format.values(of: $0).input.contains("\n\n") }
+        let prompt = GenerationPrompt(template: model.template, task: definition, format: format, paragraphs: paragraphs)
         var drops = DropCounts()
         var generations = 0, parsed = 0, rounds = 0, tokens = 0
         var seconds = 0.0
@@ -52,9 +58,10 @@ public struct Synthesizer: Sendable {
             for slot in 0..<slots {
                 try Task.checkCancellation()
                 let references = chooseReferences(pool, options: options, format: format, using: &referenceGenerator)
+                let label = targeting ? Self.leastCovered(labels, counts: labelCounts) : nil
                 let candidate = try await generateCandidate(prompt, references: references, options: options,
                                                             seed: SplitMix64.derive(options.seed, 2, UInt64(rounds), UInt64(slot)),
-                                                            tokens: &tokens, seconds: &seconds)
+                                                            target: label, tokens: &tokens, seconds: &seconds)
                 generations += 1
                 guard let candidate else {
                     drops.add(.unparseable)
@@ -65,6 +72,7 @@ public struct Synthesizer: Sendable {
                     drops.add(reason)
                 } else {
                     fresh.append(candidate)
+                    labelCounts[format.values(of: candidate).output, default: 0] += 1
                     // Nothing generated past the target: the round ends once the pool would be full.
                     if synthesized + fresh.count >= target { break }
                 }
@@ -84,52 +92,49 @@ public struct Synthesizer: Sendable {
                                         target: target, tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0))
         }
 
-        var selectionGenerator = SplitMix64(seed: SplitMix64.derive(options.seed, 3))
-        let candidates = pool.filter { $0.origin == .synthesized }
-        var selected: [ScoredDemonstration]
-        switch options.method {
-        case .vsynthesis:
-            let indices = ProportionalSampler.sample(
-                scores: candidates.map { weightScore($0, options) }, weighting: options.weighting,
-                count: options.count, using: &selectionGenerator)
-            selected = indices.map { candidates[$0] }
-        case .topk:
-            selected = Array(Self.best(candidates, options).prefix(options.count))
-        case .naive:
-            selected = Array(candidates.prefix(options.count))
-            // Scored for reporting only; the choice above did not look at scores.
+        var selected = try await choose(from: pool.filter { $0.origin == .synthesized }, format: format, options: options)
+        if options.method == .naive {
+            // Scored for reporting only; the choice did not look at scores.
             let scores = try await scorer.score(task: definition, demonstrations: selected.map(\.demonstration))
             for index in selected.indices { selected[index].score = scores[index] }
         }
+        let histogram = LabelBalance.histogram(outputs: selected.map { format.values(of: $0.demonstration).output },
+                                               labels: labels)
         return SynthesisResult(selected: selected, pool: pool, drops: drops, generations: generations,
-                               parsed: parsed, rounds: rounds, generatedTokens: tokens, generationSeconds: seconds)
+                               parsed: parsed, rounds: rounds, generatedTokens: tokens, generationSeconds: seconds,
+                               labelHistogram: histogram)
     }
 
-    /// One candidate in two guided steps (input line, then output line); nil when a step ran out of
-    /// tokens or wrote nothing, or the result does not read back in the prompt's layout.
-    func generateCandidate(_ prompt: GenerationPrompt, references: [(input: String, output: String)],
-                           options: SynthesisOptions, seed: UInt64,
-                           tokens: inout Int, seconds: inout Double) async throws -> Demonstration? {
-        var generationOptions = GenerationOptions(maxTokens: options.maxTokens, temperature: options.temperature,
-                                                  topP: options.topP, seed: SplitMix64.derive(seed, 1), stop: prompt.stop)
-        var started = Date()
-        let first = try await model.generate(prompt: prompt.inputPrompt(references: references), options: generationOptions)
-        seconds += Date().timeIntervalSince(started)
-        tokens += first.tokenCount
-        let input = GenerationPrompt.cleaned(first.text)
-        guard first.finishReason != .length, !input.isEmpty, !input.contains("\n") else { return nil }
-        try Task.checkCancellation()
-        generationOptions.seed = SplitMix64.derive(seed, 2)
-        if let schema = prompt.parser.format.outputSchema { generationOptions.constraint = .json(schema) }
-        started = Date()
-        let second = try await model.generate(prompt: prompt.outputPrompt(references: references, input: input),
-                                              options: generationOptions)
-        seconds += Date().timeIntervalSince(started)
-        tokens += second.tokenCount
-        // A JSON output is kept as generated: its quotes are JSON's, not a wrapper to strip.
-        let output = generationOptions.constraint == nil ? GenerationPrompt.cleaned(second.text) : second.text.trimmingWhitespace
-        guard second.finishReason != .length, !output.isEmpty else { return nil }
-        return prompt.parser.demonstrations(in: prompt.completion(input: input, output: output)).first
+    /// The n demonstrations to return, by the method's rule (DESIGN.md step 4); with a label set,
+    /// balanced over the labels (`LabelBalance`), the rule applying within the least covered labels.
+    func choose(from candidates: [ScoredDemonstration], format: DemonstrationFormat,
+                options: SynthesisOptions) async throws -> [ScoredDemonstration] {
+        var generator = SplitMix64(seed: SplitMix64.derive(options.seed, 3))
+        let weights = options.weighting.weights(candidates.map { weightScore($0, options) })
+        if !format.labels.isEmpty {
+            let groups = candidates.map { format.values(of: $0.demonstration).output }
+            let indices: [Int]
+            switch options.method {
+            case .vsynthesis:
+                indices = LabelBalance.sample(weights: weights, groups: groups, count: options.count, using: &generator)
+            case .topk:
+                let key = candidates.map { $0.score == nil ? -Double.infinity : weightScore($0, options) }
+                indices = LabelBalance.choose(groups: groups, count: options.count) { choices in
+                    choices.min { key[$0] != key[$1] ? key[$0] > key[$1] : $0 < $1 } ?? choices[0]
+                }
+            case .naive:
+                indices = LabelBalance.choose(groups: groups, count: options.count) { $0[0] }
+            }
+            return indices.map { candidates[$0] }
+        }
+        switch options.method {
+        case .vsynthesis:
+            return ProportionalSampler.sample(weights: weights, count: options.count, using: &generator).map { candidates[$0] }
+        case .topk:
+            return Array(Self.best(candidates, options).prefix(options.count))
+        case .naive:
+            return Array(candidates.prefix(options.count))
+        }
     }
 
     func weightScore(_ item: ScoredDemonstration, _ options: SynthesisOptions) -> Double {

@@ -46,7 +46,7 @@ public struct TaskDataset: Sendable, Codable, Equatable {
         }
 
         public var format: DemonstrationFormat {
-            DemonstrationFormat(inputLabel: inputLabel, outputLabel: outputLabel)
+            DemonstrationFormat(inputLabel: inputLabel, outputLabel: outputLabel, labels: labels ?? [])
         }
 
         /// `item` written in this task's format (the turns the V-Score frame scores).

@@ -1,0 +1,118 @@
+import Foundation
+import LanguageModel
+import PromptFile
+
+/// Generating one candidate: its input fields in guided steps, then its output, which for a task
+/// with a label set is chosen by scoring the labels rather than generated.
+extension Synthesizer {
+    /// One candidate; nil when a step ran out of tokens or wrote nothing, or the result does not
+    /// read back in the prompt's layout. `target` is the label the input is asked for (`.target`);
+    /// the output is still the label the scores choose, so an input that missed its target keeps
+    /// the label it reads as.
+    func generateCandidate(_ prompt: GenerationPrompt, references: [(input: String, output: String)],
+                           options: SynthesisOptions, seed: UInt64, target: String? = nil,
+                           tokens: inout Int, seconds: inout Double) async throws -> Demonstration? {
+        var generationOptions = GenerationOptions(maxTokens: options.maxTokens, temperature: options.temperature,
+                                                  topP: options.topP, seed: SplitMix64.derive(seed, 1))
+        var fields: [String] = []
+        for index in prompt.fieldLabels.indices {
+            try Task.checkCancellation()
+            generationOptions.seed = index == 0 ? SplitMix64.derive(seed, 1) : SplitMix64.derive(seed, 1, UInt64(index))
+            generationOptions.stop = prompt.stop(afterField: index)
+            let started = Date()
+            let step = try await model.generate(prompt: prompt.fieldPrompt(references: references, fields: fields, target: target),
+                                                options: generationOptions)
+            seconds += Date().timeIntervalSince(started)
+            tokens += step.tokenCount
+            let value = GenerationPrompt.cleaned(step.text)
+            guard step.finishReason != .length, !value.isEmpty else { return nil }
+            fields.append(value)
+        }
+        try Task.checkCancellation()
+        let output: String
+        if !prompt.format.labels.isEmpty, [.classify, .vinfo, .calibrated].contains(options.labelStrategy) {
+            output = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
+                                        format: prompt.format, strategy: options.labelStrategy)
+        } else if !prompt.format.labels.isEmpty {
+            output = try await chooseLabel(context: prompt.outputPrompt(references: references, fields: fields),
+                                           prior: prompt.outputPrompt(references: references,
+                                                                      fields: fields.map { _ in GenerationPrompt.contentFree }),
+                                           labels: prompt.format.labels, options: options, seed: SplitMix64.derive(seed, 3))
+        } else {
+            generationOptions.seed = SplitMix64.derive(seed, 2)
+            generationOptions.stop = prompt.stop
+            if let schema = prompt.format.outputSchema { generationOptions.constraint = .json(schema) }
+            let started = Date()
+            let step = try await model.generate(prompt: prompt.outputPrompt(references: references, fields: fields),
+                                                options: generationOptions)
+            seconds += Date().timeIntervalSince(started)
+            tokens += step.tokenCount
+            // A JSON output is kept as generated: its quotes are JSON's, not a wrapper to strip.
+            output = generationOptions.constraint == nil ? GenerationPrompt.cleaned(step.text) : step.text.trimmingWhitespace
+            guard step.finishReason != .length, !output.isEmpty else { return nil }
+        }
+        guard prompt.fieldLabels.count == 1 else {
+            return prompt.format.demonstration(input: prompt.input(fromFields: fields), output: output)
+        }
+        return prompt.parser.demonstrations(in: prompt.completion(input: fields[0], output: output)).first
+    }
+
+    /// The output of a labelled task: every label is scored as the continuation of `context` (the
+    /// generation prompt up to the output label), ln p(" label\n"), less the same label's ln p after
+    /// `prior` (the same prompt with a content-free input, "N/A"): contextual calibration (Zhao et
+    /// al. 2021), which removes the small model's bias toward one label; without it, SmolLM2-135M
+    /// gave 5 of 6 emotion candidates the label "sadness". One label is then drawn from the softmax
+    /// of the calibrated scores at the generation temperature (the argmax at temperature 0 or with
+    /// `.argmax`). Never free text: the result is one of `labels`, spelt as given.
+    func chooseLabel(context: String, prior: String, labels: [String], options: SynthesisOptions,
+                     seed: UInt64) async throws -> String {
+        let continuations = labels.map { " \($0)\n" }
+        let scores = try await model.score(context: context, continuations: continuations)
+        let priors = try await model.score(context: prior, continuations: continuations)
+        guard scores.count == labels.count, priors.count == labels.count else {
+            throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: min(scores.count, priors.count))
+        }
+        let logprobs = zip(scores, priors).map { $0.total - $1.total }
+        if options.labelStrategy != .score || options.temperature == 0 {
+            let best = logprobs.indices.max { logprobs[$0] < logprobs[$1] || (logprobs[$0] == logprobs[$1] && $0 > $1) }
+            return labels[best ?? 0]
+        }
+        var generator = SplitMix64(seed: seed)
+        let weights = Weighting.softmax(temperature: options.temperature).weights(logprobs)
+        let drawn = ProportionalSampler.sample(weights: weights, count: 1, using: &generator)
+        return labels[drawn.first ?? 0]
+    }
+
+    /// The label of a generated `input` chosen outside the generation prompt, in the V-Score frame
+    /// (`.classify`, `.vinfo`, `.calibrated`): each label's demonstration is V-scored (through the
+    /// scorer's cache, so the chosen one's score is free later), and the best by ln p(D | T)
+    /// (`.classify`), by V(D) (`.vinfo`) or by ln p(D | T) less the same label's ln p(D | T) after
+    /// the input "N/A" (`.calibrated`) wins, ties to the earliest label. Never free text.
+    func classify(input: String, task: String, format: DemonstrationFormat,
+                  strategy: SynthesisOptions.LabelStrategy) async throws -> String {
+        let labels = format.labels
+        let scores = try await scorer.score(task: task, demonstrations: labels.map { format.demonstration(input: input, output: $0) })
+        guard scores.count == labels.count else {
+            throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: scores.count)
+        }
+        var key = scores.map { strategy == .vinfo ? $0.total : $0.logpTask }
+        if strategy == .calibrated {
+            let frame = VScoreFrame(template: model.template)
+            let prior = try await model.score(context: frame.context(task: task), continuations: labels.map {
+                frame.text(of: format.demonstration(input: GenerationPrompt.contentFree, output: $0))
+            })
+            guard prior.count == labels.count else {
+                throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: prior.count)
+            }
+            key = zip(key, prior).map { $0 - $1.total }
+        }
+        let best = key.indices.max { key[$0] < key[$1] || (key[$0] == key[$1] && $0 > $1) }
+        return labels[best ?? 0]
+    }
+
+    /// The label the next candidate is generated for (`.target`): the least covered in the pool so
+    /// far, ties going to the earliest in the label set, so labels come round-robin.
+    static func leastCovered(_ labels: [String], counts: [String: Int]) -> String? {
+        labels.min { counts[$0, default: 0] < counts[$1, default: 0] }
+    }
+}

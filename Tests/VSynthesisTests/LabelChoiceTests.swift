@@ -1,0 +1,110 @@
+import Foundation
+import LanguageModel
+import Testing
+@testable import VSynthesis
+
+/// How a labelled task's output is chosen: by the label scores, calibrated by the scores after a
+/// content-free input, so a label the model favours whatever the input does not win everywhere.
+@Suite struct LabelChoiceTests {
+    /// ln p(" label\n") = bias (sadness is favoured by 3 nats everywhere) + 2 when the text just
+    /// before the output label names the label's cue word.
+    final class BiasedModel: LanguageModel, @unchecked Sendable {
+        let identity = ModelIdentity(backend: "test", model: "biased", revision: "1")
+        let template = ChatTemplate.chatML
+        let cues = ["joy": "party", "sadness": "funeral"]
+        func tokenize(_ text: String) async throws -> [Int32] { [] }
+        func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+            Generation(text: "", tokenCount: 0, finishReason: .stop)
+        }
+        func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+            let lastLine = context.split(separator: "\n").dropLast().last.map(String.init) ?? ""
+            return continuations.map { continuation in
+                let label = continuation.trimmingCharacters(in: .whitespacesAndNewlines)
+                var value = label == "sadness" ? -1.0 : -4.0
+                if let cue = cues[label], lastLine.contains(cue) { value += 2 }
+                return ContinuationScore(tokenLogprobs: [value], tokenTexts: [continuation])
+            }
+        }
+    }
+
+    @Test func calibrationRemovesTheModelsFavouriteLabel() async throws {
+        let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Emotion", labelledTurns: false,
+                                         labels: ["joy", "sadness"])
+        let prompt = GenerationPrompt(template: .chatML, task: "Name the emotion.", format: format)
+        let synthesizer = Synthesizer(model: BiasedModel())
+        var options = SynthesisOptions()
+        options.labelStrategy = .argmax
+        func label(_ input: String) async throws -> String {
+            try await synthesizer.chooseLabel(context: prompt.outputPrompt(references: [], input: input),
+                                              prior: prompt.outputPrompt(references: [], input: GenerationPrompt.contentFree),
+                                              labels: format.labels, options: options, seed: 1)
+        }
+        // Uncalibrated, sadness (-1) would beat joy (-4 + 2) even at a party.
+        #expect(try await label("We danced at the party") == "joy")
+        #expect(try await label("Everyone cried at the funeral") == "sadness")
+    }
+
+    /// ln p(D) for D = a user turn and the label's model turn, by table: under the task (the system
+    /// turn names it) the input's cue lifts its label by 2 nats over the model's prior, and the
+    /// prior (under ∅) favours sadness by 3 nats whatever the input.
+    final class TaskAwareModel: LanguageModel, @unchecked Sendable {
+        let identity = ModelIdentity(backend: "test", model: "task-aware", revision: "1")
+        let template = ChatTemplate.chatML
+        static let task = "Name the emotion of the text."
+        let prior = ["joy": -4.0, "sadness": -1.0]
+        let cues = ["joy": "party", "sadness": "funeral"]
+        private(set) var calls = 0
+        func tokenize(_ text: String) async throws -> [Int32] { [] }
+        func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+            Generation(text: "", tokenCount: 0, finishReason: .stop)
+        }
+        func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+            calls += 1
+            let underTask = context.contains(Self.task)
+            return continuations.map { continuation in
+                let label = prior.keys.first { continuation.hasSuffix(template.assistantTurn($0)) } ?? ""
+                var value = prior[label, default: -20]
+                if underTask {
+                    value += 1.5
+                    if let cue = cues[label], continuation.contains(cue) { value += 2 }
+                }
+                return ContinuationScore(tokenLogprobs: [value], tokenTexts: [continuation])
+            }
+        }
+    }
+
+    /// `.classify` takes the best ln p(D | T), so the prior still wins where the cue's lift is
+    /// smaller than it (sadness −1 + 1.5 beats joy −4 + 1.5 + 2 at a party); `.vinfo` takes the best
+    /// ln p(D | T) − ln p(D | ∅), where the prior cancels and the cue decides; `.calibrated` the best
+    /// ln p(D | T) less ln p(D | T) for the input "N/A", where it cancels as well.
+    @Test func vInformationCancelsThePriorThatZeroShotKeeps() async throws {
+        let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Emotion", labelledTurns: false,
+                                         labels: ["joy", "sadness"])
+        let model = TaskAwareModel()
+        let synthesizer = Synthesizer(model: model)
+        func label(_ input: String, _ strategy: SynthesisOptions.LabelStrategy) async throws -> String {
+            try await synthesizer.classify(input: input, task: TaskAwareModel.task, format: format, strategy: strategy)
+        }
+        #expect(try await label("We danced at the party", .classify) == "sadness")
+        #expect(try await label("We danced at the party", .vinfo) == "joy")
+        #expect(try await label("Everyone cried at the funeral", .classify) == "sadness")
+        #expect(try await label("Everyone cried at the funeral", .vinfo) == "sadness")
+        // Calibrated against "N/A" under the task, the prior cancels too.
+        #expect(try await label("We danced at the party", .calibrated) == "joy")
+        #expect(try await label("Everyone cried at the funeral", .calibrated) == "sadness")
+        // No cue: V-information ties (1.5 each), and the tie goes to the earliest label.
+        #expect(try await label("It rained", .vinfo) == "joy")
+        // The labels' scores are V-Scores in the scorer's cache: the chosen demonstration's final
+        // V-Score costs no further model call.
+        let before = model.calls
+        let score = try await synthesizer.scorer.score(task: TaskAwareModel.task,
+                                                       demonstrations: [format.demonstration(input: "It rained", output: "joy")])
+        #expect(model.calls == before)
+        #expect(score.first?.total == 1.5)
+    }
+
+    @Test func valuesEndWhereAnotherLabelledLineBegins() {
+        #expect(GenerationPrompt.cleaned(" A friendly stranger\nEcho: A friendly stranger.") == "A friendly stranger")
+        #expect(GenerationPrompt.cleaned(" Hi Bo,\nthe server moved: rack 4.\nRegards") == "Hi Bo,\nthe server moved: rack 4.\nRegards")
+    }
+}
