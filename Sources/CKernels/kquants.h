@@ -4,12 +4,15 @@
 // written out here one by one, so both builds give llama.cpp's bits.
 //
 // Which llama.cpp routine a matrix meets, and so which order applies:
-//   Q6_K                 ggml_vec_dot_q6_K_q8_K (AVX2 branch): 8 integer lanes of 4 columns each per
+//   not repacked, n ≥ 8  ggml-cpu/tiled (ggml_compute_forward_mul_mat_tiled, on unless GGML_CPU_TILED_MM=0):
+//                        one integer sum per 256-block, y = fma(float(Σ)·d_w, d_x, y) (kq_dot_tiled)
+//   Q6_K, n < 8          ggml_vec_dot_q6_K_q8_K (AVX2 branch): 8 integer lanes of 4 columns each per
 //                        256-block, acc_l = fma(d_x·d_w, lane_l, acc_l), y = hsum_float_8(acc)
 //   Q4_K, rows % 8 == 0  repacked to Q4_Kx8 at load (CPU_REPACK buffer) and run by ggml_gemv/gemm_q4_K_8x8_q8_K:
 //                        per 256-block one integer Σ_s sc_s·dot_s and one Σ_s m_s·bsum_s,
 //                        acc = fma(Σ, d_w·d_x, acc), accm = fma(Σm, dmin_w·d_x, accm), y = acc − accm
-//   Q4_K, other rows     ggml_vec_dot_q4_K_q8_K (AVX2 branch): 8 lanes as Q6_K plus 4 lanes of mins,
+//   Q4_K, other rows,    ggml_vec_dot_q4_K_q8_K
+//         n < 8         (AVX2 branch): 8 lanes as Q6_K plus 4 lanes of mins,
 //                        y = hsum_float_8(acc) + ((m0 + m2) + (m1 + m3))
 #ifndef VSYNTH_KQUANTS_H
 #define VSYNTH_KQUANTS_H
@@ -117,16 +120,67 @@ KQ_INLINE float kq_dot_q6_K(const block_q6_K *w, const int8_t *qs, const float *
     return kq_hsum8(acc);
 }
 
+/// One output of an unrepacked K-quant row as llama.cpp's tiled matmul computes it for 8 or more tokens
+/// (ggml-cpu/tiled, AVX-512 VNNI microkernel): per 256-block one exact integer Σ_s sc_s·Σ(q − bias)·x
+/// (and for Q4_K one Σ_s m_s·bsum_s), r = float(Σ)·d_w (Q4_K: r = fnmadd(dmin_w, float(Σm), r)),
+/// y = fma(r, d_x, y) block after block (GCC contracts the kernel's multiply and add).
+KQ_INLINE float kq_dot_tiled(int type, const void *wr, const int8_t *qs, const float *dx, const int16_t *bsums, int nb) {
+    float y = 0;
+    for (int b = 0; b < nb; b++) {
+        const int8_t *q8 = qs + 256 * b;
+        const int16_t *bs = bsums + 16 * b;
+        float r;
+        if (type == VS_Q6_K) {
+            const block_q6_K *w = (const block_q6_K *)wr + b;
+            int32_t isum = 0;
+            for (int l = 0; l < 16; l++) isum -= 32 * w->scales[l] * bs[l];
+            for (int j = 0; j < 2; j++) {
+                const uint8_t *ql = w->ql + 64 * j, *qh = w->qh + 32 * j;
+                for (int k = 0; k < 4; k++) {
+                    const int8_t *a = q8 + 128 * j + 32 * k;
+                    for (int e = 0; e < 32; e++) {
+                        const uint8_t low = k & 1 ? ql[e + 32] : ql[e];
+                        const int q = ((k < 2 ? low & 0xF : low >> 4) | (((qh[e] >> (2 * k)) & 3) << 4));
+                        isum += w->scales[8 * j + 2 * k + (e >= 16)] * q * a[e];
+                    }
+                }
+            }
+            r = (float)isum * vs_half_to_float(w->d);
+        } else {
+            const block_q4_K *w = (const block_q4_K *)wr + b;
+            int32_t isum = 0, imin = 0;
+            for (int s = 0; s < 8; s++) {
+                int sc, m;
+                kq_scale_min(s, w->scales, &sc, &m);
+                int32_t lane[8];
+                kq_q4k_lanes(w, s, q8 + 32 * s, lane);
+                int32_t dot = 0;
+                for (int l = 0; l < 8; l++) dot += lane[l];
+                isum += sc * dot;
+                imin += m * (bs[2 * s] + bs[2 * s + 1]);
+            }
+            r = fmaf(-vs_half_to_float(w->dmin), (float)imin, (float)isum * vs_half_to_float(w->d));
+        }
+        y = fmaf(r, dx[b], y);
+    }
+    return y;
+}
+
 /// Rows [r0, r1) × n tokens of a K-quant matrix.
 KQ_INLINE void kq_matmul(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                          const void *qk, int n, float *y, size_t ldy) {
     const size_t stride = vs_q8k_bytes(cols);
     const int nb = cols / 256;
+    // llama.cpp runs an unrepacked K-quant matrix through its tiled matmul from 8 tokens up
+    // (ggml_tiled_min_batch), through ggml_vec_dot_*_q8_K below that.
+    const int tiled = !repacked && n >= 8;
     for (int r = r0; r < r1; r++) {
         const char *wr = (const char *)w + (size_t)r * row_bytes;
         for (int t = 0; t < n; t++) {
             const char *tok = (const char *)qk + (size_t)t * stride;
-            y[(size_t)t * ldy + r] = type == VS_Q6_K
+            y[(size_t)t * ldy + r] = tiled
+                ? kq_dot_tiled(type, wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb)
+                : type == VS_Q6_K
                 ? kq_dot_q6_K((const block_q6_K *)wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb)
                 : kq_dot_q4_K(repacked, (const block_q4_K *)wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb);
         }

@@ -40,18 +40,22 @@ extension Kernels {
     /// it. Per 256-block b, with integer sums over 4 consecutive columns per lane l (8 lanes) and the
     /// 16-element activation sums S:
     ///
-    ///  - Q6_K (ggml_vec_dot_q6_K_q8_K): lane_l = Σ_sub scale·Σ q·x − 32·(S_2l·scale_2l + S_2l+1·scale_2l+1),
+    ///  - Not repacked, n ≥ 8 (llama.cpp's tiled matmul, ggml-cpu/tiled): per block one exact integer
+    ///    Σ = Σ_i scale·(q − bias)·x (Q4_K also Σm = Σ_sub min·(S pair)), r = Float(Σ)·d_w
+    ///    (Q4_K: r = fma(−dmin_w, Float(Σm), r)), y = fma(r, d_x, y).
+    ///  - Q6_K, n < 8 (ggml_vec_dot_q6_K_q8_K): lane_l = Σ_sub scale·Σ q·x − 32·(S_2l·scale_2l + S_2l+1·scale_2l+1),
     ///    acc_l = fma(d_x·d_w, lane_l, acc_l); y = hsum_float_8(acc).
     ///  - Q4_K with rows a multiple of 8 (llama.cpp repacks it and runs ggml_gemv/gemm_q4_K_8x8_q8_K):
     ///    acc = fma(Σ_sub scale·Σ q·x, d_w·d_x, acc), accm = fma(Σ_sub min·(S pair), dmin_w·d_x, accm);
     ///    y = acc − accm. Tokens in whole groups of 4 are quantized by the 4-token quantizer.
-    ///  - Q4_K otherwise (ggml_vec_dot_q4_K_q8_K): 8 lanes as Q6_K with d = d_x·d_w, plus 4 lanes
+    ///  - Q4_K otherwise, n < 8 (ggml_vec_dot_q4_K_q8_K): 8 lanes as Q6_K with d = d_x·d_w, plus 4 lanes
     ///    accm_i = fma(−d_x·dmin_w, min_2i·(S pair) + min_2i+1·(S pair), accm_i);
     ///    y = hsum_float_8(acc) + ((accm_0 + accm_2) + (accm_1 + accm_3)).
     public static func matmulGGMLReferenceK(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
         precondition([.q4_K, .q6_K].contains(w.type), "matmulGGMLReferenceK: \(w.type.name) weights")
         let repacked = w.type == .q4_K && w.rows % 8 == 0
         let grouped = repacked ? n - n % 4 : 0
+        let tiled = !repacked && n >= 8
         let quantized = (0..<n).map { quantizeKReference(x + $0 * w.cols, cols: w.cols, positiveWins: $0 < grouped) }
         for r in 0..<w.rows {
             for t in 0..<n {
@@ -64,6 +68,21 @@ extension Kernels {
                     func activation(_ i: Int) -> Int32 { Int32(q.qs[256 * b + i]) }
                     func sum16(_ g: Int) -> Int32 { Int32(q.sums[16 * b + g]) }
                     var lanes = [Int32](repeating: 0, count: 8)
+                    if tiled {
+                        var sum: Int32 = 0, minimum: Int32 = 0, r: Float
+                        if w.type == .q6_K {
+                            for i in 0..<256 { sum += Int32(block.load(fromByteOffset: 192 + i / 16, as: Int8.self)) * (q6KValue(block, i) - 32) * activation(i) }
+                            r = Float(sum) * halfToFloat(block.loadUnaligned(fromByteOffset: 208, as: UInt16.self))
+                        } else {
+                            for i in 0..<256 { sum += Int32(q4KScaleMin(block, i / 32).scale) * Int32(q4KValue(block, i / 32, i % 32)) * activation(i) }
+                            for s in 0..<8 { minimum += Int32(q4KScaleMin(block, s).min) * (sum16(2 * s) + sum16(2 * s + 1)) }
+                            let dw = halfToFloat(block.loadUnaligned(as: UInt16.self))
+                            let dminw = halfToFloat(block.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+                            r = (Float(sum) * dw).addingProduct(-dminw, Float(minimum))
+                        }
+                        single = single.addingProduct(r, dx)
+                        continue
+                    }
                     if w.type == .q6_K {
                         let scales = (0..<16).map { Int32(block.load(fromByteOffset: 192 + $0, as: Int8.self)) }
                         for i in 0..<256 { lanes[i % 32 / 4] += scales[i / 16] * q6KValue(block, i) * activation(i) }
@@ -89,7 +108,8 @@ extension Kernels {
                         }
                     }
                 }
-                y[t * w.rows + r] = w.type == .q6_K ? hsum8(acc)
+                y[t * w.rows + r] = tiled ? single
+                    : w.type == .q6_K ? hsum8(acc)
                     : repacked ? single - singleMin
                     : hsum8(acc) + ((accm[0] + accm[2]) + (accm[1] + accm[3]))
             }
