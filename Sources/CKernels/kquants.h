@@ -9,7 +9,8 @@
 //   Q6_K, n < 8          ggml_vec_dot_q6_K_q8_K (AVX2 branch): 8 integer lanes of 4 columns each per
 //                        256-block, acc_l = fma(d_x·d_w, lane_l, acc_l), y = hsum_float_8(acc)
 //   Q4_K, rows % 8 == 0  repacked to Q4_Kx8 at load (CPU_REPACK buffer) and run by ggml_gemv/gemm_q4_K_8x8_q8_K:
-//                        per 256-block one integer Σ_s sc_s·dot_s and one Σ_s m_s·bsum_s,
+//                        per 256-block (gemv) or per pair of 32-sub-blocks (gemm, tokens in whole groups of 4)
+//                        one integer Σ_s sc_s·dot_s and one Σ_s m_s·bsum_s,
 //                        acc = fma(Σ, d_w·d_x, acc), accm = fma(Σm, dmin_w·d_x, accm), y = acc − accm
 //   Q4_K, other rows,    ggml_vec_dot_q4_K_q8_K
 //         n < 8         (AVX2 branch): 8 lanes as Q6_K plus 4 lanes of mins,
@@ -46,10 +47,12 @@ KQ_INLINE void kq_q4k_lanes(const block_q4_K *b, int s, const int8_t *q8, int32_
 KQ_INLINE float kq_dot_q4_K(int repacked, const block_q4_K *w, const int8_t *qs, const float *dx,
                             const int16_t *bsums, int nb) {
     if (repacked) {
+        // gemm (repacked == 2, tokens in groups of 4) adds to acc per pair of sub-blocks, gemv per block.
         float acc = 0, accm = 0;
         for (int b = 0; b < nb; b++) {
             const int8_t *q8 = qs + 256 * b;
             const int16_t *bs = bsums + 16 * b;
+            const float scale = vs_half_to_float(w[b].d) * dx[b], scale_min = vs_half_to_float(w[b].dmin) * dx[b];
             int32_t isum = 0, imin = 0;
             for (int s = 0; s < 8; s++) {
                 int sc, m;
@@ -60,9 +63,16 @@ KQ_INLINE float kq_dot_q4_K(int repacked, const block_q4_K *w, const int8_t *qs,
                 for (int l = 0; l < 8; l++) dot += lane[l];
                 isum += sc * dot;
                 imin += m * (bs[2 * s] + bs[2 * s + 1]);
+                if (repacked == 2 && s % 2 == 1) {
+                    acc = fmaf((float)isum, scale, acc);
+                    accm = fmaf((float)imin, scale_min, accm);
+                    isum = imin = 0;
+                }
             }
-            acc = fmaf((float)isum, vs_half_to_float(w[b].d) * dx[b], acc);
-            accm = fmaf((float)imin, vs_half_to_float(w[b].dmin) * dx[b], accm);
+            if (repacked != 2) {
+                acc = fmaf((float)isum, scale, acc);
+                accm = fmaf((float)imin, scale_min, accm);
+            }
         }
         return acc - accm;
     }
@@ -174,6 +184,8 @@ KQ_INLINE void kq_matmul(int type, int repacked, const void *w, size_t row_bytes
     // llama.cpp runs an unrepacked K-quant matrix through its tiled matmul from 8 tokens up
     // (ggml_tiled_min_batch), through ggml_vec_dot_*_q8_K below that.
     const int tiled = !repacked && n >= 8;
+    // A repacked Q4_K matrix: ggml_gemm_q4_K_8x8_q8_K for the tokens in whole groups of 4, gemv after.
+    const int grouped = repacked ? n - n % 4 : 0;
     for (int r = r0; r < r1; r++) {
         const char *wr = (const char *)w + (size_t)r * row_bytes;
         for (int t = 0; t < n; t++) {
@@ -182,7 +194,7 @@ KQ_INLINE void kq_matmul(int type, int repacked, const void *w, size_t row_bytes
                 ? kq_dot_tiled(type, wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb)
                 : type == VS_Q6_K
                 ? kq_dot_q6_K((const block_q6_K *)wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb)
-                : kq_dot_q4_K(repacked, (const block_q4_K *)wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb);
+                : kq_dot_q4_K(repacked && t < grouped ? 2 : repacked, (const block_q4_K *)wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb);
         }
     }
 }

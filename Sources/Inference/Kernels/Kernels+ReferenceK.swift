@@ -47,7 +47,8 @@ extension Kernels {
     ///    acc_l = fma(d_x·d_w, lane_l, acc_l); y = hsum_float_8(acc).
     ///  - Q4_K with rows a multiple of 8 (llama.cpp repacks it and runs ggml_gemv/gemm_q4_K_8x8_q8_K):
     ///    acc = fma(Σ_sub scale·Σ q·x, d_w·d_x, acc), accm = fma(Σ_sub min·(S pair), dmin_w·d_x, accm);
-    ///    y = acc − accm. Tokens in whole groups of 4 are quantized by the 4-token quantizer.
+    ///    y = acc − accm. Tokens in whole groups of 4 are quantized by the 4-token quantizer and run by
+    ///    the gemm, whose sums Σ_sub run over two sub-blocks at a time; the others by the gemv, per block.
     ///  - Q4_K otherwise, n < 8 (ggml_vec_dot_q4_K_q8_K): 8 lanes as Q6_K with d = d_x·d_w, plus 4 lanes
     ///    accm_i = fma(−d_x·dmin_w, min_2i·(S pair) + min_2i+1·(S pair), accm_i);
     ///    y = hsum_float_8(acc) + ((accm_0 + accm_2) + (accm_1 + accm_3)).
@@ -97,9 +98,17 @@ extension Kernels {
                     for i in 0..<256 { lanes[i % 32 / 4] += Int32(scaleMins[i / 32].scale) * Int32(q4KValue(block, i / 32, i % 32)) * activation(i) }
                     let pairs = (0..<8).map { sum16(2 * $0) + sum16(2 * $0 + 1) }
                     if repacked {
-                        let minimum = (0..<8).reduce(Int32(0)) { $0 + Int32(scaleMins[$1].min) * pairs[$1] }
-                        single = single.addingProduct(Float(lanes.reduce(0, +)), dw * dx)
-                        singleMin = singleMin.addingProduct(Float(minimum), dminw * dx)
+                        // gemm (tokens below `grouped`) adds per two sub-blocks of 32, gemv per block.
+                        let step = t < grouped ? 2 : 8
+                        for first in stride(from: 0, to: 8, by: step) {
+                            var sum: Int32 = 0, minimum: Int32 = 0
+                            for s in first..<first + step {
+                                for i in 32 * s..<32 * s + 32 { sum += Int32(scaleMins[s].scale) * Int32(q4KValue(block, s, i % 32)) * activation(i) }
+                                minimum += Int32(scaleMins[s].min) * pairs[s]
+                            }
+                            single = single.addingProduct(Float(sum), dw * dx)
+                            singleMin = singleMin.addingProduct(Float(minimum), dminw * dx)
+                        }
                     } else {
                         for l in 0..<8 { acc[l] = acc[l].addingProduct(dx * dw, Float(lanes[l])) }
                         for i in 0..<4 {
