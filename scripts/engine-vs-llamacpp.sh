@@ -10,3 +10,12 @@ python3 scripts/compare-with-llamacpp.py --vsynth "$bin" | tail -n 1
 python3 scripts/compare-with-llamacpp.py --vsynth "$bin" \
   --context $'<|im_start|>system\nTranslate the sentence from English to French.<|im_end|>\n' \
   --continuation $'<|im_start|>user\nSentence: The cat sleeps on the warm windowsill.<|im_end|>\n<|im_start|>assistant\nFrench: Le chat dort sur le rebord chaud de la fenêtre.<|im_end|>\n' | tail -n 1
+# The weight types besides the default model's: the default model requantized by llama.cpp
+# (scripts/make-test-models.py, run by test.sh): each bit-identical.
+models=${VSYNTH_TEST_MODELS:-$HOME/.cache/vsynth/test-models}
+for type in Q5_0 Q5_1 Q6_K Q4_K_M; do
+  file="$models/SmolLM2-135M-Instruct.$type.gguf"
+  [[ -f $file ]] || { echo "engine-vs-llamacpp.sh: no $file (scripts/make-test-models.py makes it)" >&2; exit 1; }
+  printf '%s: ' "$type"
+  python3 scripts/compare-with-llamacpp.py --vsynth "$bin" --model "$file" | tail -n 1
+done

@@ -72,6 +72,15 @@ if [[ -f scripts/llama-server.sh ]]; then
   fi
 fi
 
+# The default model requantized by llama.cpp's own quantizer to the other weight types the engine runs
+# (K-quants, Q5_0, Q5_1), cached: the engine-vs-llama.cpp suite compares on them. Seconds the first time.
+if python3 -c 'import llama_cpp' 2>/dev/null; then
+  step "requantized test models (scripts/make-test-models.py)"
+  export VSYNTH_TEST_MODELS=${VSYNTH_TEST_MODELS:-$HOME/.cache/vsynth/test-models}
+  python3 scripts/make-test-models.py "$("$bin/vsynth" model path)" "$VSYNTH_TEST_MODELS" 2>/dev/null \
+    || failed+=("scripts/make-test-models.py")
+fi
+
 step "swift test --skip-build $*"
 if ! swift test --skip-build "$@" 2>&1 | tee "$log"; then failed+=("swift test"); fi
 

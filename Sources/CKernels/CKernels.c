@@ -32,20 +32,32 @@ int vs_resolve_path(int path) {
     return path;
 }
 
-size_t vs_row_bytes(int type, int cols) {
-    if (cols <= 0) return 0;
-    switch (type) {
-    case VS_F32: return (size_t)cols * 4;
-    case VS_F16: case VS_BF16: return (size_t)cols * 2;
-    case VS_Q4_0: return cols % 32 ? 0 : (size_t)cols / 32 * sizeof(block_q4_0);
-    case VS_Q4_1: return cols % 32 ? 0 : (size_t)cols / 32 * sizeof(block_q4_1);
-    case VS_Q8_0: return cols % 32 ? 0 : (size_t)cols / 32 * sizeof(block_q8_0);
-    case VS_Q6_K: return cols % 256 ? 0 : (size_t)cols / 256 * sizeof(block_q6_K);
-    default: return 0;
-    }
+#define VS_TYPE_ROW(name, number, block, bytes, act, packs) { #name, number, block, bytes, act, packs },
+static const vs_weight_type_info weight_types[] = { VS_WEIGHT_TYPES(VS_TYPE_ROW) };
+#undef VS_TYPE_ROW
+
+const vs_weight_type_info *vs_weight_type(int type) {
+    for (size_t i = 0; i < sizeof weight_types / sizeof weight_types[0]; i++)
+        if (weight_types[i].type == type) return &weight_types[i];
+    return NULL;
 }
 
-int vs_type_uses_qact(int type) { return type == VS_Q4_0 || type == VS_Q4_1 || type == VS_Q8_0; }
+size_t vs_row_bytes(int type, int cols) {
+    const vs_weight_type_info *info = vs_weight_type(type);
+    if (!info || cols <= 0 || cols % info->block) return 0;
+    return (size_t)cols / (size_t)info->block * (size_t)info->bytes;
+}
+
+int vs_type_uses_qact(int type) {
+    const vs_weight_type_info *info = vs_weight_type(type);
+    return info && (info->activation == VS_ACT_Q8_0 || info->activation == VS_ACT_Q8_1);
+}
+
+size_t vs_q8k_token_bytes(int cols) { return vs_q8k_bytes(cols); }
+
+int vs_q8k_grouped_end(int type, int rows, int n) {
+    return type == VS_Q4_K && rows % 8 == 0 ? n - n % 4 : 0;
+}
 
 size_t vs_qact_token_bytes(int cols) { return vs_qact_bytes(cols); }
 
@@ -65,9 +77,23 @@ void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t
     }
 }
 
-void vs_matmul_rows(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+void vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
                     const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
                     float *y, size_t ldy, int path) {
+    const vs_weight_type_info *info = vs_weight_type(type);
+    if (!info) return;   // Swift rejects such a matrix when it is made (WeightMatrix)
+    if (info->activation == VS_ACT_Q8_K) {
+        // llama.cpp repacks Q4_K matrices whose row count is a multiple of 8 (see kquants.h).
+        const int repacked = type == VS_Q4_K && rows % 8 == 0;
+#if defined(__x86_64__)
+        if (vs_resolve_path(path) >= VS_PATH_AVX2) {
+            vs_matmul_k_avx2(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
+            return;
+        }
+#endif
+        vs_matmul_k_scalar(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
+        return;
+    }
     switch (vs_resolve_path(path)) {
 #if defined(__x86_64__)
     case VS_PATH_AVX512:

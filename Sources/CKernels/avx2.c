@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "CKernels.h"
 #include "internal.h"
+#include "kquants.h"
 
 #define TGT __attribute__((target("avx2,fma,f16c")))
 #define INLINE static inline __attribute__((always_inline))
@@ -35,24 +36,38 @@ INLINE TGT void rows_q(const int TYPE, const int T, const char *w, size_t row_by
             __m256i v;
             if (TYPE == VS_Q8_0) {
                 v = _mm256_loadu_si256((const __m256i *)(blk + 2));
+            } else if (TYPE == VS_Q5_0 || TYPE == VS_Q5_1) {
+                // ggml's bytes_from_nibbles_32 | bytes_from_bits_32(qh) << 4
+                const int q5_1 = TYPE == VS_Q5_1;
+                uint32_t qh; memcpy(&qh, blk + (q5_1 ? 4 : 2), 4);
+                __m128i q = _mm_loadu_si128((const __m128i *)(blk + (q5_1 ? 8 : 6)));
+                v = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q, 4), q), nib);
+                __m256i bits = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh),
+                    _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
+                bits = _mm256_cmpeq_epi8(_mm256_or_si256(bits, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe)), _mm256_set1_epi64x(-1));
+                v = _mm256_or_si256(v, _mm256_and_si256(bits, _mm256_set1_epi8(0x10)));
+                if (TYPE == VS_Q5_0) v = _mm256_sub_epi8(v, _mm256_set1_epi8(16));
+                if (q5_1) { uint16_t mh; memcpy(&mh, blk + 2, 2); mw = _cvtsh_ss(mh); }
             } else {
                 __m128i q = _mm_loadu_si128((const __m128i *)(blk + (TYPE == VS_Q4_1 ? 4 : 2)));
                 v = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q, 4), q), nib);
                 if (TYPE == VS_Q4_0) v = _mm256_sub_epi8(v, _mm256_set1_epi8(8));   // signed, as ggml
                 if (TYPE == VS_Q4_1) { uint16_t mh; memcpy(&mh, blk + 2, 2); mw = _cvtsh_ss(mh); }
             }
-            const __m256i absw = TYPE != VS_Q4_1 ? _mm256_sign_epi8(v, v) : v;
+            const int has_min = TYPE == VS_Q4_1 || TYPE == VS_Q5_1;
+            const __m256i absw = !has_min ? _mm256_sign_epi8(v, v) : v;
             for (int t = 0; t < T; t++) {
                 const char *tok = qa + (size_t)(t0 + t) * stride;
                 __m256i x = _mm256_loadu_si256((const __m256i *)(qa_qs(tok) + b * 32));
-                if (TYPE != VS_Q4_1) x = _mm256_sign_epi8(x, v);   // move w's sign onto x: |w|·±x
+                if (!has_min) x = _mm256_sign_epi8(x, v);   // move w's sign onto x: |w|·±x
                 __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(absw, x), ones);
                 float dx = qa_d(tok, cols)[b];
                 acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(dw * dx), acc[t]);
-                if (TYPE == VS_Q4_1) corr[t] += mw * qa_s(tok, cols)[b];
+                if (has_min) corr[t] += mw * qa_s(tok, cols)[b];
             }
         }
-        for (int t = 0; t < T; t++) y[(size_t)(t0 + t) * ldy + r] = TYPE == VS_Q4_1 ? hsum8(acc[t]) + corr[t] : hsum8(acc[t]);
+        for (int t = 0; t < T; t++)
+            y[(size_t)(t0 + t) * ldy + r] = TYPE == VS_Q4_1 || TYPE == VS_Q5_1 ? hsum8(acc[t]) + corr[t] : hsum8(acc[t]);
     }
 }
 
@@ -74,9 +89,17 @@ TGT void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, i
             int T = n - t0 < 4 ? n - t0 : 4;
             if (type == VS_Q4_1) { ROWS_T(VS_Q4_1) }
             else if (type == VS_Q4_0) { ROWS_T(VS_Q4_0) }
+            else if (type == VS_Q5_0) { ROWS_T(VS_Q5_0) }
+            else if (type == VS_Q5_1) { ROWS_T(VS_Q5_1) }
             else { ROWS_T(VS_Q8_0) }
         }
     }
+}
+
+/// K-quant rows: kquants.h's code compiled for AVX2 + FMA (fmaf becomes one vfmadd).
+TGT void vs_matmul_k_avx2(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                          const void *qk, int n, float *y, size_t ldy) {
+    kq_matmul(type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
 }
 
 TGT static void dequantize_row_avx2(int type, const void *row, float *out, int cols) {

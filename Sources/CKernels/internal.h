@@ -6,17 +6,21 @@
 #include <string.h>
 #include <math.h>
 
-enum { VS_F32 = 0, VS_F16 = 1, VS_Q4_0 = 2, VS_Q4_1 = 3, VS_Q8_0 = 8, VS_Q6_K = 14, VS_BF16 = 30 };
-
 // ggml block layouts (ggml-common.h).
 typedef struct { uint16_t d; uint8_t qs[16]; } block_q4_0;               // 18 bytes
 typedef struct { uint16_t d; uint16_t m; uint8_t qs[16]; } block_q4_1;   // 20 bytes
 typedef struct { uint16_t d; int8_t qs[32]; } block_q8_0;                // 34 bytes
+typedef struct { uint16_t d; uint8_t qh[4]; uint8_t qs[16]; } block_q5_0;             // 22 bytes
+typedef struct { uint16_t d; uint16_t m; uint8_t qh[4]; uint8_t qs[16]; } block_q5_1; // 24 bytes
 typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } block_q6_K; // 210
+typedef struct { uint16_t d; uint16_t dmin; uint8_t scales[12]; uint8_t qs[128]; } block_q4_K;  // 144
 _Static_assert(sizeof(block_q4_0) == 18, "q4_0");
 _Static_assert(sizeof(block_q4_1) == 20, "q4_1");
 _Static_assert(sizeof(block_q8_0) == 34, "q8_0");
 _Static_assert(sizeof(block_q6_K) == 210, "q6_K");
+_Static_assert(sizeof(block_q5_0) == 22, "q5_0");
+_Static_assert(sizeof(block_q5_1) == 24, "q5_1");
+_Static_assert(sizeof(block_q4_K) == 144, "q4_K");
 
 /// IEEE half → float, exact (subnormals, inf, nan).
 static inline float vs_half_to_float(uint16_t h) {
@@ -82,10 +86,24 @@ static inline const float *qa_s(const void *tok, int cols) {
     return (const float *)((const char *)tok + cols + (size_t)cols / 32 * 4);
 }
 
+/// Layout of one token's Q8_K activations (see CKernels.h).
+static inline size_t vs_q8k_bytes(int cols) {
+    size_t bytes = (size_t)cols + (size_t)cols / 256 * 4 + (size_t)cols / 16 * 2;
+    return (bytes + 63) & ~(size_t)63;
+}
+static inline const int8_t *q8k_qs(const void *tok) { return (const int8_t *)tok; }
+static inline const float *q8k_d(const void *tok, int cols) { return (const float *)((const char *)tok + cols); }
+static inline const int16_t *q8k_bsums(const void *tok, int cols) {
+    return (const int16_t *)((const char *)tok + cols + (size_t)cols / 256 * 4);
+}
+
 void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols);
 void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
 void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                            const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy);
+/// K-quant weights × Q8_K activations `qk`; `repacked` picks llama.cpp's repacked-Q4_K arithmetic.
+void vs_matmul_k_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                        const void *qk, int n, float *y, size_t ldy);
 #if defined(__x86_64__)
 void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
 void vs_matmul_q_avx512(int type, const void *wp, int cols, int r0, int r1, const void *qp, int n, float *y, size_t ldy);
@@ -94,6 +112,8 @@ void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int
 void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols);
 void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                       const void *qa, int n, float *y, size_t ldy);
+void vs_matmul_k_avx2(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                      const void *qk, int n, float *y, size_t ldy);
 void vs_matmul_f_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                       const float *x, size_t ldx, int n, float *y, size_t ldy);
 #endif

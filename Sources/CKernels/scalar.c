@@ -2,6 +2,7 @@
 #include <math.h>
 #include "CKernels.h"
 #include "internal.h"
+#include "kquants.h"
 
 void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols) {
     switch (type) {
@@ -26,6 +27,38 @@ void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols) {
             for (int j = 0; j < 16; j++) {
                 out[j] = (b[i].qs[j] & 0xF) * d + m;
                 out[j + 16] = (b[i].qs[j] >> 4) * d + m;
+            }
+        }
+        return;
+    }
+    case VS_Q5_0: case VS_Q5_1: {
+        const size_t bytes = type == VS_Q5_0 ? sizeof(block_q5_0) : sizeof(block_q5_1);
+        for (int i = 0; i < cols / 32; i++, out += 32) {
+            const uint8_t *b = (const uint8_t *)row + (size_t)i * bytes;
+            uint32_t qh; memcpy(&qh, b + (type == VS_Q5_0 ? 2 : 4), 4);
+            const uint8_t *qs = b + (type == VS_Q5_0 ? 6 : 8);
+            float d = vs_half_to_float(*(const uint16_t *)b);
+            float m = type == VS_Q5_1 ? vs_half_to_float(*(const uint16_t *)(b + 2)) : 0;
+            for (int j = 0; j < 16; j++) {
+                int lo = (qs[j] & 0xF) | (((qh >> j) & 1) << 4), hi = (qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4);
+                if (type == VS_Q5_0) { out[j] = (lo - 16) * d; out[j + 16] = (hi - 16) * d; }
+                else { out[j] = lo * d + m; out[j + 16] = hi * d + m; }
+            }
+        }
+        return;
+    }
+    case VS_Q4_K: {
+        const block_q4_K *b = row;
+        for (int i = 0; i < cols / 256; i++) {
+            const float d = vs_half_to_float(b[i].d), dmin = vs_half_to_float(b[i].dmin);
+            const uint8_t *q = b[i].qs;
+            for (int j = 0; j < 4; j++, q += 32, out += 64) {
+                int sc, m;
+                kq_scale_min(2 * j, b[i].scales, &sc, &m);
+                const float d1 = d * sc, m1 = dmin * m;
+                kq_scale_min(2 * j + 1, b[i].scales, &sc, &m);
+                const float d2 = d * sc, m2 = dmin * m;
+                for (int l = 0; l < 32; l++) { out[l] = d1 * (q[l] & 0xF) - m1; out[l + 32] = d2 * (q[l] >> 4) - m2; }
             }
         }
         return;
@@ -77,8 +110,8 @@ void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int
     }
 }
 
-/// The block's signed weight values (Q4_0: nibble − 8, Q4_1: nibble, Q8_0: as stored), its scale and
-/// Q4_1's minimum.
+/// The block's signed weight values (Q4_0: nibble − 8, Q4_1: nibble, Q5_0: 5 bits − 16, Q5_1: 5 bits,
+/// Q8_0: as stored), its scale and Q4_1/Q5_1's minimum.
 static inline void block_values(int type, const void *wb, int8_t w[32], float *d, float *m) {
     *m = 0;
     switch (type) {
@@ -95,6 +128,19 @@ static inline void block_values(int type, const void *wb, int8_t w[32], float *d
         *m = vs_half_to_float(b->m);
         return;
     }
+    case VS_Q5_0: case VS_Q5_1: {
+        const uint8_t *b = wb;
+        const int q5_1 = type == VS_Q5_1;
+        uint32_t qh; memcpy(&qh, b + (q5_1 ? 4 : 2), 4);
+        const uint8_t *qs = b + (q5_1 ? 8 : 6);
+        for (int j = 0; j < 16; j++) {
+            w[j] = (int8_t)(((qs[j] & 0xF) | (((qh >> j) & 1) << 4)) - (q5_1 ? 0 : 16));
+            w[j + 16] = (int8_t)(((qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) - (q5_1 ? 0 : 16));
+        }
+        *d = vs_half_to_float(*(const uint16_t *)b);
+        if (q5_1) *m = vs_half_to_float(*(const uint16_t *)(b + 2));
+        return;
+    }
     default: {
         const block_q8_0 *b = wb;
         memcpy(w, b->qs, 32);
@@ -104,11 +150,12 @@ static inline void block_values(int type, const void *wb, int8_t w[32], float *d
     }
 }
 
-/// One output exactly as llama.cpp's x86 ggml_vec_dot_q4_0_q8_0 / q4_1_q8_1 / q8_0_q8_0 compute it:
-/// per block, 8 integer lanes of 4 products each, acc_l = fma(d_w·d_x, lane_l, acc_l); then
-/// hsum_float_8(acc), plus Σ m·s in block order for Q4_1.
+/// One output exactly as llama.cpp's x86 ggml_vec_dot_q4_0_q8_0 / q4_1_q8_1 / q5_0_q8_0 / q5_1_q8_1 /
+/// q8_0_q8_0 compute it: per block, 8 integer lanes of 4 products each, acc_l = fma(d_w·d_x, lane_l,
+/// acc_l); then hsum_float_8(acc), plus Σ m·s in block order for Q4_1 and Q5_1.
 static float dot_ggml(int type, const char *wr, size_t bbytes, const char *tok, int cols) {
     float acc[8] = { 0 }, summs = 0;
+    const int has_min = vs_weight_type(type)->activation == VS_ACT_Q8_1;
     for (int b = 0; b < cols / 32; b++) {
         int8_t w[32];
         float dw, m;
@@ -120,10 +167,50 @@ static float dot_ggml(int type, const char *wr, size_t bbytes, const char *tok, 
             for (int j = 4 * l; j < 4 * l + 4; j++) lane += w[j] * q[j];
             acc[l] = fmaf(d, (float)lane, acc[l]);
         }
-        if (type == VS_Q4_1) summs += m * qa_s(tok, cols)[b];
+        if (has_min) summs += m * qa_s(tok, cols)[b];
     }
-    float h = ((acc[4] + acc[0]) + (acc[6] + acc[2])) + ((acc[5] + acc[1]) + (acc[7] + acc[3]));
-    return type == VS_Q4_1 ? h + summs : h;
+    float h = kq_hsum8(acc);
+    return has_min ? h + summs : h;
+}
+
+void vs_quantize_q8k(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk) {
+    const size_t stride = vs_q8k_bytes(cols);
+    for (int t = t0; t < t1; t++) {
+        const float *xt = x + (size_t)t * ldx;
+        char *tok = (char *)qk + (size_t)t * stride;
+        int8_t *qs = (int8_t *)tok;
+        float *ds = (float *)(tok + cols);
+        int16_t *bsums = (int16_t *)(tok + cols + (size_t)cols / 256 * 4);
+        for (int b = 0; b < cols / 256; b++) {
+            const float *v = xt + 256 * b;
+            float amax = 0, max = 0;
+            int positive = 0;
+            for (int j = 0; j < 256; j++) {
+                float a = fabsf(v[j]);
+                if (a > amax) { amax = a; max = v[j]; }
+            }
+            for (int j = 0; j < 256; j++) positive |= v[j] == amax;
+            // quantize_row_q8_K_ref takes the first element of largest magnitude; the 4-token x86
+            // quantizer a positive one when there is one.
+            float iscale = 0;
+            if (amax != 0) iscale = t < grouped_end ? (positive ? -127.f / amax : 127.f / amax) : -127.f / max;
+            for (int j = 0; j < 256; j++) {
+                int q = amax != 0 ? (int)nearbyintf(iscale * v[j]) : 0;
+                qs[256 * b + j] = (int8_t)(q > 127 ? 127 : q);
+            }
+            for (int g = 0; g < 16; g++) {
+                int sum = 0;
+                for (int j = 0; j < 16; j++) sum += qs[256 * b + 16 * g + j];
+                bsums[16 * b + g] = (int16_t)sum;
+            }
+            ds[b] = amax != 0 ? 1 / iscale : 0;
+        }
+    }
+}
+
+void vs_matmul_k_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                        const void *qk, int n, float *y, size_t ldy) {
+    kq_matmul(type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
 }
 
 void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,

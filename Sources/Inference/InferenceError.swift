@@ -24,8 +24,9 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable, Sendable 
     public var description: String {
         switch self {
         case let .unsupportedTensorType(tensor, type):
-            return "inference: tensor '\(tensor)' has type \(type), which the engine does not support "
-                + "(supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q6_K)"
+            return "inference: tensor '\(tensor)' has type \(type), which the engine does not run "
+                + "(it runs \(WeightMatrix.supportedTypes.map(\.name).joined(separator: ", ")))"
+                + "; requantize the model to Q4_K_M with llama.cpp's llama-quantize (--allow-requantize)"
         case let .invalidTensorShape(tensor, reason):
             return "inference: tensor '\(tensor)' has an invalid shape: \(reason)"
         case let .missingTensor(name):

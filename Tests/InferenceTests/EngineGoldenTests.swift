@@ -12,11 +12,21 @@ import Testing
 /// llama.cpp's up to the log-softmax of the test (~1e-7). A mean above 1e-4 means some operation's order
 /// changed. For scale, llama.cpp with an F32 KV cache differs from its own default by mean 0.059, max
 /// 0.99 (Fixtures/llamacpp-variants.json): without the exact emulation no engine gets near the bounds.
+///
+/// Each test runs on the default model and on it requantized by llama.cpp to Q4_K_M and Q6_K (the K-quant
+/// kernels, Sources/CKernels/kquants.h), each against its own fixture.
 @Suite(.serialized)
 struct EngineGoldenTests {
-    @Test func scoresMatchLlamaCpp() throws {
-        let session = try EngineTestModel.session()
-        let golden = EngineGolden.shared
+    /// nil: the default model; otherwise the requantized file's type.
+    static let models: [String?] = [nil, "Q4_K_M", "Q6_K"]
+
+    static func session(_ model: LlamaModel) -> InferenceSession {
+        InferenceSession(model: model, pool: EngineTestModel.pool, contextLength: 2048, batchCapacity: 512)
+    }
+
+    @Test(arguments: models) func scoresMatchLlamaCpp(requantized type: String?) throws {
+        let session = Self.session(try EngineTestModel.model(requantized: type))
+        let golden = type == nil ? EngineGolden.shared : EngineGolden.load(requantized: type)
         #expect(golden.score.count >= 20)
         var differences: [Double] = []
         var agreements = 0
@@ -34,7 +44,7 @@ struct EngineGoldenTests {
         }
         let mean = differences.reduce(0, +) / Double(differences.count)
         let agreement = Double(agreements) / Double(differences.count)
-        print("engine vs llama.cpp: \(differences.count) tokens, mean |Δ ln p| \(mean), max \(worst.difference) (case \(worst.caseIndex) token \(worst.position)), top-1 agreement \(agreement)")
+        print("engine vs llama.cpp (\(type ?? "default model")): \(differences.count) tokens, mean |Δ ln p| \(mean), max \(worst.difference) (case \(worst.caseIndex) token \(worst.position)), top-1 agreement \(agreement)")
         #expect(mean <= 0.02)
         #expect(worst.difference <= 0.15)
         #expect(agreement >= 0.99)
@@ -44,10 +54,10 @@ struct EngineGoldenTests {
     /// Free-running greedy generation: the first 16 tokens equal llama.cpp's for ≥ 90% of the prompts.
     /// Also teacher-forced along llama.cpp's tokens: our argmax is llama.cpp's token, or a near tie, at
     /// ≥ 99% of steps.
-    @Test func greedyGenerationMatchesLlamaCpp() throws {
-        let session = try EngineTestModel.session()
-        let model = try EngineTestModel.model()
-        let golden = EngineGolden.shared
+    @Test(arguments: models) func greedyGenerationMatchesLlamaCpp(requantized type: String?) throws {
+        let model = try EngineTestModel.model(requantized: type)
+        let session = Self.session(model)
+        let golden = type == nil ? EngineGolden.shared : EngineGolden.load(requantized: type)
         #expect(golden.generate.count >= 20)
         var steps = 0, agreeing = 0, exactTop = 0, freeRunning = 0
         for item in golden.generate {
@@ -64,10 +74,15 @@ struct EngineGoldenTests {
             _ = try session.generate(prompt: prompt, options: GenerationOptions(maxTokens: expected.count + 1)) { _ in }
             if Array(session.tokens.suffix(from: prompt.count).prefix(expected.count)) == expected { freeRunning += 1 }
         }
-        print("greedy: argmax = llama.cpp's token at \(exactTop)/\(steps) teacher-forced steps, near ties at \(agreeing - exactTop); free-running first 16 tokens equal for \(freeRunning)/\(golden.generate.count) prompts (llama.cpp with an F32 KV cache: 12/20)")
+        print("greedy (\(type ?? "default model")): argmax = llama.cpp's token at \(exactTop)/\(steps) teacher-forced steps, near ties at \(agreeing - exactTop); free-running first 16 tokens equal for \(freeRunning)/\(golden.generate.count) prompts (llama.cpp with an F32 KV cache: 12/20)")
         #expect(Double(freeRunning) >= 0.9 * Double(golden.generate.count))
+        // The engine repeats llama.cpp's decode steps exactly, so all 20 prompts agree.
+        #expect(freeRunning == golden.generate.count)
         // llama.cpp's own batch and decode orders differ (its greedy tokens come from decode steps, the
-        // teacher-forced scores from one batch), so a near tie (0.25 nats) may go either way there.
-        #expect(Double(agreeing) >= 0.99 * Double(steps))
+        // teacher-forced scores from one batch), so a near tie (0.25 nats) may go either way there. With
+        // K-quants the two differ more (a batch of ≥ 8 tokens runs llama.cpp's tiled matmul, a decode
+        // step ggml_vec_dot): llama.cpp's own batch agrees with its decode tokens at 303/307 steps on the
+        // Q6_K file (Fixtures/llamacpp_teacher_forced.py), as the engine's does.
+        #expect(Double(agreeing) >= (type == nil ? 0.99 : 0.98) * Double(steps))
     }
 }

@@ -31,11 +31,23 @@ enum EngineTestModel {
         InferenceSession(model: try model(), pool: pool, contextLength: contextLength, batchCapacity: batchCapacity)
     }
 
+    /// The default model requantized by llama.cpp to `type` (scripts/make-test-models.py, run by
+    /// scripts/test.sh; KernelRequantizedTests.directory), or nil for the default model itself.
+    static func model(requantized type: String?) throws -> LlamaModel {
+        guard let type else { return try model() }
+        let path = "\(KernelRequantizedTests.directory)/SmolLM2-135M-Instruct.\(type).gguf"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw KernelTestFailure("no \(path): run scripts/make-test-models.py (scripts/test.sh does)")
+        }
+        return try LlamaModel(path: path)
+    }
+
     /// The directory of this file's fixtures.
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 }
 
-/// engine-golden.json, written by shared/reference/llamacpp_logprobs.py from Fixtures/engine-cases.json.
+/// engine-golden.json (the default model) and engine-golden-TYPE.json (the default model requantized to
+/// TYPE), written by shared/reference/llamacpp_logprobs.py from Fixtures/engine-cases.json.
 struct EngineGolden: Decodable {
     struct Score: Decodable {
         var context: String
@@ -55,12 +67,15 @@ struct EngineGolden: Decodable {
     var score: [Score]
     var generate: [Generate]
 
-    static let shared: EngineGolden = {
-        let url = EngineTestModel.fixtures.appendingPathComponent("engine-golden.json")
+    static let shared = load(requantized: nil)
+
+    /// The fixture of the default model, or of the default model requantized to `type`.
+    static func load(requantized type: String?) -> EngineGolden {
+        let url = EngineTestModel.fixtures.appendingPathComponent(type.map { "engine-golden-\($0).json" } ?? "engine-golden.json")
         do {
             return try JSONDecoder().decode(EngineGolden.self, from: Data(contentsOf: url))
         } catch {
             fatalError("cannot read fixture \(url.path): \(error)")
         }
-    }()
+    }
 }

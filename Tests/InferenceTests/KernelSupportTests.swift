@@ -44,12 +44,17 @@ final class RandomWeights {
             for i in 0..<rows * cols {
                 store(UInt16(Float.random(in: -1...1, using: &rng).bitPattern >> 16), at: 2 * i)
             }
-        case .q4_0, .q8_0:
+        case .q4_0, .q8_0, .q5_0:
             for b in 0..<blocks { store(half(3...9, negative: false), at: b * type.typeSize) }
-        case .q4_1:
+        case .q4_1, .q5_1:
             for b in 0..<blocks {
-                store(half(3...9, negative: false), at: b * 20)
-                store(half(6...12), at: b * 20 + 2)
+                store(half(3...9, negative: false), at: b * type.typeSize)
+                store(half(6...12), at: b * type.typeSize + 2)
+            }
+        case .q4_K:   // d, dmin; the 12 scale bytes and the nibbles stay random
+            for b in 0..<blocks {
+                store(half(2...7, negative: false), at: b * 144)
+                store(half(2...7, negative: false), at: b * 144 + 2)
             }
         case .q6_K:
             for b in 0..<blocks {
@@ -98,11 +103,15 @@ struct KernelSupportTests {
     func unsupportedType() throws {
         let bytes = UnsafeMutableRawPointer.allocate(byteCount: 1024, alignment: 64)
         defer { bytes.deallocate() }
-        #expect(throws: InferenceError.unsupportedTensorType(tensor: "blk.0.attn_q.weight", type: "Q5_K")) {
-            _ = try WeightMatrix(type: .q5_K, rows: 1, cols: 256, data: bytes, name: "blk.0.attn_q.weight")
+        for type in [GGMLType.iq2_xxs, .iq4_nl, .tq1_0, .mxfp4] {
+            #expect(throws: InferenceError.unsupportedTensorType(tensor: "blk.0.attn_q.weight", type: type.name)) {
+                _ = try WeightMatrix(type: type, rows: 1, cols: 256, data: bytes, name: "blk.0.attn_q.weight")
+            }
         }
-        let error = InferenceError.unsupportedTensorType(tensor: "blk.0.attn_q.weight", type: "Q5_K")
-        #expect(error.description.contains("Q5_K") && error.description.contains("blk.0.attn_q.weight"))
+        let error = InferenceError.unsupportedTensorType(tensor: "blk.0.attn_q.weight", type: "IQ2_XXS")
+        // The type, the tensor, and what to do.
+        #expect(error.description.contains("IQ2_XXS") && error.description.contains("blk.0.attn_q.weight"))
+        #expect(error.description.contains("Q4_K_M") && error.description.contains("llama-quantize"))
         #expect(throws: InferenceError.self) { _ = try WeightMatrix(type: .q4_1, rows: 2, cols: 40, data: bytes) }
         let w = try WeightMatrix(type: .q4_1, rows: 3, cols: 64, data: bytes)
         #expect(w.rowBytes == 40)

@@ -3,8 +3,8 @@
 /// SIMD kernels for the embedded engine. Every kernel has a scalar Swift reference beside it
 /// (Sources/Inference/Kernels) and a test comparing the two.
 ///
-/// Weight types are ggml type numbers (0 = F32, 1 = F16, 2 = Q4_0, 3 = Q4_1, 8 = Q8_0, 14 = Q6_K,
-/// 30 = BF16); block layouts are exactly ggml's. Threading is the caller's: every function here works on
+/// Weight types are ggml type numbers, listed once in VS_WEIGHT_TYPES below; block layouts are exactly
+/// ggml's. Threading is the caller's: every function here works on
 /// a range of rows or tokens and is safe to call concurrently on disjoint outputs.
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +23,40 @@ enum {
 int vs_best_path(void);
 /// `path`, or the best path when `path` is VS_PATH_BEST or not supported by this CPU.
 int vs_resolve_path(int path);
+
+// MARK: The weight-type table
+
+/// The form a weight type multiplies its activations in: f32 as they are, ggml's Q8_0/Q8_1 blocks of 32
+/// (one layout for both: qs, d and Q8_1's s; see vs_qact_token_bytes), or ggml's Q8_K blocks of 256.
+enum { VS_ACT_F32 = 0, VS_ACT_Q8_0 = 1, VS_ACT_Q8_1 = 2, VS_ACT_Q8_K = 3 };
+
+/// The one table of the weight types the kernels run, read by the C dispatch and by Swift
+/// (`WeightMatrix`, through vs_weight_type): X(name, ggml number, elements per block, bytes per block,
+/// activation format, AVX-512 VNNI kernel on repacked weights). Any other type is rejected by name.
+#define VS_WEIGHT_TYPES(X) \
+    X(F32,  0,   1,   4, VS_ACT_F32,  0) \
+    X(F16,  1,   1,   2, VS_ACT_F32,  0) \
+    X(Q4_0, 2,  32,  18, VS_ACT_Q8_0, 1) \
+    X(Q4_1, 3,  32,  20, VS_ACT_Q8_1, 1) \
+    X(Q5_0, 6,  32,  22, VS_ACT_Q8_0, 0) \
+    X(Q5_1, 7,  32,  24, VS_ACT_Q8_1, 0) \
+    X(Q8_0, 8,  32,  34, VS_ACT_Q8_0, 1) \
+    X(Q4_K, 12, 256, 144, VS_ACT_Q8_K, 0) \
+    X(Q6_K, 14, 256, 210, VS_ACT_Q8_K, 0) \
+    X(BF16, 30,  1,   2, VS_ACT_F32,  0)
+
+#define VS_TYPE_ENUM(name, number, block, bytes, act, packs) VS_##name = number,
+enum { VS_WEIGHT_TYPES(VS_TYPE_ENUM) };
+#undef VS_TYPE_ENUM
+
+/// One row of VS_WEIGHT_TYPES.
+typedef struct {
+    const char *name;
+    int type, block, bytes, activation, packs;
+} vs_weight_type_info;
+
+/// The table's row for ggml type `type`, or NULL when the kernels do not run it.
+const vs_weight_type_info *vs_weight_type(int type);
 
 /// Bytes per row of `cols` elements of ggml type `type`; 0 when the type is unsupported or `cols`
 /// is not a multiple of the block size.
@@ -55,17 +89,32 @@ size_t vs_packed_weight_bytes(int type, int rows, int cols);
 void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);
 
 /// y[t*ldy + r] = Σ_c W[r, c] · x̂[t, c] for rows [r0, r1) and tokens [0, n), where x̂ are the quantized
-/// activations `qa` (for Q4_0, Q4_1, Q8_0 weights; integer dot products) or the f32 activations `x`
-/// (row stride `ldx`; for F32, F16, BF16 and Q6_K weights). `w` points at row 0. `qp` is `qa` packed
+/// activations `qa` (the table's Q8_0/Q8_1 types and, in the Q8_K layout, the K-quants; integer dot
+/// products) or the f32 activations `x` (row stride `ldx`; F32, F16, BF16). `w` points at row 0 of a
+/// matrix of `rows` rows (llama.cpp's Q4_K order depends on it). `qp` is `qa` packed
 /// by vs_pack_activations and `wp` the weights packed by vs_pack_weights, both read by the AVX-512
 /// path only (without `wp` it runs the AVX2 kernel, which computes the same bits). For the quantized
 /// types every path gives llama.cpp's results bit for bit; `r0` is a multiple of 8.
-void vs_matmul_rows(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+void vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
                     const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
                     float *y, size_t ldy, int path);
 
-/// True when `type` is multiplied with quantized activations (so callers quantize x first).
+/// True when `type` is multiplied with Q8_0/Q8_1 activations (so callers quantize x first).
 int vs_type_uses_qact(int type);
+
+// MARK: Q8_K activations (K-quant weights)
+
+/// Bytes per token of x quantized to ggml's Q8_K: int8 qs[cols] | f32 d[cols/256] | int16 bsums[cols/16]
+/// (sums of 16 consecutive qs), padded to 64 bytes. `cols` a multiple of 256.
+size_t vs_q8k_token_bytes(int cols);
+/// Quantizes tokens [t0, t1) of x into `qk` as ggml does (per 256: d = 1/iscale, iscale = ∓127/max|x|,
+/// q = round-half-even(x · iscale)). The sign of iscale follows the element of largest magnitude:
+/// the first such element (quantize_row_q8_K_ref), or, for tokens below `grouped_end`, a positive one
+/// when there is one (x86 ggml_quantize_mat_q8_K_4x8, which quantizes whole groups of 4 tokens).
+void vs_quantize_q8k(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk);
+/// The token count below which llama.cpp quantizes a batch of `n` tokens in groups of 4 for weights of
+/// `type` with `rows` rows (its repacked Q4_K path: rows a multiple of 8), 0 when it never does.
+int vs_q8k_grouped_end(int type, int rows, int n);
 
 // MARK: Thread-pool support
 

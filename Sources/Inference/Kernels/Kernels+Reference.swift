@@ -46,6 +46,20 @@ extension Kernels {
                     out[b * 32 + j + 16] = Float(byte(o + 4 + j) >> 4) * d + m
                 }
             }
+        case .q5_0, .q5_1:   // {f16 d; (f16 m;) u32 qh; u8 qs[16]}: 4 low bits from qs, bit 5 from qh
+            let q5_1 = w.type == .q5_1, size = q5_1 ? 24 : 22
+            for b in 0..<w.cols / 32 {
+                let o = b * size, d = half(o), m: Float = q5_1 ? half(o + 2) : 0
+                for j in 0..<32 { out[b * 32 + j] = q5_1 ? Float(q5Value(base + o, j, q5_1: true)) * d + m : Float(q5Value(base + o, j, q5_1: false)) * d }
+            }
+        case .q4_K:
+            for b in 0..<w.cols / 256 {
+                let block = base + b * 144, d = half(b * 144), dmin = half(b * 144 + 2)
+                for s in 0..<8 {
+                    let (sc, m) = q4KScaleMin(block, s)
+                    for l in 0..<32 { out[b * 256 + 32 * s + l] = d * Float(sc) * Float(q4KValue(block, s, l)) - dmin * Float(m) }
+                }
+            }
         case .q8_0:   // {f16 d; i8 qs[32]}
             for b in 0..<w.cols / 32 {
                 let o = b * 34, d = half(o)
@@ -105,17 +119,25 @@ extension Kernels {
         return row
     }
 
-    /// y(n, rows) = x(n, cols) · Wᵀ for Q4_0, Q4_1 and Q8_0 weights exactly as llama.cpp's x86 CPU
+    /// y(n, rows) = x(n, cols) · Wᵀ for quantized weights exactly as llama.cpp's x86 CPU backend computes
+    /// it: the K-quants by `matmulGGMLReferenceK`, the others as below.
+    public static func matmulGGMLReference(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
+        if w.activation == .q8K { matmulGGMLReferenceK(w, x: x, n: n, y: y) } else { matmulGGMLReference32(w, x: x, n: n, y: y) }
+    }
+
+    /// y(n, rows) = x(n, cols) · Wᵀ for Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 weights exactly as llama.cpp's x86 CPU
     /// backend computes it, bit for bit: x quantized by `quantizeReference`, then per output
     ///
     ///     per block: lane_l = Σ_{j=4l}^{4l+3} w_j·q_j (integers),  acc_l = fma(d_w·d_x, lane_l, acc_l)
     ///     y = ((acc4 + acc0) + (acc6 + acc2)) + ((acc5 + acc1) + (acc7 + acc3))  (+ Σ m·s for Q4_1)
     ///
-    /// (ggml_vec_dot_q4_0_q8_0, _q4_1_q8_1, _q8_0_q8_0 and hsum_float_8). Every C path must equal it.
-    public static func matmulGGMLReference(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
-        precondition([.q4_0, .q4_1, .q8_0].contains(w.type), "matmulGGMLReference: \(w.type.name) weights")
+    /// (ggml_vec_dot_q4_0_q8_0, _q4_1_q8_1, _q5_0_q8_0, _q5_1_q8_1, _q8_0_q8_0 and hsum_float_8; Q5_1
+    /// adds Σ m·s as Q4_1 does). Every C path must equal it.
+    static func matmulGGMLReference32(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
+        precondition([.q4_0, .q4_1, .q5_0, .q5_1, .q8_0].contains(w.type), "matmulGGMLReference: \(w.type.name) weights")
         let quantized = (0..<n).map { quantizeReference(x + $0 * w.cols, cols: w.cols) }
-        let blockBytes = w.type == .q4_1 ? 20 : w.type == .q4_0 ? 18 : 34
+        let blockBytes = w.type.typeSize
+        let hasMinimum = w.type == .q4_1 || w.type == .q5_1
         for r in 0..<w.rows {
             let row = w.row(r)
             for t in 0..<n {
@@ -130,6 +152,8 @@ extension Kernels {
                         switch w.type {
                         case .q8_0:
                             values[j] = Int32(block.load(fromByteOffset: 2 + j, as: Int8.self))
+                        case .q5_0, .q5_1:
+                            values[j] = q5Value(block, j, q5_1: w.type == .q5_1)
                         default:
                             let first = w.type == .q4_1 ? 4 : 2
                             let byte = block.load(fromByteOffset: first + j % 16, as: UInt8.self)
@@ -143,12 +167,12 @@ extension Kernels {
                         for j in 4 * l..<4 * l + 4 { lane += values[j] * Int32(q.qs[b * 32 + j]) }
                         acc[l] = acc[l].addingProduct(d, Float(lane))
                     }
-                    if w.type == .q4_1 {
+                    if hasMinimum {
                         summs += halfToFloat(block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)) * q.scaledSums[b]
                     }
                 }
-                let h = ((acc[4] + acc[0]) + (acc[6] + acc[2])) + ((acc[5] + acc[1]) + (acc[7] + acc[3]))
-                y[t * w.rows + r] = w.type == .q4_1 ? h + summs : h
+                let h = hsum8(acc)
+                y[t * w.rows + r] = hasMinimum ? h + summs : h
             }
         }
     }

@@ -3,9 +3,11 @@ import GGUF
 
 /// The engine's matrix kernels: y = x · Wᵀ for every supported weight type, and row dequantization.
 ///
-/// Q4_0, Q4_1 and Q8_0 weights multiply activations quantized to 8 bits per block of 32 with integer dot
-/// products (AVX-512 VNNI where the CPU has it, AVX2 otherwise, portable C as the fallback); F32, F16,
-/// BF16 and Q6_K weights multiply f32 activations. Work is split over rows between the pool's threads.
+/// Quantized weights multiply activations quantized to 8 bits as llama.cpp quantizes them (per block of
+/// 32 for Q4_0, Q4_1, Q5_0, Q5_1, Q8_0; per 256 for the K-quants) with integer dot products (AVX-512 VNNI
+/// where the CPU has it and the weights are repacked, AVX2 otherwise, portable C as the fallback); F32,
+/// F16 and BF16 weights multiply f32 activations. The types and their activation forms are one table,
+/// VS_WEIGHT_TYPES in CKernels.h. Work is split over rows between the pool's threads.
 public enum Kernels {
     /// Rows handed to a thread at a time (a multiple of every kernel's row tile).
     static let rowGranule = 16
@@ -23,7 +25,12 @@ public enum Kernels {
         var qaPointer: UnsafeRawPointer?
         var packedPointer: UnsafeRawPointer?
         var owned: QuantizedActivations?
-        if vs_type_uses_qact(type) != 0 {
+        if w.activation == .q8K {
+            let q = quantized ?? QuantizedActivations(cols: w.cols, capacity: n)
+            if quantized == nil { owned = q }
+            let groupedEnd = Int(vs_q8k_grouped_end(type, Int32(w.rows), Int32(n)))
+            qaPointer = q.quantizeK(x, n: n, groupedEnd: groupedEnd, pool: pool)
+        } else if vs_type_uses_qact(type) != 0 {
             if let quantized {
                 precondition(quantized.cols == w.cols && quantized.count == n,
                              "matmul: quantized activations of \(quantized.count)×\(quantized.cols) for x of \(n)×\(w.cols)")
@@ -43,7 +50,7 @@ public enum Kernels {
         let granules = (w.rows + rowGranule - 1) / rowGranule
         // A few chunks per thread, claimed as threads come free: balances a busy machine's uneven threads.
         pool.parallelFor(granules, chunks: pool.threadCount * 4) { begin, end, _ in
-            vs_matmul_rows(type, w.data, w.rowBytes, Int32(w.cols),
+            vs_matmul_rows(type, w.data, w.rowBytes, Int32(w.rows), Int32(w.cols),
                            Int32(begin * rowGranule), Int32(min(end * rowGranule, w.rows)),
                            x, w.cols, qaPointer, packedPointer, packedWeights, Int32(n), y, w.rows, path.rawValue)
         }

@@ -8,6 +8,9 @@ import CKernels
 /// Layout per token (`tokenStride` bytes): int8 qs[cols] | f32 d[cols/32] | f32 s[cols/32] (Q8_1's
 /// F16(d·Σq), the Q4_1 minimum's multiplier); beside it the same values repacked for the AVX-512
 /// VNNI kernel (Sources/CKernels/avx512_qmatmul.c).
+///
+/// K-quant weights read x in ggml's Q8_K form instead (blocks of 256, `quantizeK`), made on first use
+/// after each `quantize` and kept for the next matmul of the same x that asks for the same rounding.
 public final class QuantizedActivations: @unchecked Sendable {
     /// Row length of x; a multiple of 32.
     public let cols: Int
@@ -21,6 +24,12 @@ public final class QuantizedActivations: @unchecked Sendable {
     let packedStride: Int
     private(set) var buffer: UnsafeMutableRawPointer?
     private(set) var packed: UnsafeMutableRawPointer?
+    /// The Q8_K form (CKernels.h, vs_q8k_token_bytes), `kCapacity` tokens.
+    private(set) var kBuffer: UnsafeMutableRawPointer?
+    private var kCapacity = 0
+    /// Bumped by `quantize`: the Q8_K form is current while `kKey` holds this and its grouping.
+    private var generation = 0
+    private var kKey: (generation: Int, groupedEnd: Int)?
 
     /// - Parameter cols: the row length of x, a multiple of 32 (checked by `quantize`).
     public init(cols: Int, capacity: Int = 1) {
@@ -33,6 +42,7 @@ public final class QuantizedActivations: @unchecked Sendable {
     deinit {
         buffer?.deallocate()
         packed?.deallocate()
+        kBuffer?.deallocate()
     }
 
     private func reserve(_ tokens: Int) {
@@ -49,6 +59,7 @@ public final class QuantizedActivations: @unchecked Sendable {
         precondition(tokenStride > 0, "QuantizedActivations: cols \(cols) is not a positive multiple of 32")
         reserve(n)
         count = n
+        generation += 1
         guard let buffer, let packed else { return }
         let cols = Int32(self.cols)
         let body = { (begin: Int, end: Int, _: Int) in
@@ -59,6 +70,40 @@ public final class QuantizedActivations: @unchecked Sendable {
             }
         }
         if let pool, n >= 8 { pool.parallelFor(n, body) } else { body(0, n, 0) }
+    }
+
+    /// x(n, cols) in ggml's Q8_K form (cols a multiple of 256), tokens below `groupedEnd` rounded as
+    /// llama.cpp's 4-token quantizer does (vs_quantize_q8k); reuses the form made for this same x (the
+    /// one of the last `quantize` call) when `x` is nil and the grouping matches.
+    func quantizeK(_ x: UnsafePointer<Float>, n: Int, groupedEnd: Int, pool: ThreadPool?) -> UnsafeRawPointer {
+        precondition(cols % 256 == 0, "QuantizedActivations: cols \(cols) is not a multiple of 256")
+        if let kKey, kKey.generation == generation, kKey.groupedEnd == groupedEnd, count == n, let kBuffer {
+            return UnsafeRawPointer(kBuffer)
+        }
+        let stride = vs_q8k_token_bytes(Int32(cols))
+        if n > kCapacity || kBuffer == nil {
+            kBuffer?.deallocate()
+            kCapacity = max(n, capacity, 1)
+            kBuffer = UnsafeMutableRawPointer.allocate(byteCount: kCapacity * stride, alignment: 64)
+        }
+        let out = kBuffer!
+        let cols = Int32(self.cols)
+        let body = { (begin: Int, end: Int, _: Int) in
+            vs_quantize_q8k(x, Int(cols), cols, Int32(begin), Int32(end), Int32(groupedEnd), out)
+        }
+        if let pool, n >= 8 { pool.parallelFor(n, body) } else { body(0, n, 0) }
+        kKey = count == n ? (generation, groupedEnd) : nil
+        return UnsafeRawPointer(out)
+    }
+
+    /// Token `t`'s Q8_K values, block scales and 16-sums, from the last `quantizeK` (tests).
+    public func tokenK(_ t: Int) -> Kernels.QuantizedRowK {
+        guard let kBuffer else { return Kernels.QuantizedRowK(qs: [], scales: [], sums: []) }
+        let base = kBuffer + t * vs_q8k_token_bytes(Int32(cols))
+        return Kernels.QuantizedRowK(
+            qs: Array(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Int8.self), count: cols)),
+            scales: Array(UnsafeBufferPointer(start: (base + cols).assumingMemoryBound(to: Float.self), count: cols / 256)),
+            sums: Array(UnsafeBufferPointer(start: (base + cols + cols / 64).assumingMemoryBound(to: Int16.self), count: cols / 16)))
     }
 
     /// Token `t`'s quantized values, scales and scaled sums (for tests and references).

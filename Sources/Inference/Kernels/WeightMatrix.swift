@@ -1,3 +1,4 @@
+import CKernels
 import GGUF
 
 /// A 2-D weight tensor as stored in the GGUF: `rows` rows of `cols` elements, each row a whole number
@@ -13,14 +14,33 @@ public struct WeightMatrix: @unchecked Sendable {
     /// The same matrix repacked for the AVX-512 kernel (`PackedWeights.pack`), when made.
     public var packed: PackedWeights?
 
-    /// The types the kernels multiply: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q6_K.
-    public static let supportedTypes: Set<GGMLType> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q6_K]
+    /// The types the kernels multiply, in ggml's numbering: the rows of CKernels.h's VS_WEIGHT_TYPES.
+    public static let supportedTypes: [GGMLType] = GGMLType.allCases.filter { vs_weight_type(Int32($0.rawValue)) != nil }
+
+    /// The form x takes before it meets weights of a type (VS_WEIGHT_TYPES' activation column).
+    public enum ActivationForm: Sendable {
+        /// f32 as it is (F32, F16, BF16).
+        case f32
+        /// ggml's Q8_0 / Q8_1 blocks of 32 (`QuantizedActivations.quantize`).
+        case q8
+        /// ggml's Q8_K blocks of 256 (`QuantizedActivations.quantizeK`), for the K-quants.
+        case q8K
+    }
+
+    /// How this matrix's type multiplies its activations.
+    public var activation: ActivationForm {
+        switch Int(vs_weight_type(Int32(type.rawValue))!.pointee.activation) {
+        case Int(VS_ACT_Q8_K): .q8K
+        case Int(VS_ACT_F32): .f32
+        default: .q8
+        }
+    }
 
     /// - Parameter name: the tensor's name, used only in error messages.
     /// - Throws: `InferenceError.unsupportedTensorType` for any other type, `.invalidTensorShape` when
     ///   `cols` is not a whole number of blocks or a dimension is not positive.
     public init(type: GGMLType, rows: Int, cols: Int, data: UnsafeRawPointer, name: String = "weight") throws(InferenceError) {
-        guard WeightMatrix.supportedTypes.contains(type) else {
+        guard vs_weight_type(Int32(type.rawValue)) != nil else {
             throw .unsupportedTensorType(tensor: name, type: type.name)
         }
         guard rows > 0, cols > 0 else {

@@ -1,0 +1,44 @@
+import Foundation
+import GGUF
+import Testing
+@testable import Inference
+
+/// The kernels on real weights of the types besides the default model's: the default model requantized by
+/// llama.cpp's own quantizer (scripts/make-test-models.py, run by scripts/test.sh into
+/// VSYNTH_TEST_MODELS, default ~/.cache/vsynth/test-models). Every path equals the reference of
+/// llama.cpp's arithmetic bit for bit, on the tensors where each type occurs.
+@Suite("Kernels on requantized weights")
+struct KernelRequantizedTests {
+    static let directory = ProcessInfo.processInfo.environment["VSYNTH_TEST_MODELS"]
+        ?? NSString(string: "~/.cache/vsynth/test-models").expandingTildeInPath
+
+    /// (file type, tensor, its type there). blk.4.ffn_down is Q4_K with 576 rows: llama.cpp's repacked order.
+    static let cases: [(String, String, GGMLType)] = [
+        ("Q5_0", "blk.0.attn_q.weight", .q5_0), ("Q5_1", "blk.3.ffn_gate.weight", .q5_1),
+        ("Q6_K", "blk.0.ffn_down.weight", .q6_K), ("Q4_K_M", "blk.4.ffn_down.weight", .q4_K),
+        ("Q4_K_M", "blk.0.ffn_down.weight", .q6_K),
+    ]
+
+    @Test("every path equals llama.cpp's arithmetic on requantized real weights", arguments: 0..<cases.count)
+    func requantized(index: Int) throws {
+        let (fileType, name, type) = Self.cases[index]
+        let path = "\(Self.directory)/SmolLM2-135M-Instruct.\(fileType).gguf"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw KernelTestFailure("no \(path): run scripts/make-test-models.py (scripts/test.sh does)")
+        }
+        let file = try GGUFFile(path: path)
+        let w = try KernelModelTests.weight(file, name)
+        #expect(w.type == type, "\(name) in \(fileType) is \(w.type.name)")
+        let pool = ThreadPool(threads: 2)
+        for n in [1, 5, 8] {
+            let x = randomActivations(n: n, cols: w.cols, seed: 17)
+            var reference = [Float](repeating: 0, count: n * w.rows)
+            Kernels.matmulGGMLReference(w, x: x, n: n, y: &reference)
+            for kernelPath in KernelPath.allCases where kernelPath.isSupported {
+                var y = [Float](repeating: .nan, count: n * w.rows)
+                Kernels.matmul(w, x: x, n: n, y: &y, pool: pool, path: kernelPath)
+                #expect(y.map(\.bitPattern) == reference.map(\.bitPattern), "\(fileType) \(name) n=\(n) \(kernelPath)")
+            }
+        }
+    }
+}
