@@ -15,11 +15,11 @@ import Testing
         let client = Self.client(server)
         let task = Task { try await client.get("/v1/models") }
         try await Task.sleep(nanoseconds: 300_000_000)
-        let cancelled = Date()
         task.cancel()
         let result = await task.result
-        // Well before the server's 10 s hold and the 20 s limit; loose enough for a loaded machine.
-        #expect(Date().timeIntervalSince(cancelled) < 8)
+        // CancellationError (not the server's reply after its 10 s hold, nor the 20 s limit) shows the
+        // cancel ended it; no wall-clock bound, since parallel synchronous suites can hold the
+        // two-thread cooperative pool for long.
         guard case let .failure(error) = result else { Issue.record("a cancelled request succeeded"); return }
         #expect(error is CancellationError, "\(error)")
     }

@@ -27,7 +27,9 @@ import Testing
         try await Self.endsAtTheLimit(.endlessChunked)
     }
 
-    /// `reply` against an 8 MiB limit: `replyTooLarge` well within the 20 s request limit (15 s: the suite runs in parallel on few cores), and
+    /// `reply` against an 8 MiB limit: `replyTooLarge`, not `timedOut` at the 20 s request limit (the
+    /// error says which limit ended it; no wall-clock bound, since parallel synchronous suites can
+    /// hold the two-thread cooperative pool for long), and
     /// anonymous resident memory at its peak less than 2× the limit above the start (the old client
     /// took 191 MiB for the 100 MB body, and GBs for the stream). Other suites run in parallel and
     /// allocate too, so the best of three tries counts: the old client failed every one by far.
@@ -38,7 +40,6 @@ import Testing
         for _ in 0..<3 {
             let server = try FakeHTTPServer { _ in reply }
             let client = Self.client(server, limit: limit, timeout: 20)
-            let started = Date()
             let (growth, result) = await ResidentMemory.peakGrowth {
                 await Result(awaiting: { try await client.get("/v1/models") })
             }
@@ -47,7 +48,6 @@ import Testing
                 return
             }
             #expect(Self.isTooLarge(error, limit: limit), "\(error)", sourceLocation: sourceLocation)
-            #expect(Date().timeIntervalSince(started) < 15, sourceLocation: sourceLocation)
             growths.append(growth)
             if growth < 2 * limit { break }
         }
@@ -70,28 +70,24 @@ import Testing
     @Test func stalledReplyEndsAtTheIdleLimit() async throws {
         let server = try FakeHTTPServer { _ in .stall(first: 10, hold: 20) }
         let client = Self.client(server, timeout: 20, idle: 0.5)
-        let started = Date()
         await #expect {
             _ = try await client.get("/v1/models")
         } throws: { error in
             guard case .stalled(_, 0.5)? = error as? BackendError else { return false }
             return "\(error)".contains("no data for 0.5 s")
         }
-        #expect(Date().timeIntervalSince(started) < 15)   // the error says which limit ended it
     }
 
     /// A byte every 50 ms keeps the idle limit happy forever: the request limit ends it.
     @Test func tricklingReplyEndsAtTheRequestLimit() async throws {
         let server = try FakeHTTPServer { _ in .trickle(interval: 0.05) }
         let client = Self.client(server, timeout: 1, idle: 0.5)
-        let started = Date()
         await #expect {
             _ = try await client.get("/v1/models")
         } throws: { error in
             guard case .timedOut(_, 1)? = error as? BackendError else { return false }
             return true
         }
-        #expect(Date().timeIntervalSince(started) < 15)   // the error says which limit ended it
     }
 }
 
@@ -108,15 +104,11 @@ extension Result where Failure == any Error {
         let listener = try FullListener()
         defer { listener.close() }
         let configuration = try BackendConfiguration(spec: "http://127.0.0.1:\(listener.port)?connect_timeout=0.5&timeout=20&retries=0")
-        let started = Date()
         await #expect {
             _ = try await HTTPClient(configuration: configuration).get("/v1/models")
         } throws: { error in
             guard case let .connectionRefused(_, detail)? = error as? BackendError else { return false }
             return detail.contains("no connection within 0.5 s")
         }
-        // Below the 20 s request limit (the error itself says the connect limit ended it); loose,
-        // since the suite runs in parallel on few cores.
-        #expect(Date().timeIntervalSince(started) < 15)
     }
 }
