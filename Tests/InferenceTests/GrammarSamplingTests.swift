@@ -37,27 +37,42 @@ import Testing
             + ChatTemplate.chatML.assistantPrefix
     }
 
-    @Test func twoHundredSeededGenerationsAllValidate() throws {
-        let session = try EngineTestModel.session()
-        let tokenizer = session.model.tokenizer
+    /// One generation's outcome, checked after the run.
+    struct Outcome: Sendable {
+        let name: String, seed: Int, stopped: Bool, text: String, violation: String?, tokens: Int
+    }
+
+    @Test func twoHundredSeededGenerationsAllValidate() async throws {
         let started = Date()
-        var outputs = 0, tokens = 0
-        for (index, item) in Self.schemas.enumerated() {
-            let prompt = tokenizer.encode(Self.prompt(item.request), parseSpecial: true)
-            let runs = index == 0 ? 68 : 66
-            for seed in 0..<runs {
-                let options = GenerationOptions(maxTokens: 64, temperature: 1.0, seed: UInt64(seed),
-                                                constraint: .json(item.schema))
-                let generation = try session.generate(prompt: prompt, options: options)
-                outputs += 1
-                tokens += generation.tokenCount
-                #expect(generation.finishReason == .stop, "\(item.name) seed \(seed): \(generation.text)")
-                let violation = try item.schema.violation(in: generation.text)
-                #expect(violation == nil, "\(item.name) seed \(seed): \(generation.text) — \(String(describing: violation))")
+        // The generations run on a Dispatch thread (`blocking`): a minute of synchronous decoding
+        // must not hold one of the cooperative pool's two threads, which other suites' async tests
+        // running in parallel wait on.
+        let outcomes = try await blocking {
+            let session = try EngineTestModel.session()
+            let tokenizer = session.model.tokenizer
+            var outcomes: [Outcome] = []
+            for (index, item) in Self.schemas.enumerated() {
+                let prompt = tokenizer.encode(Self.prompt(item.request), parseSpecial: true)
+                let runs = index == 0 ? 68 : 66
+                for seed in 0..<runs {
+                    let options = GenerationOptions(maxTokens: 64, temperature: 1.0, seed: UInt64(seed),
+                                                    constraint: .json(item.schema))
+                    let generation = try session.generate(prompt: prompt, options: options)
+                    let violation = try item.schema.violation(in: generation.text)
+                    outcomes.append(Outcome(name: item.name, seed: seed, stopped: generation.finishReason == .stop,
+                                            text: generation.text, violation: violation.map { String(describing: $0) },
+                                            tokens: generation.tokenCount))
+                }
             }
+            return outcomes
         }
-        #expect(outputs == 200)
+        for outcome in outcomes {
+            #expect(outcome.stopped, "\(outcome.name) seed \(outcome.seed): \(outcome.text)")
+            #expect(outcome.violation == nil, "\(outcome.name) seed \(outcome.seed): \(outcome.text) — \(outcome.violation ?? "")")
+        }
+        #expect(outcomes.count == 200)
         let seconds = Date().timeIntervalSince(started)
+        let tokens = outcomes.reduce(0) { $0 + $1.tokens }
         print("grammar sampling: 200 generations, \(tokens) tokens in \(String(format: "%.1f", seconds)) s")
     }
 

@@ -112,10 +112,11 @@ import Testing
         _ = try await session.scoredDiagnostics(uri, demonstrations: 2)  // the model is loaded now
         _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri)]]))
         var messages: [String] = []
-        var progress = try await session.client.nextNotification(ProgressNotification.self)
+        // Generous waits: an answer is what is tested, and parallel suites can hold the pool long.
+        var progress = try await session.client.nextNotification(ProgressNotification.self, timeout: .seconds(300))
         while progress.value.kind != "end" {
             messages.append(progress.value.message ?? "")
-            progress = try await session.client.nextNotification(ProgressNotification.self)
+            progress = try await session.client.nextNotification(ProgressNotification.self, timeout: .seconds(300))
         }
         #expect(!messages.isEmpty)
         #expect(!messages.contains { $0.contains("loading") }, "\(messages)")
