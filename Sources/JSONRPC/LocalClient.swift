@@ -17,6 +17,9 @@ public final class LocalClient: Sendable {
     public let serverConnection: Connection?
     /// The server process started by `init(launching:)`.
     private let process: Process?
+    /// The launched server's process id (`nil` for an in-process server): tests read its memory
+    /// from /proc by it, since other tests may run processes of the same name at the same time.
+    public var processIdentifier: Int32? { process?.processIdentifier }
     private let exitStatus = Locked<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
     private let handler: ClientHandler
 

@@ -92,7 +92,7 @@ import Testing
             let client = try Self.launch(log: log)
             _ = try await client.send(InitializeRequest(capabilities: TestSession.fullCapabilities))
             try client.send(InitializedNotification())
-            let pid = try #require(Self.childProcess(named: "vsynth"))
+            let pid = try #require(client.processIdentifier)
             let uri = "file:///tmp/soak.prompt"
             try client.send(DidOpenTextDocumentNotification(textDocument: .init(uri: uri, languageId: "prompt", version: 1,
                                                                                  text: Fixture.prompt(demonstrations: 8))))
@@ -125,20 +125,6 @@ import Testing
     }
 
     /// The pid of a child of this process running `name` (Linux /proc).
-    static func childProcess(named name: String) -> Int32? {
-        let me = getpid()
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
-        for entry in entries {
-            guard let pid = Int32(entry),
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let command = stat[stat.index(after: stat.firstIndex(of: "(") ?? stat.startIndex)..<close]
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if command == name, fields.count > 1, Int32(fields[1]) == me { return pid }
-        }
-        return nil
-    }
-
     static func residentBytes(_ pid: Int32) -> Int {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
