@@ -2,7 +2,8 @@ import Foundation
 
 /// Where the embedded default model lives: `--model PATH` if given, else `$VSYNTH_MODEL`, else
 /// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/SmolLM2-135M-Instruct.Q4_1.gguf` (a leading `~/` in the
-/// variables is expanded). The one rule: the CLI's `ModelStore`, the daemon and the tests all ask here.
+/// option and the variables is expanded here, the one place that does it). The one rule: the CLI's
+/// `ModelStore` and `ModelFactory` (every command and the daemon) and the tests all ask here.
 public enum ModelLocator {
     /// File name of the embedded default model.
     public static let defaultFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -17,7 +18,7 @@ public enum ModelLocator {
     public static func path(explicit: String? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             fileName: String = defaultFileName) -> String {
-        if let explicit, !explicit.isEmpty { return explicit }
+        if let explicit, !explicit.isEmpty { return expandingTilde(explicit, environment) }
         if let path = environment["VSYNTH_MODEL"], !path.isEmpty { return expandingTilde(path, environment) }
         return modelsDirectory(environment: environment) + "/" + fileName
     }

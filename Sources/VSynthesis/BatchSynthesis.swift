@@ -2,8 +2,8 @@ import Foundation
 import LanguageModel
 import PromptFile
 
-/// Tops up many prompt files to their `vsynth.count` with one language model, at most `jobs` files
-/// in flight at once. Resumable: a file that already holds `count` demonstrations is skipped, so a
+/// Tops up many prompt files to their `vsynth.count` (`TopUp`) with one language model, at most
+/// `jobs` files in flight at once. Resumable: a file that already holds `count` demonstrations is skipped, so a
 /// rerun after an interruption continues where the last one stopped. Each file is written only after
 /// its synthesis finished, atomically, through symbolic links, keeping mode, owner and hard links, and
 /// only if it did not change on disk meanwhile (`PromptFileWriter`); a cancelled run leaves every file
@@ -119,22 +119,16 @@ public struct BatchSynthesis: Sendable {
         guard let task = document.task?.text, !task.isEmpty else {
             throw VSynthesisError.invalidPromptFile(path: path, message: "no task definition: set vsynth.task or description in the frontmatter")
         }
-        let existing = document.demonstrationPairs
-        let count = document.settings.count ?? 4
-        guard existing.count < count else { return .skipped(existing: existing.count, count: count) }
-        var options = self.options
-        options.count = count - existing.count
-        if let seed = seedOverride ?? document.settings.seed.map({ UInt64(max($0, 0)) }) { options.seed = seed }
-        let result = try await Synthesizer(model: model).synthesize(
-            definition: task, format: document.demonstrationFormat, existing: existing, options: options)
-        try Task.checkCancellation()
+        let topUp = TopUp(document: document, task: task)
+        guard topUp.lacking > 0 else { return .skipped(existing: topUp.held, count: topUp.target) }
+        let result = try await topUp.synthesize(with: Synthesizer(model: model),
+                                                options: topUp.options(options, count: topUp.lacking, seed: seedOverride))
         let added = result.selected.map(\.demonstration)
         guard !added.isEmpty else {
             throw VSynthesisError.model("no demonstration survived the filters (\(result.generations) generations, parse rate \(result.parseRate))")
         }
-        let newBytes = try TextEdit.apply(try document.edits(replacingDemonstrationsWith: existing + added), to: document.bytes)
-        try PromptFileWriter.write(newBytes, to: path, expecting: document.bytes, force: force)
-        return .done(added: added.count, total: existing.count + added.count)
+        try topUp.write(try topUp.newBytes(adding: added), to: path, force: force)
+        return .done(added: added.count, total: topUp.held + added.count)
     }
 }
 

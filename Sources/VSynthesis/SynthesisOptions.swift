@@ -49,7 +49,7 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// Synthesis scale N: synthesized demonstrations in the pool before the final choice.
     public var scale: Int = 16
     /// Demonstrations to return (n).
-    public var count: Int = 4
+    public var count: Int = TopUp.defaultCount
     public var weighting: Weighting = .defaultClip
     /// Weight by V-Score per token instead of the total (long demonstrations otherwise dominate).
     public var weightPerToken: Bool = false

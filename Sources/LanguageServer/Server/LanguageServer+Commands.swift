@@ -58,7 +58,7 @@ extension LanguageServer {
     func refresh(_ uri: String) throws -> JSONValue {
         guard let document = documents[uri] else { throw LanguageServerError.documentNotOpen(uri: uri) }
         let parsed = document.parsed
-        let target = parsed.settings.count ?? configuration.count
+        let target = topUpTarget(parsed)
         let held = parsed.demonstrations.count
         if held < target, jobs[uri] == nil, !parsed.hasErrors, parsed.task != nil {
             return try startJob(.topUp, uri: uri, requested: nil)
@@ -83,7 +83,7 @@ extension LanguageServer {
         if jobs[uri] != nil { return [action(.cancel, uri: uri, title: "VSynth: cancel the running synthesis")] }
         guard !parsed.hasErrors, parsed.task != nil else { return [] }
         let count = parsed.demonstrations.count
-        let target = parsed.settings.count ?? configuration.count
+        let target = topUpTarget(parsed)
         var actions = [action(.synthesize, uri: uri, title: "VSynth: synthesize 1 demonstration", extra: ["n": 1])]
         if target > count {
             actions.append(action(.topUp, uri: uri, title: Self.topUpTitle(target: target, count: count)))

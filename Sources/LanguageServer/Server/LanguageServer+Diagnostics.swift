@@ -74,7 +74,7 @@ extension LanguageServer {
     /// no region (`no-region`). Nil for a file with demonstrations or errors.
     func emptyFileHint(_ document: PromptDocument, converter: PositionConverter) -> LSPDiagnostic? {
         guard document.demonstrations.isEmpty, !document.hasErrors else { return nil }
-        let target = document.settings.count ?? configuration.count
+        let target = topUpTarget(document)
         let how = target > 0
             ? "run the code action '\(Self.topUpTitle(target: target, count: 0))' (command vsynth.topUp; :VsynthTopUp in Vim and Neovim, M-x vsynth-top-up in Emacs)"
             : "run the code action 'VSynth: synthesize 1 demonstration' (command vsynth.synthesize; :VsynthSynthesize in Vim and Neovim, M-x vsynth-synthesize in Emacs)"

@@ -26,10 +26,10 @@ extension LanguageServer {
         case .synthesize:
             count = requested ?? 1
         case .topUp:
-            let target = parsed.settings.count ?? configuration.count
-            count = target - parsed.demonstrations.count
+            let topUp = self.topUp(parsed, task: task)
+            count = topUp.lacking
             guard count > 0 else {
-                return .object(["started": false, "message": .string("the file already holds \(parsed.demonstrations.count) of \(target) demonstrations")])
+                return .object(["started": false, "message": .string("the file already holds \(topUp.held) of \(topUp.target) demonstrations")])
             }
         case .replaceWeakest:
             let scored = parsed.demonstrationPairs.compactMap { pair in cachedScore(in: parsed, task: task, pair).map { (pair, $0.total) } }
@@ -107,8 +107,7 @@ extension LanguageServer {
             }
             let existing = job.kind == .replaceWeakest
                 ? parsed.demonstrationPairs.filter { $0 != job.replacing } : parsed.demonstrationPairs
-            let result = try await synthesize(job.count, for: parsed, task: task, existing: existing, progress: report)
-            try Task.checkCancellation()
+            let result = try await synthesize(job.count, topUp(parsed, task: task, references: existing), progress: report)
             let made = result.selected.map(\.demonstration)
             if made.isEmpty {
                 endMessage = "the model produced no usable demonstration"
@@ -131,16 +130,24 @@ extension LanguageServer {
         status("idle", uri: job.uri, message: endMessage)
     }
 
-    /// Runs V-Synthesis for `count` new demonstrations of a parsed file, with its settings (seed,
-    /// labels) and the server's scale. Runs on the engine's threads; cancellable.
-    func synthesize(_ count: Int, for parsed: PromptDocument, task: String, existing: [Demonstration],
+    /// The top-up of a parsed file, with the server's `count` as the target of files that set none.
+    func topUp(_ parsed: PromptDocument, task: String, references: [Demonstration]? = nil) -> TopUp {
+        TopUp(document: parsed, task: task, references: references, defaultCount: configuration.count)
+    }
+
+    /// How many demonstrations a file should hold: its `vsynth.count`, else the server's `count`.
+    func topUpTarget(_ parsed: PromptDocument) -> Int {
+        TopUp.target(of: parsed, defaultCount: configuration.count)
+    }
+
+    /// Runs V-Synthesis for `count` new demonstrations of `topUp`'s file, with its settings (seed,
+    /// labels) and the server's scale and seed. Runs on the engine's threads; cancellable.
+    func synthesize(_ count: Int, _ topUp: TopUp,
                     progress: (@Sendable (SynthesisProgress) -> Void)?) async throws -> SynthesisResult {
-        let engine = try await loadedEngine(for: parsed)
-        var options = SynthesisOptions()
-        options.count = count
-        options.scale = max(configuration.scale, count)
-        options.seed = parsed.settings.seed.map { UInt64($0) } ?? configuration.seed
-        return try await engine.synthesizer.synthesize(definition: task, format: parsed.demonstrationFormat, existing: existing,
-                                                       options: options, progress: progress)
+        let engine = try await loadedEngine(for: topUp.document)
+        var base = SynthesisOptions()
+        base.scale = max(configuration.scale, count)
+        base.seed = configuration.seed
+        return try await topUp.synthesize(with: engine.synthesizer, options: topUp.options(base, count: count), progress: progress)
     }
 }

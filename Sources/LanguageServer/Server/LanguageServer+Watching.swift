@@ -71,34 +71,31 @@ extension LanguageServer {
         notify(PublishDiagnosticsNotification(uri: uri, version: nil, diagnostics: diagnostics(for: parsed, converter: converter)))
     }
 
-    /// Refresh on save for a file no editor has open: synthesize up to its `count` and write the
-    /// result with `PromptFileWriter` (atomic, through symbolic links, mode, owner and hard links
+    /// Refresh on save for a file no editor has open: top it up to its `count` (`TopUp`) and write
+    /// the result with `PromptFileWriter` (atomic, through symbolic links, mode, owner and hard links
     /// kept, read-only files refused), only if the file still holds the bytes that were read, even
     /// during the write, only inside the workspace folders, only to prompt files.
     func topUpClosedFile(_ path: String, _ parsed: PromptDocument) {
         let uri = FileURI.uri(of: path)
-        let target = parsed.settings.count ?? configuration.count
-        let missing = target - parsed.demonstrations.count
-        guard missing > 0, !parsed.hasErrors, let task = parsed.task?.text, jobs[uri] == nil,
-              lastWritten[uri] != parsed.bytes else { return }
+        guard !parsed.hasErrors, let task = parsed.task?.text, jobs[uri] == nil, lastWritten[uri] != parsed.bytes else { return }
+        let topUp = self.topUp(parsed, task: task)
+        let missing = topUp.lacking
+        guard missing > 0 else { return }
         nextJobID += 1
         var job = SynthesisJob(id: nextJobID, kind: .topUp, uri: uri, token: nil, count: missing)
         let jobID = job.id
         job.task = Task {
             defer { if self.jobs[uri]?.id == jobID { self.jobs[uri] = nil } }
             do {
-                let result = try await self.synthesize(missing, for: parsed, task: task, existing: parsed.demonstrationPairs,
-                                                       progress: nil)
-                try Task.checkCancellation()
+                let result = try await self.synthesize(missing, topUp, progress: nil)
                 let made = result.selected.map(\.demonstration)
                 guard !made.isEmpty else { return }
-                let edits = try parsed.edits(replacingDemonstrationsWith: parsed.demonstrationPairs + made)
-                let newBytes = try TextEdit.apply(edits, to: parsed.bytes)
+                let newBytes = try topUp.newBytes(adding: made)
                 // Checked again right before writing: still ours, still closed.
                 // The file written is the resolved path, so that is the one checked (inside the workspace, a prompt file).
                 let realPath = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                 guard self.isWatchable(path), self.isWatchable(realPath), self.documents[uri] == nil else { return }
-                try PromptFileWriter.write(newBytes, to: realPath, expecting: parsed.bytes)
+                try topUp.write(newBytes, to: realPath)
                 self.lastWritten[uri] = newBytes
                 self.log("refresh on save: wrote \(made.count) demonstration(s) into \(path)")
             } catch is CancellationError {

@@ -1,5 +1,6 @@
 import JSONRPC
 import PromptFile
+import VSynthesis
 
 /// The daemon's settings, from `initializationOptions` and `workspace/didChangeConfiguration`
 /// (either the map itself or `{"vsynth": {...}}`). A file's own frontmatter settings (`count`,
@@ -15,7 +16,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// V-Score (nats) under which a demonstration gets a warning.
     public var threshold: Double = 0
     /// How many demonstrations a file should hold (top-up target) and a synthesis adds by default.
-    public var count: Int = 4
+    public var count: Int = TopUp.defaultCount
     public var seed: UInt64 = 0
     public var refresh: Settings.Refresh = .score
     /// The pause after typing before scoring starts.
