@@ -1,6 +1,7 @@
 /// A hand-written argument parser: `--opt value`, `--opt=value`, `-n 3`, flags, positionals, `--`.
-/// Each command declares its options in a `CommandSpec`; parsing checks them and reports usage
-/// errors (exit code 2) naming the offending argument.
+/// Each command declares its options once, as the `Option`s of its `Options` (an `OptionGroup`),
+/// and its `CommandSpec` lists their declarations; parsing checks them and reports usage errors
+/// (exit code 2) naming the offending argument.
 public struct CommandSpec: Sendable {
     public struct Option: Sendable {
         /// Long name without dashes, e.g. `max-tokens`.
@@ -14,14 +15,29 @@ public struct CommandSpec: Sendable {
         public var help: String
         /// A numeric option's range, checked as the option is read.
         public var bound: OptionBound?
+        /// The value the option has when it is not given, as help shows it: `(default 16)`.
+        public var shownDefault: String?
 
-        public init(_ name: String, short: Character? = nil, value: String? = nil, bound: OptionBound? = nil, help: String) {
+        public init(_ name: String, short: Character? = nil, value: String? = nil, bound: OptionBound? = nil,
+                    shownDefault: String? = nil, help: String) {
             self.name = name
             self.short = short
             self.takesValue = value != nil
             self.valueName = value ?? ""
             self.bound = bound
+            self.shownDefault = shownDefault
             self.help = help
+        }
+
+        /// The help line's text: `help` with the default before its closing period, then the range.
+        var helpText: String {
+            var text = help
+            if let shownDefault {
+                let period = text.hasSuffix(".")
+                if period { text.removeLast() }
+                text += " (default \(shownDefault))" + (period ? "." : "")
+            }
+            return text + (bound.map { " Range \($0.text)." } ?? "")
         }
     }
 
@@ -44,6 +60,13 @@ public struct CommandSpec: Sendable {
         self.options = options
         self.positionals = positionals
         self.discussion = discussion
+    }
+
+    /// A command's spec with the options its `Options` declare.
+    public init(path: [String], summary: String, usage: String, options: some OptionGroup,
+                positionals: ClosedRange<Int> = 0...0, discussion: String = "") {
+        self.init(path: path, summary: summary, usage: usage, options: options.declarations,
+                  positionals: positionals, discussion: discussion)
     }
 
     /// The implicit `--help` / `-h` every command accepts.
@@ -189,8 +212,7 @@ public struct CommandSpec: Sendable {
             }
             let width = (labels.map(\.count).max() ?? 0) + 2
             for (label, option) in zip(labels, all) {
-                let range = option.bound.map { " Range \($0.text)." } ?? ""
-                text += "  " + label + String(repeating: " ", count: width - label.count) + option.help + range + "\n"
+                text += "  " + label + String(repeating: " ", count: width - label.count) + option.helpText + "\n"
             }
         }
         if !discussion.isEmpty { text += "\n" + discussion + "\n" }

@@ -5,39 +5,45 @@ import PromptFile
 /// `vsynth backend check URL`: connects to a model server, probes what it can do (tokenize, score
 /// prompt tokens, generate) and which model answers. Exit 0 when the server answered, 1 on an error
 /// (down, wrong API key, unknown model), with the error naming the URL and the cause.
-public enum BackendCheckCommand: Command {
-    public static let spec = CommandSpec(
+enum BackendCheckCommand: Command {
+    struct Options: OptionGroup {
+        let backend: Option<String> = .text("backend", value: "KIND", default: "openai",
+                                            help: "Server protocol: openai (vLLM, llama-cpp-python), llama-server or ollama.")
+        let model: Option<String?> = .text("model", value: "M", help: "Model to use (default: the server's first model).")
+        let apiKeyEnv: Option<String?> = .text("api-key-env", value: "VAR",
+                                               help: "Environment variable holding the API key (sent as a Bearer token).")
+        let timeout: Option<Double?> = .number("timeout", value: "SECONDS", bound: Limits.timeout, shownDefault: 120,
+                                               help: "Seconds to wait for each reply.")
+        let json: Option<Bool> = .flag("json", help: "Print the capabilities as JSON.")
+    }
+
+    static let spec = CommandSpec(
         path: ["backend", "check"],
         summary: "Probe a model server: can it tokenize, score prompt tokens, generate; which model.",
         usage: "URL [--backend openai|llama-server|ollama] [--model M] [--api-key-env VAR] [--json]",
-        options: [
-            .init("backend", value: "KIND", help: "Server protocol: openai (default; vLLM, llama-cpp-python), llama-server, ollama."),
-            .init("model", value: "M", help: "Model to use (default: the server's first model)."),
-            .init("api-key-env", value: "VAR", help: "Environment variable holding the API key (sent as a Bearer token)."),
-            .init("timeout", value: "SECONDS", bound: .number(Limits.timeout), help: "Seconds to wait for each reply (default 120)."),
-            .init("json", help: "Print the capabilities as JSON."),
-        ],
+        options: Options(),
         positionals: 1...1,
         discussion: "Example: vsynth backend check http://127.0.0.1:8000 --backend openai --api-key-env VLLM_API_KEY")
 
-    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let urlText = arguments.positionals[0]
+        let kindName = try arguments[\.backend]
         let kind: BackendKind
         let url: URL
         do {
-            kind = try Backend.kind(arguments.value("backend") ?? "openai")
+            kind = try Backend.kind(kindName)
             url = try BackendConfiguration.url(urlText)
         } catch {
             throw UsageError(command: spec.path, message: error.description)
         }
-        var configuration = BackendConfiguration(kind: kind, baseURL: url, model: arguments.value("model"),
-                                                 apiKeyVariable: arguments.value("api-key-env"))
-        if let timeout = try arguments.double("timeout", command: spec.path) {
+        var configuration = BackendConfiguration(kind: kind, baseURL: url, model: try arguments[\.model],
+                                                 apiKeyVariable: try arguments[\.apiKeyEnv])
+        if let timeout = try arguments[\.timeout] {
             configuration.requestTimeout = timeout
         }
         let model = try await Backend.connect(configuration)
         let capabilities = await model.capabilities()
-        if arguments.flag("json") {
+        if try arguments[\.json] {
             Console.out(try EvalCommand.json(capabilities))
         } else {
             Console.out(capabilities.summary)

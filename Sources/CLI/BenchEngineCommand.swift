@@ -6,17 +6,22 @@ import PromptFile
 /// `vsynth bench engine`: prefill and decode throughput of the embedded engine on the same token
 /// sequence as `llamacpp_anchor.py`, plus model load time and peak resident memory.
 enum BenchEngineCommand: Command {
+    struct Options: OptionGroup {
+        let threads = EvalCommand.threads
+        let promptTokens: Option<Int> = .integer("prompt-tokens", value: "N", bound: Limits.benchPromptTokens, default: 512,
+                                                 help: "Tokens in the prefill batch.")
+        let decodeTokens: Option<Int> = .integer("decode-tokens", value: "N", bound: Limits.benchDecodeTokens, default: 128,
+                                                 help: "Single-token decode steps.")
+        let json: Option<Bool> = .flag("json", help: "Print one JSON object instead of text.")
+        let anchor: Option<String?> = .text("anchor", value: "SCRIPT",
+                                            help: "Run llama.cpp's anchor (llamacpp_anchor.py) first, same model and threads, and print the ratios.")
+        let model = EvalCommand.model
+    }
+
     static let spec = CommandSpec(
         path: ["bench", "engine"], summary: "Measure the embedded engine's prefill and decode speed.",
         usage: "[--threads N] [--anchor SCRIPT] [--json]",
-        options: [
-            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
-            .init("prompt-tokens", value: "N", bound: .integer(Limits.benchPromptTokens), help: "Tokens in the prefill batch (default 512)."),
-            .init("decode-tokens", value: "N", bound: .integer(Limits.benchDecodeTokens), help: "Single-token decode steps (default 128)."),
-            .init("json", help: "Print one JSON object instead of text."),
-            .init("anchor", value: "SCRIPT", help: "Run llama.cpp's anchor (llamacpp_anchor.py) first, same model and threads, and print the ratios."),
-            .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
-        ],
+        options: Options(),
         discussion: """
         Prefill: one batch of the first N tokens of "The quick brown fox jumps over the lazy dog. " × 200,
         logits for the last position only. Decode: after 16 tokens, one token a step (toks[16 + i % 64]).
@@ -24,16 +29,16 @@ enum BenchEngineCommand: Command {
         invocation (same model, threads and token counts) and a ratio line follows.
         """)
 
-    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
-        let threads = try arguments.int("threads", command: spec.path) ?? 0
-        let promptCount = try arguments.int("prompt-tokens", command: spec.path) ?? 512
-        let decodeCount = try arguments.int("decode-tokens", command: spec.path) ?? 128
-        let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
-        let model = try EmbeddedLanguageModel(path: path, threads: threads, contextLength: 2048)
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
+        let threads = try arguments[\.threads] ?? 0
+        let promptCount = try arguments[\.promptTokens]
+        let decodeCount = try arguments[\.decodeTokens]
+        let path = try ModelLocator.existingPath(explicit: try arguments[\.model])
+        let model = try ModelFactory.embedded(path: path, threads: threads, contextLength: 2048)
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
         let tokens = Array(model.tokenizer.encode(text, parseSpecial: false, addBOS: false).prefix(promptCount))
         guard tokens.count >= 16 + 64 else { throw LanguageModelError.failed("bench text gave only \(tokens.count) tokens") }
-        let anchor = try arguments.value("anchor").map { script throws(CLIError) in
+        let anchor = try arguments[\.anchor].map { script throws(CLIError) in
             try LlamaCppAnchor(script: script, model: path, threads: model.threadCount,
                                promptTokens: promptCount, decodeTokens: decodeCount).run()
         }
@@ -60,7 +65,7 @@ enum BenchEngineCommand: Command {
         }
         let peakMB = Double(peakResidentKilobytes() ?? 0) / 1024
         let loadMS = model.loadSeconds * 1000
-        if arguments.flag("json") {
+        if try arguments[\.json] {
             struct Output: Encodable {
                 var prefill: Double; var decode: Double; var loadMS: Double; var peakMB: Double; var threads: Int
                 var promptTokens: Int; var decodeSteps: Int; var model: String

@@ -5,21 +5,40 @@ import PromptFile
 
 /// `vsynth bench kernels`: times the matmul kernels on the default model's shapes with random weights,
 /// for one token (decode) and a 512-token batch (prefill), and estimates the matmul share of a forward pass.
-public enum BenchKernelsCommand: Command {
-    public static let spec = CommandSpec(
+enum BenchKernelsCommand: Command {
+    struct Options: OptionGroup {
+        let threads: Option<Int?> = .integer("threads", value: "N", bound: Limits.threads, help: "worker threads (default: all cores)")
+        let path: Option<KernelChoice> = .choice("path", value: "PATH", choices: KernelChoice.allCases, default: .best,
+                                                 help: "force a kernel path: best, avx512, avx2 or scalar")
+        let batch: Option<Int> = .integer("batch", value: "N", bound: Limits.benchBatch, default: 512, help: "prefill batch size")
+        let types: Option<String> = .text("types", value: "LIST", default: "Q4_1,Q8_0",
+                                          help: "weight types to time")
+        let seconds: Option<Double> = .number("seconds", value: "S", bound: Limits.benchSeconds, default: 0.3,
+                                              help: "minimum time per measurement")
+        let noSweep: Option<Bool> = .flag("no-sweep", help: "skip the whole-model sweep")
+        let cpuTime: Option<Bool> = .flag("cpu-time", help: "count thread CPU time, not wall time (with --threads 1, on a busy machine)")
+        let shape: Option<String?> = .text("shape", value: "NAME", help: "time only the shapes whose name contains NAME (e.g. output)")
+    }
+
+    /// `--path`'s words.
+    enum KernelChoice: String, CaseIterable, Sendable {
+        case best, avx512, avx2, scalar
+
+        var path: KernelPath {
+            switch self {
+            case .best: .best
+            case .avx512: .avx512
+            case .avx2: .avx2
+            case .scalar: .scalar
+            }
+        }
+    }
+
+    static let spec = CommandSpec(
         path: ["bench", "kernels"],
         summary: "Time the matmul kernels on the default model's shapes",
         usage: "[--threads N] [--path best|avx512|avx2|scalar] [--batch N] [--types Q4_1,Q8_0]",
-        options: [
-            .init("threads", value: "N", bound: .integer(Limits.threads), help: "worker threads (default: all cores)"),
-            .init("path", value: "PATH", help: "force a kernel path: best, avx512, avx2 or scalar"),
-            .init("batch", value: "N", bound: .integer(Limits.benchBatch), help: "prefill batch size (default 512)"),
-            .init("types", value: "LIST", help: "weight types to time (default Q4_1,Q8_0: the default model's)"),
-            .init("seconds", value: "S", bound: .number(Limits.benchSeconds), help: "minimum time per measurement (default 0.3)"),
-            .init("no-sweep", help: "skip the whole-model sweep"),
-            .init("cpu-time", help: "count thread CPU time, not wall time (with --threads 1, on a busy machine)"),
-            .init("shape", value: "NAME", help: "time only the shapes whose name contains NAME (e.g. output)"),
-        ])
+        options: Options())
 
     /// (name, rows, cols, count per forward pass) of SmolLM2-135M's matmuls.
     static let shapes: [(String, Int, Int, Int)] = [
@@ -27,37 +46,31 @@ public enum BenchKernelsCommand: Command {
         ("ffn_gate/ffn_up", 1536, 576, 60), ("ffn_down", 576, 1536, 30), ("output", 49152, 576, 1),
     ]
 
-    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let command = spec.path
-        let threads = try arguments.int("threads", command: command) ?? 0
-        let batch = try arguments.int("batch", command: command) ?? 512
-        let seconds = try arguments.double("seconds", command: command) ?? 0.3
-        let path: KernelPath
-        switch arguments.value("path") ?? "best" {
-        case "best": path = .best
-        case "avx512": path = .avx512
-        case "avx2": path = .avx2
-        case "scalar": path = .scalar
-        case let other: throw UsageError(command: command, message: "unknown path '\(other)'")
-        }
+        let threads = try arguments[\.threads] ?? 0
+        let batch = try arguments[\.batch]
+        let seconds = try arguments[\.seconds]
+        let path = try arguments[\.path].path
         var types: [GGMLType] = []
-        for name in (arguments.value("types") ?? "Q4_1,Q8_0").split(separator: ",") {
+        for name in try arguments[\.types].split(separator: ",") {
             guard let type = GGMLType.allCases.first(where: { $0.name == name.uppercased() }) else {
                 throw UsageError(command: command, message: "unknown type '\(name)'")
             }
             types.append(type)
         }
         let pool = ThreadPool(threads: threads)
-        cpuTime = arguments.flag("cpu-time")
+        cpuTime = try arguments[\.cpuTime]
         if cpuTime && pool.threadCount != 1 {
             throw UsageError(command: command, message: "--cpu-time needs --threads 1")
         }
         Console.out("kernels: path \(path == .best ? KernelPath.detected : path), \(pool.threadCount) threads"
                     + (cpuTime ? ", thread CPU time" : ", wall time"))
+        let shape = try arguments[\.shape]
         var totals: [Int: Double] = [:]   // n → seconds per forward pass (matmuls only), default-model types
         for type in types {
             for (name, rows, cols, perPass) in shapes where cols % type.blockSize == 0
-                && (arguments.value("shape").map { name.contains($0) } ?? true) {
+                && (shape.map { name.contains($0) } ?? true) {
                 let modelType: GGMLType = name == "output" ? .q8_0 : .q4_1
                 let bytes = randomWeights(type: type, rows: rows, cols: cols)
                 defer { bytes.deallocate() }
@@ -82,7 +95,7 @@ public enum BenchKernelsCommand: Command {
             Console.out(String(format: "shapes in cache, matmuls only: decode %.1f tok/s (%.2f ms/token), prefill %.1f tok/s (%d-token batch, logits for every token)",
                                1 / decode, decode * 1e3, Double(batch) / prefill, batch))
         }
-        if !arguments.flag("no-sweep") {
+        if try !arguments[\.noSweep] {
             try modelSweep(batch: batch, pool: pool, path: path, seconds: seconds)
         }
         return 0

@@ -8,16 +8,19 @@ import PromptFile
 /// `initialize` to ready (model loaded) ≤ 300 ms; `didOpen` of a file with 8 demonstrations to
 /// scored diagnostics ≤ 1 s; a one-word edit to updated diagnostics ≤ 400 ms after the debounce;
 /// hover and code actions for another file ≤ 50 ms while a synthesis runs.
-public enum BenchLSPCommand: Command {
-    public static let spec = CommandSpec(
+enum BenchLSPCommand: Command {
+    struct Options: OptionGroup {
+        let model: Option<String?> = .text("model", value: "PATH", help: "The GGUF model (default: the fetched default model).")
+        let threads: Option<Int?> = .integer("threads", value: "N", bound: Limits.threads, help: "Engine threads (0 = all cores).")
+        let runs: Option<Int> = .integer("runs", value: "N", bound: Limits.benchRuns, default: 5,
+                                         help: "Edits to time; the median is reported.")
+    }
+
+    static let spec = CommandSpec(
         path: ["bench", "lsp"],
         summary: "Measure the language server's latencies (ready, first scores, rescoring an edit).",
         usage: "[--model PATH] [--threads N] [--runs N]",
-        options: [
-            .init("model", value: "PATH", help: "The GGUF model (default: the fetched default model)."),
-            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Engine threads (0 = all cores)."),
-            .init("runs", value: "N", bound: .integer(Limits.benchRuns), help: "Edits to time (default 5; the median is reported)."),
-        ])
+        options: Options())
 
     static let debounce = 300
 
@@ -26,15 +29,15 @@ public enum BenchLSPCommand: Command {
         var description: String
     }
 
-    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         var configuration = ServerConfiguration()
-        configuration.modelPath = arguments.value("model")
-        configuration.threads = try arguments.int("threads", command: spec.path) ?? 0
+        configuration.modelPath = try arguments[\.model]
+        configuration.threads = try arguments[\.threads] ?? 0
         configuration.debounceMilliseconds = debounce
         configuration.statusNotifications = true
-        let runs = try arguments.int("runs", command: spec.path) ?? 5
+        let runs = try arguments[\.runs]
         let server = LanguageServer(options: .init(configuration: configuration,
-                                                   loadModel: { configuration in try await LSPCommand.loadModel(configuration) }))
+                                                   loadModel: { configuration in try await ModelFactory.model(configuration) }))
         let client = try LocalClient(server: server)
         defer { Task { await client.close() } }
         let clock = ContinuousClock()

@@ -5,99 +5,70 @@ import LanguageServer
 import PromptFile
 import VSynthesis
 
-/// What the V-Score and synthesis commands (`score`, `synthesize`, `eval …`) share: opening the
-/// model, reading the synthesis knobs, printing tables.
+/// What the V-Score and synthesis commands (`score`, `synthesize`, `eval …`) share: the model
+/// options and opening the model, reading the synthesis knobs (`SynthesisOptionGroup`), printing
+/// tables.
 enum EvalCommand {
-    /// Options every model-using command takes.
-    static let modelOptions: [CommandSpec.Option] = [
-        .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
-        .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
-    ]
-
-    /// The synthesis knobs (DESIGN.md), shared by `synthesize`, `eval synthesis` and `eval icl`.
-    static let synthesisOptions: [CommandSpec.Option] = [
-        .init("method", value: "M", help: "vsynthesis (default), topk or naive."),
-        .init("labels", value: "S", help: "Labelled tasks: vinfo (V-information from T to the label, default), classify (zero-shot ln p(label | T, x)), calibrated (classify less its scores for the input N/A), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered)."),
-        .init("count", short: "n", value: "N", bound: .integer(Limits.demonstrations), help: "Demonstrations to produce (n)."),
-        .init("scale", value: "S", bound: .integer(Limits.scale), help: "Synthesized pool size before the final choice (N, default 16)."),
-        .init("references", short: "k", value: "K", bound: .integer(Limits.references), help: "References shown per generation (default 3)."),
-        .init("candidates", short: "m", value: "M", bound: .integer(Limits.candidates), help: "Candidates generated per round (default 4)."),
-        .init("weighting", value: "W", help: "clip (max(V,0)+ε, default) or softmax (exp(V/τ))."),
-        .init("tau", value: "T", bound: .number(Limits.tau), help: "Softmax temperature τ (default 1)."),
-        .init("epsilon", value: "E", bound: .number(Limits.epsilon), help: "ε of clip weighting (default 0.01)."),
-        .init("per-token", help: "Weight by V-Score per token instead of the total."),
-        .init("temperature", value: "T", bound: .number(Limits.temperature), help: "Sampling temperature of the generations (default 0.8)."),
-        .init("top-p", value: "P", bound: .number(Limits.synthesisTopP), help: "Nucleus sampling mass (default 0.95)."),
-        .init("max-tokens", value: "N", bound: .integer(Limits.synthesisMaxTokens), help: "Most tokens per generation (default 80)."),
-        .init("near-duplicate", value: "J", bound: .number(Limits.nearDuplicate), help: "Token Jaccard above which a candidate is a near duplicate (default 0.8)."),
-        .init("seed", value: "K", bound: .integer(Limits.seed), help: "Seed; the same seed reproduces a result (default 0)."),
-    ]
-
+    /// `--model`, on every command that uses the model.
+    static let model: Option<String?> = .text("model", value: "PATH",
+                                              help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model).")
+    /// `--threads`, on every command that computes with the embedded engine.
+    static let threads: Option<Int?> = .integer("threads", value: "N", bound: Limits.threads,
+                                                help: "Compute threads (default: all cores).")
     /// `--backend`, on every command that scores.
-    static let backendOption = CommandSpec.Option(
+    static let backend: Option<String?> = .text(
         "backend", value: "SPEC",
         help: "embedded (default), a configured backend's name, a remote backend [KIND+]URL, or generate=SPEC score=SPEC.")
 
-    /// The model `--backend`, `--model` and `--threads` name (as the language server resolves its
-    /// settings, `LSPCommand.loadModel`), with the choice of the prompt file `file` among the
-    /// user's named backends and models applied; a choice that is not followed prints a warning
-    /// at the value (`FILE:LINE:COLUMN: warning: …`).
-    static func openModel(_ arguments: ParsedArguments, command: [String], file: PromptDocument? = nil) async throws -> any LanguageModel {
+    /// The model `--backend`, `--model` and `--threads` name (`ModelFactory`, as the daemon opens
+    /// its model), with the choice of the prompt file `file` among the user's named backends and
+    /// models applied; a choice that is not followed prints a warning at the value
+    /// (`FILE:LINE:COLUMN: warning: …`).
+    static func openModel<Options: ModelOptionsDeclaring>(_ arguments: CommandArguments<Options>,
+                                                          file: PromptDocument? = nil) async throws -> any LanguageModel {
         var configuration = ServerConfiguration()
-        configuration.backend = arguments.value("backend") ?? "embedded"
-        configuration.modelPath = arguments.value("model")
-        configuration.threads = try arguments.int("threads", command: command) ?? 0
+        if let backend = try arguments[\.modelChoice.backend] { configuration.backend = backend }
+        configuration.modelPath = try arguments[\.modelChoice.model]
+        configuration.threads = try arguments[\.modelChoice.threads] ?? 0
         if let file {
             let (chosen, warnings) = configuration.choosing(for: file.settings)
             for warning in warnings { Console.err(Diagnostic(warning, file: file.path).description) }
             configuration = chosen
         }
-        return try await LSPCommand.loadModel(configuration)
+        return try await ModelFactory.model(configuration)
     }
 
-    /// `--seed`, checked against `Limits.seed` as the parser read it.
-    static func seed(_ arguments: ParsedArguments, command: [String]) throws(UsageError) -> UInt64? {
-        try arguments.int("seed", command: command).map { UInt64($0) }
-    }
-
-    /// Reads the synthesis knobs over `defaults`.
-    static func synthesisOptions(_ arguments: ParsedArguments, command: [String],
-                                 defaults: SynthesisOptions = SynthesisOptions()) throws(UsageError) -> SynthesisOptions {
-        var options = defaults
-        if let method = arguments.value("method") {
-            guard let value = SynthesisOptions.Method(rawValue: method) else {
-                throw UsageError(command: command, message: "option '--method' needs vsynthesis, topk or naive, got '\(method)'")
-            }
-            options.method = value
-        }
-        if let strategy = arguments.value("labels") {
-            guard let value = SynthesisOptions.LabelStrategy(rawValue: strategy) else {
-                throw UsageError(command: command, message: "option '--labels' needs vinfo, classify, calibrated, argmax, score or target, got '\(strategy)'")
-            }
-            options.labelStrategy = value
-        }
-        options.count = try arguments.int("count", command: command) ?? options.count
-        options.scale = try arguments.int("scale", command: command) ?? options.scale
-        options.references = try arguments.int("references", command: command) ?? options.references
-        options.candidatesPerRound = try arguments.int("candidates", command: command) ?? options.candidatesPerRound
-        options.temperature = try arguments.double("temperature", command: command) ?? options.temperature
-        options.topP = try arguments.double("top-p", command: command) ?? options.topP
-        options.maxTokens = try arguments.int("max-tokens", command: command) ?? options.maxTokens
-        options.nearDuplicateThreshold = try arguments.double("near-duplicate", command: command)
-            ?? options.nearDuplicateThreshold
-        options.weightPerToken = arguments.flag("per-token") || options.weightPerToken
-        options.seed = try seed(arguments, command: command) ?? options.seed
-        let tau = try arguments.double("tau", command: command)
-        let epsilon = try arguments.double("epsilon", command: command)
-        switch arguments.value("weighting") {
+    /// The synthesis knobs given on the command line over `base` (default: the defaults the
+    /// command's `SynthesisOptionGroup` shows).
+    static func synthesisOptions<Options: SynthesisOptionsDeclaring>(_ arguments: CommandArguments<Options>,
+                                                                     over base: SynthesisOptions? = nil) throws(UsageError) -> SynthesisOptions {
+        var options = base ?? arguments.declared.synthesis.defaults
+        options.method = try arguments[\.synthesis.method]
+        options.labelStrategy = try arguments[\.synthesis.labels]
+        options.count = try arguments[\.synthesis.count] ?? options.count
+        options.scale = try arguments[\.synthesis.scale]
+        options.references = try arguments[\.synthesis.references]
+        options.candidatesPerRound = try arguments[\.synthesis.candidates]
+        options.temperature = try arguments[\.synthesis.temperature]
+        options.topP = try arguments[\.synthesis.topP]
+        options.maxTokens = try arguments[\.synthesis.maxTokens]
+        options.nearDuplicateThreshold = try arguments[\.synthesis.nearDuplicate]
+        options.weightPerToken = try arguments[\.synthesis.perToken] || options.weightPerToken
+        options.seed = try seed(arguments) ?? options.seed
+        let tau = try arguments[\.synthesis.tau]
+        let epsilon = try arguments[\.synthesis.epsilon]
+        switch try arguments[\.synthesis.weighting] {
         case nil:
             if let tau { options.weighting = .softmax(temperature: tau) } else if let epsilon { options.weighting = .clip(epsilon: epsilon) }
-        case "clip": options.weighting = .clip(epsilon: epsilon ?? 0.01)
-        case "softmax": options.weighting = .softmax(temperature: tau ?? 1)
-        case let other?:
-            throw UsageError(command: command, message: "option '--weighting' needs clip or softmax, got '\(other)'")
+        case .clip: options.weighting = .clip(epsilon: epsilon ?? SynthesisOptionGroup.defaultEpsilon)
+        case .softmax: options.weighting = .softmax(temperature: tau ?? SynthesisOptionGroup.defaultTau)
         }
         return options
+    }
+
+    /// `--seed` of the synthesis knobs, checked against `Limits.seed` as the parser read it.
+    static func seed<Options: SynthesisOptionsDeclaring>(_ arguments: CommandArguments<Options>) throws(UsageError) -> UInt64? {
+        try arguments[\.synthesis.seed].map { UInt64($0) }
     }
 
     /// Left-aligned columns separated by two spaces.

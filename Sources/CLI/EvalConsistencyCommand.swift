@@ -4,13 +4,16 @@ import VSynthesis
 /// `vsynth eval consistency DATA.json`: how well V-Score separates each task's own demonstrations
 /// from the others' (AUROC), beside its per-token variants and a BM25 baseline.
 enum EvalConsistencyCommand: Command {
+    struct Options: ModelOptionsDeclaring {
+        let json: Option<Bool> = .flag("json", help: "Print the report as JSON (AUROC per task and measure, wall time).")
+        let rows: Option<String?> = .text("rows", value: "OUT", help: "Also write every (task, candidate) score to OUT (reference layout).")
+        let modelChoice = ModelOptionGroup()
+    }
+
     static let spec = CommandSpec(
         path: ["eval", "consistency"], summary: "AUROC of V-Score and baselines on a task data set.",
         usage: "DATA.json [--json] [--rows OUT.json]",
-        options: [
-            .init("json", help: "Print the report as JSON (AUROC per task and measure, wall time)."),
-            .init("rows", value: "OUT", help: "Also write every (task, candidate) score to OUT (reference layout)."),
-        ] + [EvalCommand.backendOption] + EvalCommand.modelOptions,
+        options: Options(),
         positionals: 1...1,
         discussion: """
         For each task T, every demonstration of every task is written in T's format and scored against T;
@@ -18,18 +21,18 @@ enum EvalConsistencyCommand: Command {
         V-Score, V-Score per token, ln p(D|T) per token and BM25(T, demonstration), and the wall time.
         """)
 
-    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let started = Date()
         let dataset = try TaskDataset.load(path: arguments.positionals[0])
-        let model = try await EvalCommand.openModel(arguments, command: spec.path)
+        let model = try await EvalCommand.openModel(arguments)
         let report = try await ConsistencyEvaluation(model: model).run(dataset)
         let wall = Date().timeIntervalSince(started)
-        if let out = arguments.value("rows") {
+        if let out = try arguments[\.rows] {
             struct Rows: Encodable { var frame: String; var rows: [ConsistencyEvaluation.Row] }
             try Data(EvalCommand.json(Rows(frame: report.frame, rows: report.rows)).utf8)
                 .write(to: URL(fileURLWithPath: out), options: .atomic)
         }
-        if arguments.flag("json") {
+        if try arguments[\.json] {
             struct Output: Encodable {
                 var model: String
                 var frame: String

@@ -4,20 +4,37 @@ import VSynthesis
 /// `vsynth eval synthesis DATA.json`: synthesizes from scratch for every task with each method and
 /// compares parse rate, drops, V-Score and diversity.
 enum EvalSynthesisCommand: Command {
+    struct Options: SynthesisOptionsDeclaring, ModelOptionsDeclaring {
+        let json: Option<Bool> = .flag("json", help: "Print the report as JSON (every run with its demonstrations).")
+        let task: Option<[String]> = .repeated("task", value: "ID", help: "Only this task (repeatable).")
+        let methods = EvalSynthesisCommand.methodList
+        let progress: Option<Bool> = .flag("progress", help: "Report each run on stderr.")
+        let synthesis = SynthesisOptionGroup(defaults: EvalSynthesisCommand.defaults)
+        let modelChoice = ModelOptionGroup()
+    }
+
+    /// The synthesis knobs of the evaluations (`eval synthesis`, `eval icl`) when not given: a
+    /// smaller pool than `synthesize`'s, as the evaluations run many syntheses.
+    static let defaults: SynthesisOptions = {
+        var defaults = SynthesisOptions()
+        defaults.scale = 12
+        return defaults
+    }()
+
+    /// `--methods`, of both evaluations.
+    static let methodList: Option<String> = .text(
+        "methods", value: "LIST", default: SynthesisOptions.Method.allCases.map(\.rawValue).joined(separator: ","),
+        help: "Comma-separated methods.")
+
     static let spec = CommandSpec(
         path: ["eval", "synthesis"], summary: "Compare synthesis methods on a task data set.",
         usage: "DATA.json [--json] [--task ID]... [--methods LIST] [synthesis options]",
-        options: [
-            .init("json", help: "Print the report as JSON (every run with its demonstrations)."),
-            .init("task", value: "ID", help: "Only this task (repeatable)."),
-            .init("methods", value: "LIST", help: "Comma-separated methods (default vsynthesis,topk,naive)."),
-            .init("progress", help: "Report each run on stderr."),
-        ] + EvalCommand.synthesisOptions + [EvalCommand.backendOption] + EvalCommand.modelOptions,
+        options: Options(),
         positionals: 1...1,
         discussion: "For each task, n demonstrations are synthesized from scratch with each method; the table gives per method the parse rate, drops by reason, mean V-Score (total and per token), diversity (distinct-2, mean pairwise token Jaccard: lower is more diverse) and label coverage (labels among the chosen over the task's labels, for tasks with `labels`) of the chosen ones; the leak column counts candidates dropped for giving their answer away.")
 
-    static func methods(_ arguments: ParsedArguments, command: [String]) throws(UsageError) -> [SynthesisOptions.Method] {
-        guard let list = arguments.value("methods") else { return SynthesisOptions.Method.allCases }
+    /// The methods `--methods` lists.
+    static func methods(_ list: String, command: [String]) throws(UsageError) -> [SynthesisOptions.Method] {
         var methods: [SynthesisOptions.Method] = []
         for name in list.split(separator: ",") {
             guard let method = SynthesisOptions.Method(rawValue: String(name)) else {
@@ -28,25 +45,22 @@ enum EvalSynthesisCommand: Command {
         return methods
     }
 
-    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
-        var defaults = SynthesisOptions()
-        defaults.count = 4
-        defaults.scale = 12
-        let options = try EvalCommand.synthesisOptions(arguments, command: spec.path, defaults: defaults)
-        let methods = try methods(arguments, command: spec.path)
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
+        let options = try EvalCommand.synthesisOptions(arguments)
+        let methods = try methods(try arguments[\.methods], command: spec.path)
         let dataset = try TaskDataset.load(path: arguments.positionals[0])
-        let tasks = arguments.allValues("task")
+        let tasks = try arguments[\.task]
         for id in tasks where !dataset.tasks.contains(where: { $0.id == id }) {
             throw UsageError(command: spec.path, message: "option '--task': no task '\(id)' in \(arguments.positionals[0])")
         }
-        let model = try await EvalCommand.openModel(arguments, command: spec.path)
+        let model = try await EvalCommand.openModel(arguments)
         let started = Date()
         var progress: (@Sendable (String) -> Void)?
-        if arguments.flag("progress") || Console.stderrIsTerminal { progress = { Console.err($0) } }
+        if try arguments[\.progress] || Console.stderrIsTerminal { progress = { Console.err($0) } }
         let report = try await SynthesisEvaluation(model: model, options: options, methods: methods)
             .run(dataset, tasks: tasks.isEmpty ? nil : tasks, progress: progress)
         let wall = Date().timeIntervalSince(started)
-        if arguments.flag("json") {
+        if try arguments[\.json] {
             struct Output: Encodable {
                 var model: String; var options: SynthesisOptions; var wallSeconds: Double
                 var summaries: [SynthesisEvaluation.Summary]; var runs: [SynthesisEvaluation.Run]

@@ -5,41 +5,45 @@ import PromptFile
 
 /// `vsynth generate "PROMPT"`: text from the embedded model, streamed to stdout as it is produced.
 enum GenerateCommand: Command {
+    struct Options: OptionGroup {
+        let maxTokens: Option<Int> = .integer("max-tokens", short: "n", value: "N", bound: Limits.generationMaxTokens, default: 128,
+                                              help: "Most tokens to generate.")
+        let temperature: Option<Double> = .number("temperature", short: "t", value: "T", bound: Limits.temperature,
+                                                  default: GenerationOptions().temperature, help: "Sampling temperature; 0 is greedy.")
+        let seed: Option<Int> = .integer("seed", short: "s", value: "S", bound: Limits.seed, default: Int(GenerationOptions().seed),
+                                         help: "Seed of the sampler.")
+        let topK: Option<Int> = .integer("top-k", value: "K", bound: Limits.topK, default: GenerationOptions().topK,
+                                         help: "Keep the K most likely tokens; 0 is off.")
+        let topP: Option<Double> = .number("top-p", value: "P", bound: Limits.probability, default: GenerationOptions().topP,
+                                           help: "Keep the smallest set with probability mass P; 1 is off.")
+        let minP: Option<Double> = .number("min-p", value: "P", bound: Limits.probability, default: GenerationOptions().minP,
+                                           help: "Drop tokens below P × the top probability; 0 is off.")
+        let stop: Option<[String]> = .repeated("stop", value: "TEXT", help: "Stop before TEXT (repeatable).")
+        let chat: Option<Bool> = .flag("chat", help: "Wrap PROMPT as a user turn of the model's chat template.")
+        let threads = EvalCommand.threads
+        let context: Option<Int> = .integer("context", value: "N", bound: Limits.context, default: 2048, help: "KV cache positions.")
+        let model = EvalCommand.model
+    }
+
     static let spec = CommandSpec(
         path: ["generate"], summary: "Generate text with the embedded model.",
         usage: "PROMPT [--max-tokens N] [--temperature T] [--seed S] [--top-k K] [--top-p P] [--min-p P] [--chat]",
-        options: [
-            .init("max-tokens", short: "n", value: "N", bound: .integer(Limits.generationMaxTokens), help: "Most tokens to generate (default 128)."),
-            .init("temperature", short: "t", value: "T", bound: .number(Limits.temperature), help: "Sampling temperature; 0 is greedy (default 0)."),
-            .init("seed", short: "s", value: "S", bound: .integer(Limits.seed), help: "Seed of the sampler (default 0)."),
-            .init("top-k", value: "K", bound: .integer(Limits.topK), help: "Keep the K most likely tokens (0 = off)."),
-            .init("top-p", value: "P", bound: .number(Limits.probability), help: "Keep the smallest set with probability mass P (1 = off)."),
-            .init("min-p", value: "P", bound: .number(Limits.probability), help: "Drop tokens below P × the top probability (0 = off)."),
-            .init("stop", value: "TEXT", help: "Stop before TEXT (repeatable)."),
-            .init("chat", help: "Wrap PROMPT as a user turn of the model's chat template."),
-            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
-            .init("context", value: "N", bound: .integer(Limits.context), help: "KV cache positions (default 2048)."),
-            .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
-        ],
+        options: Options(),
         positionals: 1...1,
         discussion: "The generated text goes to stdout; a summary line (tokens, speed, why it stopped) to stderr.")
 
-    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
-        let command = spec.path
-        var options = GenerationOptions(maxTokens: 128)
-        options.maxTokens = try arguments.int("max-tokens", command: command) ?? 128
-        options.temperature = try arguments.double("temperature", command: command) ?? 0
-        if let seed = try EvalCommand.seed(arguments, command: command) { options.seed = seed }
-        options.topK = try arguments.int("top-k", command: command) ?? 0
-        options.topP = try arguments.double("top-p", command: command) ?? 1
-        options.minP = try arguments.double("min-p", command: command) ?? 0
-        options.stop = arguments.allValues("stop")
-        let threads = try arguments.int("threads", command: command) ?? 0
-        let context = try arguments.int("context", command: command) ?? 2048
-        let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
-        let model = try EmbeddedLanguageModel(path: path, threads: threads, contextLength: context)
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
+        var options = GenerationOptions(maxTokens: try arguments[\.maxTokens])
+        options.temperature = try arguments[\.temperature]
+        options.seed = UInt64(try arguments[\.seed])
+        options.topK = try arguments[\.topK]
+        options.topP = try arguments[\.topP]
+        options.minP = try arguments[\.minP]
+        options.stop = try arguments[\.stop]
+        let model = try ModelFactory.embedded(path: try arguments[\.model], threads: try arguments[\.threads] ?? 0,
+                                              contextLength: try arguments[\.context])
         var prompt = arguments.positionals[0]
-        if arguments.flag("chat") {
+        if try arguments[\.chat] {
             prompt = model.template.userTurn(prompt) + model.template.assistantPrefix
         }
         let started = Date()

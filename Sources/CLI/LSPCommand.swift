@@ -1,6 +1,4 @@
-import Backends
 import Foundation
-import Inference
 import JSONRPC
 import LanguageModel
 import LanguageServer
@@ -10,19 +8,25 @@ import PromptFile
 /// editors start. Speaks JSON-RPC with LSP framing on standard input and output; standard output
 /// carries protocol bytes only (stray prints are redirected to standard error), logs go to
 /// standard error or `--log FILE`. Exits 0 on `exit` after `shutdown`, 1 otherwise.
-public enum LSPCommand: Command {
-    public static let spec = CommandSpec(
+enum LSPCommand: Command {
+    struct Options: OptionGroup {
+        let stdio: Option<Bool> = .flag("stdio", help: "Talk LSP over standard input and output (the default and only transport).")
+        let log: Option<String?> = .text("log", value: "FILE", help: "Append log lines to FILE instead of standard error.")
+        let threads: Option<Int> = .integer("threads", value: "N", bound: Limits.threads, default: ServerConfiguration().threads,
+                                            help: "Engine threads; 0 is all cores.")
+        let model: Option<String?> = .text("model", value: "PATH",
+                                           help: "The GGUF model (default: $VSYNTH_MODEL, else the fetched default model).")
+        let backend = EvalCommand.backend
+        let debounce: Option<Int> = .integer("debounce", value: "MS", bound: Limits.debounce,
+                                             default: ServerConfiguration().debounceMilliseconds,
+                                             help: "Pause after typing before scoring.")
+    }
+
+    static let spec = CommandSpec(
         path: ["lsp"],
         summary: "Run the language-server daemon on stdio (for Vim, Emacs, any LSP client).",
         usage: "[--stdio] [--log FILE] [--threads N] [--model PATH] [--backend SPEC] [--debounce MS]",
-        options: [
-            .init("stdio", help: "Talk LSP over standard input and output (the default and only transport)."),
-            .init("log", value: "FILE", help: "Append log lines to FILE instead of standard error."),
-            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Engine threads (0 = all cores; default 0)."),
-            .init("model", value: "PATH", help: "The GGUF model (default: $VSYNTH_MODEL, else the fetched default model)."),
-            EvalCommand.backendOption,
-            .init("debounce", value: "MS", bound: .integer(Limits.debounce), help: "Pause after typing before scoring (default 300)."),
-        ],
+        options: Options(),
         discussion: """
         Settings can also come from the client: initializationOptions or
         workspace/didChangeConfiguration with {"vsynth": {"model", "backend", "backends", "models",
@@ -32,18 +36,18 @@ public enum LSPCommand: Command {
         {uri?}, vsynth.refresh {uri}. See docs/lsp.md.
         """)
 
-    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         var configuration = ServerConfiguration()
-        configuration.threads = try arguments.int("threads", command: spec.path) ?? 0
-        configuration.debounceMilliseconds = try arguments.int("debounce", command: spec.path) ?? 300
-        configuration.modelPath = arguments.value("model")
-        configuration.backend = arguments.value("backend") ?? "embedded"
-        let log = try logSink(arguments.value("log"))
+        configuration.threads = try arguments[\.threads]
+        configuration.debounceMilliseconds = try arguments[\.debounce]
+        configuration.modelPath = try arguments[\.model]
+        if let backend = try arguments[\.backend] { configuration.backend = backend }
+        let log = try logSink(try arguments[\.log])
         let connection = try Connection.standardIO(options: Connection.Options(name: "lsp", closesFileDescriptors: false, log: log))
         let server = LanguageServer(options: .init(
             configuration: configuration, log: log,
             exit: { code in Foundation.exit(code) },
-            loadModel: { configuration in try await loadModel(configuration) }))
+            loadModel: { configuration in try await ModelFactory.model(configuration) }))
         log("vsynth lsp \(VSynthCLI.version) started (pid \(ProcessInfo.processInfo.processIdentifier))")
         connection.start(handler: server)
         await connection.waitUntilClosed()
@@ -70,25 +74,5 @@ public enum LSPCommand: Command {
             defer { lock.unlock() }
             handle.write(Data((line + "\n").utf8))
         }
-    }
-
-    /// The model the configuration names: the embedded engine on the GGUF file (memory-mapped,
-    /// loaded in the background after `initialized`), or remote backends given as a spec
-    /// (`backend`: `embedded`, `[KIND+]URL[?model=…]`, or `generate=… score=…`; see docs/backends.md).
-    /// `model` is the GGUF path of the embedded engine, or the model name of a single remote backend
-    /// whose spec names none. Both may be names the user configured (`NamedModels`).
-    static func loadModel(_ configuration: ServerConfiguration) async throws -> any LanguageModel {
-        var roles = try ModelRoles(spec: configuration.backend.isEmpty ? "embedded" : configuration.backendSpec)
-        let singleRemote = roles.generator != nil && roles.generator == roles.scorer
-        let modelPath = configuration.modelPath.map { configuration.namedModels.model(named: $0) ?? $0 }
-        if singleRemote, roles.generator?.model == nil, let model = modelPath {
-            roles.generator?.model = model
-            roles.scorer?.model = model
-        }
-        let gguf = singleRemote ? nil : modelPath.map { ($0 as NSString).expandingTildeInPath }
-        let threads = configuration.threads
-        return try await roles.resolve(embedded: {
-            try EmbeddedLanguageModel(path: try ModelLocator.existingPath(explicit: gguf), threads: threads)
-        })
     }
 }

@@ -6,33 +6,34 @@ import PromptFile
 /// `vsynth logprobs --context C --continuation X`: ln p of each continuation token after the context,
 /// context and continuation tokenized separately (the V-Score frame).
 enum LogprobsCommand: Command {
+    struct Options: OptionGroup {
+        let context: Option<String?> = .text("context", short: "c", value: "TEXT",
+                                             help: "The context (special tokens such as <|im_start|> parsed).")
+        let continuation: Option<String?> = .text("continuation", short: "x", value: "TEXT", help: "The continuation to score.")
+        let json: Option<Bool> = .flag("json", help: "Print JSON: token ids, texts, ln p, the model's top token, total.")
+        let threads = EvalCommand.threads
+        let model = EvalCommand.model
+    }
+
     static let spec = CommandSpec(
         path: ["logprobs"], summary: "Print per-token log-probabilities of a continuation after a context.",
         usage: "--context C --continuation X [--json]",
-        options: [
-            .init("context", short: "c", value: "TEXT", help: "The context (special tokens such as <|im_start|> parsed)."),
-            .init("continuation", short: "x", value: "TEXT", help: "The continuation to score."),
-            .init("json", help: "Print JSON: token ids, texts, ln p, the model's top token, total."),
-            .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
-            .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
-        ],
+        options: Options(),
         discussion: "Values are natural logs (nats). '\\n' in the texts is a real newline when given by the shell.")
 
-    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
-        guard let context = arguments.value("context") else {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
+        guard let context = try arguments[\.context] else {
             throw UsageError(command: spec.path, message: "missing option '--context'")
         }
-        guard let continuation = arguments.value("continuation") else {
+        guard let continuation = try arguments[\.continuation] else {
             throw UsageError(command: spec.path, message: "missing option '--continuation'")
         }
-        let threads = try arguments.int("threads", command: spec.path) ?? 0
-        let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
-        let model = try EmbeddedLanguageModel(path: path, threads: threads)
+        let model = try ModelFactory.embedded(path: try arguments[\.model], threads: try arguments[\.threads] ?? 0)
         let scores = try await model.logprobs(context: context, continuation: continuation)
         let tokenizer = model.tokenizer
         let text = { (token: Int32) in String(decoding: tokenizer.piece(token), as: UTF8.self) }
         let total = scores.reduce(0) { $0 + $1.logprob }
-        if arguments.flag("json") {
+        if try arguments[\.json] {
             struct Output: Encodable {
                 var model: String; var contextIDs: [Int]; var continuationIDs: [Int]; var tokens: [String]
                 var logprobs: [Double]; var top: [Int]; var topLogprobs: [Double]; var total: Double

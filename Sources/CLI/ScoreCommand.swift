@@ -5,12 +5,16 @@ import VSynthesis
 
 /// `vsynth score FILE`: every demonstration of a prompt file with its V-Score.
 enum ScoreCommand: Command {
+    struct Options: ModelOptionsDeclaring {
+        let json: Option<Bool> = .flag("json", help: "Print the scores as JSON.")
+        let progress: Option<Bool> = .flag("progress", help: "Report progress on stderr (default when stderr is a terminal).")
+        let modelChoice = ModelOptionGroup()
+    }
+
     static let spec = CommandSpec(
         path: ["score"], summary: "V-Score every demonstration of a prompt file.",
         usage: "FILE [--json]",
-        options: [.init("json", help: "Print the scores as JSON."),
-                  .init("progress", help: "Report progress on stderr (default when stderr is a terminal)."),
-                  EvalCommand.backendOption] + EvalCommand.modelOptions,
+        options: Options(),
         positionals: 1...1,
         discussion: "V-Score = ln p(D | task) − ln p(D | no task), in nats: how much the task definition raises the model's likelihood of the demonstration. Demonstrations under the file's vsynth.threshold are marked with '!'.")
 
@@ -29,13 +33,13 @@ enum ScoreCommand: Command {
         return (document, task)
     }
 
-    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+    static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let path = arguments.positionals[0]
         let (document, task) = try load(path)
-        let model = try await EvalCommand.openModel(arguments, command: spec.path, file: document)
+        let model = try await EvalCommand.openModel(arguments, file: document)
         let demonstrations = document.demonstrations
         var progress: (@Sendable (ScoringProgress) -> Void)?
-        if arguments.flag("progress") || Console.stderrIsTerminal {
+        if try arguments[\.progress] || Console.stderrIsTerminal {
             progress = { p in
                 Console.err("\(p.pass == 1 ? "with the task" : "without the task"): \(p.done)/\(p.total) demonstrations scored")
             }
@@ -44,7 +48,7 @@ enum ScoreCommand: Command {
             try await VScorer(model: model).score(task: task, demonstrations: demonstrations.map(\.demonstration), progress: progress)
         }
         let threshold = document.settings.threshold
-        if arguments.flag("json") {
+        if try arguments[\.json] {
             struct Item: Encodable {
                 var index: Int; var line: Int; var input: String; var output: String
                 var vscore: Double; var perToken: Double; var logpTask: Double; var logpNull: Double; var tokens: Int

@@ -53,7 +53,7 @@ public enum VSynthCLI {
                 Console.out(command.spec.help)
                 return 0
             }
-            return try await command.run(parsed)
+            return try await command.run(parsed: parsed)
         } catch let error as UsageError {
             Console.err(error.description)
             return 2

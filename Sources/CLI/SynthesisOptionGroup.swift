@@ -1,0 +1,87 @@
+import PromptFile
+import VSynthesis
+
+/// The synthesis knobs (`SynthesisOptions`), declared once for `synthesize`, `eval synthesis` and
+/// `eval icl`, which read them with `EvalCommand.synthesisOptions`. Help shows `defaults`, the
+/// values a command synthesizes with when a knob is not given.
+struct SynthesisOptionGroup: OptionGroup {
+    /// `--weighting`'s words.
+    enum WeightingName: String, Sendable {
+        case clip, softmax
+    }
+
+    /// τ of `--weighting softmax` without `--tau`.
+    static let defaultTau = 1.0
+    /// ε of `--weighting clip` without `--epsilon`: that of the default weighting.
+    static let defaultEpsilon: Double = if case let .clip(epsilon) = Weighting.defaultClip { epsilon } else { 0 }
+
+    let defaults: SynthesisOptions
+    let method: Option<SynthesisOptions.Method>
+    let labels: Option<SynthesisOptions.LabelStrategy>
+    let count: Option<Int?>
+    let scale: Option<Int>
+    let references: Option<Int>
+    let candidates: Option<Int>
+    let weighting: Option<WeightingName?>
+    let tau: Option<Double?>
+    let epsilon: Option<Double?>
+    let perToken: Option<Bool>
+    let temperature: Option<Double>
+    let topP: Option<Double>
+    let maxTokens: Option<Int>
+    let nearDuplicate: Option<Double>
+    let seed: Option<Int?>
+
+    init() { self.init(defaults: SynthesisOptions()) }
+
+    init(defaults: SynthesisOptions) {
+        self.defaults = defaults
+        method = .choice("method", value: "M", choices: SynthesisOptions.Method.allCases, default: defaults.method,
+                         help: "vsynthesis, topk or naive.")
+        labels = .choice("labels", value: "S", choices: [.vinfo, .classify, .calibrated, .argmax, .score, .target],
+                         default: defaults.labelStrategy,
+                         help: "Labelled tasks: vinfo (V-information from T to the label), classify (zero-shot ln p(label | T, x)), calibrated (classify less its scores for the input N/A), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered).")
+        count = .integer("count", short: "n", value: "N", bound: Limits.demonstrations, help: "Demonstrations to produce (n).")
+        scale = .integer("scale", value: "S", bound: Limits.scale, default: defaults.scale,
+                         help: "Synthesized pool size N before the final choice.")
+        references = .integer("references", short: "k", value: "K", bound: Limits.references, default: defaults.references,
+                              help: "References shown per generation.")
+        candidates = .integer("candidates", short: "m", value: "M", bound: Limits.candidates, default: defaults.candidatesPerRound,
+                              help: "Candidates generated per round.")
+        let (tauShown, epsilonShown, weightingShown) = switch defaults.weighting {
+        case let .softmax(tau): (tau, Self.defaultEpsilon, WeightingName.softmax)
+        case let .clip(epsilon): (Self.defaultTau, epsilon, WeightingName.clip)
+        }
+        weighting = Option<WeightingName?>.choice("weighting", value: "W", choices: [WeightingName.clip, .softmax],
+                                  shownDefault: weightingShown.rawValue, help: "clip (max(V,0)+ε) or softmax (exp(V/τ)).")
+        tau = .number("tau", value: "T", bound: Limits.tau, shownDefault: tauShown, help: "Softmax temperature τ.")
+        epsilon = .number("epsilon", value: "E", bound: Limits.epsilon, shownDefault: epsilonShown, help: "ε of clip weighting.")
+        perToken = .flag("per-token", help: "Weight by V-Score per token instead of the total.")
+        temperature = .number("temperature", value: "T", bound: Limits.temperature, default: defaults.temperature,
+                              help: "Sampling temperature of the generations.")
+        topP = .number("top-p", value: "P", bound: Limits.synthesisTopP, default: defaults.topP, help: "Nucleus sampling mass.")
+        maxTokens = .integer("max-tokens", value: "N", bound: Limits.synthesisMaxTokens, default: defaults.maxTokens,
+                             help: "Most tokens per generation.")
+        nearDuplicate = .number("near-duplicate", value: "J", bound: Limits.nearDuplicate, default: defaults.nearDuplicateThreshold,
+                                help: "Token Jaccard above which a candidate is a near duplicate.")
+        seed = .integer("seed", value: "K", bound: Limits.seed, shownDefault: "\(defaults.seed)",
+                        help: "Seed; the same seed reproduces a result.")
+    }
+}
+
+/// A command's `Options` with the synthesis knobs.
+protocol SynthesisOptionsDeclaring: OptionGroup {
+    var synthesis: SynthesisOptionGroup { get }
+}
+
+/// A command's `Options` with `--backend`, `--model` and `--threads` (`EvalCommand.openModel`).
+protocol ModelOptionsDeclaring: OptionGroup {
+    var modelChoice: ModelOptionGroup { get }
+}
+
+/// `--backend`, `--model` and `--threads`, on the commands that score and synthesize.
+struct ModelOptionGroup: OptionGroup {
+    let backend = EvalCommand.backend
+    let model = EvalCommand.model
+    let threads = EvalCommand.threads
+}

@@ -1,0 +1,70 @@
+import Testing
+@testable import CLI
+
+/// Typed options: each command declares its options once (`Options`), its spec lists exactly those,
+/// and values are read through key paths into them (`CommandArguments`), so reading an undeclared
+/// option does not compile.
+struct TypedOptionsTests {
+    /// The names a command's `Options` declare, in order.
+    static func declared<C: Command>(_ command: C.Type) -> [String] {
+        C.Options().declarations.map(\.name)
+    }
+
+    @Test func everyCommandsSpecListsExactlyItsDeclaredOptions() {
+        for command in VSynthCLI.commands {
+            #expect(command.spec.options.map(\.name) == Self.declared(command), "\(command.spec.path)")
+        }
+    }
+
+    struct Demo: OptionGroup {
+        let json: Option<Bool> = .flag("json", short: "j", help: "Print JSON.")
+        let runs: Option<Int> = .integer("runs", value: "N", bound: 1...10, default: 5, help: "Runs.")
+        let seed: Option<Int?> = .integer("seed", value: "K", bound: 0...99, shownDefault: "0", help: "Seed")
+        let method: Option<Pick> = .choice("method", value: "M", choices: [.topk, .naive], default: .naive,
+                                                                 help: "topk or naive.")
+        let task: Option<[String]> = .repeated("task", value: "ID", help: "Only this task (repeatable).")
+        let synthesis = SynthesisOptionGroup()
+    }
+
+    enum Pick: String, Sendable {
+        case topk, naive
+    }
+
+    static let spec = CommandSpec(path: ["demo"], summary: "Demo.", usage: "", options: Demo(), positionals: 0...1)
+
+    func arguments(_ words: [String]) throws(UsageError) -> CommandArguments<Demo> {
+        CommandArguments(try Self.spec.parse(words), command: Self.spec.path)
+    }
+
+    @Test func valuesComeTypedWithTheirDefaults() throws {
+        let none = try arguments([])
+        #expect(try none[\.json] == false && none[\.runs] == 5 && none[\.seed] == nil && none[\.method] == .naive)
+        #expect(try none[\.task] == [] && none[\.synthesis.scale] == SynthesisOptionGroup().defaults.scale)
+        let some = try arguments(["-j", "--runs=7", "--seed", "3", "--method", "topk", "--task", "a", "--task", "b", "x"])
+        #expect(try some[\.json] && some[\.runs] == 7 && some[\.seed] == 3 && some[\.method] == .topk)
+        #expect(try some[\.task] == ["a", "b"] && some.positionals == ["x"])
+        #expect(some.given(\.runs) && !none.given(\.runs) && !some.given(\.synthesis.count))
+        #expect(some.firstGiven([\.synthesis.count, \.seed, \.json]) == "seed")
+        #expect(none.firstGiven([\.json, \.runs]) == nil)
+    }
+
+    @Test func aWordOutsideTheChoicesIsAUsageErrorListingThem() throws {
+        let bad = try arguments(["--method", "best"])
+        #expect(throws: UsageError(command: ["demo"], message: "option '--method' needs topk or naive, got 'best'")) { try bad[\.method] }
+        let labels = try arguments(["--labels", "x"])
+        #expect(throws: UsageError(command: ["demo"], message: "option '--labels' needs vinfo, classify, calibrated, argmax, score or target, got 'x'")) {
+            try labels[\.synthesis.labels]
+        }
+    }
+
+    @Test func helpShowsEachDeclaredDefault() {
+        let help = Self.spec.help
+        #expect(help.contains("Runs (default 5). Range 1...10.\n"))
+        #expect(help.contains("Seed (default 0) Range 0...99.\n"))
+        #expect(help.contains("topk or naive (default naive).\n"))
+        // The evaluations synthesize with a smaller pool, and say so.
+        let evalHelp = EvalSynthesisCommand.spec.help
+        #expect(evalHelp.contains("Synthesized pool size N before the final choice (default \(EvalSynthesisCommand.defaults.scale))."))
+        #expect(SynthesizeCommand.spec.help.contains("(default \(SynthesisOptionGroup().defaults.scale))."))
+    }
+}
