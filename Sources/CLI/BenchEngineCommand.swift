@@ -34,7 +34,7 @@ enum BenchEngineCommand: Command {
         let promptCount = try arguments[\.promptTokens]
         let decodeCount = try arguments[\.decodeTokens]
         let path = try ModelLocator.existingPath(explicit: try arguments[\.model])
-        let model = try ModelFactory.embedded(path: path, threads: threads, contextLength: 2048)
+        let model = try ModelFactory.embedded(path: path, threads: threads)
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
         let tokens = Array(model.tokenizer.encode(text, parseSpecial: false, addBOS: false).prefix(promptCount))
         guard tokens.count >= 16 + 64 else { throw LanguageModelError.failed("bench text gave only \(tokens.count) tokens") }
@@ -85,8 +85,8 @@ enum BenchEngineCommand: Command {
                 prefillRatio: anchor.map { prefill / $0.prefill }, decodeRatio: anchor.map { decode / $0.decode })))
         } else {
             Console.out(String(format: "prefill %.0f tok/s decode %.0f tok/s", prefill, decode))
-            Console.out(String(format: "load %.1f ms peak RSS %.1f MB threads=%d prompt=%d decode_steps=%d context=2048",
-                               loadMS, peakMB, model.threadCount, tokens.count, decodeCount))
+            Console.out(String(format: "load %.1f ms peak RSS %.1f MB threads=%d prompt=%d decode_steps=%d context=%d",
+                               loadMS, peakMB, model.threadCount, tokens.count, decodeCount, model.contextLength))
             if let anchor {
                 Console.out(String(format: "llama.cpp prefill %.0f tok/s decode %.0f tok/s (same run)", anchor.prefill, anchor.decode))
                 Console.out(String(format: "ratio prefill %.2fx decode %.2fx", prefill / anchor.prefill, decode / anchor.decode))

@@ -21,7 +21,8 @@ enum GenerateCommand: Command {
         let stop: Option<[String]> = .repeated("stop", value: "TEXT", help: "Stop before TEXT (repeatable).")
         let chat: Option<Bool> = .flag("chat", help: "Wrap PROMPT as a user turn of the model's chat template.")
         let threads = EvalCommand.threads
-        let context: Option<Int> = .integer("context", value: "N", bound: Limits.context, default: 2048, help: "KV cache positions.")
+        let context: Option<Int> = .integer("context", value: "N", bound: Limits.context,
+                                            default: EmbeddedLanguageModel.defaultContextLength, help: "KV cache positions.")
         let model = EvalCommand.model
     }
 

@@ -29,7 +29,7 @@ public enum ModelFactory {
 
     /// The embedded engine on the GGUF file at `path` (nil: `$VSYNTH_MODEL` or the default model),
     /// for commands that need the engine itself (its tokenizer, template or sessions).
-    public static func embedded(path: String?, threads: Int, contextLength: Int = 2048) throws -> EmbeddedLanguageModel {
+    public static func embedded(path: String?, threads: Int, contextLength: Int = EmbeddedLanguageModel.defaultContextLength) throws -> EmbeddedLanguageModel {
         try EmbeddedLanguageModel(path: try ModelLocator.existingPath(explicit: path), threads: threads,
                                   contextLength: contextLength)
     }

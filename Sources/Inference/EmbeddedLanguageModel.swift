@@ -22,11 +22,14 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     public var contextLength: Int { session.contextLength }
     public var threadCount: Int { session.pool.threadCount }
 
+    /// KV cache positions when the caller names none (the CLI, the daemon, the benchmarks).
+    public static let defaultContextLength = 2048
+
     /// Opens the model at `path`.
     /// - Parameters:
     ///   - threads: compute threads (0 = all cores).
-    ///   - contextLength: KV cache positions (default 2048).
-    public init(path: String, threads: Int = 0, contextLength: Int = 2048) throws {
+    ///   - contextLength: KV cache positions.
+    public init(path: String, threads: Int = 0, contextLength: Int = defaultContextLength) throws {
         let started = DispatchTime.now().uptimeNanoseconds
         do {
             model = try LlamaModel(path: path)
