@@ -81,32 +81,8 @@ enum SynthesizeCommand: Command {
         }
 
         let added = result.selected.map(\.demonstration)
-        let speed = result.generationSeconds > 0 ? Double(result.generatedTokens) / result.generationSeconds : 0
-        let summary = "\(added.count) new of \(result.generations) generations (parse rate \(EvalCommand.f(result.parseRate, 2)); "
-            + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed)"
-            + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", "))
-        if try arguments[\.json] {
-            struct Item: Encodable { var input: String; var output: String; var vscore: Double?; var perToken: Double? }
-            struct Output: Encodable {
-                var file: String; var model: String; var method: String; var seed: UInt64
-                var demonstrations: [Item]; var generations: Int; var parseRate: Double; var drops: [String: Int]
-                var labels: [LabelCount]?
-            }
-            Console.out(try EvalCommand.json(Output(
-                file: path, model: model.identity.description, method: options.method.rawValue, seed: options.seed,
-                demonstrations: result.selected.map { Item(input: $0.demonstration.input, output: $0.demonstration.output,
-                                                           vscore: $0.score?.total, perToken: $0.score?.perToken) },
-                generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts,
-                labels: result.labelHistogram.isEmpty ? nil : result.labelHistogram)))
-        } else if !diff {
-            for (index, item) in result.selected.enumerated() {
-                let v = item.score.map { String(format: "V %.2f nats (%.3f/token)", $0.total, $0.perToken) } ?? "not scored"
-                Console.out("[\(index + 1)] \(v)")
-                Console.out("  \(format.promptInputLabel): \(item.demonstration.input)")
-                Console.out("  \(format.promptOutputLabel): \(item.demonstration.output)")
-            }
-        }
-        Console.err(summary)
+        try printResult(result, of: path, format: format, options: options, model: model.identity.description,
+                        json: try arguments[\.json], diff: diff)
         guard write || diff else { return 0 }
         guard !added.isEmpty else {
             Console.err("vsynth synthesize: nothing new to add; \(path) was not changed")
@@ -126,10 +102,5 @@ enum SynthesizeCommand: Command {
         }
         Console.err("wrote \(added.count) demonstrations to \(path)")
         return 0
-    }
-
-    static func dropText(_ drops: DropCounts) -> String {
-        let parts = DropReason.allCases.compactMap { drops[$0] > 0 ? "\($0.rawValue) \(drops[$0])" : nil }
-        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 }

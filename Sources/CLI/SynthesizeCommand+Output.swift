@@ -1,0 +1,42 @@
+import PromptFile
+import VSynthesis
+
+/// What `vsynth synthesize FILE` prints: the new demonstrations with their scores (or as JSON), then
+/// the run's figures on stderr.
+extension SynthesizeCommand {
+    /// Prints `result` of synthesizing for the file at `path`: as JSON, as text unless `diff` (the
+    /// diff is the output then), and the summary line on stderr.
+    static func printResult(_ result: SynthesisResult, of path: String, format: DemonstrationFormat,
+                            options: SynthesisOptions, model: String, json: Bool, diff: Bool) throws {
+        if json {
+            struct Item: Encodable { var input: String; var output: String; var vscore: Double?; var perToken: Double? }
+            struct Output: Encodable {
+                var file: String; var model: String; var method: String; var seed: UInt64
+                var demonstrations: [Item]; var generations: Int; var parseRate: Double; var drops: [String: Int]
+                var labels: [LabelCount]?
+            }
+            Console.out(try EvalCommand.json(Output(
+                file: path, model: model, method: options.method.rawValue, seed: options.seed,
+                demonstrations: result.selected.map { Item(input: $0.demonstration.input, output: $0.demonstration.output,
+                                                           vscore: $0.score?.total, perToken: $0.score?.perToken) },
+                generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts,
+                labels: result.labelHistogram.isEmpty ? nil : result.labelHistogram)))
+        } else if !diff {
+            for (index, item) in result.selected.enumerated() {
+                let v = item.score.map { String(format: "V %.2f nats (%.3f/token)", $0.total, $0.perToken) } ?? "not scored"
+                Console.out("[\(index + 1)] \(v)")
+                Console.out("  \(format.promptInputLabel): \(item.demonstration.input)")
+                Console.out("  \(format.promptOutputLabel): \(item.demonstration.output)")
+            }
+        }
+        let speed = result.generationSeconds > 0 ? Double(result.generatedTokens) / result.generationSeconds : 0
+        Console.err("\(result.selected.count) new of \(result.generations) generations (parse rate \(EvalCommand.f(result.parseRate, 2)); "
+            + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed)"
+            + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")))
+    }
+
+    static func dropText(_ drops: DropCounts) -> String {
+        let parts = DropReason.allCases.compactMap { drops[$0] > 0 ? "\($0.rawValue) \(drops[$0])" : nil }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
+}
