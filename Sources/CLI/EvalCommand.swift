@@ -14,7 +14,7 @@ enum EvalCommand {
         .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
     ]
 
-    /// The synthesis knobs (DESIGN.md), shared by `synthesize`, `eval synthesis` and `eval icl`.
+    /// The synthesis knobs (docs/method.md), shared by `synthesize`, `eval synthesis` and `eval icl`.
     static let synthesisOptions: [CommandSpec.Option] = [
         .init("method", value: "M", help: "vsynthesis (default), topk or naive."),
         .init("labels", value: "S", help: "Labelled tasks: vinfo (V-information from T to the label, default), classify (zero-shot ln p(label | T, x)), calibrated (classify less its scores for the input N/A), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered)."),

@@ -1,4 +1,6 @@
 import Foundation
+import Support
+import TestSupport
 import Testing
 @testable import GGUF
 
@@ -39,7 +41,7 @@ struct GGUFCorruptionTests {
     /// full-parse path is covered by `wholeFileTruncationsSampled`, and here by every offset of
     /// the preamble and of the padding before the tensor data.
     @Test func truncationAtEveryHeaderOffset() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let copy = FileCopy(try GGUFFile(path: path))
         let (starts, infosEnd) = try Self.itemBoundaries(copy.prefix(copy.dataOffset))
         let keyCount = 33
@@ -111,7 +113,7 @@ struct GGUFCorruptionTests {
 
     /// Whole-file truncations through the public in-memory entry, seeded sample over the header.
     @Test func wholeFileTruncationsSampled() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let copy = FileCopy(try GGUFFile(path: path))
         var rng = SplitMix64(seed: 42)
         let failures = Failures()
@@ -131,7 +133,7 @@ struct GGUFCorruptionTests {
     /// A few thousand seeded random byte changes in the header, each parsed as a whole file: an
     /// error or a file whose every tensor lies inside it, never a crash.
     @Test func randomByteFlipsNeverCrash() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let copy = FileCopy(try GGUFFile(path: path))
         let (starts, infosEnd) = try Self.itemBoundaries(copy.prefix(copy.dataOffset))
         var rng = SplitMix64(seed: 7)
@@ -169,21 +171,8 @@ struct GGUFCorruptionTests {
 }
 
 /// Thread-safe list of failure messages for concurrent checks.
-final class Failures: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var messages: [String] = []
-    func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
-}
-
-/// Small seeded generator (SplitMix64) so corruption tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+final class Failures: Sendable {
+    private let list = Locked<[String]>([])
+    var messages: [String] { list.withLock { $0 } }
+    func add(_ message: String) { list.withLock { $0.append(message) } }
 }

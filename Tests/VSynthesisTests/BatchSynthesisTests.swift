@@ -1,5 +1,6 @@
 import Foundation
 import PromptFile
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -44,8 +45,7 @@ import Testing
 
     @Test func topsUpTwoFilesSkipsTheFullOneAndResumes() async throws {
         let model = try TestModel.model()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory("batch").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let files: [(name: String, text: String, count: Int)] = [
             ("animals.prompt", Self.promptFile(task: "Name the sound that the animal makes.", input: "animal", output: "sound",
@@ -119,8 +119,7 @@ import Testing
 
     @Test func aBrokenFileFailsAndTheOthersStillRun() async throws {
         let model = try TestModel.model()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory("batch").url
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("---\nvsynth:\n  count: 1\n---\nno task here\n".utf8).write(to: directory.appendingPathComponent("a.prompt"))
         let full = Self.promptFile(task: "Give the opposite of the word.", input: "word", output: "opposite",
