@@ -14,8 +14,8 @@ let package = Package(
         .executable(name: "vsynth", targets: ["vsynth"]),
     ],
     targets: [
-        // Concurrency helpers and the seeded generator that every module shares (lock box, async
-        // semaphore, SplitMix64).
+        // What every module shares: the lock box, the async semaphore, the seeded generator
+        // (SplitMix64), well-formed UTF-8.
         .target(name: "Support"),
         // Embedded inference: GGUF → tokenizer → Llama forward pass.
         .target(name: "GGUF", swiftSettings: optimised),
@@ -28,7 +28,7 @@ let package = Package(
         // The one protocol the method talks to; engines and backends conform to it.
         .target(name: "LanguageModel", dependencies: ["JSONSchema"]),
         // Prompt files: YAML frontmatter, demonstrations region, ranges, edits.
-        .target(name: "PromptFile", dependencies: ["JSONSchema"], swiftSettings: optimised),
+        .target(name: "PromptFile", dependencies: ["JSONSchema", "Support"], swiftSettings: optimised),
         // The method: V-Score, proportional sampling, iterative synthesis, evaluation.
         .target(name: "VSynthesis", dependencies: ["PromptFile", "LanguageModel", "JSONSchema", "Support"]),
         // Remote model servers (OpenAI-compatible, llama-server, Ollama).
@@ -63,7 +63,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
         .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel", "VSynthesis", "Inference", "PromptFile", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Support", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile", "Inference", "JSONSchema", "Support", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )
