@@ -23,15 +23,7 @@ enum UTF8Check {
 
     /// The offset of the first byte of the first invalid sequence, or nil.
     static func firstInvalid(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = 0
-            while index < buffer.count {
-                let length = UTF8Validation.scalarLength(buffer, at: index)
-                if length == 0 { return index }
-                index += length
-            }
-            return nil
-        }
+        bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0) }
     }
 
     /// The offset of the first control character a text file does not hold, or nil.

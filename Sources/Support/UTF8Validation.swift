@@ -28,4 +28,17 @@ public enum UTF8Validation {
         }
         return length
     }
+
+    /// The offset of the first byte of the first ill-formed sequence in `bytes`, or nil when all of
+    /// it is well-formed UTF-8.
+    @inlinable
+    public static func firstInvalid(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        while index < bytes.count {
+            let length = scalarLength(bytes, at: index)
+            if length == 0 { return index }
+            index += length
+        }
+        return nil
+    }
 }

@@ -2,9 +2,9 @@ import Support
 import Testing
 
 @Suite struct UTF8ValidationTests {
-    /// Whole-buffer validity by `scalarLength` equals the standard library's: random byte strings
-    /// (mostly above 0x7F, where the cases are) are valid exactly when decoding and re-encoding
-    /// gives the same bytes back.
+    /// Whole-buffer validity (`firstInvalid`, walking `scalarLength`) equals the standard library's:
+    /// random byte strings (mostly above 0x7F, where the cases are) are valid exactly when decoding
+    /// and re-encoding gives the same bytes back (about 1,700 of the 20,000 are).
     @Test func agreesWithTheStandardLibrary() {
         var generator = SplitMix64(seed: 8)
         var valid = 0
@@ -14,15 +14,7 @@ import Testing
                 Bool.random(using: &generator) ? UInt8.random(in: 0x80...0xF5, using: &generator)
                                                : UInt8.random(in: 0...0xFF, using: &generator)
             }
-            let ours = bytes.withUnsafeBufferPointer { buffer in
-                var index = 0
-                while index < buffer.count {
-                    let length = UTF8Validation.scalarLength(buffer, at: index)
-                    if length == 0 { return false }
-                    index += length
-                }
-                return true
-            }
+            let ours = bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0) } == nil
             let standard = Array(String(decoding: bytes, as: UTF8.self).utf8) == bytes
             #expect(ours == standard, "\(bytes.map { String($0, radix: 16) })")
             if ours { valid += 1 }
