@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Golden V-Scores for the language-server tests, computed with llama.cpp (llama-cpp-python) in the
-V-Score frame of DESIGN.md (the frame of ../shared/reference/vscore_reference.py), for the eight
+V-Score frame of docs/method.md (the frame of ../shared/reference/vscore_reference.py), for the eight
 demonstrations of Tests/LanguageServerTests/TestSession.swift's Fixture.prompt (prompt-file turns:
 X and Y are the bare texts, no labels).
 

@@ -3,8 +3,8 @@ import LanguageModel
 
 extension OpenAIBackend {
     /// ln p of each continuation's tokens after `context`, from the server's prompt log-probabilities.
-    /// Context and continuation are tokenized apart (DESIGN.md frame); continuations run concurrently
-    /// up to the configured limit.
+    /// Context and continuation are tokenized apart (the V-Score frame, docs/method.md); continuations
+    /// run concurrently up to the configured limit.
     public func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
         guard layout.canScore else {
             throw BackendError.unsupported(backend: "openai", operation: "score prompt tokens", reason: layout.note)

@@ -6,8 +6,9 @@ import LanguageModel
 /// Scoring reads the log-probabilities of the *prompt* tokens (`echo: true` with `logprobs`,
 /// `max_tokens: 1`): the prompt is context + continuation, sent as token ids where the server takes
 /// them, else as text after checking that the server tokenizes the joint text exactly as context and
-/// continuation apart (the DESIGN.md frame). `connect` probes the server once: its models, its
-/// tokenizer endpoint, whether it takes token ids, and how its echoed log-probabilities line up.
+/// continuation apart (the V-Score frame, docs/method.md). `connect` probes the server once: its
+/// models, its tokenizer endpoint, whether it takes token ids, and how its echoed log-probabilities
+/// line up.
 public final class OpenAIBackend: ProbedLanguageModel {
     /// Where the server's tokenizer lives.
     enum TokenizerEndpoint: Sendable, Equatable {

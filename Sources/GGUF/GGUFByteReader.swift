@@ -16,20 +16,23 @@ struct GGUFByteReader {
         }
     }
 
+    /// A little-endian integer of type `T` (GGUF stores every integer little-endian).
     @inline(__always)
-    mutating func readUInt32(_ what: @autoclosure () -> String) throws(GGUFError) -> UInt32 {
-        try require(4, what())
-        let v = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self))
-        position += 4
+    mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type, _ what: @autoclosure () -> String) throws(GGUFError) -> T {
+        try require(MemoryLayout<T>.size, what())
+        let v = T(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: T.self))
+        position += MemoryLayout<T>.size
         return v
     }
 
     @inline(__always)
+    mutating func readUInt32(_ what: @autoclosure () -> String) throws(GGUFError) -> UInt32 {
+        try readInteger(UInt32.self, what())
+    }
+
+    @inline(__always)
     mutating func readUInt64(_ what: @autoclosure () -> String) throws(GGUFError) -> UInt64 {
-        try require(8, what())
-        let v = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-        position += 8
-        return v
+        try readInteger(UInt64.self, what())
     }
 
     /// Reads `count` raw bytes (already checked or checked here) without copying.

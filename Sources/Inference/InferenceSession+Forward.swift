@@ -109,7 +109,7 @@ extension InferenceSession {
         if !usesReferenceArithmetic { quantized.quantize(x, n: n, pool: pool) }
     }
 
-    /// y (rows, dim) = rmsnorm(x) · weight row by row; split over the pool when the batch is large.
+    /// y (rows, dim) = rmsnorm(x) · weight, row by row on the calling thread (not split over the pool).
     private func rmsNormRows(_ x: UnsafeMutablePointer<Float>, weight: [Float], rows: Int,
                              into y: UnsafeMutablePointer<Float>) {
         let dim = model.config.dim

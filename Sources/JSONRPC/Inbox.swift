@@ -1,3 +1,5 @@
+import Support
+
 /// What a `LocalClient` received from the server, kept until a test takes it.
 ///
 /// A test takes items selectively (`next` with a filter): an item that does not match stays in

@@ -1,3 +1,5 @@
+import Support
+
 /// A strict RFC 8259 JSON parser over UTF-8 bytes.
 ///
 /// Strict means: exactly one value with only JSON whitespace around it; no comments, trailing
@@ -73,39 +75,20 @@ public struct JSONParser {
         try enterContainer()
         index += 1  // [
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
+        if closesEmpty(UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONRPCError.unexpectedEnd(expected: "',' or ']'", offset: index) }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return .array(elements)
-            default: throw unexpected(expected: "',' or ']'")
-            }
-        }
+        } while try !closesAfterMember(UInt8(ascii: "]"), expected: "',' or ']'")
+        return .array(elements)
     }
 
     private mutating func parseObject() throws -> JSONValue {
         try enterContainer()
         index += 1  // {
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
+        if closesEmpty(UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             skipWhitespace()
             guard index < bytes.count else { throw JSONRPCError.unexpectedEnd(expected: "a key string", offset: index) }
             guard bytes[index] == UInt8(ascii: "\"") else { throw unexpected(expected: "a key string") }
@@ -120,16 +103,33 @@ public struct JSONParser {
             if members.updateValue(value, forKey: key) != nil {
                 throw JSONRPCError.duplicateKey(key, offset: keyOffset)
             }
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONRPCError.unexpectedEnd(expected: "',' or '}'", offset: index) }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return .object(members)
-            default: throw unexpected(expected: "',' or '}'")
-            }
+        } while try !closesAfterMember(UInt8(ascii: "}"), expected: "',' or '}'")
+        return .object(members)
+    }
+
+    /// Right after the opening bracket: leaves the container and returns true when `closer` follows.
+    private mutating func closesEmpty(_ closer: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == closer else { return false }
+        index += 1
+        depth -= 1
+        return true
+    }
+
+    /// After an element or member: false past a `,` (another follows), true past `closer` (the
+    /// container is left); anything else is an error expecting `expected`.
+    private mutating func closesAfterMember(_ closer: UInt8, expected: String) throws -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONRPCError.unexpectedEnd(expected: expected, offset: index) }
+        switch bytes[index] {
+        case UInt8(ascii: ","):
+            index += 1
+            return false
+        case closer:
+            index += 1
+            depth -= 1
+            return true
+        default: throw unexpected(expected: expected)
         }
     }
 
@@ -318,36 +318,5 @@ public struct JSONParser {
             return .invalidUTF8(offset: index)
         }
         return .unexpectedByte(byte, expected: expected, offset: index)
-    }
-}
-
-/// Well-formed UTF-8 as Unicode defines it (Table 3-7, "Well-Formed UTF-8 Byte Sequences").
-enum UTF8Validation {
-    /// The length (1–4) of the well-formed scalar starting at `index`, or 0 when the bytes there are
-    /// not well-formed UTF-8: a stray continuation byte, an overlong form, an encoded surrogate, a
-    /// value above U+10FFFF, or a sequence cut short by the end of `bytes`.
-    @inline(__always)
-    static func scalarLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        let lead = bytes[index]
-        if lead < 0x80 { return 1 }
-        let length: Int
-        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
-        default: return 0
-        }
-        guard index + length <= bytes.count, secondRange.contains(bytes[index + 1]) else { return 0 }
-        var k = 2
-        while k < length {
-            guard (0x80...0xBF).contains(bytes[index + k]) else { return 0 }
-            k += 1
-        }
-        return length
     }
 }

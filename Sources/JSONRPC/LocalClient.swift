@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A client for tests (the counterpart of sourcekit-lsp's test client), connected either
 /// in-process to a server's `MessageHandler` or over stdio to a server process it launches:

@@ -177,15 +177,7 @@ extension MessageFramer {
             guard lowered == expected else { return .noMatch }
             i += 1
         }
-        var spaces = 0
-        while true {
-            guard i < end else { return .needMoreBytes }
-            let b = byte(at: i)
-            guard b == 0x20 || b == 0x09 else { break }
-            spaces += 1
-            if spaces > 8 { return .noMatch }
-            i += 1
-        }
+        if let early = skipBlanks(&i) { return early }
         var digits = 0
         while true {
             guard i < end else { return .needMoreBytes }
@@ -195,16 +187,22 @@ extension MessageFramer {
             i += 1
         }
         guard digits > 0 else { return .noMatch }
-        spaces = 0
+        if let early = skipBlanks(&i) { return early }
+        return byte(at: i) == 0x0d ? .match : .noMatch
+    }
+
+    /// Moves `i` past up to 8 spaces or tabs; nil when a byte that is neither follows, else the
+    /// signature's fate (more than 8: no match; the bytes ran out: need more).
+    private func skipBlanks(_ i: inout Int) -> SignatureMatch? {
+        var spaces = 0
         while true {
             guard i < end else { return .needMoreBytes }
             let b = byte(at: i)
-            guard b == 0x20 || b == 0x09 else { break }
+            guard b == 0x20 || b == 0x09 else { return nil }
             spaces += 1
             if spaces > 8 { return .noMatch }
             i += 1
         }
-        return byte(at: i) == 0x0d ? .match : .noMatch
     }
 }
 

@@ -3,7 +3,7 @@
 ///
 /// Scoring takes text, not token ids, because a remote server tokenizes for itself; an engine
 /// tokenizes the context and every continuation *separately* (special tokens parsed), as the
-/// V-Score frame in DESIGN.md requires, so a continuation's tokens are the same under any context.
+/// V-Score frame (docs/method.md) requires, so a continuation's tokens are the same under any context.
 public protocol LanguageModel: Sendable {
     /// Who produces the numbers: scores from different identities are never mixed or cached together.
     var identity: ModelIdentity { get }
@@ -36,7 +36,7 @@ public struct ModelIdentity: Hashable, Sendable, Codable, CustomStringConvertibl
     public var description: String { "\(backend):\(model)" }
 }
 
-/// Turn markers of a chat template. The V-Score frame for ChatML (DESIGN.md) is
+/// Turn markers of a chat template. The V-Score frame for ChatML (docs/method.md) is
 /// `systemTurn(T)` as context and `userTurn(X) + assistantTurn(Y)` as the demonstration.
 public struct ChatTemplate: Hashable, Sendable, Codable {
     public var name: String

@@ -1,3 +1,5 @@
+import Support
+
 /// Checks that a file is text before anything reads it: strict UTF-8 (no overlong forms,
 /// surrogates or code points past U+10FFFF) and no control characters but tab, LF, VT, FF, CR.
 enum UTF8Check {
@@ -21,35 +23,7 @@ enum UTF8Check {
 
     /// The offset of the first byte of the first invalid sequence, or nil.
     static func firstInvalid(_ bytes: [UInt8]) -> Int? {
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            if lead < 0x80 { index += 1; continue }
-            let need: Int
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; high = 0x9F
-            case 0xF0: need = 3; low = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; high = 0x8F
-            default: return index
-            }
-            guard index + need < count else { return index }
-            let second = bytes[index + 1]
-            guard second >= low, second <= high else { return index }
-            var k = 2
-            while k <= need {
-                guard bytes[index + k] & 0xC0 == 0x80 else { return index }
-                k += 1
-            }
-            index += need + 1
-        }
-        return nil
+        bytes.withUnsafeBufferPointer { UTF8Validation.firstInvalid($0) }
     }
 
     /// The offset of the first control character a text file does not hold, or nil.

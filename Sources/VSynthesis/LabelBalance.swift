@@ -1,3 +1,5 @@
+import Support
+
 /// Choosing demonstrations of a labelled task so that the labels are covered as evenly as the count
 /// allows: every label gets `count / labels` and the remainder goes to distinct labels. Each draw
 /// goes to the labels chosen least so far; among them, `pick` decides (V-Score proportional for

@@ -1,6 +1,7 @@
 import Foundation
+import Support
 
-/// How V-Scores become sampling weights (DESIGN.md, V-Synthesis step 2).
+/// How V-Scores become sampling weights (docs/method.md, V-Synthesis step 2).
 public enum Weighting: Hashable, Sendable, Codable, CustomStringConvertible {
     /// `w(D) = max(V(D), 0) + ε`: inconsistent demonstrations keep only a small chance.
     case clip(epsilon: Double)

@@ -1,5 +1,5 @@
 import PromptFile
-/// Every knob of V-Synthesis (DESIGN.md), with the defaults the CLI and the server use.
+/// Every knob of V-Synthesis (docs/method.md), with the defaults the CLI and the server use.
 public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// How the final demonstrations are chosen.
     public enum Method: String, CaseIterable, Hashable, Sendable, Codable {

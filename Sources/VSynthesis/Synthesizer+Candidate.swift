@@ -1,6 +1,7 @@
 import Foundation
 import LanguageModel
 import PromptFile
+import Support
 
 /// Generating one candidate: its input fields in guided steps, then its output, which for a task
 /// with a label set is chosen by scoring the labels rather than generated.

@@ -1,8 +1,9 @@
 import Foundation
 import LanguageModel
 import PromptFile
+import Support
 
-/// Runs V-Synthesis (DESIGN.md) or one of its baselines for one task with one language model.
+/// Runs V-Synthesis (docs/method.md) or one of its baselines for one task with one language model.
 /// Reproducible: every generation's seed is derived from the run's seed, the round and the slot.
 public struct Synthesizer: Sendable {
     public let model: any LanguageModel
@@ -105,7 +106,7 @@ public struct Synthesizer: Sendable {
                                labelHistogram: histogram)
     }
 
-    /// The n demonstrations to return, by the method's rule (DESIGN.md step 4); with a label set,
+    /// The n demonstrations to return, by the method's rule (docs/method.md, V-Synthesis step 4); with a label set,
     /// balanced over the labels (`LabelBalance`), the rule applying within the least covered labels.
     func choose(from candidates: [ScoredDemonstration], format: DemonstrationFormat,
                 options: SynthesisOptions) async throws -> [ScoredDemonstration] {

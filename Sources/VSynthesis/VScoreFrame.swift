@@ -1,7 +1,7 @@
 import LanguageModel
 import PromptFile
 
-/// Builds the strings of the V-Score frame (DESIGN.md) from a chat template:
+/// Builds the strings of the V-Score frame (docs/method.md) from a chat template:
 /// `context(T) = systemTurn(T)`, `context(∅) = systemTurn("")`,
 /// `D = userTurn(X) + assistantTurn(Y)`. Context and D are scored as separate texts, so D's tokens
 /// are the same under both contexts.

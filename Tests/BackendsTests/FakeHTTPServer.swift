@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// A hostile (or merely odd) HTTP server on 127.0.0.1, for what a real model server cannot be made

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// A loopback port where connecting hangs: a listener that never accepts, its accept queue filled

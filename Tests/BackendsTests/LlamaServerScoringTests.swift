@@ -2,6 +2,7 @@ import Foundation
 import Inference
 import LanguageModel
 import PromptFile
+import TestSupport
 import Testing
 import VSynthesis
 @testable import Backends
@@ -23,8 +24,8 @@ import VSynthesis
             apiKeyVariable: nil, requestTimeout: 120, maxRetries: 1, initialBackoff: 0.2))
         let capabilities = await backend.capabilities()
         #expect(capabilities.canScore, "forced decoding should work: \(capabilities.notes)")
-        let model = try LlamaModel(path: try ModelLocator.existingPath())
-        let session = InferenceSession(model: model, pool: ThreadPool(threads: 2))
+        let model = try TestModel.weights()
+        let session = InferenceSession(model: model, pool: TestModel.pool)
         let frame = VScoreFrame(template: .chatML)
         let endOfGeneration = try #require(backend.forcedDecoding)
         var worst = 0.0, tokens = 0

@@ -37,7 +37,7 @@ import Testing
         await #expect(throws: BackendError.self) { _ = try await backend.score(context: "System: Hi\n", continuations: ["User: a\n"]) }
     }
 
-    /// Per-token ln p of DESIGN.md-frame demonstrations, under a task context and the null context,
+    /// Per-token ln p of demonstrations in the V-Score frame (docs/method.md), under a task context and the null context,
     /// agree with llama.cpp's own numbers within 0.02 nats per token, turn markers included.
     @Test func scoresAgreeWithLlamaCppPerToken() async throws {
         guard let url = TestServer.url() else { return }

@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import TestSupport
 import Testing
 @testable import Backends
 
@@ -37,7 +38,7 @@ enum TestServer {
     /// from ever reporting the script's exit.
     static func startServer(port: Int) async throws -> Process {
         let environment = ProcessInfo.processInfo.environment
-        let model = ModelLocator.path(environment: environment)
+        let model = TestModel.candidatePath
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [environment["PYTHON"] ?? "python3", "-m", "llama_cpp.server", "--model", model,
@@ -63,9 +64,6 @@ enum TestServer {
         return socket.port
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
 }
 
 /// The golden numbers from llama.cpp (`/work/shared/reference/llamacpp_logprobs.py` run on
@@ -85,7 +83,7 @@ struct LlamaCppReference: Decodable {
     var generate: [Generated]
 
     static func load() throws -> LlamaCppReference {
-        let data = try Data(contentsOf: TestServer.fixtures.appendingPathComponent("llamacpp_logprobs.json"))
+        let data = try Data(contentsOf: TestFiles.fixtures().appendingPathComponent("llamacpp_logprobs.json"))
         return try JSONDecoder().decode(LlamaCppReference.self, from: data)
     }
 }

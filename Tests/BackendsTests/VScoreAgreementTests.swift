@@ -2,6 +2,7 @@ import Foundation
 import Inference
 import LanguageModel
 import PromptFile
+import TestSupport
 import Testing
 import VSynthesis
 @testable import Backends
@@ -11,19 +12,9 @@ import VSynthesis
 /// prompt files that have demonstrations. Scoring through that server is slow (~0.1 s per token),
 /// so the test keeps to the examples' demonstrations.
 @Suite(.serialized) struct VScoreAgreementTests {
-    /// The embedded engine on the model the server runs (`VSYNTH_MODEL`, else the default path);
-    /// a missing file fails the test with the command that fetches it.
-    static func embedded() throws -> EmbeddedLanguageModel {
-        let path = ModelLocator.path()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw BackendError.invalidConfiguration("model not found at \(path): run `vsynth model fetch` (or set VSYNTH_MODEL)")
-        }
-        return try EmbeddedLanguageModel(path: path, threads: 0)
-    }
-
     /// The example files with demonstrations: (path, task, demonstrations).
     static func examples() throws -> [(path: String, task: String, demonstrations: [Demonstration])] {
-        let directory = TestServer.repositoryRoot.appendingPathComponent("examples").path
+        let directory = TestFiles.examples.path
         return try PromptFileWalker.walk(directory: directory).compactMap { path in
             let document = try PromptDocument(contentsOfFile: path)
             guard document.errors.isEmpty, let task = document.task?.text, !document.demonstrationPairs.isEmpty else { return nil }
@@ -36,7 +27,7 @@ import VSynthesis
         let examples = try Self.examples()
         try #require(examples.count >= 2, "examples/ should hold prompt files with demonstrations")
         let remote = try await OpenAIBackend.connect(TestServer.configuration(url))
-        let local = try Self.embedded()
+        let local = try TestModel.freshModel()
         var worst = 0.0, compared = 0
         var outside: [String] = []
         for example in examples {

@@ -1,5 +1,6 @@
 import CLI
 import Foundation
+import TestSupport
 import Testing
 
 /// The built `vsynth` executable: exit codes 0 / 1 / 2, `--help` of every command, `--version`.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 11, findings 7 and 8 through the built binary: what a prompt file's `vsynth.backend` and

@@ -1,5 +1,6 @@
 import Foundation
 import PromptFile
+import TestSupport
 import Testing
 @testable import CLI
 

@@ -1,13 +1,13 @@
 import CLI
 import Foundation
+import TestSupport
 import Testing
 
 /// README.md documents every command: its CLI reference is the `--help` texts, as
 /// scripts/cli-reference.sh writes them.
 struct ReadmeTests {
     @Test func cliReferenceIsCurrent() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
+        let root = TestFiles.repositoryRoot
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
         let begin = "<!-- cli-reference:begin -->\n", end = "<!-- cli-reference:end -->"
         let start = try #require(readme.range(of: begin), "README.md lacks \(begin)")

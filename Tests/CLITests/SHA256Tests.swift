@@ -1,5 +1,6 @@
 import CLI
 import Foundation
+import TestSupport
 import Testing
 
 /// SHA-256 against the FIPS 180-4 / NIST example vectors and a table made with Python's hashlib.
@@ -71,8 +72,7 @@ struct SHA256Tests {
 
     /// `length digest` lines of Fixtures/sha256-lengths.txt.
     static func lengthTable() throws -> [(Int, String)] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/sha256-lengths.txt")
+        let url = TestFiles.fixtures().appendingPathComponent("sha256-lengths.txt")
         let text = try String(contentsOf: url, encoding: .utf8)
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
             let fields = line.split(separator: " ")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `vsynth synthesize DIR... --jobs N` as a user runs it: usage errors for single-file options, a

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `vsynth synthesize FILE --write` as a user runs it, on the real model, through a symbolic link to

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `vsynth` executable as a user would, for black-box tests.
 ///
 /// Found, in order: `$VSYNTH_BIN`; beside the test bundle or (SwiftPM puts products and the test
 /// bundle in one directory: `.build/<triple>/debug/`; on macOS the bundle's executable sits three
-/// levels deeper); the package's `.build/debug` and `.build/release`, from `#filePath`.
+/// levels deeper); the package's `.build/debug` and `.build/release` (`TestFiles.repositoryRoot`).
 enum VSynthBinary {
     struct Result: Sendable {
         var status: Int32
@@ -27,8 +28,7 @@ enum VSynthBinary {
             candidates.append(current.appendingPathComponent("vsynth").path)
             directory = current.deletingLastPathComponent()
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // Tests/CLITests
-            .deletingLastPathComponent().deletingLastPathComponent()
+        let root = TestFiles.repositoryRoot
         candidates += ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/vsynth").path }
         return candidates.first { path in
             var isDirectory: ObjCBool = false

@@ -1,4 +1,6 @@
 import Foundation
+import Support
+import TestSupport
 import Testing
 @testable import GGUF
 
@@ -39,12 +41,12 @@ struct GGUFCorruptionTests {
     /// full-parse path is covered by `wholeFileTruncationsSampled`, and here by every offset of
     /// the preamble and of the padding before the tensor data.
     @Test func truncationAtEveryHeaderOffset() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let copy = FileCopy(try GGUFFile(path: path))
         let (starts, infosEnd) = try Self.itemBoundaries(copy.prefix(copy.dataOffset))
         let keyCount = 33
         let ends = Array(starts.dropFirst()) + [infosEnd]
-        let failures = Failures()
+        let failures = Recorded<String>()
         var checked = 0
         let full = GGUFHeaderParser(copy.prefix(copy.dataOffset))
         try ErrorBacktraces.paused {
@@ -66,10 +68,10 @@ struct GGUFCorruptionTests {
                     if item == 0 { _ = try parser.readPreamble() }
                     else if item <= keyCount { _ = try parser.readKeyValue() }
                     else { _ = try parser.readTensorInfo() }
-                    failures.add("no error for truncation at \(length) in item \(item)")
+                    failures.append("no error for truncation at \(length) in item \(item)")
                 } catch {
                     if error.offset < start || error.offset > length {
-                        failures.add("truncation at \(length): offset \(error.offset) outside [\(start), \(length)]: \(error)")
+                        failures.append("truncation at \(length): offset \(error.offset) outside [\(start), \(length)]: \(error)")
                     }
                 }
                 checked += 1
@@ -83,10 +85,10 @@ struct GGUFCorruptionTests {
                     let parser = GGUFHeaderParser(copy.prefix(length))
                     do throws(GGUFError) {
                         _ = try parser.stringElementEnd(at: position, index: index, key: "k")
-                        failures.add("no error for truncation at \(length) in element \(index) of item \(item)")
+                        failures.append("no error for truncation at \(length) in element \(index) of item \(item)")
                     } catch {
                         if error.offset < position || error.offset > length {
-                            failures.add("truncation at \(length): offset \(error.offset) outside [\(position), \(length)]")
+                            failures.append("truncation at \(length): offset \(error.offset) outside [\(position), \(length)]")
                         }
                     }
                     checked += 1
@@ -100,43 +102,43 @@ struct GGUFCorruptionTests {
         // The padding after the tensor infos and the data start itself, through the full parse.
         for length in infosEnd ... copy.dataOffset {
             var parser = GGUFHeaderParser(copy.prefix(length))
-            do throws(GGUFError) { _ = try parser.parse(); failures.add("no error for truncation at \(length)") }
-            catch { if error.offset > length { failures.add("offset \(error.offset) past \(length)") } }
+            do throws(GGUFError) { _ = try parser.parse(); failures.append("no error for truncation at \(length)") }
+            catch { if error.offset > length { failures.append("offset \(error.offset) past \(length)") } }
             checked += 1
         }
-        #expect(failures.messages.isEmpty, "\(failures.messages.prefix(5))")
+        #expect(failures.items.isEmpty, "\(failures.items.prefix(5))")
         #expect(checked == copy.dataOffset + 1)
         print("gguf: truncation checked at \(checked) offsets over \(starts.count) header items")
     }
 
     /// Whole-file truncations through the public in-memory entry, seeded sample over the header.
     @Test func wholeFileTruncationsSampled() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let copy = FileCopy(try GGUFFile(path: path))
         var rng = SplitMix64(seed: 42)
-        let failures = Failures()
+        let failures = Recorded<String>()
         let (starts, _) = try Self.itemBoundaries(copy.prefix(copy.dataOffset))
         var lengths = starts.flatMap { [$0, $0 + 1, $0 + 8, $0 + 9] }
         for _ in 0 ..< 300 { lengths.append(Int(rng.next() % UInt64(copy.dataOffset + 1))) }
         ErrorBacktraces.paused {
             for length in lengths where length <= copy.dataOffset {
                 var parser = GGUFHeaderParser(copy.prefix(length))
-                do throws(GGUFError) { _ = try parser.parse(); failures.add("no error at \(length)") }
-                catch { if error.offset > length { failures.add("offset \(error.offset) past \(length)") } }
+                do throws(GGUFError) { _ = try parser.parse(); failures.append("no error at \(length)") }
+                catch { if error.offset > length { failures.append("offset \(error.offset) past \(length)") } }
             }
         }
-        #expect(failures.messages.isEmpty, "\(failures.messages.prefix(5))")
+        #expect(failures.items.isEmpty, "\(failures.items.prefix(5))")
     }
 
     /// A few thousand seeded random byte changes in the header, each parsed as a whole file: an
     /// error or a file whose every tensor lies inside it, never a crash.
     @Test func randomByteFlipsNeverCrash() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let copy = FileCopy(try GGUFFile(path: path))
         let (starts, infosEnd) = try Self.itemBoundaries(copy.prefix(copy.dataOffset))
         var rng = SplitMix64(seed: 7)
         var errors = 0, parsed = 0
-        let failures = Failures()
+        let failures = Recorded<String>()
         ErrorBacktraces.paused {
         for round in 0 ..< 3000 {
             // Half the flips hit item starts (lengths, types, counts), half anywhere in the header.
@@ -150,40 +152,20 @@ struct GGUFCorruptionTests {
                 let header = try parser.parse()
                 parsed += 1
                 if !header.tensors.allSatisfy({ $0.offset >= header.dataOffset && $0.offset + $0.byteCount <= copy.bytes.count }) {
-                    failures.add("flip at \(at): a tensor outside the file was accepted")
+                    failures.append("flip at \(at): a tensor outside the file was accepted")
                 }
             } catch {
                 errors += 1
                 // Offsets point into the file, except a tensor's claimed (out-of-file) data offset.
                 var inFile = error.offset >= 0 && error.offset <= copy.bytes.count
                 if case .tensorOutOfBounds = error { inFile = error.offset >= 0 }
-                if !inFile || !error.description.hasPrefix("gguf: ") { failures.add("flip at \(at): \(error)") }
+                if !inFile || !error.description.hasPrefix("gguf: ") { failures.append("flip at \(at): \(error)") }
             }
             copy.bytes[at] = original
         }
         }
-        #expect(failures.messages.isEmpty, "\(failures.messages.prefix(5))")
+        #expect(failures.items.isEmpty, "\(failures.items.prefix(5))")
         print("gguf: 3000 byte flips: \(errors) errors, \(parsed) still parse")
         #expect(errors > 500)
-    }
-}
-
-/// Thread-safe list of failure messages for concurrent checks.
-final class Failures: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var messages: [String] = []
-    func add(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
-}
-
-/// Small seeded generator (SplitMix64) so corruption tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

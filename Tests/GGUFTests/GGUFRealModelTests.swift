@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import GGUF
 
@@ -6,7 +7,7 @@ import Testing
 /// (llama.cpp's own GGUF reader) from the same file.
 struct GGUFRealModelTests {
     @Test func metadataMatchesGGUFPy() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let file = try GGUFFile(path: path)
         let m = file.metadata
         #expect(file.version == 3)
@@ -37,7 +38,7 @@ struct GGUFRealModelTests {
     }
 
     @Test func vocabularyAndMerges() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let file = try GGUFFile(path: path)
         let tokens = try #require(file.metadata.array("tokenizer.ggml.tokens"))
         #expect(tokens.count == 49152 && tokens.elementType == .string)
@@ -57,7 +58,7 @@ struct GGUFRealModelTests {
     }
 
     @Test func tensorInfosMatchGGUFPy() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         let file = try GGUFFile(path: path)
         #expect(file.tensors.count == 272)
         let embedding = try #require(file.tensor(named: "token_embd.weight"))
@@ -92,7 +93,7 @@ struct GGUFRealModelTests {
     /// Opening the model must be cheap: the vocabulary (49152 strings) and merges (48900) are
     /// stored compactly. Best of several opens, generous bound for a loaded 2-core machine.
     @Test func opensQuickly() throws {
-        guard let path = TestModel.path() else { return }
+        let path = try TestModel.path()
         var best = Double.infinity
         for _ in 0 ..< 5 {
             let start = DispatchTime.now().uptimeNanoseconds

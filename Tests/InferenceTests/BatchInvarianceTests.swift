@@ -1,4 +1,5 @@
 import GGUF
+import TestSupport
 import Testing
 @testable import Inference
 
@@ -59,20 +60,20 @@ struct BatchInvarianceTests {
 
     @Test("a continuation scored after a cached prefix equals one fresh batch, bitwise")
     func cachedPrefixEqualsFreshBatch() throws {
-        let model = try EngineTestModel.model()
+        let model = try TestModel.weights()
         let context = model.tokenizer.encode(PrefixReuseTests.context, parseSpecial: true, addBOS: false)
         let continuations = PrefixReuseTests.continuations.map { model.tokenizer.encode($0, parseSpecial: true, addBOS: false) }
-        let cached = try EngineTestModel.session()
+        let cached = try TestModel.session()
         // The context is evaluated once; every continuation after the first reuses it from the cache.
         let shared = try cached.score(context: context, continuations: continuations)
         for (continuation, reused) in zip(continuations, shared) {
             // `from` is the index before the first scored token: the context's last token.
-            let fresh = try EngineTestModel.session().score(context + continuation, from: context.count - 1)
+            let fresh = try TestModel.session().score(context + continuation, from: context.count - 1)
             #expect(fresh.map(\.token) == reused.map(\.token))
             #expect(fresh.map(\.logprob) == reused.map(\.logprob), "cached prefix vs one batch: largest |Δ ln p| \(zip(fresh, reused).map { abs($0.logprob - $1.logprob) }.max() ?? 0)")
         }
         // Batches of 7 tokens (the split prefix reuse produces in general) give the same numbers too.
-        let sevens = try EngineTestModel.session(batchCapacity: 7).score(context + continuations[1], from: context.count - 1)
+        let sevens = try TestModel.session(batchCapacity: 7).score(context + continuations[1], from: context.count - 1)
         #expect(sevens == shared[1])
     }
 
@@ -81,12 +82,12 @@ struct BatchInvarianceTests {
     /// Any split into batches of two or more tokens gives one batch's numbers bitwise.
     @Test("any split into batches of two or more tokens equals one batch, bitwise")
     func splitsOfTwoOrMoreEqualOneBatch() throws {
-        let model = try EngineTestModel.model()
+        let model = try TestModel.weights()
         let vocab = model.config.vocabularySize
         let sequence = model.tokenizer.encode(PrefixReuseTests.context + "<|im_start|>user\nAnimal: horse<|im_end|>\n",
                                               parseSpecial: true, addBOS: false)
         func logprobs(_ sizes: [Int]) throws -> [Double] {
-            let session = try EngineTestModel.session()
+            let session = try TestModel.session()
             var result: [Double] = [], start = 0
             for size in sizes {
                 let end = min(sequence.count, start + size)

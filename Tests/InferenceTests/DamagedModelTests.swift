@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Inference
 import LanguageModel
+import TestSupport
 import Testing
 
 /// Issue 11, finding 5: a model file whose header is sound but whose tensor data is damaged gives
@@ -11,9 +12,8 @@ import Testing
     /// A copy of the real model with `tensor`'s bytes set to 0xFF (NaN in F32 and F16, NaN block
     /// scales in quantized types). The caller removes the directory.
     static func damagedCopy(tensor: String) throws -> (directory: URL, path: String) {
-        let original = try ModelLocator.existingPath()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-damaged-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let original = try TestModel.path()
+        let directory = try TemporaryDirectory("damaged").url
         let copy = directory.appendingPathComponent("damaged.gguf").path
         try FileManager.default.copyItem(atPath: original, toPath: copy)
         let file = try GGUFFile(path: copy)

@@ -1,6 +1,8 @@
 import Foundation
 import Inference
 import LanguageModel
+import Support
+import TestSupport
 import Testing
 
 /// The `LanguageModel` face of the engine: identity, template, scoring and generation through the
@@ -8,12 +10,7 @@ import Testing
 @Suite(.serialized)
 struct EmbeddedLanguageModelTests {
     static func open() throws -> EmbeddedLanguageModel {
-        do {
-            return try EmbeddedLanguageModel(path: try ModelLocator.existingPath(), threads: 2, contextLength: 1024)
-        } catch {
-            Issue.record("the model is missing or unreadable (\(error)); run 'vsynth model fetch' or set VSYNTH_MODEL")
-            throw error
-        }
+        try EmbeddedLanguageModel(path: try TestModel.path(), threads: 2, contextLength: 1024)
     }
 
     @Test func identityTemplateAndConfig() throws {
@@ -108,9 +105,8 @@ struct EmbeddedLanguageModelTests {
 }
 
 /// Text collected from the engine thread.
-final class StreamedText: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected = ""
-    func append(_ piece: String) { lock.lock(); collected += piece; lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return collected }
+final class StreamedText: Sendable {
+    private let collected = Locked("")
+    func append(_ piece: String) { collected.withLock { $0 += piece } }
+    var text: String { collected.withLock { $0 } }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import LanguageModel
+import TestSupport
 import Testing
 
 /// The engine against llama.cpp on the same GGUF (Fixtures/engine-golden.json): per-token ln p of
@@ -21,11 +22,11 @@ struct EngineGoldenTests {
     static let models: [String?] = [nil, "Q4_K_M", "Q6_K"]
 
     static func session(_ model: LlamaModel) -> InferenceSession {
-        InferenceSession(model: model, pool: EngineTestModel.pool, contextLength: 2048, batchCapacity: 512)
+        InferenceSession(model: model, pool: TestModel.pool, contextLength: 2048, batchCapacity: 512)
     }
 
     @Test(arguments: models) func scoresMatchLlamaCpp(requantized type: String?) throws {
-        let session = Self.session(try EngineTestModel.model(requantized: type))
+        let session = Self.session(try TestModel.weights(requantized: type))
         let golden = type == nil ? EngineGolden.shared : EngineGolden.load(requantized: type)
         #expect(golden.score.count >= 20)
         var differences: [Double] = []
@@ -55,7 +56,7 @@ struct EngineGoldenTests {
     /// Also teacher-forced along llama.cpp's tokens: our argmax is llama.cpp's token, or a near tie, at
     /// ≥ 99% of steps.
     @Test(arguments: models) func greedyGenerationMatchesLlamaCpp(requantized type: String?) throws {
-        let model = try EngineTestModel.model(requantized: type)
+        let model = try TestModel.weights(requantized: type)
         let session = Self.session(model)
         let golden = type == nil ? EngineGolden.shared : EngineGolden.load(requantized: type)
         #expect(golden.generate.count >= 20)

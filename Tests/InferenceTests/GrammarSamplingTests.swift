@@ -2,6 +2,7 @@ import Foundation
 import Inference
 import JSONSchema
 import LanguageModel
+import TestSupport
 import Testing
 
 /// Sampling under a JSON grammar with the real model: every output, whatever the seed, is a
@@ -48,7 +49,7 @@ import Testing
         // must not hold one of the cooperative pool's two threads, which other suites' async tests
         // running in parallel wait on.
         let outcomes = try await blocking {
-            let session = try EngineTestModel.session()
+            let session = try TestModel.session()
             let tokenizer = session.model.tokenizer
             var outcomes: [Outcome] = []
             for (index, item) in Self.schemas.enumerated() {
@@ -78,7 +79,7 @@ import Testing
 
     /// Greedy decoding under the grammar, and the same seed twice: the same text.
     @Test func constrainedSamplingIsReproducible() throws {
-        let session = try EngineTestModel.session()
+        let session = try TestModel.session()
         let item = Self.schemas[1]
         let prompt = session.model.tokenizer.encode(Self.prompt(item.request), parseSpecial: true)
         let options = GenerationOptions(maxTokens: 64, temperature: 0.9, seed: 5, constraint: .json(item.schema))

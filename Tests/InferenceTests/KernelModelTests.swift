@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import TestSupport
 import Testing
 @testable import Inference
 
@@ -7,15 +8,8 @@ import Testing
 /// projection): real scale and minimum distributions, the real row lengths.
 @Suite("Kernels on the default model's weights")
 struct KernelModelTests {
-    /// The model file by the project's one rule (`ModelLocator`).
-    static func modelPath() -> String { ModelLocator.path() }
-
     static func openModel() throws -> GGUFFile {
-        let path = modelPath()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw KernelTestFailure("model not found at \(path): run `vsynth model fetch` (or set VSYNTH_MODEL)")
-        }
-        return try GGUFFile(path: path)
+        try GGUFFile(path: try TestModel.path())
     }
 
     static func weight(_ file: GGUFFile, _ name: String) throws -> WeightMatrix {

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import TestSupport
 import Testing
 @testable import Inference
 
@@ -9,9 +10,6 @@ import Testing
 /// llama.cpp's arithmetic bit for bit, on the tensors where each type occurs.
 @Suite("Kernels on requantized weights")
 struct KernelRequantizedTests {
-    static let directory = ProcessInfo.processInfo.environment["VSYNTH_TEST_MODELS"]
-        ?? NSString(string: "~/.cache/vsynth/test-models").expandingTildeInPath
-
     /// (file type, tensor, its type there). blk.4.ffn_down is Q4_K with 576 rows: llama.cpp's repacked order.
     static let cases: [(String, String, GGMLType)] = [
         ("Q5_0", "blk.0.attn_q.weight", .q5_0), ("Q5_1", "blk.3.ffn_gate.weight", .q5_1),
@@ -22,11 +20,7 @@ struct KernelRequantizedTests {
     @Test("every path equals llama.cpp's arithmetic on requantized real weights", arguments: 0..<cases.count)
     func requantized(index: Int) throws {
         let (fileType, name, type) = Self.cases[index]
-        let path = "\(Self.directory)/SmolLM2-135M-Instruct.\(fileType).gguf"
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw KernelTestFailure("no \(path): run scripts/make-test-models.py (scripts/test.sh does)")
-        }
-        let file = try GGUFFile(path: path)
+        let file = try GGUFFile(path: try TestModel.requantizedPath(fileType))
         let w = try KernelModelTests.weight(file, name)
         #expect(w.type == type, "\(name) in \(fileType) is \(w.type.name)")
         let pool = ThreadPool(threads: 2)

@@ -1,20 +1,9 @@
 import Foundation
 import GGUF
+import Support
+import TestSupport
 import Testing
 @testable import Inference
-
-/// A seeded SplitMix64 generator, so kernel test data is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random weight bytes of a type, laid out as ggml stores them, with finite scales of realistic size.
 final class RandomWeights {
@@ -22,7 +11,7 @@ final class RandomWeights {
     private let storage: UnsafeMutableRawPointer
 
     init(type: GGMLType, rows: Int, cols: Int, seed: UInt64) throws {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let rowBytes = cols / type.blockSize * type.typeSize
         let storage = UnsafeMutableRawPointer.allocate(byteCount: rows * rowBytes, alignment: 64)
         self.storage = storage
@@ -79,7 +68,7 @@ final class RandomWeights {
 
 /// Random activations x(n, cols) in [-scale, scale], with a few larger outliers as real ones have.
 func randomActivations(n: Int, cols: Int, seed: UInt64) -> [Float] {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     return (0..<n * cols).map { _ in
         let v = Float.random(in: -1...1, using: &rng)
         return Int.random(in: 0..<50, using: &rng) == 0 ? v * 8 : v

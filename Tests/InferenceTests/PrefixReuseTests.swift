@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import LanguageModel
+import TestSupport
 import Testing
 
 /// Prefix reuse, KV-cache decoding and batch splitting give the numbers of one fresh evaluation.
@@ -26,8 +27,8 @@ struct PrefixReuseTests {
     }
 
     @Test func sharedContextScoresEqualFreshEvaluations() throws {
-        let model = try EngineTestModel.model()
-        let session = try EngineTestModel.session()
+        let model = try TestModel.weights()
+        let session = try TestModel.session()
         let context = model.tokenizer.encode(Self.context, parseSpecial: true, addBOS: false)
         let continuations = Self.continuations.map { model.tokenizer.encode($0, parseSpecial: true, addBOS: false) }
         let shared = try session.score(context: context, continuations: continuations)
@@ -49,8 +50,8 @@ struct PrefixReuseTests {
     @Test func referenceArithmeticPrefixReuseIsExact() throws {
         // Without activation quantization, the split of work into batches cannot change the numbers
         // beyond float summation order.
-        let model = try EngineTestModel.model()
-        let session = try EngineTestModel.session(contextLength: 128)
+        let model = try TestModel.weights()
+        let session = try TestModel.session(contextLength: 128)
         session.usesReferenceArithmetic = true
         let context = model.tokenizer.encode(Self.context, parseSpecial: true, addBOS: false)
         let continuations = Self.continuations.prefix(2).map { model.tokenizer.encode($0, parseSpecial: true, addBOS: false) }
@@ -64,8 +65,8 @@ struct PrefixReuseTests {
     }
 
     @Test func tokenByTokenDecodingEqualsBatchPrefill() throws {
-        let model = try EngineTestModel.model()
-        let session = try EngineTestModel.session()
+        let model = try TestModel.weights()
+        let session = try TestModel.session()
         let tokens = model.tokenizer.encode(Self.context + Self.continuations[0], parseSpecial: true, addBOS: false)
         let vocab = model.config.vocabularySize
         var batch: [TokenScore] = []
@@ -90,8 +91,8 @@ struct PrefixReuseTests {
     }
 
     @Test func referenceArithmeticDecodingEqualsPrefill() throws {
-        let model = try EngineTestModel.model()
-        let session = try EngineTestModel.session(contextLength: 64)
+        let model = try TestModel.weights()
+        let session = try TestModel.session(contextLength: 64)
         session.usesReferenceArithmetic = true
         let tokens = model.tokenizer.encode(Self.continuations[3], parseSpecial: true, addBOS: false)
         let batch = try session.score(tokens, from: 0)
@@ -102,10 +103,10 @@ struct PrefixReuseTests {
     }
 
     @Test func smallBatchesEqualOneBatch() throws {
-        let model = try EngineTestModel.model()
+        let model = try TestModel.weights()
         let tokens = model.tokenizer.encode(Self.context + Self.continuations[1], parseSpecial: true, addBOS: false)
-        let whole = try EngineTestModel.session()
-        let split = try EngineTestModel.session(batchCapacity: 7)
+        let whole = try TestModel.session()
+        let split = try TestModel.session(batchCapacity: 7)
         let a = try whole.score(tokens, from: 0)
         let b = try split.score(tokens, from: 0)
         #expect(split.tokens == tokens)
@@ -116,7 +117,7 @@ struct PrefixReuseTests {
     }
 
     @Test func contextOverflowIsAnError() throws {
-        let session = try EngineTestModel.session(contextLength: 16)
+        let session = try TestModel.session(contextLength: 16)
         let tokens = [Int32](repeating: 198, count: 17)
         #expect(throws: LanguageModelError.contextOverflow(needed: 17, limit: 16)) {
             _ = try session.score(tokens, from: 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import TestSupport
 import Testing
 
 /// The forward pass itself, free of quantization noise: in reference mode (scalar f32 matmuls, full
@@ -18,10 +19,10 @@ struct ReferenceArithmeticTests {
     }
 
     @Test func matchesFloat64NumPyForwardPass() throws {
-        let url = EngineTestModel.fixtures.appendingPathComponent("numpy-reference.json")
+        let url = TestFiles.fixtures().appendingPathComponent("numpy-reference.json")
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
         #expect(fixture.score.count >= 3)
-        let session = try EngineTestModel.session(contextLength: 256)
+        let session = try TestModel.session(contextLength: 256)
         session.usesReferenceArithmetic = true
         var largest = 0.0
         for item in fixture.score {

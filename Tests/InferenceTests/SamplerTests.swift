@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import LanguageModel
+import TestSupport
 import Testing
 
 /// Sampling on real logits of the model: seeded determinism and the top-k / top-p / min-p filters.
@@ -8,8 +9,8 @@ import Testing
 struct SamplerTests {
     /// (vocab) logits after a chat prompt, where many tokens are plausible.
     static func realLogits() throws -> [Float] {
-        let model = try EngineTestModel.model()
-        let session = try EngineTestModel.session(contextLength: 128)
+        let model = try TestModel.weights()
+        let session = try TestModel.session(contextLength: 128)
         let prompt = model.tokenizer.encode("My favourite food is", parseSpecial: true, addBOS: false)
         var logits: [Float] = []
         try session.append(prompt[...], logitsFrom: prompt.count - 1) { _, row in

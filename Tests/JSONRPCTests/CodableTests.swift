@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import JSONRPC
 
@@ -46,7 +47,7 @@ struct Diagnostic: Codable, Equatable {
     }
 
     @Test func randomValuesRoundTripThroughCodable() throws {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<1000 {
             let value = JSONValue.random(depth: 4, using: &rng)
             #expect(try JSONValue(encoding: value) == value)

@@ -1,13 +1,14 @@
 @testable import JSONRPC
+import Support
 
 /// Makes seeded streams of random, malformed and mutated LSP frames.
 struct FrameFuzzer {
-    var rng: SeededGenerator
+    var rng: SplitMix64
     /// The size limit of the reader under test; some frames declare more.
     let maximumMessageSize: Int
 
     init(seed: UInt64, maximumMessageSize: Int) {
-        rng = SeededGenerator(seed: seed)
+        rng = SplitMix64(seed: seed)
         self.maximumMessageSize = maximumMessageSize
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import JSONRPC
 
@@ -13,7 +14,7 @@ import Testing
         let limit = 4096
         var fuzzer = FrameFuzzer(seed: seed, maximumMessageSize: limit)
         var framer = MessageFramer(maximumMessageSize: limit)
-        var chunkRNG = SeededGenerator(seed: seed &* 7919)
+        var chunkRNG = SplitMix64(seed: seed &* 7919)
         var messageCount = 0
         var problemCount = 0
         var largestBuffer = 0

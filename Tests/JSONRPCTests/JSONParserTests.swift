@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import JSONRPC
 
@@ -113,7 +114,7 @@ import Testing
     }
 
     @Test func randomValuesRoundTrip() throws {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<3000 {
             let value = JSONValue.random(depth: 4, using: &rng)
             let bytes = value.serialized()

@@ -1,5 +1,6 @@
 import Foundation
 @testable import JSONRPC
+import Support
 
 /// A peer that writes raw bytes to a server connection and reads back raw, unparsed-by-Connection
 /// JSON values: to see exactly what the server answers to bad input (ids, codes, `null` ids).

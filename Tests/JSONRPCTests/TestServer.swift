@@ -1,5 +1,6 @@
 import Foundation
 @testable import JSONRPC
+import Support
 
 struct EchoRequest: RequestType, Equatable {
     static let method = "test/echo"

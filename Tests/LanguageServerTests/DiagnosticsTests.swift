@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 @testable import LanguageServer
 import PromptFile
+import TestSupport
 import Testing
 
 @Suite struct DiagnosticsTests {
@@ -114,8 +115,7 @@ import Testing
     }
 
     @Test func closedFilesInTheWorkspaceAreScoredWhenTheyChange() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-lsp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryDirectory("lsp").url
         defer { try? FileManager.default.removeItem(at: folder) }
         let session = try TestSession()
         try await session.initialize(folders: [folder.path])

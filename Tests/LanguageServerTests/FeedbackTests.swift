@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 @testable import LanguageServer
 import PromptFile
+import Support
 import Testing
 
 /// What the editor shows in every state of a file: empty, broken in one place, commented, with
@@ -106,7 +107,7 @@ import Testing
     @Test func progressDoesNotSayLoadingOnceTheModelIsLoaded() async throws {
         let session = try TestSession()
         try await session.initialize()
-        let text = NSLockedBox(Fixture.prompt(demonstrations: 2)), version = NSLockedBox(1)
+        let text = Locked(Fixture.prompt(demonstrations: 2)), version = Locked(1)
         SynthesisCommandTests.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, text.withLock { $0 })
         _ = try await session.scoredDiagnostics(uri, demonstrations: 2)  // the model is loaded now

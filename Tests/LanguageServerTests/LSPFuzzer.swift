@@ -1,27 +1,15 @@
 import JSONRPC
-
-/// SplitMix64: a seeded generator, so a failing fuzz run can be replayed.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import Support
 
 /// Seeded LSP traffic for the daemon's fuzz and soak tests: well-formed messages of every method the
 /// server handles (with random positions, ranges, texts and arguments), the same messages mutated
 /// byte by byte, lying lengths, broken headers and garbage.
 struct LSPFuzzer {
-    var rng: SeededRNG
+    var rng: SplitMix64
     let uris = ["file:///fuzz/a.prompt", "file:///fuzz/b.prompt.md", "file:///fuzz/c.prompt"]
     var versions: [String: Int] = [:]
 
-    init(seed: UInt64) { rng = SeededRNG(seed: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
 

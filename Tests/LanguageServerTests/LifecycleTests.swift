@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 @testable import LanguageServer
+import Support
 import Testing
 
 @Suite struct LifecycleTests {
@@ -141,7 +142,7 @@ import Testing
     }
 
     @Test func aChangedModelSettingReloadsTheModel() async throws {
-        let loads = NSLockedBox<[String?]>([])
+        let loads = Locked<[String?]>([])
         let server = LanguageServer(options: .init(configuration: TestSession.fastConfiguration, loadModel: { configuration in
             loads.withLock { $0.append(configuration.modelPath) }
             return WordCacheModel()

@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 @testable import LanguageServer
 import PromptFile
+import Support
 import Testing
 
 /// Issue 11, finding 7 in the daemon: a prompt file's `vsynth.backend` / `vsynth.model` choose
@@ -13,7 +14,7 @@ import Testing
     static func open(_ settings: String, options: JSONValue? = nil) async throws
         -> (diagnostics: PublishDiagnosticsNotification, loads: [ServerConfiguration])
     {
-        let loads = NSLockedBox<[ServerConfiguration]>([])
+        let loads = Locked<[ServerConfiguration]>([])
         let session = try TestSession(onLoad: { configuration in loads.withLock { $0.append(configuration) } })
         try await session.initialize(options: options)
         let uri = "file:///choice.prompt"

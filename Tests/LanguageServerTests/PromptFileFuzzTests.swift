@@ -24,27 +24,21 @@ import Testing
             for iteration in 0..<Self.iterations {
                 let bytes = fuzzer.file()
                 let uri: String
-                switch fuzzer.int(0...3) {
-                case 0:
+                let kind = fuzzer.int(0...3)
+                if kind == 0 {
                     // On disk, raw bytes: the watcher reads what no JSON string can carry.
                     let file = folder.appendingPathComponent(fuzzer.pick(["w.prompt", "x.prompt.md"]))
                     try Data(bytes).write(to: file)
                     uri = FileURI.uri(of: file.path)
-                case 1:
+                } else {
+                    // An open buffer: opened the first time, then replaced whole (kind 1) or edited in a range.
                     uri = fuzzer.pick(uris)
                     let version = (versions[uri] ?? 0) + 1
                     versions[uri] = version
                     if version == 1 {
                         try session.open(uri, String(decoding: bytes, as: UTF8.self), version: version)
-                    } else {
+                    } else if kind == 1 {
                         try session.change(uri, version: version, [TextDocumentContentChangeEvent(text: String(decoding: bytes, as: UTF8.self))])
-                    }
-                default:
-                    uri = fuzzer.pick(uris)
-                    let version = (versions[uri] ?? 0) + 1
-                    versions[uri] = version
-                    if version == 1 {
-                        try session.open(uri, String(decoding: bytes, as: UTF8.self), version: version)
                     } else {
                         let line = fuzzer.pick([0, 1, 3, 10, 1_000_000]), character = fuzzer.pick([0, 2, 40, 1_000_000])
                         let range = LSPRange(start: Position(line: line, character: character),

@@ -1,13 +1,14 @@
 import Foundation
+import Support
 
 /// Seeded prompt-file content for the daemon's file fuzz: frontmatter whose `vsynth` settings get
 /// random values of random types (extreme numbers included), demonstration markers mangled
 /// (missing dashes, doubled, nested, reversed, the other format's), turns, BOMs, invalid UTF-8,
 /// control characters and huge lines. Replayable from its seed.
 struct PromptFileFuzzer {
-    var rng: SeededRNG
+    var rng: SplitMix64
 
-    init(seed: UInt64) { rng = SeededRNG(seed: seed) }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
     mutating func pick<T>(_ items: [T]) -> T { items[int(0...items.count - 1)] }

@@ -4,27 +4,10 @@ import JSONRPC
 import LanguageModel
 @testable import LanguageServer
 import PromptFile
+import Support
+import TestSupport
 import Testing
 import VSynthesis
-
-/// The real embedded model (SmolLM2-135M-Instruct Q4_1), found by `ModelLocator`: `$VSYNTH_MODEL`,
-/// else `${VSYNTH_MODELS:-~/.cache/vsynth/models}/SmolLM2-135M-Instruct.Q4_1.gguf`. A missing file
-/// fails the test with a message saying how to get it.
-enum TestModel {
-    static var path: String { ModelLocator.path() }
-
-    struct Missing: Error, CustomStringConvertible {
-        var description: String { "the model is missing at \(TestModel.path): run 'vsynth model fetch'" }
-    }
-
-    static func load() throws -> any LanguageModel {
-        guard FileManager.default.fileExists(atPath: path) else {
-            Issue.record(Comment(rawValue: Missing().description))
-            throw Missing()
-        }
-        return try EmbeddedLanguageModel(path: path, threads: 0)
-    }
-}
 
 /// The golden V-Scores of Fixture.prompt's demonstrations, from llama.cpp (scripts/lsp-golden.py).
 struct GoldenScores: Decodable {
@@ -32,7 +15,7 @@ struct GoldenScores: Decodable {
     var demonstrations: [Row]
 
     static func load() throws -> GoldenScores {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fixture-vscores.json")
+        let url = TestFiles.fixtures().appendingPathComponent("fixture-vscores.json")
         return try JSONDecoder().decode(GoldenScores.self, from: Data(contentsOf: url))
     }
 }
@@ -44,7 +27,7 @@ struct GoldenScores: Decodable {
     /// precision; it differs from llama.cpp by up to about 1 nat on these 18-22 token demonstrations).
     @Test func diagnosticsCarryTheVScoresOfTheRealModel() async throws {
         try await Exclusive.run {
-            let model = try TestModel.load()
+            let model = try TestModel.freshModel()
             let session = try TestSession(model: model)
             try await session.initialize()
             let uri = "file:///tmp/real.prompt"
@@ -71,11 +54,11 @@ struct GoldenScores: Decodable {
 
     @Test func synthesisWithTheRealModelInsertsDemonstrationsThatParse() async throws {
         try await Exclusive.run {
-            let session = try TestSession(model: try TestModel.load())
+            let session = try TestSession(model: try TestModel.freshModel())
             try await session.initialize()
             let uri = "file:///tmp/real-synthesis.prompt"
             let original = Fixture.prompt(demonstrations: 2)
-            let text = NSLockedBox(original), version = NSLockedBox(1)
+            let text = Locked(original), version = Locked(1)
             SynthesisCommandTests.respond(session, uri: uri, text: text, version: version)
             try session.open(uri, original)
             _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 1]]))
@@ -90,9 +73,9 @@ struct GoldenScores: Decodable {
 
     @Test func theDaemonBinaryScoresWithTheEmbeddedModel() async throws {
         try await Exclusive.run {
-            _ = try TestModel.load()
+            _ = try TestModel.freshModel()
             var environment = ProcessInfo.processInfo.environment
-            environment["VSYNTH_MODEL"] = TestModel.path
+            environment["VSYNTH_MODEL"] = TestModel.candidatePath
             let client = try LocalClient(launching: try StdioTests.executable(), arguments: ["lsp", "--stdio"],
                                          environment: environment)
             _ = try await client.send(InitializeRequest(capabilities: TestSession.fullCapabilities))
@@ -116,7 +99,7 @@ struct GoldenScores: Decodable {
     /// (the latencies are printed; the 50 ms target is a benchmark figure).
     @Test func otherFilesAreAnsweredWithin50msWhileTheEngineSynthesizes() async throws {
         try await Exclusive.run {
-            let session = try TestSession(model: try TestModel.load())
+            let session = try TestSession(model: try TestModel.freshModel())
             try await session.initialize()
             let other = "file:///tmp/real-other.prompt"
             try session.open(other, Fixture.prompt(demonstrations: 3))
@@ -125,7 +108,7 @@ struct GoldenScores: Decodable {
             }
             let uri = "file:///tmp/real-busy.prompt"
             let original = Fixture.prompt(demonstrations: 2)
-            SynthesisCommandTests.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1))
+            SynthesisCommandTests.respond(session, uri: uri, text: Locked(original), version: Locked(1))
             try session.open(uri, original)
             _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 4]]))
             var times: [Duration] = []

@@ -1,6 +1,8 @@
 import Foundation
 import JSONRPC
 @testable import LanguageServer
+import Support
+import TestSupport
 import Testing
 
 /// Black-box tests of the built `vsynth lsp` binary over its standard input and output.
@@ -9,8 +11,7 @@ import Testing
     static func executable() throws -> URL {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vsynth"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".build/debug/vsynth"),
+            TestFiles.repositoryRoot.appendingPathComponent(".build/debug/vsynth"),
         ]
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             Issue.record("the vsynth binary is not built (looked at \(candidates.map(\.path))); run 'swift build' first")
@@ -19,14 +20,14 @@ import Testing
         return found
     }
 
-    static func launch(log: NSLockedBox<[String]>) throws -> LocalClient {
+    static func launch(log: Locked<[String]>) throws -> LocalClient {
         try LocalClient(launching: try executable(), arguments: ["lsp", "--stdio", "--debounce", "50"],
                         clientLog: { line in log.withLock { $0.append(line) } })
     }
 
     @Test func lifecycleOverStdioWithCleanExit() async throws {
         try await Exclusive.run {
-            let log = NSLockedBox<[String]>([])
+            let log = Locked<[String]>([])
             let client = try Self.launch(log: log)
             await #expect(throws: ResponseError.serverNotInitialized) {
                 _ = try await client.send(HoverRequest(textDocument: .init(uri: "file:///x.prompt"), position: .init(line: 0, character: 0)))
@@ -55,7 +56,7 @@ import Testing
 
     @Test func exitWithoutShutdownIsOneAndAClosedInputEndsTheDaemon() async throws {
         try await Exclusive.run {
-            let log = NSLockedBox<[String]>([])
+            let log = Locked<[String]>([])
             let abrupt = try Self.launch(log: log)
             _ = try await abrupt.send(InitializeRequest())
             try abrupt.send(ExitNotification())
@@ -88,7 +89,7 @@ import Testing
     /// after warm-up (read from /proc for the child process).
     @Test func soak10000RequestsAgainstTheDaemonProcess() async throws {
         try await Exclusive.run {
-            let log = NSLockedBox<[String]>([])
+            let log = Locked<[String]>([])
             let client = try Self.launch(log: log)
             _ = try await client.send(InitializeRequest(capabilities: TestSession.fullCapabilities))
             try client.send(InitializedNotification())

@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 @testable import LanguageServer
 import PromptFile
+import Support
 import Testing
 
 @Suite struct SynthesisCommandTests {
@@ -9,7 +10,7 @@ import Testing
 
     /// Answers progress creation; applies or refuses `workspace/applyEdit` as `applyEdits` says,
     /// sending the resulting text back as an editor would.
-    static func respond(_ session: TestSession, uri: String, text: NSLockedBox<String>, version: NSLockedBox<Int>,
+    static func respond(_ session: TestSession, uri: String, text: Locked<String>, version: Locked<Int>,
                         applied: Bool = true, sendChange: Bool = true) {
         session.client.respondToServerRequests { request in
             switch request.method {
@@ -37,7 +38,7 @@ import Testing
         let session = try TestSession()
         try await session.initialize()
         let original = Fixture.prompt(demonstrations: 2)
-        let text = NSLockedBox(original), version = NSLockedBox(1)
+        let text = Locked(original), version = Locked(1)
         Self.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, original)
         let answer = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 2]]))
@@ -74,7 +75,7 @@ import Testing
         let session = try TestSession(model: WordCacheModel(generationDelay: .milliseconds(150)))
         try await session.initialize()
         let original = Fixture.prompt(demonstrations: 2)
-        let text = NSLockedBox(original), version = NSLockedBox(1)
+        let text = Locked(original), version = Locked(1)
         Self.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, original)
         _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 1]]))
@@ -97,7 +98,7 @@ import Testing
         let session = try TestSession(model: WordCacheModel(generationDelay: .milliseconds(150)))
         try await session.initialize()
         let original = Fixture.prompt(demonstrations: 2)
-        let text = NSLockedBox(original), version = NSLockedBox(1)
+        let text = Locked(original), version = Locked(1)
         Self.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, original)
         _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri)]]))
@@ -115,7 +116,7 @@ import Testing
         let session = try TestSession(confirmationTimeout: .milliseconds(400))
         try await session.initialize()
         let original = Fixture.prompt(demonstrations: 2)
-        Self.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1), sendChange: false)
+        Self.respond(session, uri: uri, text: Locked(original), version: Locked(1), sendChange: false)
         try session.open(uri, original)
         _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri)]]))
         _ = try await session.client.nextServerRequest(method: ApplyEditRequest.method)
@@ -128,7 +129,7 @@ import Testing
         let session = try TestSession()
         try await session.initialize()
         let original = Fixture.prompt(demonstrations: 2)
-        Self.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1), applied: false)
+        Self.respond(session, uri: uri, text: Locked(original), version: Locked(1), applied: false)
         try session.open(uri, original)
         _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri)]]))
         let message = try await session.message()
@@ -141,7 +142,7 @@ import Testing
         let session = try TestSession()
         try await session.initialize(capabilities: ClientCapabilities(workspace: .init(applyEdit: true)))
         let original = Fixture.prompt(demonstrations: 1)
-        let text = NSLockedBox(original), version = NSLockedBox(1)
+        let text = Locked(original), version = Locked(1)
         Self.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, original)
         let answer = try await session.client.send(ExecuteCommandRequest(command: "vsynth.topUp", arguments: [["uri": .string(uri)]]))
@@ -162,7 +163,7 @@ import Testing
         let session = try TestSession()
         try await session.initialize()
         let original = Fixture.prompt(demonstrations: 4)
-        let text = NSLockedBox(original), version = NSLockedBox(1)
+        let text = Locked(original), version = Locked(1)
         Self.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, original)
         let scored = try await session.scoredDiagnostics(uri, demonstrations: 4)
@@ -188,7 +189,7 @@ import Testing
         let session = try TestSession(model: WordCacheModel(generationDelay: .milliseconds(300)))
         try await session.initialize()
         let original = Fixture.prompt(demonstrations: 2)
-        Self.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1))
+        Self.respond(session, uri: uri, text: Locked(original), version: Locked(1))
         try session.open(uri, original)
         let answer = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 3]]))
         let token = try #require(answer["token"]?.stringValue)
@@ -228,7 +229,7 @@ import Testing
             let session = try TestSession(model: WordCacheModel(generationDelay: .seconds(20)))
             try await session.initialize()
             let original = Fixture.prompt(demonstrations: 2)
-            Self.respond(session, uri: uri, text: NSLockedBox(original), version: NSLockedBox(1))
+            Self.respond(session, uri: uri, text: Locked(original), version: Locked(1))
             let other = "file:///tmp/other.prompt"
             try session.open(other, Fixture.prompt(demonstrations: 3))
             _ = try await session.scoredDiagnostics(other, demonstrations: 3)

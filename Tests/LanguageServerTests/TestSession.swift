@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 import LanguageModel
 @testable import LanguageServer
+import Support
 import Testing
 
 /// A server in this process and the test client talking to it over real pipes (sourcekit-lsp's
@@ -9,7 +10,7 @@ import Testing
 final class TestSession: Sendable {
     let client: LocalClient
     let server: LanguageServer
-    private let exitCodes = NSLockedBox<[Int32]>([])
+    private let exitCodes = Locked<[Int32]>([])
 
     /// Client capabilities of a full-featured client (VS Code-like): UTF-8 offered, progress,
     /// versioned document changes.
@@ -93,18 +94,6 @@ final class TestSession: Sendable {
     var exitCodesSeen: [Int32] { exitCodes.withLock { $0 } }
 
     func close() async { await client.close() }
-}
-
-/// A value behind a lock (test side).
-final class NSLockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
 }
 
 /// Prompt files for the tests.

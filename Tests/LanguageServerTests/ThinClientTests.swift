@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 @testable import LanguageServer
 import PromptFile
+import Support
 import Testing
 
 /// What clients that render no Markdown and take no `$/progress` (Vim's popup and echo area, Emacs
@@ -50,7 +51,7 @@ import Testing
     @Test func statusCarriesTheSynthesisPercentageWithoutProgress() async throws {
         let session = try TestSession()
         try await session.initialize(capabilities: Self.plainCapabilities, options: ["statusNotifications": true])
-        let text = NSLockedBox(Fixture.prompt(demonstrations: 2)), version = NSLockedBox(1)
+        let text = Locked(Fixture.prompt(demonstrations: 2)), version = Locked(1)
         SynthesisCommandTests.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, text.withLock { $0 })
         _ = try await session.scoredDiagnostics(uri, demonstrations: 2)
@@ -78,7 +79,7 @@ import Testing
         let session = try TestSession()
         try await session.initialize(capabilities: Self.plainCapabilities, options: ["statusNotifications": true])
         let original = Fixture.prompt(demonstrations: 1, count: 2)
-        let text = NSLockedBox(original), version = NSLockedBox(1)
+        let text = Locked(original), version = Locked(1)
         SynthesisCommandTests.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, original)
         _ = try await session.scoredDiagnostics(uri, demonstrations: 1)

@@ -2,12 +2,13 @@ import Foundation
 import JSONRPC
 @testable import LanguageServer
 import PromptFile
+import Support
+import TestSupport
 import Testing
 
 @Suite struct WatchingTests {
     static func temporaryFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-lsp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryDirectory("lsp").url
         return folder
     }
 
@@ -80,7 +81,7 @@ import Testing
         try await session.initialize()
         let uri = "file:///tmp/onsave.prompt"
         let original = Fixture.prompt(demonstrations: 2, count: 3, extraSettings: "\n  refresh: on-save")
-        let text = NSLockedBox(original), version = NSLockedBox(1)
+        let text = Locked(original), version = Locked(1)
         SynthesisCommandTests.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, original)
         try session.client.send(DidSaveTextDocumentNotification(textDocument: .init(uri: uri)))

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import PromptFile
 
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func randomBytesAreAnError() {
-        var generator = SeededGenerator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         for _ in 0..<200 {
             let bytes = (0..<64).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let document = PromptDocument(bytes: bytes, path: "random.prompt")
@@ -106,18 +107,5 @@ import Testing
         #expect(throws: PromptFileError.isDirectory(path: examplesDirectory.path)) {
             try PromptDocument(contentsOfFile: examplesDirectory.path)
         }
-    }
-}
-
-/// SplitMix64: a small seeded generator so random tests reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

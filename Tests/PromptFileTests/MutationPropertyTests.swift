@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import PromptFile
 
@@ -18,7 +19,7 @@ import Testing
         "{", "}", "#", "\r", "\r\n", "\u{FEFF}", "😀", "e\u{301}", "東", "```\n", "vsynth.count: x\n", "  ", "\n\n",
     ].map { Array($0.utf8) }
 
-    static func mutate(_ input: [UInt8], corpus: [[UInt8]], using generator: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ input: [UInt8], corpus: [[UInt8]], using generator: inout SplitMix64) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &generator) {
             let at = Int.random(in: 0...bytes.count, using: &generator)
@@ -77,7 +78,7 @@ import Testing
             [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         }
         #expect(corpus.count >= 4)
-        var generator = SeededGenerator(seed: Self.seed)
+        var generator = SplitMix64(seed: Self.seed)
         var parsed = 0
         var failed = 0
         for run in 0..<Self.mutationsPerRun {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import PromptFile
 
@@ -13,7 +14,7 @@ import Testing
     static func cases() throws -> [Case] {
         // VSYNTH_YAML_REFERENCE names another file of the same layout (e.g. a differential campaign).
         let url = ProcessInfo.processInfo.environment["VSYNTH_YAML_REFERENCE"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/yaml-reference.json")
+            ?? TestFiles.fixtures().appendingPathComponent("yaml-reference.json")
         let root = try JSONSerialization.jsonObject(with: Data(contentsOf: url), options: [.fragmentsAllowed]) as? [String: Any]
         let cases = root?["cases"] as? [[String: Any]] ?? []
         return cases.compactMap { item in

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import TestSupport
 import Testing
 @testable import Tokenizer
 
@@ -8,8 +9,7 @@ import Testing
 /// Fixtures/make_pretokenizer_variants.py did to get llama.cpp's ids.
 struct PreTokenizerVariantTests {
     static let variants: [String: [(String, [Int32])]] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/tokenizer_pre_variants_llamacpp.json")
+        let url = TestFiles.fixtures().appendingPathComponent("tokenizer_pre_variants_llamacpp.json")
         guard let data = try? Data(contentsOf: url),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: [[Any]]] else { return [:] }
         return json.mapValues { list in
@@ -44,7 +44,7 @@ struct PreTokenizerVariantTests {
 
     @Test(arguments: ["gpt-2", "llama-bpe"])
     func idsMatchLlamaCpp(pre: String) throws {
-        guard let path = TestModel.path() else { return }
+        guard let path = try? TestModel.path() else { return }
         let cases = try #require(Self.variants[pre])
         #expect(cases.count == 1500)
         let file = try GGUFFile(path: path)

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import TestSupport
 import Testing
 @testable import Tokenizer
 
@@ -14,8 +15,7 @@ struct TokenizerFixtureTests {
     static let fuzzCases = load("tokenizer_fuzz_llamacpp.json")
 
     static func load(_ name: String) -> [Case] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/\(name)")
+        let url = TestFiles.fixtures().appendingPathComponent("\(name)")
         guard let data = try? Data(contentsOf: url),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let list = json["tokenize"] as? [[String: Any]] else { return [] }
@@ -26,7 +26,7 @@ struct TokenizerFixtureTests {
     }
 
     static func tokenizer() throws -> Tokenizer? {
-        guard let path = TestModel.path() else { return nil }
+        guard let path = try? TestModel.path() else { return nil }
         return try Tokenizer(gguf: GGUFFile(path: path))
     }
 

@@ -1,12 +1,13 @@
 import Foundation
 import GGUF
+import TestSupport
 import Testing
 @testable import Tokenizer
 
 /// Special tokens, BOS, end of generation, pieces, and speed on the real model.
 struct TokenizerTests {
     static func tokenizer() throws -> Tokenizer? {
-        guard let path = TestModel.path() else { return nil }
+        guard let path = try? TestModel.path() else { return nil }
         return try Tokenizer(gguf: GGUFFile(path: path))
     }
 
@@ -71,7 +72,7 @@ struct TokenizerTests {
 
     /// Construction must stay cheap (target: under ~30 ms); prints construction and encode speed.
     @Test func constructionAndEncodeSpeed() throws {
-        guard let path = TestModel.path() else { return }
+        guard let path = try? TestModel.path() else { return }
         let file = try GGUFFile(path: path)
         var best = Double.infinity, bestCPU = Double.infinity
         var tokenizer: Tokenizer?

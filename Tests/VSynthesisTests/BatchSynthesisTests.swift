@@ -1,5 +1,6 @@
 import Foundation
 import PromptFile
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -44,8 +45,7 @@ import Testing
 
     @Test func topsUpTwoFilesSkipsTheFullOneAndResumes() async throws {
         let model = try TestModel.model()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory("batch").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let files: [(name: String, text: String, count: Int)] = [
             ("animals.prompt", Self.promptFile(task: "Name the sound that the animal makes.", input: "animal", output: "sound",
@@ -65,7 +65,7 @@ import Testing
         let paths = try PromptFileWalker.files([directory.path])
         #expect(paths.map { ($0 as NSString).lastPathComponent } == ["animals.prompt", "capitals.prompt.md", "full.prompt"])
 
-        let reported = Reports()
+        let reported = Recorded<BatchSynthesis.FileReport>()
         let batch = BatchSynthesis(model: model, jobs: 2, options: Self.options())
         let summary = await batch.run(files: paths) { reported.append($0) }
         print("batch --jobs 2: \(summary.seconds) s, \(summary.reports.map { "\($0.path): \($0.outcome)" })")
@@ -73,7 +73,7 @@ import Testing
         #expect(summary.skipped == 1)
         #expect(summary.failed == 0)
         #expect(summary.added == 2)
-        #expect(reported.count == 3)
+        #expect(reported.items.count == 3)
         for name in ["animals.prompt", "capitals.prompt.md"] {
             let document = try PromptDocument(contentsOfFile: directory.appendingPathComponent(name).path)
             #expect(document.errors.isEmpty)
@@ -119,8 +119,7 @@ import Testing
 
     @Test func aBrokenFileFailsAndTheOthersStillRun() async throws {
         let model = try TestModel.model()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory("batch").url
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("---\nvsynth:\n  count: 1\n---\nno task here\n".utf8).write(to: directory.appendingPathComponent("a.prompt"))
         let full = Self.promptFile(task: "Give the opposite of the word.", input: "word", output: "opposite",
@@ -136,12 +135,4 @@ import Testing
         }
         #expect(message.contains("a.prompt") && message.contains("no task definition"), "\(message)")
     }
-}
-
-/// Collects progress reports from any task.
-final class Reports: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [BatchSynthesis.FileReport] = []
-    func append(_ report: BatchSynthesis.FileReport) { lock.withLock { items.append(report) } }
-    var count: Int { lock.withLock { items.count } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LanguageModel
+import TestSupport
 import Testing
 @testable import VSynthesis
 import PromptFile
@@ -42,8 +43,7 @@ import PromptFile
     }
 
     @Test func iclDataIsValid() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../data/icl.json").standardized.path
+        let path = TestFiles.repositoryRoot.appendingPathComponent("data/icl.json").path
         let dataset = try TaskDataset.load(path: path)
         #expect(dataset.tasks.count >= 4)
         for task in dataset.tasks {

@@ -1,5 +1,6 @@
 import Foundation
 import PromptFile
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -17,8 +18,7 @@ import Testing
     }
 
     @Test func atomicWriteKeepsPermissionsAndRefusesChangedFiles() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-writer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory("writer").url
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("x.prompt").path
         let old = Array("old\n".utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import LanguageModel
 import PromptFile
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -8,8 +9,7 @@ import Testing
 /// is a label exactly as `vsynth.labels` spells it, no chosen input gives its label away, and the
 /// labels are covered evenly.
 @Suite(.serialized) struct LabelledSynthesisModelTests {
-    static let sentimentPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/sentiment.prompt").path
+    static let sentimentPath = TestFiles.examples.appendingPathComponent("sentiment.prompt").path
 
     func run(_ strategy: SynthesisOptions.LabelStrategy) async throws -> (SynthesisResult, DemonstrationFormat) {
         let document = try PromptDocument(contentsOfFile: Self.sentimentPath)

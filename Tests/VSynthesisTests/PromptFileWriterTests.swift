@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -16,8 +17,7 @@ import Testing
         var file: String { directory + "/x.prompt" }
 
         init(mode: mode_t = 0o644) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-writer-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            directory = try TemporaryDirectory("writer").path
             try Data(PromptFileWriterTests.old).write(to: URL(fileURLWithPath: directory + "/x.prompt"))
             chmod(directory + "/x.prompt", mode)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -29,8 +30,7 @@ import Testing
             Issue.record("setpriv (util-linux) is missing: it runs the unprivileged half of this test")
             return
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-unprivileged-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        let directory = try TemporaryDirectory("unprivileged").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(chmod(directory, 0o777) == 0, "the user may create temporary files beside the originals")
         var inodes: [String: ino_t] = [:]

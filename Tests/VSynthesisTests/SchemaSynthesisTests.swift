@@ -2,6 +2,7 @@ import Foundation
 import JSONSchema
 import LanguageModel
 import PromptFile
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -9,8 +10,7 @@ import Testing
 /// the schema's grammar, so every generation that reaches the filter is a valid document.
 @Suite(.serialized) struct SchemaSynthesisTests {
     @Test func everySynthesizedOutputValidatesAgainstTheOutputSchema() async throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples/extract.prompt")
+        let url = TestFiles.examples.appendingPathComponent("extract.prompt")
         let document = try PromptDocument(contentsOfFile: url.path)
         let schema = try #require(document.jsonOutputSchema)
         var options = SynthesisOptions()

@@ -1,6 +1,7 @@
 import Foundation
 import LanguageModel
 import PromptFile
+import TestSupport
 import Testing
 @testable import VSynthesis
 

@@ -1,5 +1,6 @@
 import Foundation
 import LanguageModel
+import TestSupport
 import Testing
 @testable import VSynthesis
 import PromptFile
@@ -22,11 +23,16 @@ import PromptFile
         return options
     }
 
-    @Test func countsDropsAndStopsAtScale() async throws {
+    /// A run of `method` on the scripted model, for the task the script was written for.
+    func synthesize(_ method: SynthesisOptions.Method, existing: [Demonstration] = []) async throws -> SynthesisResult {
         let model = RecordingModel()
         model.scriptedPairs = scripted
-        let result = try await Synthesizer(model: model).synthesize(
-            definition: "Name the sound that the animal makes.", format: format, options: options(.vsynthesis))
+        return try await Synthesizer(model: model).synthesize(
+            definition: "Name the sound that the animal makes.", format: format, existing: existing, options: options(method))
+    }
+
+    @Test func countsDropsAndStopsAtScale() async throws {
+        let result = try await synthesize(.vsynthesis)
         #expect(result.pool.count == 6)
         #expect(result.pool.allSatisfy { $0.origin == .synthesized && $0.score != nil })
         #expect(result.drops[.unparseable] == 1)
@@ -39,11 +45,7 @@ import PromptFile
     }
 
     @Test func existingDemonstrationsStayAndAreNotSelected() async throws {
-        let model = RecordingModel()
-        model.scriptedPairs = scripted
-        let existing = [format.demonstration(input: "cat", output: "meow")]
-        let result = try await Synthesizer(model: model).synthesize(
-            definition: "Name the sound that the animal makes.", format: format, existing: existing, options: options(.topk))
+        let result = try await synthesize(.topk, existing: [format.demonstration(input: "cat", output: "meow")])
         #expect(result.pool.first?.origin == .existing)
         #expect(result.drops[.duplicate] == 2)
         #expect(result.selected.allSatisfy { $0.origin == .synthesized })
@@ -54,10 +56,7 @@ import PromptFile
     }
 
     @Test func naiveStopsAtCountAndScoresForReport() async throws {
-        let model = RecordingModel()
-        model.scriptedPairs = scripted
-        let result = try await Synthesizer(model: model).synthesize(
-            definition: "Name the sound that the animal makes.", format: format, options: options(.naive))
+        let result = try await synthesize(.naive)
         #expect(result.selected.count == 3)
         #expect(result.pool.count == 3)
         #expect(result.selected.allSatisfy { $0.score != nil })
@@ -77,7 +76,7 @@ import PromptFile
     @Test func reportsProgressAndHonoursCancellation() async throws {
         let model = RecordingModel()
         model.scriptedPairs = scripted
-        let box = ProgressBox()
+        let box = Recorded<SynthesisProgress>()
         _ = try await Synthesizer(model: model).synthesize(
             definition: "Name the sound.", format: format, options: options(.vsynthesis)) { box.append($0) }
         #expect(box.items.map(\.round) == [1, 2, 3])
@@ -96,11 +95,4 @@ import PromptFile
             try await Synthesizer(model: RecordingModel()).synthesize(definition: "T", format: format, options: opts)
         }
     }
-}
-
-final class ProgressBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [SynthesisProgress] = []
-    func append(_ item: SynthesisProgress) { lock.withLock { stored.append(item) } }
-    var items: [SynthesisProgress] { lock.withLock { stored } }
 }

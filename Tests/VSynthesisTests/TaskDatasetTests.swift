@@ -1,11 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import VSynthesis
 import PromptFile
 
 @Suite struct TaskDatasetTests {
-    static let devPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/dev-consistency.json").path
+    static let devPath = TestFiles.fixtures().appendingPathComponent("dev-consistency.json").path
 
     @Test func loadsTheDevelopmentSet() throws {
         let data = try TaskDataset.load(path: Self.devPath)

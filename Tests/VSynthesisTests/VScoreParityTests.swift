@@ -1,6 +1,7 @@
 import Foundation
 import LanguageModel
 import PromptFile
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -22,7 +23,7 @@ import Testing
         var rows: [Row]
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = TestFiles.fixtures()
 
     static func reference() throws -> Reference {
         try JSONDecoder().decode(Reference.self, from: Data(contentsOf: fixtures.appendingPathComponent("vscore-reference.json")))

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Watches workspace folders for prompt files (`*.prompt`, `*.prompt.md`) that change on disk,
 /// by polling their size and modification time on a thread of its own (not the concurrency pool).
@@ -7,7 +8,7 @@ final class FileWatcher: @unchecked Sendable {
     private let folders: [String]
     private let interval: Duration
     private let onChange: @Sendable ([String]) -> Void
-    private let stopped = Protected(false)
+    private let stopped = Locked(false)
     private var known: [String: FileStamp] = [:]
 
     struct FileStamp: Equatable {

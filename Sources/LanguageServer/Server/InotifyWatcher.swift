@@ -1,6 +1,7 @@
 #if os(Linux)
 import Foundation
 import Glibc
+import Support
 
 /// Linux file watching with inotify: one watch per directory under the workspace folders (new
 /// directories are watched as they appear), events read on a thread of its own that polls the
@@ -9,7 +10,7 @@ import Glibc
 final class InotifyWatcher: @unchecked Sendable {
     private let folders: [String]
     private let onChange: @Sendable ([String]) -> Void
-    private let stopped = Protected(false)
+    private let stopped = Locked(false)
     private var descriptor: Int32 = -1
     /// Watch descriptor → directory path.
     private var directories: [Int32: String] = [:]

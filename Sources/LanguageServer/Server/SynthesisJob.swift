@@ -1,4 +1,5 @@
 import PromptFile
+import Support
 
 /// One synthesis running for a document: what it was asked, on which text, and how to stop it.
 struct SynthesisJob: Sendable {
@@ -23,7 +24,7 @@ struct SynthesisJob: Sendable {
     var task: Task<Void, Never>?
     /// How far it is and what it does, as `$/progress` and `vsynth/status` report it: written by
     /// the synthesis's progress callback (off the server actor), read by every later status.
-    let progress = Protected(SynthesisJob.Progress(percentage: 0, message: nil))
+    let progress = Locked(SynthesisJob.Progress(percentage: 0, message: nil))
 
     struct Progress: Sendable {
         /// 0 to 100; never goes back.

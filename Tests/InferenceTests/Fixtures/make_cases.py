@@ -5,7 +5,7 @@
 and for the default model requantized by scripts/make-test-models.py (TYPE = Q4_K_M, Q6_K):
   python3 /work/shared/reference/llamacpp_logprobs.py ~/.cache/vsynth/test-models/SmolLM2-135M-Instruct.TYPE.gguf \
     engine-cases.json engine-golden-TYPE.json
-Score pairs follow the V-Score frame of DESIGN.md (ChatML system context with a task definition, the
+Score pairs follow the V-Score frame of docs/method.md (ChatML system context with a task definition, the
 empty system context, demonstrations on and off task, contexts holding earlier demonstrations) plus a
 few plain-text and long cases; generation prompts are chat prompts of the kinds VSynth sends."""
 import json

@@ -99,7 +99,7 @@ for s in ["<|im_start|>", "<|im_end|>", "<|endoftext|>", "<|im_start|>user\nHi<|
           "<jupyter_code>print(1)<jupyter_output>1", "<empty_output>", "<issue_start>bug<issue_comment>fix<issue_closed>",
           " <|im_end|> ", "\n<|im_start|>\n", "<|im_start|>assistant\n"]:
     add(s)
-# The ChatML frames VSynth scores (DESIGN.md)
+# The ChatML frames VSynth scores (docs/method.md)
 tasks = ["Classify the sentiment of a movie review as positive or negative.",
          "Translate English to French.", "Extract the city name from the sentence.", ""]
 demos = [("The movie was wonderful!", "positive"), ("I hated every minute.", "negative"),

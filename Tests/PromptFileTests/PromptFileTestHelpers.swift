@@ -1,10 +1,9 @@
 import Foundation
 @testable import PromptFile
+import TestSupport
 
-/// The repository's `examples/` folder, found from this file's path (no SwiftPM resources).
-let examplesDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("examples")
+/// The repository's `examples/` folder.
+let examplesDirectory = TestFiles.examples
 
 /// Every example prompt file's path, sorted.
 func examplePaths() -> [String] {

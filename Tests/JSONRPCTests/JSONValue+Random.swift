@@ -1,23 +1,11 @@
 import JSONRPC
+import Support
 
-/// SplitMix64: a small, fast, seeded generator, so that every random test reproduces exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
+/// Random JSON values for the fuzz tests, drawn from a seeded `SplitMix64` so that every random test
+/// reproduces exactly.
 extension JSONValue {
     /// A random value with nesting up to `depth`, covering every kind, escapes and non-ASCII text.
-    static func random(depth: Int, using rng: inout SeededGenerator) -> JSONValue {
+    static func random(depth: Int, using rng: inout SplitMix64) -> JSONValue {
         let kind = Int.random(in: 0..<(depth > 0 ? 8 : 6), using: &rng)
         switch kind {
         case 0: return .null
@@ -44,7 +32,7 @@ extension JSONValue {
         }
     }
 
-    static func randomString(using rng: inout SeededGenerator) -> String {
+    static func randomString(using rng: inout SplitMix64) -> String {
         let pieces = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1f}", "\u{7f}",
                       "é", "€", "😀", "\u{10FFFF}", "\u{FEFF}", "ß", "日本"]
         return (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()

@@ -3,18 +3,23 @@ import Foundation
 import Glibc
 #endif
 
-/// A TCP socket bound to 127.0.0.1 on a port the kernel picks, for the tests' own servers.
-/// Loopback only, by construction.
-struct LoopbackSocket {
-    let descriptor: Int32
-    let port: Int
+/// A TCP socket bound to 127.0.0.1 on a port the kernel picks, for the tests' own servers and
+/// listeners. Loopback only, by construction.
+public struct LoopbackSocket {
+    /// Why no socket could be had.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let descriptor: Int32
+    public let port: Int
     /// The bound address, for connecting to it.
-    let address: sockaddr_in
+    public let address: sockaddr_in
 
     /// Binds (and, with a backlog, listens); the caller closes `descriptor`.
-    init(listenBacklog backlog: Int32? = nil) throws {
+    public init(listenBacklog backlog: Int32? = nil) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw FakeServerError("socket() failed") }
+        guard descriptor >= 0 else { throw Failure(description: "socket() failed") }
         var yes: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -30,7 +35,7 @@ struct LoopbackSocket {
         }
         guard bound else {
             close(descriptor)
-            throw FakeServerError("bind/listen on 127.0.0.1 failed")
+            throw Failure(description: "bind/listen on 127.0.0.1 failed")
         }
         self.descriptor = descriptor
         self.address = address

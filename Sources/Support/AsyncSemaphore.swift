@@ -1,7 +1,9 @@
 import Foundation
 
-/// Bounds how many requests a backend has in flight, without blocking threads: waiters suspend
-/// and are resumed in arrival order. Cancellation of a waiter removes it from the queue.
+/// Bounds how many tasks run a section at once, without blocking threads: waiters suspend and are
+/// resumed in arrival order. Cancellation of a waiter removes it from the queue. A backend bounds its
+/// requests in flight with it; with `limit: 1` it is the first-in first-out async mutex that
+/// serializes calls into the embedded model (`SerializedModel`).
 public final class AsyncSemaphore: @unchecked Sendable {
     private let lock = NSLock()
     private var available: Int
@@ -67,10 +69,12 @@ public final class AsyncSemaphore: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` holding a permit.
+    /// Runs `body` holding a permit; a task cancelled by the time its turn comes leaves with
+    /// `CancellationError` without running it.
     public func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await wait()
         defer { signal() }
+        try Task.checkCancellation()
         return try await body()
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Backends
+@testable import Support
 
 @Suite struct AsyncSemaphoreTests {
     /// Never more than `limit` holders at once, and every waiter gets its turn.
@@ -32,6 +32,22 @@ import Testing
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
         semaphore.signal()
+        try await semaphore.wait()   // the permit is back
+        semaphore.signal()
+    }
+
+    /// With `limit: 1` it is the model's first-in first-out mutex (`SerializedModel`): a task
+    /// cancelled by the time it holds the permit leaves without running its body, and the permit
+    /// comes back.
+    @Test func cancelledTaskDoesNotRunItsBody() async throws {
+        let semaphore = AsyncSemaphore(limit: 1)
+        let ran = Locked(false)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await semaphore.withPermit { ran.withLock { $0 = true } }
+        }
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(!ran.withLock { $0 })
         try await semaphore.wait()   // the permit is back
         semaphore.signal()
     }

@@ -1,0 +1,15 @@
+import Foundation
+
+/// A fresh directory under the system temporary directory; call `remove()` (in a `defer`) when done.
+public struct TemporaryDirectory: Sendable {
+    public let url: URL
+    public var path: String { url.path }
+
+    /// `vsynth-PURPOSE-UUID`, so that a directory left behind by a crashed run says which test made it.
+    public init(_ purpose: String = "test") throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-\(purpose)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func remove() { try? FileManager.default.removeItem(at: url) }
+}

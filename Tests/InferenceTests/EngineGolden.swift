@@ -1,0 +1,36 @@
+import Foundation
+import TestSupport
+
+/// engine-golden.json (the default model) and engine-golden-TYPE.json (the default model requantized to
+/// TYPE), written by shared/reference/llamacpp_logprobs.py from Fixtures/engine-cases.json.
+struct EngineGolden: Decodable {
+    struct Score: Decodable {
+        var context: String
+        var continuation: String
+        var context_ids: [Int32]
+        var continuation_ids: [Int32]
+        var logprobs: [Double]
+        /// Per position, the top five (token id, ln p) pairs; decoded as arrays of numbers.
+        var top5: [[[Double]]]
+    }
+    struct Generate: Decodable {
+        var prompt: String
+        var ids: [Int32]
+        var text: String
+    }
+    var model: String
+    var score: [Score]
+    var generate: [Generate]
+
+    static let shared = load(requantized: nil)
+
+    /// The fixture of the default model, or of the default model requantized to `type`.
+    static func load(requantized type: String?) -> EngineGolden {
+        let url = TestFiles.fixtures().appendingPathComponent(type.map { "engine-golden-\($0).json" } ?? "engine-golden.json")
+        do {
+            return try JSONDecoder().decode(EngineGolden.self, from: Data(contentsOf: url))
+        } catch {
+            fatalError("cannot read fixture \(url.path): \(error)")
+        }
+    }
+}
