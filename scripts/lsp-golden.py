@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Golden V-Scores for the language-server tests, computed with llama.cpp (llama-cpp-python) in the
-V-Score frame of docs/method.md (the frame of ../shared/reference/vscore_reference.py), for the eight
-demonstrations of Tests/LanguageServerTests/TestSession.swift's Fixture.prompt (prompt-file turns:
-X and Y are the bare texts, no labels).
+V-Score frame of docs/method.md (the frame of ../shared/reference/vscore_reference.py), for TASK and
+the eight DEMOS below (prompt-file turns: X and Y are the bare texts, no labels). The output is also
+where the tests' Fixture.prompt (Tests/LanguageServerTests/TestSession.swift) reads its task and
+demonstrations from, so this list is the only one.
 
 Usage: scripts/lsp-golden.py MODEL.gguf Tests/LanguageServerTests/Fixtures/fixture-vscores.json
 """

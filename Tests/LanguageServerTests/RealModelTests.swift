@@ -12,6 +12,7 @@ import VSynthesis
 /// The golden V-Scores of Fixture.prompt's demonstrations, from llama.cpp (scripts/lsp-golden.py).
 struct GoldenScores: Decodable {
     struct Row: Decodable { var input: String; var output: String; var vscore: Double; var tokens: Int }
+    var task: String
     var demonstrations: [Row]
 
     static func load() throws -> GoldenScores {
@@ -40,7 +41,7 @@ struct GoldenScores: Decodable {
                 .sorted { ($0.data?["index"]?.integerValue ?? 0) < ($1.data?["index"]?.integerValue ?? 0) }
             let direct = try await VScorer(model: model).score(task: Fixture.task,
                                                                demonstrations: PromptDocument(text: text).demonstrationPairs)
-            let golden = try GoldenScores.load()
+            let golden = Fixture.golden
             for ((diagnostic, expected), computed) in zip(zip(scores, golden.demonstrations), direct) {
                 let value = try #require(diagnostic.data?["vscore"]?.doubleValue)
                 #expect(abs(value - computed.total) < 1e-9, "\(expected.input): diagnostic \(value), VScorer \(computed.total)")

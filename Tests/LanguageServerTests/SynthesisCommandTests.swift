@@ -71,14 +71,22 @@ import Testing
         await session.close()
     }
 
-    @Test func anEditMadeDuringSynthesisIsKeptAndTheInsertionReplanned() async throws {
+    /// A synthesis under way on a slow model: the two-demonstration fixture open at `uri` in an
+    /// editor that applies the server's edits (`respond`), `vsynth.synthesize` sent with `arguments`.
+    func synthesisUnderWay(_ arguments: JSONValue) async throws
+        -> (session: TestSession, original: String, text: Locked<String>, version: Locked<Int>) {
         let session = try TestSession(model: WordCacheModel(generationDelay: .milliseconds(150)))
         try await session.initialize()
         let original = Fixture.prompt(demonstrations: 2)
         let text = Locked(original), version = Locked(1)
         Self.respond(session, uri: uri, text: text, version: version)
         try session.open(uri, original)
-        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 1]]))
+        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [arguments]))
+        return (session, original, text, version)
+    }
+
+    @Test func anEditMadeDuringSynthesisIsKeptAndTheInsertionReplanned() async throws {
+        let (session, original, text, version) = try await synthesisUnderWay(["uri": .string(uri), "n": 1])
         // The user rewrites the first demonstration's input while the model works.
         let edited = original.replacingOccurrences(of: "The kettle boils in a minute, love it.", with: "My own words, typed during synthesis.")
         text.withLock { $0 = edited }
@@ -95,13 +103,7 @@ import Testing
     }
 
     @Test func anInsertionIntoARegionThatNoLongerParsesIsDroppedWithAMessage() async throws {
-        let session = try TestSession(model: WordCacheModel(generationDelay: .milliseconds(150)))
-        try await session.initialize()
-        let original = Fixture.prompt(demonstrations: 2)
-        let text = Locked(original), version = Locked(1)
-        Self.respond(session, uri: uri, text: text, version: version)
-        try session.open(uri, original)
-        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri)]]))
+        let (session, original, _, _) = try await synthesisUnderWay(["uri": .string(uri)])
         let broken = original.replacingOccurrences(of: "{{!-- /vsynth:demos --}}", with: "")
         try session.change(uri, version: 2, [TextDocumentContentChangeEvent(text: broken)])
         let message = try await session.message()

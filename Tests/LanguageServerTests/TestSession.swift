@@ -98,19 +98,22 @@ final class TestSession: Sendable {
 
 /// Prompt files for the tests.
 enum Fixture {
-    static let task = "Classify the sentiment of the product review as positive, negative or neutral."
+    /// The task and the eight demonstrations with their golden V-Scores, as scripts/lsp-golden.py
+    /// wrote them (Fixtures/fixture-vscores.json): one list for the Swift tests and the Python script.
+    static let golden: GoldenScores = {
+        do {
+            return try GoldenScores.load()
+        } catch {
+            fatalError("cannot read Fixtures/fixture-vscores.json (written by scripts/lsp-golden.py): \(error)")
+        }
+    }()
 
-    /// A Dotprompt file with `demonstrations` demonstrations (the first ones from a fixed list).
+    static var task: String { golden.task }
+
+    /// A Dotprompt file with `demonstrations` demonstrations (the first ones of the golden list).
     static func prompt(demonstrations: Int = 2, count: Int = 4, extraSettings: String = "") -> String {
-        let demos = [("The kettle boils in a minute, love it.", "positive"),
-                     ("Broke after two days.", "negative"),
-                     ("The review of the product is neutral.", "neutral"),
-                     ("Quantum chromodynamics of gluons.", "banana"),
-                     ("The lamp works, the product review is positive.", "positive"),
-                     ("Sentiment of the review: negative product.", "negative"),
-                     ("Meh, the chair is fine.", "neutral"),
-                     ("Love the blender, the product is great.", "positive")]
-        let body = demos.prefix(demonstrations).map { "{{role \"user\"}}\n\($0.0)\n{{role \"model\"}}\n\($0.1)\n" }
+        let body = golden.demonstrations.prefix(demonstrations)
+            .map { "{{role \"user\"}}\n\($0.input)\n{{role \"model\"}}\n\($0.output)\n" }
             .joined(separator: "\n")
         return """
         ---
