@@ -1,4 +1,4 @@
-/// Text to token ids, as llama.cpp's `llama_tokenize` does it for byte-level BPE vocabularies.
+/// Text to token ids, as llama.cpp's `llama_tokenize` does it for BPE and SentencePiece vocabularies.
 extension Tokenizer {
     /// Token ids of `text`.
     /// - Parameters:
@@ -13,11 +13,23 @@ extension Tokenizer {
         utf8.withUnsafeMutableBufferPointer { buffer in
             let bytes = UnsafeBufferPointer(buffer)
             var scratch = EncodeScratch()
+            // SentencePiece puts a space before text that starts the input or follows a special token.
+            var afterSpecial = true
             for fragment in fragments(of: bytes, parseSpecial: parseSpecial) {
                 switch fragment {
-                case .token(let id): output.append(id)
+                case .token(let id):
+                    output.append(id)
+                    afterSpecial = true
                 case .text(let range):
-                    encodeText(UnsafeBufferPointer(rebasing: bytes[range]), scratch: &scratch, into: &output)
+                    let text = UnsafeBufferPointer(rebasing: bytes[range])
+                    switch model {
+                    case .bytePair(let encoder, let pre):
+                        encodeText(text, encoder, pre, scratch: &scratch, into: &output)
+                    case .sentencePiece(let encoder):
+                        encodePieces(text, encoder, spacePrefix: addsSpacePrefix && afterSpecial,
+                                     scratch: &scratch, into: &output)
+                    }
+                    afterSpecial = false
                 }
             }
         }
@@ -36,6 +48,8 @@ extension Tokenizer {
         var byteOffsets: [Int] = []
         var ends: [Int] = []
         var bpe = BytePairEncoder.Scratch()
+        var escaped: [UInt8] = []
+        var spm = SentencePieceEncoder.Scratch()
     }
 
     /// Splits `bytes` on special tokens, longest first, each occurrence left to right
@@ -43,10 +57,24 @@ extension Tokenizer {
     func fragments(of bytes: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [Fragment] {
         guard !bytes.isEmpty else { return [] }
         var fragments: [Fragment] = [.text(0 ..< bytes.count)]
+        // Gemma has 6,414 special tokens: skip at once those whose first two bytes never occur
+        // together in the text (a bit per byte pair), instead of scanning the text for each.
+        var pairs: [UInt64] = []
+        if specialTokens.count > 64 {
+            pairs = [UInt64](repeating: 0, count: 1024)
+            for i in 1 ..< max(1, bytes.count) {
+                let pair = Int(bytes[i - 1]) << 8 | Int(bytes[i])
+                pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+            }
+        }
         for special in specialTokens {
             if !parseSpecial, attributes[Int(special)].needsParseSpecial { continue }
-            encoder.texts.withText(special) { needle in
+            texts.withText(special) { needle in
                 guard let first = needle.first else { return }
+                if !pairs.isEmpty, needle.count >= 2 {
+                    let pair = Int(first) << 8 | Int(needle[1])
+                    if pairs[pair >> 6] & (1 << UInt64(pair & 63)) == 0 { return }
+                }
                 var result: [Fragment] = []
                 var changed = false
                 for fragment in fragments {
@@ -73,8 +101,22 @@ extension Tokenizer {
         return fragments
     }
 
+    /// SentencePiece on plain text: spaces become `▁` (after a leading one when `spacePrefix`),
+    /// then the whole fragment is one SentencePiece session (llama.cpp's `llama_escape_whitespace`).
+    func encodePieces(_ bytes: UnsafeBufferPointer<UInt8>, _ encoder: SentencePieceEncoder, spacePrefix: Bool,
+                      scratch s: inout EncodeScratch, into output: inout [Int32]) {
+        let escapedSpace: [UInt8] = [0xE2, 0x96, 0x81]
+        s.escaped.removeAll(keepingCapacity: true)
+        if spacePrefix { s.escaped.append(contentsOf: escapedSpace) }
+        for b in bytes {
+            if b == 0x20 { s.escaped.append(contentsOf: escapedSpace) } else { s.escaped.append(b) }
+        }
+        s.escaped.withUnsafeBufferPointer { encoder.encode($0, scratch: &s.spm, into: &output) }
+    }
+
     /// Pre-tokenizes plain text into words and byte-pair-encodes each word.
-    func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, scratch s: inout EncodeScratch, into output: inout [Int32]) {
+    func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, _ encoder: BytePairEncoder, _ preTokenizer: PreTokenizer,
+                    scratch s: inout EncodeScratch, into output: inout [Int32]) {
         s.codePoints.removeAll(keepingCapacity: true)
         s.classes.removeAll(keepingCapacity: true)
         s.byteOffsets.removeAll(keepingCapacity: true)

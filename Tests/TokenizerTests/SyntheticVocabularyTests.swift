@@ -40,8 +40,12 @@ struct SyntheticVocabularyTests {
     }
 
     @Test func unsupportedSettingsAreErrors() throws {
-        #expect(throws: TokenizerError.unsupportedModel("llama")) { try Self.vocabulary(model: "llama", merges: []) }
-        #expect(throws: TokenizerError.unsupportedPreTokenizer("qwen2")) { try Self.vocabulary(pre: "qwen2", merges: []) }
+        #expect(throws: TokenizerError.unsupportedModel("bert")) { try Self.vocabulary(model: "bert", merges: []) }
+        #expect(throws: TokenizerError.unsupportedPreTokenizer("tekken")) { try Self.vocabulary(pre: "tekken", merges: []) }
+        let message = TokenizerError.unsupportedPreTokenizer("tekken").description
+        for name in ["'tekken'", "default", "gpt-2", "llama-bpe", "qwen2", "smollm"] {
+            #expect(message.contains(name), "\(message)")
+        }
         let noTokens = Self.gguf([("tokenizer.ggml.model", "gpt2"), ("tokenizer.ggml.pre", "smollm")])
         #expect(throws: TokenizerError.missingMetadata(key: "tokenizer.ggml.tokens")) {
             try Tokenizer(gguf: GGUFFile(bytes: noTokens))

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates Sources/Tokenizer/UnicodeClassTable.swift from llama.cpp's src/unicode-data.cpp, so the
-pre-tokenizer classifies code points (letter \\p{L}, number \\p{N}, other) exactly as llama.cpp does,
+pre-tokenizer classifies code points (letter \\p{L}, number \\p{N}, other; punctuation \\p{P}) exactly as llama.cpp does,
 whatever Unicode version the Swift runtime has. Whitespace is llama.cpp's explicit set.
   make_unicode_table.py path/to/llama.cpp/src/unicode-data.cpp > Sources/Tokenizer/UnicodeClassTable.swift"""
 import re, sys
@@ -10,7 +10,7 @@ body = body[:body.index('};')]
 pairs = [(int(a, 16), int(b, 16)) for a, b in re.findall(r'\{0x([0-9A-Fa-f]+), 0x([0-9A-Fa-f]+)\}', body)]
 ws = src[src.index('unicode_set_whitespace = {'):]
 ws = [int(x, 16) for x in re.findall(r'0x([0-9A-Fa-f]+)', ws[:ws.index('};')])]
-LETTER, NUMBER = 0x4, 0x2
+LETTER, NUMBER, PUNCTUATION = 0x4, 0x2, 0x20
 def cls(flags):  # 0 other, 1 letter, 2 number
     return 1 if flags & LETTER else 2 if flags & NUMBER else 0
 ranges = []
@@ -29,6 +29,24 @@ print("let unicodeClassRanges: [UInt32] = [")
 line = "   "
 for start, c in ranges:
     item = f" 0x{(start << 2) | c:X},"
+    if len(line) + len(item) > 110:
+        print(line); line = "   "
+    line += item
+print(line)
+print("]")
+punct = []
+for start, flags in pairs:
+    if start >= 0x110000:
+        break
+    p = 1 if (flags & 0xFF) == PUNCTUATION else 0
+    if (not punct and p) or (punct and punct[-1][1] != p):
+        punct.append((start, p))
+print()
+print("/// Where llama.cpp's category \\p{P} (punctuation) starts (even entries) and stops (odd entries).")
+print("let unicodePunctuationBounds: [UInt32] = [")
+line = "   "
+for start, p in punct:
+    item = f" 0x{start:X},"
     if len(line) + len(item) > 110:
         print(line); line = "   "
     line += item
