@@ -17,24 +17,8 @@ struct BytePairEncoder: Sendable {
         var symbol: [Int32] = []
         var prev: [Int32] = []
         var next: [Int32] = []
-        var heap = PriorityQueue<Bigram>()
+        var heap = MergeQueue()
         var mapped: [UInt8] = []
-    }
-
-    /// A candidate merge of the symbols at `left` and `right` (positions in the word).
-    struct Bigram: QueueOrdered {
-        var rank: Int32
-        var left: Int32
-        var right: Int32
-        var leftSymbol: Int32
-        var rightSymbol: Int32
-        var merged: Int32
-
-        /// Pops first: lower rank, then further left (llama.cpp's comparator).
-        @inline(__always)
-        func precedes(_ other: Bigram) -> Bool {
-            rank < other.rank || (rank == other.rank && left < other.left)
-        }
     }
 
     /// Appends the token ids of `word` (raw bytes) to `output`.
@@ -59,7 +43,7 @@ struct BytePairEncoder: Sendable {
         while let bigram = scratch.heap.pop() {
             let l = Int(bigram.left), r = Int(bigram.right)
             // Outdated: a side was merged away or changed since this pair was queued.
-            guard scratch.symbol[l] == bigram.leftSymbol, scratch.symbol[r] == bigram.rightSymbol,
+            guard scratch.symbol[l] == bigram.leftWas, scratch.symbol[r] == bigram.rightWas,
                   scratch.next[l] == bigram.right else { continue }
             scratch.symbol[l] = bigram.merged
             scratch.symbol[r] = -1
@@ -107,6 +91,7 @@ struct BytePairEncoder: Sendable {
         guard left >= 0, right >= 0 else { return }
         let a = scratch.symbol[Int(left)], b = scratch.symbol[Int(right)]
         guard let (rank, merged) = merges.find(left: a, right: b) else { return }
-        scratch.heap.push(Bigram(rank: rank, left: left, right: right, leftSymbol: a, rightSymbol: b, merged: merged))
+        scratch.heap.push(MergeCandidate(priority: UInt32(bitPattern: rank), left: left, right: right,
+                                         leftWas: a, rightWas: b, merged: merged))
     }
 }

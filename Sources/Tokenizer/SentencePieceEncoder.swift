@@ -21,24 +21,10 @@ struct SentencePieceEncoder: Sendable {
         var next: Int32
     }
 
-    /// A candidate merge of the symbols at `left` and `right`, `size` bytes in all.
-    struct Bigram: QueueOrdered {
-        var score: Float
-        var left: Int32
-        var right: Int32
-        var size: Int32
-
-        /// Pops first: higher score, then further left (llama.cpp's `llm_bigram_spm::comparator`).
-        @inline(__always)
-        func precedes(_ other: Bigram) -> Bool {
-            score > other.score || (score == other.score && left < other.left)
-        }
-    }
-
     /// Reusable buffers of one encode call.
     struct Scratch {
         var symbols: [Symbol] = []
-        var queue = PriorityQueue<Bigram>()
+        var queue = MergeQueue()
     }
 
     /// Appends the token ids of `text` (UTF-8, spaces escaped as `▁`) to `output`.
@@ -60,8 +46,8 @@ struct SentencePieceEncoder: Sendable {
         while let bigram = scratch.queue.pop() {
             let l = Int(bigram.left), r = Int(bigram.right)
             let left = scratch.symbols[l], right = scratch.symbols[r]
-            // Outdated: a side was merged since this pair was queued.
-            guard left.length > 0, right.length > 0, left.length + right.length == bigram.size else { continue }
+            // Outdated: a side was merged since this pair was queued (lengths only grow, or drop to 0).
+            guard left.length == bigram.leftWas, right.length == bigram.rightWas else { continue }
             scratch.symbols[l].length += right.length
             scratch.symbols[r].length = 0
             scratch.symbols[l].next = right.next
@@ -89,11 +75,11 @@ struct SentencePieceEncoder: Sendable {
     @inline(__always)
     private func addBigram(_ left: Int32, _ right: Int32, _ base: UnsafePointer<UInt8>, _ scratch: inout Scratch) {
         guard left >= 0, right >= 0 else { return }
-        let l = scratch.symbols[Int(left)]
-        let size = l.length + scratch.symbols[Int(right)].length
-        let id = texts.find(base + Int(l.start), Int(size))
+        let l = scratch.symbols[Int(left)], r = scratch.symbols[Int(right)]
+        let id = texts.find(base + Int(l.start), Int(l.length + r.length))
         guard id >= 0, Int(id) < vocabularySize else { return }
-        scratch.queue.push(Bigram(score: scores[Int(id)], left: left, right: right, size: size))
+        scratch.queue.push(MergeCandidate(priority: MergeCandidate.priority(descendingScore: scores[Int(id)]),
+                                          left: left, right: right, leftWas: l.length, rightWas: r.length))
     }
 
     /// Bytes of the UTF-8 sequence a lead byte starts (llama.cpp's `unicode_len_utf8`).

@@ -15,7 +15,7 @@ extension Tokenizer {
             var scratch = EncodeScratch()
             // SentencePiece puts a space before text that starts the input or follows a special token.
             var afterSpecial = true
-            for fragment in fragments(of: bytes, parseSpecial: parseSpecial) {
+            for fragment in specials.fragments(of: bytes, parseSpecial: parseSpecial) {
                 switch fragment {
                 case .token(let id):
                     output.append(id)
@@ -50,55 +50,6 @@ extension Tokenizer {
         var bpe = BytePairEncoder.Scratch()
         var escaped: [UInt8] = []
         var spm = SentencePieceEncoder.Scratch()
-    }
-
-    /// Splits `bytes` on special tokens, longest first, each occurrence left to right
-    /// (llama.cpp's `tokenizer_st_partition`).
-    func fragments(of bytes: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [Fragment] {
-        guard !bytes.isEmpty else { return [] }
-        var fragments: [Fragment] = [.text(0 ..< bytes.count)]
-        // Gemma has 6,414 special tokens: skip at once those whose first two bytes never occur
-        // together in the text (a bit per byte pair), instead of scanning the text for each.
-        var pairs: [UInt64] = []
-        if specialTokens.count > 64 {
-            pairs = [UInt64](repeating: 0, count: 1024)
-            for i in 1 ..< max(1, bytes.count) {
-                let pair = Int(bytes[i - 1]) << 8 | Int(bytes[i])
-                pairs[pair >> 6] |= 1 << UInt64(pair & 63)
-            }
-        }
-        for special in specialTokens {
-            if !parseSpecial, attributes[Int(special)].needsParseSpecial { continue }
-            texts.withText(special) { needle in
-                guard let first = needle.first else { return }
-                if !pairs.isEmpty, needle.count >= 2 {
-                    let pair = Int(first) << 8 | Int(needle[1])
-                    if pairs[pair >> 6] & (1 << UInt64(pair & 63)) == 0 { return }
-                }
-                var result: [Fragment] = []
-                var changed = false
-                for fragment in fragments {
-                    guard case .text(let range) = fragment else { result.append(fragment); continue }
-                    var start = range.lowerBound
-                    var i = range.lowerBound
-                    let last = range.upperBound - needle.count
-                    while i <= last {
-                        if bytes[i] == first, memoryEqual(bytes.baseAddress! + i, needle.baseAddress!, needle.count) {
-                            if i > start { result.append(.text(start ..< i)) }
-                            result.append(.token(special))
-                            changed = true
-                            i += needle.count
-                            start = i
-                        } else {
-                            i += 1
-                        }
-                    }
-                    if start < range.upperBound { result.append(.text(start ..< range.upperBound)) }
-                }
-                if changed { fragments = result }
-            }
-        }
-        return fragments
     }
 
     /// SentencePiece on plain text: spaces become `▁` (after a leading one when `spacePrefix`),

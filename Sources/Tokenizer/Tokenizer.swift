@@ -40,8 +40,8 @@ public final class Tokenizer: Sendable {
     let texts: TextTable
     let model: Model
     let attributes: [TokenAttributes]
-    /// Special tokens, longest text first: the order llama.cpp splits text on them.
-    let specialTokens: [Int32]
+    /// Splits text on the special tokens written in it.
+    let specials: SpecialTokenMatcher
     let endOfGeneration: Set<Int32>
 
     /// The encoder of each `Kind`.
@@ -124,7 +124,7 @@ public final class Tokenizer: Sendable {
             special.append((Int32(t), table.withText(Int32(t)) { $0.count }))
         }
         special.sort { a, b in a.length > b.length || (a.length == b.length && a.id < b.id) }
-        specialTokens = special.map { $0.id }
+        specials = SpecialTokenMatcher(tokens: special.map { $0.id }, texts: table, attributes: attrs)
     }
 
     /// True for tokens that end generation: eos, end-of-turn (`<|im_end|>`, `<end_of_turn>`, …),
