@@ -33,13 +33,9 @@ struct SentencePieceTests {
             return (text, ids.map(Int32.init))
         }
 
-    /// Gemma 3 270M in the models directory; records a failure (never a silent pass) when missing.
+    /// Gemma 3 270M's tokenizer (`TestModel.gemmaPath`).
     static func tokenizer(sourceLocation: SourceLocation = #_sourceLocation) throws -> Tokenizer? {
-        let path = ModelLocator.modelsDirectory() + "/gemma-3-270m-q4_k_m.gguf"
-        guard FileManager.default.fileExists(atPath: path) else {
-            Issue.record("Gemma 3 270M not found at \(path)", sourceLocation: sourceLocation)
-            return nil
-        }
+        guard let path = TestModel.gemmaPath(sourceLocation: sourceLocation) else { return nil }
         return try Tokenizer(gguf: GGUFFile(path: path))
     }
 
@@ -73,8 +69,7 @@ struct SentencePieceTests {
 
     /// A space before text at the start and after each special token, dropped again by `decode`.
     @Test func spacePrefixGivesLlamaCppIds() throws {
-        let path = ModelLocator.modelsDirectory() + "/gemma-3-270m-q4_k_m.gguf"
-        guard try Self.tokenizer() != nil else { return }
+        guard let path = TestModel.gemmaPath() else { return }
         let file = try GGUFFile(path: path)
         let header = Array(file.fileBytes.prefix(file.dataOffset))
         let bytes = try #require(PreTokenizerVariantTests.variant(of: header, setTrue: ["tokenizer.ggml.add_space_prefix"]))

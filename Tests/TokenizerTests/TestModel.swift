@@ -16,4 +16,15 @@ enum TestModel {
         }
         return path
     }
+
+    /// Gemma 3 270M (SentencePiece, 262,144 tokens) in the models directory; records a failure
+    /// (never a silent pass) when it is missing.
+    static func gemmaPath(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        let path = ModelLocator.modelsDirectory() + "/gemma-3-270m-q4_k_m.gguf"
+        guard FileManager.default.fileExists(atPath: path) else {
+            Issue.record("Gemma 3 270M not found at \(path)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return path
+    }
 }
