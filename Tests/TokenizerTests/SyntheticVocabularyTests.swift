@@ -77,4 +77,18 @@ struct SyntheticVocabularyTests {
         #expect(t.encode("a<|end|>") == [1, 0])
         #expect(t.isEndOfGeneration(0))
     }
+
+    /// llama.cpp's SentencePiece defaults when the file says nothing: BOS 1, EOS 2, unknown 0,
+    /// BOS added, a space prefix; scores all 0 (ties merge leftmost first).
+    @Test func sentencePieceDefaults() throws {
+        let tokens = ["<unk>", "<s>", "</s>", "\u{2581}a", "a", "b", "\u{2581}", "<0x62>", "ab"]
+        let t = try Tokenizer(gguf: GGUFFile(bytes: Self.gguf([("tokenizer.ggml.model", "llama"),
+                                                                ("tokenizer.ggml.tokens", tokens)])))
+        #expect(t.kind == .sentencePiece && t.bosToken == 1 && t.eosToken == 2 && t.addsBOS && t.addsSpacePrefix)
+        // "▁ab": "▁a" and "ab" both score 0; the leftmost pair merges first.
+        #expect(t.encode("ab") == [1, 3, 5])
+        #expect(t.decode([3, 5]) == "ab")
+        // A character that is no token and has no <0xNN> token falls back to the unknown token.
+        #expect(t.encode("c", addBOS: false) == [6, 0])
+    }
 }
