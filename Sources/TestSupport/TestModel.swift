@@ -36,6 +36,18 @@ public enum TestModel {
                      remedy: "run scripts/make-test-models.py (scripts/test.sh does)").get()
     }
 
+    /// Gemma 3 270M (SentencePiece, 262,144 tokens; `vsynth model fetch gemma3-270m`, which
+    /// scripts/test.sh runs) in the models directory; records a failure (never a silent pass) when it
+    /// is missing.
+    public static func gemmaPath(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        let path = ModelLocator.modelsDirectory() + "/gemma-3-270m-q4_k_m.gguf"
+        guard FileManager.default.fileExists(atPath: path) else {
+            Issue.record("Gemma 3 270M not found at \(path)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return path
+    }
+
     // MARK: - Opened models
 
     /// One pool for all engine tests: 2 threads, as the benchmarks use.

@@ -17,24 +17,8 @@ struct BytePairEncoder: Sendable {
         var symbol: [Int32] = []
         var prev: [Int32] = []
         var next: [Int32] = []
-        var heap: [Bigram] = []
+        var heap = MergeQueue()
         var mapped: [UInt8] = []
-    }
-
-    /// A candidate merge of the symbols at `left` and `right` (positions in the word).
-    struct Bigram {
-        var rank: Int32
-        var left: Int32
-        var right: Int32
-        var leftSymbol: Int32
-        var rightSymbol: Int32
-        var merged: Int32
-
-        /// Pops first: lower rank, then further left (llama.cpp's comparator).
-        @inline(__always)
-        func precedes(_ other: Bigram) -> Bool {
-            rank < other.rank || (rank == other.rank && left < other.left)
-        }
     }
 
     /// Appends the token ids of `word` (raw bytes) to `output`.
@@ -49,17 +33,17 @@ struct BytePairEncoder: Sendable {
         scratch.symbol.removeAll(keepingCapacity: true)
         scratch.prev.removeAll(keepingCapacity: true)
         scratch.next.removeAll(keepingCapacity: true)
-        scratch.heap.removeAll(keepingCapacity: true)
+        scratch.heap.removeAll()
         for i in 0 ..< n {
             scratch.symbol.append(byteSymbols[Int(word[i])])
             scratch.prev.append(Int32(i - 1))
             scratch.next.append(i + 1 < n ? Int32(i + 1) : -1)
         }
         for i in 1 ..< n { push(Int32(i - 1), Int32(i), &scratch) }
-        while let bigram = pop(&scratch.heap) {
+        while let bigram = scratch.heap.pop() {
             let l = Int(bigram.left), r = Int(bigram.right)
             // Outdated: a side was merged away or changed since this pair was queued.
-            guard scratch.symbol[l] == bigram.leftSymbol, scratch.symbol[r] == bigram.rightSymbol,
+            guard scratch.symbol[l] == bigram.leftWas, scratch.symbol[r] == bigram.rightWas,
                   scratch.next[l] == bigram.right else { continue }
             scratch.symbol[l] = bigram.merged
             scratch.symbol[r] = -1
@@ -107,34 +91,7 @@ struct BytePairEncoder: Sendable {
         guard left >= 0, right >= 0 else { return }
         let a = scratch.symbol[Int(left)], b = scratch.symbol[Int(right)]
         guard let (rank, merged) = merges.find(left: a, right: b) else { return }
-        let item = Bigram(rank: rank, left: left, right: right, leftSymbol: a, rightSymbol: b, merged: merged)
-        scratch.heap.append(item)
-        var child = scratch.heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard item.precedes(scratch.heap[parent]) else { break }
-            scratch.heap[child] = scratch.heap[parent]
-            child = parent
-        }
-        scratch.heap[child] = item
-    }
-
-    @inline(__always)
-    private func pop(_ heap: inout [Bigram]) -> Bigram? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if heap.isEmpty { return top }
-        var parent = 0
-        let count = heap.count
-        while true {
-            var child = 2 * parent + 1
-            if child >= count { break }
-            if child + 1 < count, heap[child + 1].precedes(heap[child]) { child += 1 }
-            guard heap[child].precedes(last) else { break }
-            heap[parent] = heap[child]
-            parent = child
-        }
-        heap[parent] = last
-        return top
+        scratch.heap.push(MergeCandidate(priority: UInt32(bitPattern: rank), left: left, right: right,
+                                         leftWas: a, rightWas: b, merged: merged))
     }
 }

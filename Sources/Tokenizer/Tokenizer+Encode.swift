@@ -1,4 +1,4 @@
-/// Text to token ids, as llama.cpp's `llama_tokenize` does it for byte-level BPE vocabularies.
+/// Text to token ids, as llama.cpp's `llama_tokenize` does it for BPE and SentencePiece vocabularies.
 extension Tokenizer {
     /// Token ids of `text`.
     /// - Parameters:
@@ -13,11 +13,23 @@ extension Tokenizer {
         utf8.withUnsafeMutableBufferPointer { buffer in
             let bytes = UnsafeBufferPointer(buffer)
             var scratch = EncodeScratch()
-            for fragment in fragments(of: bytes, parseSpecial: parseSpecial) {
+            // SentencePiece puts a space before text that starts the input or follows a special token.
+            var afterSpecial = true
+            for fragment in specials.fragments(of: bytes, parseSpecial: parseSpecial) {
                 switch fragment {
-                case .token(let id): output.append(id)
+                case .token(let id):
+                    output.append(id)
+                    afterSpecial = true
                 case .text(let range):
-                    encodeText(UnsafeBufferPointer(rebasing: bytes[range]), scratch: &scratch, into: &output)
+                    let text = UnsafeBufferPointer(rebasing: bytes[range])
+                    switch model {
+                    case .bytePair(let encoder, let pre):
+                        encodeText(text, encoder, pre, scratch: &scratch, into: &output)
+                    case .sentencePiece(let encoder):
+                        encodePieces(text, encoder, spacePrefix: addsSpacePrefix && afterSpecial,
+                                     scratch: &scratch, into: &output)
+                    }
+                    afterSpecial = false
                 }
             }
         }
@@ -36,45 +48,26 @@ extension Tokenizer {
         var byteOffsets: [Int] = []
         var ends: [Int] = []
         var bpe = BytePairEncoder.Scratch()
+        var escaped: [UInt8] = []
+        var spm = SentencePieceEncoder.Scratch()
     }
 
-    /// Splits `bytes` on special tokens, longest first, each occurrence left to right
-    /// (llama.cpp's `tokenizer_st_partition`).
-    func fragments(of bytes: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [Fragment] {
-        guard !bytes.isEmpty else { return [] }
-        var fragments: [Fragment] = [.text(0 ..< bytes.count)]
-        for special in specialTokens {
-            if !parseSpecial, attributes[Int(special)].needsParseSpecial { continue }
-            encoder.texts.withText(special) { needle in
-                guard let first = needle.first else { return }
-                var result: [Fragment] = []
-                var changed = false
-                for fragment in fragments {
-                    guard case .text(let range) = fragment else { result.append(fragment); continue }
-                    var start = range.lowerBound
-                    var i = range.lowerBound
-                    let last = range.upperBound - needle.count
-                    while i <= last {
-                        if bytes[i] == first, memoryEqual(bytes.baseAddress! + i, needle.baseAddress!, needle.count) {
-                            if i > start { result.append(.text(start ..< i)) }
-                            result.append(.token(special))
-                            changed = true
-                            i += needle.count
-                            start = i
-                        } else {
-                            i += 1
-                        }
-                    }
-                    if start < range.upperBound { result.append(.text(start ..< range.upperBound)) }
-                }
-                if changed { fragments = result }
-            }
+    /// SentencePiece on plain text: spaces become `▁` (after a leading one when `spacePrefix`),
+    /// then the whole fragment is one SentencePiece session (llama.cpp's `llama_escape_whitespace`).
+    func encodePieces(_ bytes: UnsafeBufferPointer<UInt8>, _ encoder: SentencePieceEncoder, spacePrefix: Bool,
+                      scratch s: inout EncodeScratch, into output: inout [Int32]) {
+        let escapedSpace: [UInt8] = [0xE2, 0x96, 0x81]
+        s.escaped.removeAll(keepingCapacity: true)
+        if spacePrefix { s.escaped.append(contentsOf: escapedSpace) }
+        for b in bytes {
+            if b == 0x20 { s.escaped.append(contentsOf: escapedSpace) } else { s.escaped.append(b) }
         }
-        return fragments
+        s.escaped.withUnsafeBufferPointer { encoder.encode($0, scratch: &s.spm, into: &output) }
     }
 
     /// Pre-tokenizes plain text into words and byte-pair-encodes each word.
-    func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, scratch s: inout EncodeScratch, into output: inout [Int32]) {
+    func encodeText(_ bytes: UnsafeBufferPointer<UInt8>, _ encoder: BytePairEncoder, _ preTokenizer: PreTokenizer,
+                    scratch s: inout EncodeScratch, into output: inout [Int32]) {
         s.codePoints.removeAll(keepingCapacity: true)
         s.classes.removeAll(keepingCapacity: true)
         s.byteOffsets.removeAll(keepingCapacity: true)

@@ -36,7 +36,7 @@ extension Tokenizer {
 
     /// Merge ranks from `tokenizer.ggml.merges` ("left right", rank = position). Texts a merge
     /// names that are not tokens get numbers after the vocabulary, so merging stays exact.
-    static func mergeTable(_ m: GGUFMetadata, vocabulary: TextTable) throws(TokenizerError) -> (TextTable, MergeTable) {
+    static func mergeTable(_ m: GGUFMetadata, vocabulary: TextTable) throws(TokenizerError) -> MergeTable {
         guard let merges = m.array("tokenizer.ggml.merges") else {
             throw .missingMetadata(key: "tokenizer.ggml.merges")
         }
@@ -73,6 +73,42 @@ extension Tokenizer {
                 table.insertIfAbsent(left: left, right: right, rank: Int32(rank), merged: merged)
             }
         }
-        return (texts, table)
+        return table
+    }
+
+    /// Scores from `tokenizer.ggml.scores` (float32 or int32, as llama.cpp reads them); all 0 when absent.
+    static func scores(_ m: GGUFMetadata, count n: Int) throws(TokenizerError) -> [Float] {
+        guard let scores = m.array("tokenizer.ggml.scores") else { return [Float](repeating: 0, count: n) }
+        guard scores.elementType == .float32 || scores.elementType == .int32, scores.count >= n,
+              let values = scores.floats else {
+            throw .invalidMetadata(key: "tokenizer.ggml.scores",
+                                   reason: "must be a float32 or int32 array with one entry per token")
+        }
+        return Array(values.prefix(n))
+    }
+
+    /// SentencePiece's byte fallback: the token of each byte, `<0xNN>`, else the one-byte text
+    /// (llama.cpp's `byte_to_token`), else `unknown`, else -1.
+    static func byteTokens(_ table: TextTable, count n: Int, unknown: Int32?) -> [Int32] {
+        let hex = Array("0123456789ABCDEF".utf8)
+        return (0 ..< 256).map { byte in
+            let name: [UInt8] = Array("<0x".utf8) + [hex[byte >> 4], hex[byte & 15], UInt8(ascii: ">")]
+            for text in [name, [UInt8(byte)]] {
+                let id = table.find(text)
+                if id >= 0, Int(id) < n { return id }
+            }
+            return unknown ?? -1
+        }
+    }
+
+    /// Byte-level BPE's symbol for each byte: the number of its mapped one-character text,
+    /// appended to `table` when the vocabulary lacks it.
+    static func byteSymbols(_ table: TextTable) -> [Int32] {
+        let (mapped, lengths) = ByteLevel.mappedUTF8
+        return (0 ..< 256).map { byte in
+            let text = Array(mapped[2 * byte ..< 2 * byte + Int(lengths[byte])])
+            let id = table.find(text)
+            return id >= 0 ? id : text.withUnsafeBufferPointer { table.append($0.baseAddress!, $0.count) }
+        }
     }
 }

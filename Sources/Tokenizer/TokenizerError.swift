@@ -4,7 +4,7 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
     case missingMetadata(key: String)
     /// A key has the wrong type or an impossible value.
     case invalidMetadata(key: String, reason: String)
-    /// `tokenizer.ggml.model` names a tokenizer other than byte-level BPE (`gpt2`).
+    /// `tokenizer.ggml.model` names a tokenizer other than byte-level BPE (`gpt2`) or SentencePiece (`llama`).
     case unsupportedModel(String)
     /// `tokenizer.ggml.pre` names a pre-tokenizer this implementation does not reproduce.
     case unsupportedPreTokenizer(String)
@@ -16,9 +16,10 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidMetadata(let key, let reason):
             return "tokenizer: invalid metadata '\(key)': \(reason)"
         case .unsupportedModel(let model):
-            return "tokenizer: unsupported tokenizer model '\(model)' (only byte-level bpe 'gpt2' is implemented)"
+            return "tokenizer: unsupported tokenizer.ggml.model '\(model)' (supported: 'gpt2' byte-level BPE, 'llama' SentencePiece)"
         case .unsupportedPreTokenizer(let pre):
-            return "tokenizer: unsupported pre-tokenizer '\(pre)' (implemented: smollm, gpt2, llama-bpe and its aliases)"
+            let names = PreTokenizer.supportedNames.joined(separator: ", ")
+            return "tokenizer: unsupported pre-tokenizer tokenizer.ggml.pre = '\(pre)' (supported: \(names))"
         }
     }
 }

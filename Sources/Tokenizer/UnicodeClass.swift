@@ -30,4 +30,17 @@ enum UnicodeClass: UInt8 {
         }
         return UnicodeClass(rawValue: UInt8(table[low] & 3)) ?? .other
     }
+
+    /// llama.cpp's `\p{P}` (only the default pre-tokenizer asks): an odd number of
+    /// `unicodePunctuationBounds` at or below `cp` means inside a punctuation range.
+    static func isPunctuation(_ cp: UInt32) -> Bool {
+        let bounds = unicodePunctuationBounds
+        var low = 0
+        var high = bounds.count
+        while low < high {  // first bound above cp
+            let mid = (low + high) / 2
+            if bounds[mid] <= cp { low = mid + 1 } else { high = mid }
+        }
+        return low % 2 == 1
+    }
 }

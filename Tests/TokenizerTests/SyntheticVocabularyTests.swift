@@ -40,8 +40,12 @@ struct SyntheticVocabularyTests {
     }
 
     @Test func unsupportedSettingsAreErrors() throws {
-        #expect(throws: TokenizerError.unsupportedModel("llama")) { try Self.vocabulary(model: "llama", merges: []) }
-        #expect(throws: TokenizerError.unsupportedPreTokenizer("qwen2")) { try Self.vocabulary(pre: "qwen2", merges: []) }
+        #expect(throws: TokenizerError.unsupportedModel("bert")) { try Self.vocabulary(model: "bert", merges: []) }
+        #expect(throws: TokenizerError.unsupportedPreTokenizer("tekken")) { try Self.vocabulary(pre: "tekken", merges: []) }
+        let message = TokenizerError.unsupportedPreTokenizer("tekken").description
+        for name in ["'tekken'", "default", "gpt-2", "llama-bpe", "qwen2", "smollm"] {
+            #expect(message.contains(name), "\(message)")
+        }
         let noTokens = Self.gguf([("tokenizer.ggml.model", "gpt2"), ("tokenizer.ggml.pre", "smollm")])
         #expect(throws: TokenizerError.missingMetadata(key: "tokenizer.ggml.tokens")) {
             try Tokenizer(gguf: GGUFFile(bytes: noTokens))
@@ -72,5 +76,19 @@ struct SyntheticVocabularyTests {
         #expect(t.encode("a<|end|>", parseSpecial: false).contains(0) == false)
         #expect(t.encode("a<|end|>") == [1, 0])
         #expect(t.isEndOfGeneration(0))
+    }
+
+    /// llama.cpp's SentencePiece defaults when the file says nothing: BOS 1, EOS 2, unknown 0,
+    /// BOS added, a space prefix; scores all 0 (ties merge leftmost first).
+    @Test func sentencePieceDefaults() throws {
+        let tokens = ["<unk>", "<s>", "</s>", "\u{2581}a", "a", "b", "\u{2581}", "<0x62>", "ab"]
+        let t = try Tokenizer(gguf: GGUFFile(bytes: Self.gguf([("tokenizer.ggml.model", "llama"),
+                                                                ("tokenizer.ggml.tokens", tokens)])))
+        #expect(t.kind == .sentencePiece && t.bosToken == 1 && t.eosToken == 2 && t.addsBOS && t.addsSpacePrefix)
+        // "▁ab": "▁a" and "ab" both score 0; the leftmost pair merges first.
+        #expect(t.encode("ab") == [1, 3, 5])
+        #expect(t.decode([3, 5]) == "ab")
+        // A character that is no token and has no <0xNN> token falls back to the unknown token.
+        #expect(t.encode("c", addBOS: false) == [6, 0])
     }
 }

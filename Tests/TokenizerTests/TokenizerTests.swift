@@ -70,9 +70,12 @@ struct TokenizerTests {
         #expect(UnicodeClass.of(0x10FFFF) == .other)
     }
 
-    /// Construction must stay cheap (target: under ~30 ms); prints construction and encode speed.
-    @Test func constructionAndEncodeSpeed() throws {
-        guard let path = try? TestModel.path() else { return }
+    /// Construction must stay cheap (targets in thread CPU time: the default model under ~30 ms,
+    /// Gemma 3's 262,144 tokens under 300 ms, file parsing excluded); prints construction and
+    /// encode speed on the corpus.
+    @Test(arguments: [("default", 30.0), ("gemma3", 300.0)])
+    func constructionAndEncodeSpeed(model: String, targetMilliseconds: Double) throws {
+        guard let path = model == "gemma3" ? TestModel.gemmaPath() : try? TestModel.path() else { return }
         let file = try GGUFFile(path: path)
         var best = Double.infinity, bestCPU = Double.infinity
         var tokenizer: Tokenizer?
@@ -91,11 +94,11 @@ struct TokenizerTests {
         for _ in 0 ..< 5 { tokens += t.encode(text).count }
         let cpu = Self.threadCPUTime() - cpuStart
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print("tokenizer: construction best of 5 = \(best) ms wall, \(bestCPU) ms thread CPU; encode "
+        print("tokenizer \(model): construction best of 5 = \(best) ms wall, \(bestCPU) ms thread CPU; encode "
               + "\(Int(Double(tokens) / seconds)) tokens/s wall, \(Int(Double(tokens) / cpu)) tokens/s thread CPU "
               + "(\(tokens / 5) tokens of corpus text)")
-        // Wall time suffers on a loaded machine; CPU time is the fair measure of the ~30 ms target.
-        #expect(bestCPU < 30)
+        // Wall time suffers on a loaded machine; CPU time is the fair measure of the target.
+        #expect(bestCPU < targetMilliseconds)
     }
 
     /// CPU time of the calling thread in seconds.
