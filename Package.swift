@@ -29,7 +29,7 @@ let package = Package(
         // The method: V-Score, proportional sampling, iterative synthesis, evaluation.
         .target(name: "VSynthesis", dependencies: ["PromptFile", "LanguageModel", "JSONSchema"]),
         // Remote model servers (OpenAI-compatible, llama-server, Ollama).
-        .target(name: "Backends", dependencies: ["LanguageModel"]),
+        .target(name: "Backends", dependencies: ["LanguageModel", "JSONSchema"]),
         // JSON-RPC 2.0 with LSP framing, and the language server on top of it.
         .target(name: "JSONRPC", swiftSettings: optimised),
         .target(name: "LanguageServer",
@@ -53,7 +53,7 @@ let package = Package(
                                                                "Inference"],
                     exclude: ["Fixtures"]),
         // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel", "VSynthesis", "Inference", "PromptFile"], exclude: ["Fixtures"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel", "VSynthesis", "Inference", "PromptFile", "JSONSchema"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
         .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile", "Inference", "JSONSchema"], exclude: ["Fixtures"]),
     ]

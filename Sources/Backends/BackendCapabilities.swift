@@ -13,16 +13,20 @@ public struct BackendCapabilities: Sendable, Codable, Equatable {
     public var canScore: Bool
     /// The server generates text.
     public var canGenerate: Bool
+    /// The request field that makes the server sample JSON outputs under the schema (probed), nil
+    /// when none works; outputs are validated after generation either way.
+    public var constraint: ConstraintForm?
     /// One line per finding worth knowing (how scoring works on this server, why something is off).
     public var notes: [String]
 
     public init(identity: ModelIdentity, url: String, canTokenize: Bool, canScore: Bool,
-                canGenerate: Bool, notes: [String]) {
+                canGenerate: Bool, constraint: ConstraintForm? = nil, notes: [String]) {
         self.identity = identity
         self.url = url
         self.canTokenize = canTokenize
         self.canScore = canScore
         self.canGenerate = canGenerate
+        self.constraint = constraint
         self.notes = notes
     }
 
@@ -36,6 +40,7 @@ public struct BackendCapabilities: Sendable, Codable, Equatable {
             "tokenize: \(mark(canTokenize))",
             "score:    \(mark(canScore))",
             "generate: \(mark(canGenerate))",
+            "schema:   \(constraint?.rawValue ?? "no")",
         ]
         lines += notes.map { "note:     \($0)" }
         return lines.joined(separator: "\n")
