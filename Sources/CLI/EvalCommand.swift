@@ -26,7 +26,7 @@ enum EvalCommand {
         .init("tau", value: "T", bound: .number(Limits.tau), help: "Softmax temperature τ (default 1)."),
         .init("epsilon", value: "E", bound: .number(Limits.epsilon), help: "ε of clip weighting (default 0.01)."),
         .init("per-token", help: "Weight by V-Score per token instead of the total."),
-        .init("label-margin", value: "NATS", bound: .number(Limits.labelMargin), help: "Labelled tasks (vinfo, classify, calibrated): drop a candidate as ambiguous when its best label leads the next by fewer nats (default 0: never)."),
+        .init("label-margin", value: "D", bound: .number(Limits.labelMargin), help: "Labelled tasks (vinfo, classify, calibrated): drop a candidate as ambiguous when its best label leads the next by less than D nats (default 0: never)."),
         .init("temperature", value: "T", bound: .number(Limits.temperature), help: "Sampling temperature of the generations (default 0.8)."),
         .init("top-p", value: "P", bound: .number(Limits.synthesisTopP), help: "Nucleus sampling mass (default 0.95)."),
         .init("max-tokens", value: "N", bound: .integer(Limits.synthesisMaxTokens), help: "Most tokens per generation (default 80)."),

@@ -27,21 +27,10 @@ struct GBNFWriter {
         #"array ::= "[" ws (value ("," ws value)*)? ws "]""#,
     ]
 
-    /// A GBNF string literal matching `text` exactly.
-    static func literal(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A GBNF string literal matching `text` exactly. Every text put in one here is JSON text
+    /// (a key or enum value as JSON writes it), which holds no raw control characters, and GBNF
+    /// escapes quotes and backslashes as JSON does: JSON's own quoting is GBNF's.
+    static func literal(_ text: String) -> String { JSONText.quoted(text) }
 
     /// Adds `body` as a new rule and returns its name.
     mutating func add(_ body: String) -> String {
@@ -92,7 +81,7 @@ struct GBNFWriter {
         }
         var first = ""   // the empty rest: nothing more to write
         for index in stride(from: properties.count - 1, through: 0, by: -1) {
-            let taken = "\(pairs[index]) \(after(index + 1))"
+            let taken = [pairs[index], after(index + 1)].filter { !$0.isEmpty }.joined(separator: " ")
             if properties[index].required {
                 first = add(taken)
             } else {
