@@ -107,10 +107,10 @@ public final class OllamaBackend: ProbedLanguageModel, ConstrainingBackend {
         return Generation(text: text, tokenCount: count, finishReason: finish)
     }
 
-    public func capabilities() async -> BackendCapabilities {
-        let form = generationWorks ? await constraintForm() : nil
+    public func capabilities(probingConstraints: Bool) async -> BackendCapabilities {
+        let form = probingConstraints && generationWorks ? await constraintForm() : nil
         return BackendCapabilities(identity: identity, url: client.root, canTokenize: false, canScore: false,
                                    canGenerate: generationWorks, constraint: form,
-                                   notes: probeNotes + [ConstraintProbe.note(form, tried: constraintProbe.forms)])
+                                   notes: probeNotes + (probingConstraints ? [ConstraintProbe.note(form, tried: constraintProbe.forms)] : []))
     }
 }

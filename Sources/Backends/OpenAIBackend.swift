@@ -199,12 +199,12 @@ public final class OpenAIBackend: ProbedLanguageModel, ConstrainingBackend {
         return Generation(text: text, tokenCount: count, finishReason: finish)
     }
 
-    public func capabilities() async -> BackendCapabilities {
-        let form = generationWorks ? await constraintForm() : nil
+    public func capabilities(probingConstraints: Bool) async -> BackendCapabilities {
+        let form = probingConstraints && generationWorks ? await constraintForm() : nil
         return BackendCapabilities(identity: identity, url: client.root, canTokenize: tokenizerEndpoint != .none,
                                    canScore: layout.canScore, canGenerate: generationWorks,
                                    constraint: form,
-                                   notes: probeNotes + [ConstraintProbe.note(form, tried: constraintProbe.forms)])
+                                   notes: probeNotes + (probingConstraints ? [ConstraintProbe.note(form, tried: constraintProbe.forms)] : []))
     }
 
     func firstChoice(_ reply: JSONReply) throws -> JSONReply {
