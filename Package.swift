@@ -32,7 +32,7 @@ let package = Package(
         // The method: V-Score, proportional sampling, iterative synthesis, evaluation.
         .target(name: "VSynthesis", dependencies: ["PromptFile", "LanguageModel", "JSONSchema", "Support"]),
         // Remote model servers (OpenAI-compatible, llama-server, Ollama).
-        .target(name: "Backends", dependencies: ["LanguageModel", "Support"]),
+        .target(name: "Backends", dependencies: ["LanguageModel", "JSONSchema", "Support"]),
         // JSON-RPC 2.0 with LSP framing, and the language server on top of it.
         .target(name: "JSONRPC", dependencies: ["Support"], swiftSettings: optimised),
         .target(name: "LanguageServer",
@@ -62,7 +62,7 @@ let package = Package(
                                                                "Inference", "Support", "TestSupport"],
                     exclude: ["Fixtures"]),
         // BackendsTests: against a real llama-cpp-python server (scripts/llama-server.sh, VSYNTH_TEST_OPENAI_URL).
-        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel", "VSynthesis", "Inference", "PromptFile", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "BackendsTests", dependencies: ["Backends", "LanguageModel", "VSynthesis", "Inference", "PromptFile", "JSONSchema", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Support", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "VSynthesisTests", dependencies: ["VSynthesis", "LanguageModel", "PromptFile", "Inference", "JSONSchema", "Support", "TestSupport"], exclude: ["Fixtures"]),
     ]

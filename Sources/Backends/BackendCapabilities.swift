@@ -13,16 +13,20 @@ public struct BackendCapabilities: Sendable, Codable, Equatable {
     public var canScore: Bool
     /// The server generates text.
     public var canGenerate: Bool
+    /// The request field that makes the server sample JSON outputs under the schema (probed), nil
+    /// when none works or it was not probed; outputs are validated after generation either way.
+    public var constraint: ConstraintForm?
     /// One line per finding worth knowing (how scoring works on this server, why something is off).
     public var notes: [String]
 
     public init(identity: ModelIdentity, url: String, canTokenize: Bool, canScore: Bool,
-                canGenerate: Bool, notes: [String]) {
+                canGenerate: Bool, constraint: ConstraintForm? = nil, notes: [String]) {
         self.identity = identity
         self.url = url
         self.canTokenize = canTokenize
         self.canScore = canScore
         self.canGenerate = canGenerate
+        self.constraint = constraint
         self.notes = notes
     }
 
@@ -36,6 +40,7 @@ public struct BackendCapabilities: Sendable, Codable, Equatable {
             "tokenize: \(mark(canTokenize))",
             "score:    \(mark(canScore))",
             "generate: \(mark(canGenerate))",
+            "schema:   \(constraint?.rawValue ?? "no")",
         ]
         lines += notes.map { "note:     \($0)" }
         return lines.joined(separator: "\n")
@@ -44,6 +49,13 @@ public struct BackendCapabilities: Sendable, Codable, Equatable {
 
 /// A language model behind a server that can report what it can do.
 public protocol ProbedLanguageModel: LanguageModel {
-    /// The capabilities found when the backend connected (and a one-token generation test).
-    func capabilities() async -> BackendCapabilities
+    /// The capabilities found when the backend connected (and a one-token generation test); with
+    /// `probingConstraints`, also which request field constrains JSON outputs (a few short
+    /// generations the first time, so callers that only need the rest pass false).
+    func capabilities(probingConstraints: Bool) async -> BackendCapabilities
+}
+
+extension ProbedLanguageModel {
+    /// Everything, constraint support included (`vsynth backend check`).
+    public func capabilities() async -> BackendCapabilities { await capabilities(probingConstraints: true) }
 }

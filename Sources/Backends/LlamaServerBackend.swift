@@ -7,7 +7,7 @@ import LanguageModel
 /// when connecting: llama-server reports no log-probabilities of prompt tokens, so each continuation
 /// token is generated under a grammar that admits only it. Slower than the `openai` backend on
 /// llama-cpp-python's server (one decode step per token), and exact to the same model's numbers.
-public final class LlamaServerBackend: ProbedLanguageModel {
+public final class LlamaServerBackend: ProbedLanguageModel, ConstrainingBackend {
     public let identity: ModelIdentity
     public let template: ChatTemplate
     public let configuration: BackendConfiguration
@@ -18,6 +18,8 @@ public final class LlamaServerBackend: ProbedLanguageModel {
     /// The end-of-generation tokens when forced-decoding scoring works on this server, else nil.
     let forcedDecoding: Set<Int32>?
     let probeNotes: [String]
+    /// Which request field constrains JSON outputs, found on first use.
+    let constraintProbe = ConstraintProbe(forms: [.jsonSchema, .grammar])
 
     init(configuration: BackendConfiguration, client: HTTPClient, modelName: String, tokenizerWorks: Bool,
          generationWorks: Bool, forcedDecoding: Set<Int32>?, notes: [String]) {
@@ -71,13 +73,18 @@ public final class LlamaServerBackend: ProbedLanguageModel {
 
 
     public func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+        try await generate(prompt: prompt, options: options, fields: await constraintFields(options))
+    }
+
+    /// A generation with `fields` (a constraint in the server's form) added to the request.
+    func generate(prompt: String, options: GenerationOptions, fields: [String: Any]) async throws -> Generation {
         var body: [String: Any] = [
             "prompt": prompt, "n_predict": options.maxTokens, "temperature": options.temperature,
             "top_k": options.topK, "top_p": options.topP, "min_p": options.minP,
             "seed": Int(truncatingIfNeeded: options.seed), "cache_prompt": true,
         ]
         if !options.stop.isEmpty { body["stop"] = options.stop }
-        if let constraint = options.constraint { body["json_schema"] = constraint.schemaObject }
+        body.merge(fields) { _, field in field }
         let reply = try await client.post("/completion", body)
         let text = try reply["content"].string()
         let count = try reply.optional("tokens_predicted")?.count() ?? 0
@@ -94,8 +101,10 @@ public final class LlamaServerBackend: ProbedLanguageModel {
         return Generation(text: text, tokenCount: count, finishReason: finish)
     }
 
-    public func capabilities() async -> BackendCapabilities {
-        BackendCapabilities(identity: identity, url: client.root, canTokenize: tokenizerWorks, canScore: forcedDecoding != nil,
-                            canGenerate: generationWorks, notes: probeNotes)
+    public func capabilities(probingConstraints: Bool) async -> BackendCapabilities {
+        let form = probingConstraints && generationWorks ? await constraintForm() : nil
+        return BackendCapabilities(identity: identity, url: client.root, canTokenize: tokenizerWorks,
+                                   canScore: forcedDecoding != nil, canGenerate: generationWorks, constraint: form,
+                                   notes: probeNotes + (probingConstraints ? [ConstraintProbe.note(form, tried: constraintProbe.forms)] : []))
     }
 }

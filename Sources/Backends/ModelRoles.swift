@@ -27,7 +27,7 @@ public struct ModelRoles: Sendable, Codable, Equatable {
         let scoring: any LanguageModel
         if let scorer {
             let remote = try await Backend.connect(scorer)
-            let capabilities = await remote.capabilities()
+            let capabilities = await remote.capabilities(probingConstraints: false)
             guard capabilities.canScore else {
                 throw BackendError.unsupported(backend: scorer.kind.rawValue, operation: "score (the scorer role)",
                     reason: capabilities.notes.first ?? "the server reports no prompt-token log-probabilities")

@@ -5,7 +5,7 @@ import LanguageModel
 /// Generation only: Ollama reports log-probabilities of generated tokens at most, never of prompt
 /// tokens, and has no tokenizer endpoint, so `score` and `tokenize` throw `unsupported`.
 /// Pair it with a scoring model in a `SplitLanguageModel`.
-public final class OllamaBackend: ProbedLanguageModel {
+public final class OllamaBackend: ProbedLanguageModel, ConstrainingBackend {
     public let identity: ModelIdentity
     public let template: ChatTemplate
     public let configuration: BackendConfiguration
@@ -13,6 +13,8 @@ public final class OllamaBackend: ProbedLanguageModel {
     let modelName: String
     let generationWorks: Bool
     let probeNotes: [String]
+    /// Which request field constrains JSON outputs, found on first use.
+    let constraintProbe = ConstraintProbe(forms: [.format])
 
     init(configuration: BackendConfiguration, client: HTTPClient, modelName: String, digest: String,
          generationWorks: Bool, notes: [String]) {
@@ -76,6 +78,11 @@ public final class OllamaBackend: ProbedLanguageModel {
     }
 
     public func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+        try await generate(prompt: prompt, options: options, fields: await constraintFields(options))
+    }
+
+    /// A generation with `fields` (a constraint in the server's form) added to the request.
+    func generate(prompt: String, options: GenerationOptions, fields: [String: Any]) async throws -> Generation {
         var sampling: [String: Any] = [
             "num_predict": options.maxTokens, "temperature": options.temperature, "top_p": options.topP,
             "seed": Int(truncatingIfNeeded: options.seed),
@@ -87,7 +94,7 @@ public final class OllamaBackend: ProbedLanguageModel {
         var body: [String: Any] = [
             "model": modelName, "prompt": prompt, "raw": true, "stream": false, "options": sampling,
         ]
-        if let constraint = options.constraint { body["format"] = constraint.schemaObject }
+        body.merge(fields) { _, field in field }
         do {
             reply = try await client.post("/api/generate", body)
         } catch BackendError.httpStatus(let url, 404, let message) where message.contains("not found") {
@@ -100,8 +107,10 @@ public final class OllamaBackend: ProbedLanguageModel {
         return Generation(text: text, tokenCount: count, finishReason: finish)
     }
 
-    public func capabilities() async -> BackendCapabilities {
-        BackendCapabilities(identity: identity, url: client.root, canTokenize: false, canScore: false,
-                            canGenerate: generationWorks, notes: probeNotes)
+    public func capabilities(probingConstraints: Bool) async -> BackendCapabilities {
+        let form = probingConstraints && generationWorks ? await constraintForm() : nil
+        return BackendCapabilities(identity: identity, url: client.root, canTokenize: false, canScore: false,
+                                   canGenerate: generationWorks, constraint: form,
+                                   notes: probeNotes + (probingConstraints ? [ConstraintProbe.note(form, tried: constraintProbe.forms)] : []))
     }
 }

@@ -9,7 +9,7 @@ import LanguageModel
 /// continuation apart (the V-Score frame, docs/method.md). `connect` probes the server once: its
 /// models, its tokenizer endpoint, whether it takes token ids, and how its echoed log-probabilities
 /// line up.
-public final class OpenAIBackend: ProbedLanguageModel {
+public final class OpenAIBackend: ProbedLanguageModel, ConstrainingBackend {
     /// Where the server's tokenizer lives.
     enum TokenizerEndpoint: Sendable, Equatable {
         /// llama-cpp-python: `POST /extras/tokenize {"input"}`.
@@ -36,6 +36,8 @@ public final class OpenAIBackend: ProbedLanguageModel {
     /// Whether a one-token generation worked when connecting.
     let generationWorks: Bool
     let probeNotes: [String]
+    /// Which request field constrains JSON outputs, found on first use.
+    let constraintProbe = ConstraintProbe(forms: [.responseFormat, .guidedJSON, .grammar])
 
     init(configuration: BackendConfiguration, client: HTTPClient, modelID: String,
          tokenizerEndpoint: TokenizerEndpoint, tokenizerPrefix: [Int32], acceptsTokenIDs: Bool,
@@ -161,6 +163,11 @@ public final class OpenAIBackend: ProbedLanguageModel {
     }
 
     public func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+        try await generate(prompt: prompt, options: options, fields: await constraintFields(options))
+    }
+
+    /// A generation with `fields` (a constraint in the server's form) added to the request.
+    func generate(prompt: String, options: GenerationOptions, fields: [String: Any]) async throws -> Generation {
         var body: [String: Any] = [
             "model": modelID, "prompt": prompt, "max_tokens": options.maxTokens,
             "temperature": options.temperature, "top_p": options.topP, "seed": Int(truncatingIfNeeded: options.seed),
@@ -168,7 +175,7 @@ public final class OpenAIBackend: ProbedLanguageModel {
         if options.topK > 0 { body["top_k"] = options.topK }
         if options.minP > 0 { body["min_p"] = options.minP }
         if !options.stop.isEmpty { body["stop"] = options.stop }
-        if let constraint = options.constraint { body["response_format"] = constraint.responseFormat }
+        body.merge(fields) { _, field in field }
         let text: String
         let choice: JSONReply
         let reply: JSONReply
@@ -193,9 +200,12 @@ public final class OpenAIBackend: ProbedLanguageModel {
         return Generation(text: text, tokenCount: count, finishReason: finish)
     }
 
-    public func capabilities() async -> BackendCapabilities {
-        BackendCapabilities(identity: identity, url: client.root, canTokenize: tokenizerEndpoint != .none,
-                            canScore: layout.canScore, canGenerate: generationWorks, notes: probeNotes)
+    public func capabilities(probingConstraints: Bool) async -> BackendCapabilities {
+        let form = probingConstraints && generationWorks ? await constraintForm() : nil
+        return BackendCapabilities(identity: identity, url: client.root, canTokenize: tokenizerEndpoint != .none,
+                                   canScore: layout.canScore, canGenerate: generationWorks,
+                                   constraint: form,
+                                   notes: probeNotes + (probingConstraints ? [ConstraintProbe.note(form, tried: constraintProbe.forms)] : []))
     }
 
     func firstChoice(_ reply: JSONReply) throws -> JSONReply {

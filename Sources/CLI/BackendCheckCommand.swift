@@ -3,7 +3,8 @@ import Foundation
 import PromptFile
 
 /// `vsynth backend check URL`: connects to a model server, probes what it can do (tokenize, score
-/// prompt tokens, generate) and which model answers. Exit 0 when the server answered, 1 on an error
+/// prompt tokens, generate, constrain JSON outputs to a schema, and with which request field) and
+/// which model answers. Exit 0 when the server answered, 1 on an error
 /// (down, wrong API key, unknown model), with the error naming the URL and the cause.
 enum BackendCheckCommand: Command {
     struct Options: OptionGroup {
@@ -19,11 +20,18 @@ enum BackendCheckCommand: Command {
 
     static let spec = CommandSpec(
         path: ["backend", "check"],
-        summary: "Probe a model server: can it tokenize, score prompt tokens, generate; which model.",
+        summary: "Probe a model server: can it tokenize, score prompt tokens, generate, constrain JSON outputs; which model.",
         usage: "URL [--backend openai|llama-server|ollama] [--model M] [--api-key-env VAR] [--json]",
         options: Options(),
         positionals: 1...1,
-        discussion: "Example: vsynth backend check http://127.0.0.1:8000 --backend openai --api-key-env VLLM_API_KEY")
+        discussion: """
+        The 'schema' line names the request field that really makes the server sample JSON under a
+        schema, found by asking for a reply only a working constraint produces: response_format,
+        guided_json (vLLM) or grammar (llama-cpp-python) for openai; json_schema or grammar for
+        llama-server; format for ollama. 'no' means none worked: synthesized JSON outputs are then
+        validated after generation and invalid ones dropped (they are validated either way).
+        Example: vsynth backend check http://127.0.0.1:8000 --backend openai --api-key-env VLLM_API_KEY
+        """)
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let urlText = arguments.positionals[0]

@@ -54,6 +54,7 @@ enum EvalCommand {
         options.maxTokens = try arguments[\.synthesis.maxTokens]
         options.nearDuplicateThreshold = try arguments[\.synthesis.nearDuplicate]
         options.weightPerToken = try arguments[\.synthesis.perToken] || options.weightPerToken
+        options.labelMargin = try arguments[\.synthesis.labelMargin]
         options.seed = try seed(arguments) ?? options.seed
         let tau = try arguments[\.synthesis.tau]
         let epsilon = try arguments[\.synthesis.epsilon]

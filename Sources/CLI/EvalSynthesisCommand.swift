@@ -70,12 +70,13 @@ enum EvalSynthesisCommand: Command {
             return 0
         }
         let reasons = DropReason.allCases.map(\.rawValue)
-        // Part A of issue 15 adds a schema-valid column after "labels".
-        var rows = [["method", "parse", "V mean", "V/token", "distinct-2", "jaccard", "labels", "chosen"] + reasons + ["seconds"]]
+        // "schema-valid" is "-" when no task has a JSON output schema; "leak" is among the drop reasons.
+        var rows = [["method", "parse", "V mean", "V/token", "distinct-2", "jaccard", "labels", "schema-valid", "chosen"]
+                    + reasons + ["seconds"]]
         for s in report.summaries {
             rows.append([s.method, EvalCommand.f(s.parseRate, 2), EvalCommand.f(s.meanVScore, 2), EvalCommand.f(s.meanVScorePerToken),
                          EvalCommand.f(s.distinct2), EvalCommand.f(s.meanPairwiseJaccard), EvalCommand.f(s.labelCoverage, 2),
-                         "\(s.selected)"]
+                         s.schemaValid.map { EvalCommand.f($0, 2) } ?? "-", "\(s.selected)"]
                         + reasons.map { "\(s.drops[$0] ?? 0)" } + [EvalCommand.f(s.seconds, 1)])
         }
         Console.out(EvalCommand.table(rows))

@@ -3,7 +3,7 @@ import Foundation
 import PromptFile
 
 /// `vsynth parse FILE... [--json]`: what VSynth reads from prompt files (task, settings, format,
-/// every demonstration with its exact range), for people or, with `--json`, for tools
+/// schemas and label set, every demonstration with its exact range), for people or, with `--json`, for tools
 /// (schemas/parse-output.schema.json). Any error in any file gives exit code 1.
 enum ParseCommand: Command {
     struct Options: OptionGroup {
@@ -12,7 +12,7 @@ enum ParseCommand: Command {
 
     static let spec = CommandSpec(
         path: ["parse"],
-        summary: "Parse prompt files and show their task, settings and demonstrations.",
+        summary: "Parse prompt files and show their task, settings, schemas, labels and demonstrations.",
         usage: "FILE... [--json]",
         options: Options(),
         positionals: 1...Int.max,
@@ -75,6 +75,12 @@ enum ParseCommand: Command {
         out += "  settings: \(pairs.isEmpty ? "(defaults)" : pairs.joined(separator: " "))\n"
         out += "  format: \(document.format.rawValue), turns \(document.format.userTag) / \(document.format.modelTag), "
         out += "labels \(quote(settings.inputLabel)) / \(quote(settings.outputLabel))\n"
+        if let input = document.inputSchema { out += "  input schema: \(input.jsonSchema)\n" }
+        if let output = document.outputSchema { out += "  output schema: \(output.jsonSchema)\n" }
+        out += "  output format: \(document.outputFormat.name)\n"
+        if let labelSet = document.labelSet {
+            out += "  label set (\(labelSet.source.rawValue)): \(labelSet.labels.joined(separator: ", "))\n"
+        }
         if let region = document.region {
             out += "  region: \(place(region.range))\n"
         } else {

@@ -26,6 +26,7 @@ struct SynthesisOptionGroup: OptionGroup {
     let tau: Option<Double?>
     let epsilon: Option<Double?>
     let perToken: Option<Bool>
+    let labelMargin: Option<Double>
     let temperature: Option<Double>
     let topP: Option<Double>
     let maxTokens: Option<Int>
@@ -57,6 +58,8 @@ struct SynthesisOptionGroup: OptionGroup {
         tau = .number("tau", value: "T", bound: Limits.tau, shownDefault: tauShown, help: "Softmax temperature τ.")
         epsilon = .number("epsilon", value: "E", bound: Limits.epsilon, shownDefault: epsilonShown, help: "ε of clip weighting.")
         perToken = .flag("per-token", help: "Weight by V-Score per token instead of the total.")
+        labelMargin = .number("label-margin", value: "D", bound: Limits.labelMargin, default: defaults.labelMargin,
+                              help: "Labelled tasks (vinfo, classify, calibrated): drop a candidate as ambiguous when its best label leads the next by less than D nats (0: never).")
         temperature = .number("temperature", value: "T", bound: Limits.temperature, default: defaults.temperature,
                               help: "Sampling temperature of the generations.")
         topP = .number("top-p", value: "P", bound: Limits.synthesisTopP, default: defaults.topP, help: "Nucleus sampling mass.")

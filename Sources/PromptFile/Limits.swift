@@ -31,6 +31,8 @@ public enum Limits {
     public static let tau = 1e-6...1e6
     /// Clip weighting ε.
     public static let epsilon = 0.0...1e6
+    /// Nats between a candidate's best two labels below which it is dropped as ambiguous.
+    public static let labelMargin = 0.0...1000.0
 
     // The engine and the processes.
     /// Compute threads (0 = all cores).

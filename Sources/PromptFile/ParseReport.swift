@@ -72,8 +72,34 @@ public struct ParseReport: Sendable, Encodable {
         enum CodingKeys: String, CodingKey { case severity, code, message, range }
     }
 
+    /// The file's structure (`input.schema`, `output.schema`, `output.format`, the label set): what
+    /// synthesized demonstrations must look like. Schemas in JSON Schema form, whichever form the
+    /// file wrote them in.
+    public struct Structure: Sendable, Encodable {
+        var inputSchema: EmbeddedJSON?
+        var outputSchema: EmbeddedJSON?
+        var outputFormat: String
+        var labels: [String]?
+        var labelSource: PromptDocument.LabelSource?
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(inputSchema, forKey: .inputSchema)
+            try container.encode(outputSchema, forKey: .outputSchema)
+            try container.encode(outputFormat, forKey: .outputFormat)
+            try container.encode(labels, forKey: .labels)
+            try container.encode(labelSource, forKey: .labelSource)
+        }
+        enum CodingKeys: String, CodingKey {
+            case labels
+            case inputSchema = "input_schema", outputSchema = "output_schema", outputFormat = "output_format",
+                 labelSource = "label_source"
+        }
+    }
+
     public var path: String
     public var ok: Bool
+    public var structure: Structure?
     public var format: Format
     public var task: Task?
     public var settings: SettingsReport?
@@ -95,6 +121,11 @@ public struct ParseReport: Sendable, Encodable {
                                        seed: settings.seed, refresh: settings.refresh, model: settings.model,
                                        backend: settings.backend, inputLabel: settings.inputLabel, outputLabel: settings.outputLabel,
                                        labels: settings.labels)
+        let labelSet = document.labelSet
+        structure = Structure(inputSchema: document.inputSchema.flatMap { EmbeddedJSON(text: $0.jsonSchema) },
+                              outputSchema: document.outputSchema.flatMap { EmbeddedJSON(text: $0.jsonSchema) },
+                              outputFormat: document.outputFormat.name, labels: labelSet?.labels,
+                              labelSource: labelSet?.source)
         region = document.region.map { Region(range: $0.range, openMarker: $0.openMarker, closeMarker: $0.closeMarker, content: $0.content) }
         demonstrations = document.demonstrations.map {
             DemonstrationReport(index: $0.index, range: $0.range,
@@ -124,9 +155,10 @@ public struct ParseReport: Sendable, Encodable {
         try container.encode(format, forKey: .format)
         try container.encode(task, forKey: .task)
         try container.encode(settings, forKey: .settings)
+        try container.encode(structure, forKey: .structure)
         try container.encode(region, forKey: .region)
         try container.encode(demonstrations, forKey: .demonstrations)
         try container.encode(diagnostics, forKey: .diagnostics)
     }
-    enum CodingKeys: String, CodingKey { case path, ok, format, task, settings, region, demonstrations, diagnostics }
+    enum CodingKeys: String, CodingKey { case path, ok, format, task, settings, structure, region, demonstrations, diagnostics }
 }

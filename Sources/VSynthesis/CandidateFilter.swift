@@ -17,6 +17,9 @@ public enum DropReason: String, CaseIterable, Hashable, Sendable, Codable {
     /// The input gives its answer away: it names its own label, ends with its output, or carries an
     /// answer line such as "Sentiment: positive".
     case leak
+    /// A labelled candidate whose best two labels score within `SynthesisOptions.labelMargin` nats:
+    /// the model cannot tell which label its own input has, so the label is a guess.
+    case ambiguous
 }
 
 /// Counts of dropped candidates by reason.

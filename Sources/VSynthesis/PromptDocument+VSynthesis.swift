@@ -4,10 +4,10 @@ import PromptFile
 extension PromptDocument {
     /// The demonstration format VSynthesis uses for this file: the file's labels describe X and Y to
     /// the model, the turns are the bare texts as they appear in the file, outputs come from
-    /// `vsynth.labels` when set, and a user turn with several fields is the template inputs follow.
+    /// the label set (`labelSet`) when there is one, and a user turn with several fields is the template inputs follow.
     public var demonstrationFormat: DemonstrationFormat {
         DemonstrationFormat(inputLabel: settings.inputLabel, outputLabel: settings.outputLabel, labelledTurns: false,
-                            outputSchema: jsonOutputSchema, labels: settings.labels ?? [],
+                            outputSchema: jsonOutputSchema, labels: labelSet?.labels ?? [],
                             inputTemplate: inputTemplate)
     }
 

@@ -4,7 +4,8 @@ import PromptFile
 
 /// `vsynth eval synthesis`: for each task, synthesize n demonstrations from scratch with each method
 /// and report parse rate, drops by reason (leaks among them), mean V-Score, diversity (distinct-2,
-/// mean pairwise token Jaccard) and, for labelled tasks, label coverage of the chosen demonstrations.
+/// mean pairwise token Jaccard), for labelled tasks label coverage of the chosen demonstrations, and
+/// for tasks with a JSON output schema the share of outputs that validate.
 public struct SynthesisEvaluation: Sendable {
     /// One (task, method) run.
     public struct Run: Sendable, Codable {
@@ -22,6 +23,9 @@ public struct SynthesisEvaluation: Sendable {
         /// Chosen labels over the task's labels (1 without a label set), and the histogram.
         public var labelCoverage: Double
         public var labelHistogram: [LabelCount]
+        /// Parsed candidates whose output validates against the task's JSON output schema, over
+        /// the parsed candidates; nil for a task without one.
+        public var schemaValid: Double?
         public var generatedTokens: Int
         public var seconds: Double
     }
@@ -37,7 +41,8 @@ public struct SynthesisEvaluation: Sendable {
         public var meanPairwiseJaccard: Double
         /// Mean label coverage over the labelled tasks (1 when none has labels).
         public var labelCoverage: Double
-        // Part A of issue 15 adds the schema-valid share of outputs here.
+        /// Mean schema-valid share over the tasks with a JSON output schema (nil when none has one).
+        public var schemaValid: Double?
         public var selected: Int
         public var seconds: Double
     }
@@ -87,6 +92,7 @@ public struct SynthesisEvaluation: Sendable {
                                 distinct2: TextStatistics.distinct2(texts),
                                 meanPairwiseJaccard: TextStatistics.meanPairwiseJaccard(texts),
                                 labelCoverage: result.labelCoverage, labelHistogram: result.labelHistogram,
+                                schemaValid: task.format.outputSchema == nil ? nil : result.schemaValidRate,
                                 generatedTokens: result.generatedTokens,
                                 seconds: Date().timeIntervalSince(started)))
                 progress?("\(task.id) \(method.rawValue): \(chosen.count) chosen, parse rate \(String(format: "%.2f", result.parseRate))")
@@ -103,6 +109,7 @@ public struct SynthesisEvaluation: Sendable {
                            meanPairwiseJaccard: Self.mean(mine.map(\.meanPairwiseJaccard)),
                            labelCoverage: mine.contains { !$0.labelHistogram.isEmpty }
                                ? Self.mean(mine.filter { !$0.labelHistogram.isEmpty }.map(\.labelCoverage)) : 1,
+                           schemaValid: mine.contains { $0.schemaValid != nil } ? Self.mean(mine.compactMap(\.schemaValid)) : nil,
                            selected: mine.map(\.selected.count).reduce(0, +),
                            seconds: mine.map(\.seconds).reduce(0, +))
         }

@@ -51,6 +51,9 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// Demonstrations to return (n).
     public var count: Int = TopUp.defaultCount
     public var weighting: Weighting = .defaultClip
+    /// With `.vinfo`, `.classify` or `.calibrated`: a candidate whose best label leads the second by
+    /// less than this many nats is dropped as `ambiguous` (0: never).
+    public var labelMargin: Double = 0
     /// Weight by V-Score per token instead of the total (long demonstrations otherwise dominate).
     public var weightPerToken: Bool = false
     public var temperature: Double = 0.8
@@ -77,6 +80,7 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         try Self.check("top-p", topP, Limits.synthesisTopP)
         try Self.check("max-tokens", maxTokens, Limits.synthesisMaxTokens)
         try Self.check("near-duplicate", nearDuplicateThreshold, Limits.nearDuplicate)
+        try Self.check("label-margin", labelMargin, Limits.labelMargin)
         try Self.check("attempts", maxAttemptsPerDemonstration, 1...1000)
         switch weighting {
         case let .softmax(tau): try Self.check("tau", tau, Limits.tau)

@@ -60,4 +60,8 @@ public struct SynthesisResult: Sendable {
 
     /// Parsed generations over all generations (0 when none ran).
     public var parseRate: Double { generations == 0 ? 0 : Double(parsed) / Double(generations) }
+
+    /// Parsed generations whose output validated against the JSON output schema (not dropped as
+    /// `schema`), over the parsed generations (1 when none parsed, 1 without a schema).
+    public var schemaValidRate: Double { parsed == 0 ? 1 : Double(parsed - drops[.schema]) / Double(parsed) }
 }

@@ -6,13 +6,13 @@ import Support
 /// Generating one candidate: its input fields in guided steps, then its output, which for a task
 /// with a label set is chosen by scoring the labels rather than generated.
 extension Synthesizer {
-    /// One candidate; nil when a step ran out of tokens or wrote nothing, or the result does not
-    /// read back in the prompt's layout. `target` is the label the input is asked for (`.target`);
+    /// One candidate; `.unparseable` when a step ran out of tokens or wrote nothing, or the result
+    /// does not read back in the prompt's layout; `.ambiguous` when its label is a guess. `target` is the label the input is asked for (`.target`);
     /// the output is still the label the scores choose, so an input that missed its target keeps
     /// the label it reads as.
     func generateCandidate(_ prompt: GenerationPrompt, references: [(input: String, output: String)],
                            options: SynthesisOptions, seed: UInt64, target: String? = nil,
-                           tokens: inout Int, seconds: inout Double) async throws -> Demonstration? {
+                           tokens: inout Int, seconds: inout Double) async throws -> CandidateOutcome {
         var generationOptions = GenerationOptions(maxTokens: options.maxTokens, temperature: options.temperature,
                                                   topP: options.topP, seed: SplitMix64.derive(seed, 1))
         var fields: [String] = []
@@ -26,14 +26,16 @@ extension Synthesizer {
             seconds += Date().timeIntervalSince(started)
             tokens += step.tokenCount
             let value = GenerationPrompt.cleaned(step.text)
-            guard step.finishReason != .length, !value.isEmpty else { return nil }
+            guard step.finishReason != .length, !value.isEmpty else { return .unparseable }
             fields.append(value)
         }
         try Task.checkCancellation()
         let output: String
         if !prompt.format.labels.isEmpty, [.classify, .vinfo, .calibrated].contains(options.labelStrategy) {
-            output = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
-                                        format: prompt.format, strategy: options.labelStrategy)
+            let choice = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
+                                            format: prompt.format, strategy: options.labelStrategy)
+            if choice.margin < options.labelMargin { return .ambiguous }
+            output = choice.label
         } else if !prompt.format.labels.isEmpty {
             output = try await chooseLabel(context: prompt.outputPrompt(references: references, fields: fields),
                                            prior: prompt.outputPrompt(references: references,
@@ -50,12 +52,13 @@ extension Synthesizer {
             tokens += step.tokenCount
             // A JSON output is kept as generated: its quotes are JSON's, not a wrapper to strip.
             output = generationOptions.constraint == nil ? GenerationPrompt.cleaned(step.text) : step.text.trimmingWhitespace
-            guard step.finishReason != .length, !output.isEmpty else { return nil }
+            guard step.finishReason != .length, !output.isEmpty else { return .unparseable }
         }
         guard prompt.fieldLabels.count == 1 else {
-            return prompt.format.demonstration(input: prompt.input(fromFields: fields), output: output)
+            return .candidate(prompt.format.demonstration(input: prompt.input(fromFields: fields), output: output))
         }
-        return prompt.parser.demonstrations(in: prompt.completion(input: fields[0], output: output)).first
+        let parsed = prompt.parser.demonstrations(in: prompt.completion(input: fields[0], output: output)).first
+        return parsed.map(CandidateOutcome.candidate) ?? .unparseable
     }
 
     /// The output of a labelled task: every label is scored as the continuation of `context` (the
@@ -88,9 +91,10 @@ extension Synthesizer {
     /// (`.classify`, `.vinfo`, `.calibrated`): each label's demonstration is V-scored (through the
     /// scorer's cache, so the chosen one's score is free later), and the best by ln p(D | T)
     /// (`.classify`), by V(D) (`.vinfo`) or by ln p(D | T) less the same label's ln p(D | T) after
-    /// the input "N/A" (`.calibrated`) wins, ties to the earliest label. Never free text.
+    /// the input "N/A" (`.calibrated`) wins, ties to the earliest label. Never free text. The
+    /// margin is the winner's lead over the runner-up in nats (infinite with a single label).
     func classify(input: String, task: String, format: DemonstrationFormat,
-                  strategy: SynthesisOptions.LabelStrategy) async throws -> String {
+                  strategy: SynthesisOptions.LabelStrategy) async throws -> (label: String, margin: Double) {
         let labels = format.labels
         let scores = try await scorer.score(task: task, demonstrations: labels.map { format.demonstration(input: input, output: $0) })
         guard scores.count == labels.count else {
@@ -107,8 +111,9 @@ extension Synthesizer {
             }
             key = zip(key, prior).map { $0 - $1.total }
         }
-        let best = key.indices.max { key[$0] < key[$1] || (key[$0] == key[$1] && $0 > $1) }
-        return labels[best ?? 0]
+        let best = key.indices.max { key[$0] < key[$1] || (key[$0] == key[$1] && $0 > $1) } ?? 0
+        let runnerUp = key.indices.filter { $0 != best }.map { key[$0] }.max()
+        return (labels[best], runnerUp.map { key[best] - $0 } ?? .infinity)
     }
 
     /// The label the next candidate is generated for (`.target`): the least covered in the pool so
@@ -116,4 +121,13 @@ extension Synthesizer {
     static func leastCovered(_ labels: [String], counts: [String: Int]) -> String? {
         labels.min { counts[$0, default: 0] < counts[$1, default: 0] }
     }
+}
+
+/// What one attempt at a candidate gave.
+enum CandidateOutcome {
+    case candidate(Demonstration)
+    /// No complete example in the expected layout (`DropReason.unparseable`).
+    case unparseable
+    /// A labelled example whose label the scores cannot tell (`DropReason.ambiguous`).
+    case ambiguous
 }

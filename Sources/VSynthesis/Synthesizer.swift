@@ -60,13 +60,15 @@ public struct Synthesizer: Sendable {
                 try Task.checkCancellation()
                 let references = chooseReferences(pool, options: options, format: format, using: &referenceGenerator)
                 let label = targeting ? Self.leastCovered(labels, counts: labelCounts) : nil
-                let candidate = try await generateCandidate(prompt, references: references, options: options,
+                let outcome = try await generateCandidate(prompt, references: references, options: options,
                                                             seed: SplitMix64.derive(options.seed, 2, UInt64(rounds), UInt64(slot)),
                                                             target: label, tokens: &tokens, seconds: &seconds)
                 generations += 1
-                guard let candidate else {
-                    drops.add(.unparseable)
-                    continue
+                let candidate: Demonstration
+                switch outcome {
+                case .candidate(let demonstration): candidate = demonstration
+                case .unparseable: drops.add(.unparseable); continue
+                case .ambiguous: parsed += 1; drops.add(.ambiguous); continue
                 }
                 parsed += 1
                 if let reason = filter.judge(candidate) {

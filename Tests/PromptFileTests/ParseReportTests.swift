@@ -13,7 +13,7 @@ import Testing
     @Test func reportOfAnExampleHasTheSchemaShape() throws {
         let document = try PromptDocument(contentsOfFile: examplesDirectory.appendingPathComponent("translate.prompt").path)
         let object = try json(ParseReport(document))
-        #expect(Set(object.keys) == ["path", "ok", "format", "task", "settings", "region", "demonstrations", "diagnostics"])
+        #expect(Set(object.keys) == ["path", "ok", "format", "task", "settings", "structure", "region", "demonstrations", "diagnostics"])
         #expect(object["ok"] as? Bool == true)
         let settings = try #require(object["settings"] as? [String: Any])
         #expect(settings["seed"] as? Int == 42)
@@ -36,5 +36,68 @@ import Testing
         let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.first?["code"] as? String == "file-not-found")
         #expect(diagnostics.first?["range"] is NSNull)
+    }
+
+    /// `vsynth parse --json` shows the schemas in JSON Schema form (Picoschema converted), the
+    /// output format and the label set with where it came from.
+    @Test func reportShowsTheSchemasAndTheLabelSet() throws {
+        let extract = try PromptDocument(contentsOfFile: examplesDirectory.appendingPathComponent("extract.prompt").path)
+        let structure = try #require(try json(ParseReport(extract))["structure"] as? [String: Any])
+        #expect(structure["output_format"] as? String == "json")
+        #expect(structure["labels"] is NSNull)
+        let input = try #require(structure["input_schema"] as? [String: Any])
+        #expect((input["properties"] as? [String: Any])?.keys.sorted() == ["email"])
+        let output = try #require(structure["output_schema"] as? [String: Any])
+        #expect(output["required"] as? [String] == ["sender", "day", "topics"])
+        let day = try #require((output["properties"] as? [String: Any])?["day"] as? [String: Any])
+        #expect(day["enum"] as? [String] == ["monday", "tuesday", "wednesday", "thursday", "friday"])
+
+        let sentiment = try PromptDocument(contentsOfFile: examplesDirectory.appendingPathComponent("sentiment.prompt").path)
+        let labelled = try #require(try json(ParseReport(sentiment))["structure"] as? [String: Any])
+        #expect(labelled["labels"] as? [String] == ["positive", "negative", "neutral"])
+        #expect(labelled["label_source"] as? String == "vsynth.labels")
+        #expect(labelled["output_format"] as? String == "text")
+    }
+
+    /// An enum output schema is the label set: bare values for text output, JSON strings (with
+    /// their quotes, as the output turn must hold them) for JSON output; `vsynth.labels` wins.
+    @Test func enumOutputSchemaFillsTheLabelSet() throws {
+        let text = dotprompt("vsynth.task: T\noutput:\n  format: text\n  schema: {type: string, enum: [spam, ham]}", "body")
+        #expect(text.errors.isEmpty)
+        #expect(text.labelSet?.labels == ["spam", "ham"])
+        #expect(text.labelSet?.source == .outputSchema)
+        let json = dotprompt("vsynth.task: T\noutput:\n  schema: {type: string, enum: [spam, ham]}", "body")
+        #expect(json.labelSet?.labels == [#""spam""#, #""ham""#])
+        let setting = dotprompt("vsynth.task: T\nvsynth.labels: [yes, no]\noutput:\n  format: text\n  schema: {type: string, enum: [spam, ham]}", "body")
+        #expect(setting.labelSet?.labels == ["yes", "no"])
+        #expect(setting.labelSet?.source == .setting)
+        #expect(dotprompt("vsynth.task: T\noutput:\n  schema: {type: string}", "body").labelSet == nil)
+        #expect(dotprompt("vsynth.task: T", "body").labelSet == nil)
+    }
+
+    /// Hand-written outputs outside the label set are located at the output, with a suggestion when
+    /// only case or punctuation differ.
+    @Test func outputsOutsideTheLabelSetAreLocated() throws {
+        let document = dotprompt("vsynth.task: T\nvsynth.labels: [spam, ham]", """
+        {{!-- vsynth:demos --}}
+        {{role "user"}}
+        Win a prize now
+        {{role "model"}}
+        spam
+        {{role "user"}}
+        Lunch at noon?
+        {{role "model"}}
+        Ham!
+        {{role "user"}}
+        Meeting moved
+        {{role "model"}}
+        maybe
+        {{!-- /vsynth:demos --}}
+        """)
+        let problems = document.outputLabelProblems
+        #expect(problems.map(\.index) == [1, 2])
+        #expect(problems.map(\.suggestion) == ["ham", nil])
+        #expect(problems[0].message == "demonstration 2: output 'Ham!' is not one of the labels spam, ham (did you mean 'ham'?)")
+        #expect(document.text(in: problems[1].range) == "maybe")
     }
 }

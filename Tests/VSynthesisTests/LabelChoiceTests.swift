@@ -83,7 +83,7 @@ import Testing
         let model = TaskAwareModel()
         let synthesizer = Synthesizer(model: model)
         func label(_ input: String, _ strategy: SynthesisOptions.LabelStrategy) async throws -> String {
-            try await synthesizer.classify(input: input, task: TaskAwareModel.task, format: format, strategy: strategy)
+            try await synthesizer.classify(input: input, task: TaskAwareModel.task, format: format, strategy: strategy).label
         }
         #expect(try await label("We danced at the party", .classify) == "sadness")
         #expect(try await label("We danced at the party", .vinfo) == "joy")
@@ -101,6 +101,23 @@ import Testing
                                                        demonstrations: [format.demonstration(input: "It rained", output: "joy")])
         #expect(model.calls == before)
         #expect(score.first?.total == 1.5)
+    }
+
+    /// The margin `SynthesisOptions.labelMargin` compares: the winner's V-Score lead over the
+    /// runner-up. The cue lifts joy by 2 nats over sadness; without a cue the labels tie at 0.
+    @Test func marginIsTheLeadOverTheRunnerUp() async throws {
+        let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Emotion", labelledTurns: false,
+                                         labels: ["joy", "sadness"])
+        let synthesizer = Synthesizer(model: TaskAwareModel())
+        let cued = try await synthesizer.classify(input: "We danced at the party", task: TaskAwareModel.task,
+                                                  format: format, strategy: .vinfo)
+        #expect(cued.label == "joy")
+        #expect(abs(cued.margin - 2) < 1e-9)
+        let plain = try await synthesizer.classify(input: "It rained", task: TaskAwareModel.task, format: format, strategy: .vinfo)
+        #expect(plain.margin == 0)
+        let single = DemonstrationFormat(inputLabel: "Text", outputLabel: "Emotion", labelledTurns: false, labels: ["joy"])
+        let alone = try await synthesizer.classify(input: "It rained", task: TaskAwareModel.task, format: single, strategy: .vinfo)
+        #expect(alone.margin == .infinity)
     }
 
     @Test func valuesEndWhereAnotherLabelledLineBegins() {

@@ -38,6 +38,12 @@ extension LanguageServer {
                                         message: problem.message,
                                         data: ["index": .integer(Int64(problem.index))]))
         }
+        // Hand-written outputs that are not one of the labels (`vsynth.labels`, an enum output schema).
+        for problem in document.outputLabelProblems {
+            result.append(LSPDiagnostic(range: converter.range(problem.range), severity: .error, code: "output-label",
+                                        message: problem.message,
+                                        data: ["index": .integer(Int64(problem.index))]))
+        }
         let threshold = threshold(for: document)
         for demonstration in document.scorableDemonstrations {
             guard let score = cachedScore(in: document, task: task, demonstration.demonstration) else { continue }
