@@ -74,7 +74,7 @@ public struct ParseReport: Sendable, Encodable {
 
     /// The file's structure (`input.schema`, `output.schema`, `output.format`, the label set): what
     /// synthesized demonstrations must look like. Schemas in JSON Schema form, whichever form the
-    /// file wrote them in.
+    /// file wrote them in; a key the file does not have is left out.
     public struct Structure: Sendable, Encodable {
         var inputSchema: EmbeddedJSON?
         var outputSchema: EmbeddedJSON?
@@ -82,14 +82,6 @@ public struct ParseReport: Sendable, Encodable {
         var labels: [String]?
         var labelSource: PromptDocument.LabelSource?
 
-        public func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(inputSchema, forKey: .inputSchema)
-            try container.encode(outputSchema, forKey: .outputSchema)
-            try container.encode(outputFormat, forKey: .outputFormat)
-            try container.encode(labels, forKey: .labels)
-            try container.encode(labelSource, forKey: .labelSource)
-        }
         enum CodingKeys: String, CodingKey {
             case labels
             case inputSchema = "input_schema", outputSchema = "output_schema", outputFormat = "output_format",

@@ -44,7 +44,7 @@ import Testing
         let extract = try PromptDocument(contentsOfFile: examplesDirectory.appendingPathComponent("extract.prompt").path)
         let structure = try #require(try json(ParseReport(extract))["structure"] as? [String: Any])
         #expect(structure["output_format"] as? String == "json")
-        #expect(structure["labels"] is NSNull)
+        #expect(structure["labels"] == nil && structure["label_source"] == nil)
         let input = try #require(structure["input_schema"] as? [String: Any])
         #expect((input["properties"] as? [String: Any])?.keys.sorted() == ["email"])
         let output = try #require(structure["output_schema"] as? [String: Any])
