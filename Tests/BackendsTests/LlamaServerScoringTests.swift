@@ -23,7 +23,7 @@ import VSynthesis
             apiKeyVariable: nil, requestTimeout: 120, maxRetries: 1, initialBackoff: 0.2))
         let capabilities = await backend.capabilities()
         #expect(capabilities.canScore, "forced decoding should work: \(capabilities.notes)")
-        let model = try LlamaModel(path: try ModelLocator.existingPath())
+        let model = try TransformerModel(path: try ModelLocator.existingPath())
         let session = InferenceSession(model: model, pool: ThreadPool(threads: 2))
         let frame = VScoreFrame(template: .chatML)
         let endOfGeneration = try #require(backend.forcedDecoding)

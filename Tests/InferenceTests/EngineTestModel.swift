@@ -7,16 +7,16 @@ import Testing
 /// fails the test with instructions; it never passes silently.
 enum EngineTestModel {
     /// Opened once for the whole test target (the weights are memory-mapped and read-only).
-    static let shared: Result<LlamaModel, Error> = Result {
+    static let shared: Result<TransformerModel, Error> = Result {
         let path = try ModelLocator.existingPath()
-        return try LlamaModel(path: path)
+        return try TransformerModel(path: path)
     }
 
     /// One pool for all tests: 2 threads, as the benchmarks use.
     static let pool = ThreadPool(threads: 2)
 
     /// The model, or a recorded failure saying how to fetch it.
-    static func model(sourceLocation: SourceLocation = #_sourceLocation) throws -> LlamaModel {
+    static func model(sourceLocation: SourceLocation = #_sourceLocation) throws -> TransformerModel {
         switch shared {
         case let .success(model): return model
         case let .failure(error):
@@ -33,13 +33,13 @@ enum EngineTestModel {
 
     /// The default model requantized by llama.cpp to `type` (scripts/make-test-models.py, run by
     /// scripts/test.sh; KernelRequantizedTests.directory), or nil for the default model itself.
-    static func model(requantized type: String?) throws -> LlamaModel {
+    static func model(requantized type: String?) throws -> TransformerModel {
         guard let type else { return try model() }
         let path = "\(KernelRequantizedTests.directory)/SmolLM2-135M-Instruct.\(type).gguf"
         guard FileManager.default.fileExists(atPath: path) else {
             throw KernelTestFailure("no \(path): run scripts/make-test-models.py (scripts/test.sh does)")
         }
-        return try LlamaModel(path: path)
+        return try TransformerModel(path: path)
     }
 
     /// The directory of this file's fixtures.
