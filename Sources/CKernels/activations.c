@@ -21,7 +21,9 @@ static float gelu_f32(float x) {
 static void build_gelu_table(void) {
     for (int h = 0; h < (1 << 16); h++) {
         const float x = vs_half_to_float((uint16_t)h);
-        gelu_table[h] = isfinite(x) ? vs_half_round1(gelu_f32(x)) : x;
+        const float g = gelu_f32(x);
+        // copysignf: vs_half_round1 gives +0 for -0 and for tiny negatives, F16C gives -0.
+        gelu_table[h] = isfinite(x) ? copysignf(vs_half_round1(g), g) : x;
     }
 }
 
@@ -29,7 +31,7 @@ static void build_gelu_table(void) {
 static inline uint16_t half_bits(float x) {
     const float r = vs_half_round1(x);
     uint32_t bits; memcpy(&bits, &r, 4);
-    const uint16_t sign = (uint16_t)((bits >> 16) & 0x8000u);
+    const uint16_t sign = signbit(x) ? 0x8000u : 0;   // x's sign: -0 and tiny negatives are -0
     const uint32_t magnitude = bits & 0x7FFFFFFFu;
     if (magnitude < 0x38800000u) {                       // half subnormal or zero: r = m · 2^-24
         float m; memcpy(&m, &magnitude, 4);

@@ -93,10 +93,11 @@ public enum VectorMath {
             let x = gate[i]
             if x <= -10 { gate[i] = 0; continue }
             if x >= 10 { gate[i] = x * up[i]; continue }
-            let h = HalfRounding.round(x)
+            // (The sign restored: a tiny negative rounds to -0 in F16, HalfRounding gives +0.)
+            let h = Float(signOf: x, magnitudeOf: HalfRounding.round(x))
             let inner: Float = 0.79788456080286535587989211986876 * h * Float(1).addingProduct(0.044715 * h, h)
             let gelu = 0.5 * h * (1 + Foundation.tanhf(inner))
-            gate[i] = HalfRounding.round(gelu) * up[i]
+            gate[i] = Float(signOf: gelu, magnitudeOf: HalfRounding.round(gelu)) * up[i]
         }
     }
 

@@ -42,6 +42,15 @@ enum EngineTestModel {
         return try TransformerModel(path: path)
     }
 
+    /// Gemma 3 270M in the models directory (scripts/fetch-gemma3-270m.sh, run by scripts/test.sh).
+    static func gemma3Path() throws -> String {
+        let path = ModelLocator.modelsDirectory() + "/gemma-3-270m-q4_k_m.gguf"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw KernelTestFailure("no \(path): run scripts/fetch-gemma3-270m.sh (scripts/test.sh does)")
+        }
+        return path
+    }
+
     /// The directory of this file's fixtures.
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 }
@@ -63,7 +72,13 @@ struct EngineGolden: Decodable {
         var ids: [Int32]
         var text: String
     }
+    /// Texts tokenized by llama.cpp (the Gemma 3 fixture: its generation prompts, run by token ids).
+    struct Tokenized: Decodable {
+        var text: String
+        var ids: [Int32]
+    }
     var model: String
+    var tokenize: [Tokenized]?
     var score: [Score]
     var generate: [Generate]
 
