@@ -18,8 +18,9 @@ extension InferenceSession {
         }
     }
 
-    /// xb (n, dim) ← attention of the normed input xb (n, dim) over the cache, projected by Wo:
+    /// xb (n, dim) ← attention of the normed residual stream over the cache, projected by Wo:
     ///
+    ///     xb = rmsnorm(x) · attn_norm
     ///     q = xb·Wqᵀ (+ bq) (n, qDim);  k = xb·Wkᵀ (+ bk), v = xb·Wvᵀ (+ bv) → cache rows p0 ..< p0+n
     ///     q, k = rmsnorm of each head · q_norm, k_norm          (features.hasQKNorm)
     ///     rope(q), rope(k)      the layer's table (local layers: their own base), the model's layout
@@ -31,6 +32,8 @@ extension InferenceSession {
         let b = buffers
         let keys = cache.keys(layer: l, position: p0)
         let values = cache.values(layer: l, position: p0)
+        rmsNormRows(b.x, weight: layer.attentionNorm, rows: n, into: b.xb)
+        TensorDump.write("attn_norm-\(l)", b.xb, count: n * config.dim)
         quantize(b.xb, n: n, into: b.quantizedDim)
         matmul(layer.query, x: b.xb, n: n, y: b.q, quantized: b.quantizedDim)
         matmul(layer.key, x: b.xb, n: n, y: keys, quantized: b.quantizedDim)
@@ -73,9 +76,11 @@ extension InferenceSession {
         matmul(layer.attentionOutput, x: b.attentionOut, n: n, y: b.xb, quantized: b.quantizedAttention)
     }
 
-    /// xb (n, dim) ← (act(xb·Wgateᵀ) ⊙ xb·Wupᵀ)·Wdownᵀ for the normed input xb, act = SiLU or GELU.
+    /// xb (n, dim) ← (act(xb·Wgateᵀ) ⊙ xb·Wupᵀ)·Wdownᵀ for xb = rmsnorm(x) · ffn_norm, act = SiLU or GELU.
     func feedForward(layer l: Int, _ layer: TransformerWeights.Layer, count n: Int) {
         let b = buffers, ffnDim = model.config.ffnDim
+        rmsNormRows(b.x, weight: layer.ffnNorm, rows: n, into: b.xb)
+        TensorDump.write("ffn_norm-\(l)", b.xb, count: n * model.config.dim)
         quantize(b.xb, n: n, into: b.quantizedDim)
         matmul(layer.gate, x: b.xb, n: n, y: b.gate, quantized: b.quantizedDim)
         matmul(layer.up, x: b.xb, n: n, y: b.up, quantized: b.quantizedDim)
@@ -85,6 +90,18 @@ extension InferenceSession {
         quantize(b.gate, n: n, into: b.quantizedFFN)
         matmul(layer.down, x: b.gate, n: n, y: b.xb, quantized: b.quantizedFFN)
         TensorDump.write("ffn_out-\(l)", b.xb, count: n * model.config.dim)
+    }
+
+    /// x (n, dim) += xb, the sublayer's output (rmsnorm(xb) · postNorm first where there is one, as
+    /// Gemma 3's post norms), dumping xb as `postNormName` and the sum as `name`.
+    func residual(postNorm: [Float]? = nil, postNormName: String = "", _ name: String, layer l: Int, count n: Int) {
+        let b = buffers, count = n * model.config.dim
+        if let postNorm {
+            rmsNormRows(b.xb, weight: postNorm, rows: n, into: b.xb)
+            TensorDump.write("\(postNormName)-\(l)", b.xb, count: count)
+        }
+        VectorMath.add(b.xb, into: b.x, count: count)
+        TensorDump.write("\(name)-\(l)", b.x, count: count)
     }
 
     /// Calls `body(row, logits)` for rows `logitsFrom ..< n` of x in order, at most logitCapacity rows

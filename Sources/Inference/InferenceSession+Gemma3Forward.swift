@@ -19,25 +19,13 @@
 extension InferenceSession {
     func forwardGemma3(_ batch: UnsafeBufferPointer<Int32>, start p0: Int, logitsFrom: Int,
                        _ body: (Int, UnsafePointer<Float>) -> Void) {
-        let n = batch.count, dim = model.config.dim
-        let b = buffers
+        let n = batch.count
         embed(batch)
         for (l, layer) in model.weights.layers.enumerated() {
-            rmsNormRows(b.x, weight: layer.attentionNorm, rows: n, into: b.xb)
-            TensorDump.write("attn_norm-\(l)", b.xb, count: n * dim)
             selfAttention(layer: l, layer, start: p0, count: n)
-            rmsNormRows(b.xb, weight: layer.attentionPostNorm!, rows: n, into: b.xb)
-            TensorDump.write("attn_post_norm-\(l)", b.xb, count: n * dim)
-            VectorMath.add(b.xb, into: b.x, count: n * dim)
-            TensorDump.write("sa_out-\(l)", b.x, count: n * dim)
-
-            rmsNormRows(b.x, weight: layer.ffnNorm, rows: n, into: b.xb)
-            TensorDump.write("ffn_norm-\(l)", b.xb, count: n * dim)
+            residual(postNorm: layer.attentionPostNorm, postNormName: "attn_post_norm", "sa_out", layer: l, count: n)
             feedForward(layer: l, layer, count: n)
-            rmsNormRows(b.xb, weight: layer.ffnPostNorm!, rows: n, into: b.xb)
-            TensorDump.write("ffn_post_norm-\(l)", b.xb, count: n * dim)
-            VectorMath.add(b.xb, into: b.x, count: n * dim)
-            TensorDump.write("l_out-\(l)", b.x, count: n * dim)
+            residual(postNorm: layer.ffnPostNorm, postNormName: "ffn_post_norm", "l_out", layer: l, count: n)
         }
         outputLogits(rows: n, from: logitsFrom, body)
     }

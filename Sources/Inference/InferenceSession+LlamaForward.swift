@@ -19,21 +19,13 @@
 extension InferenceSession {
     func forwardLlama(_ batch: UnsafeBufferPointer<Int32>, start p0: Int, logitsFrom: Int,
                       _ body: (Int, UnsafePointer<Float>) -> Void) {
-        let n = batch.count, dim = model.config.dim
-        let b = buffers
         embed(batch)
         for (l, layer) in model.weights.layers.enumerated() {
-            rmsNormRows(b.x, weight: layer.attentionNorm, rows: n, into: b.xb)
-            TensorDump.write("attn_norm-\(l)", b.xb, count: n * dim)
-            selfAttention(layer: l, layer, start: p0, count: n)
-            VectorMath.add(b.xb, into: b.x, count: n * dim)
-            TensorDump.write("ffn_inp-\(l)", b.x, count: n * dim)
-
-            rmsNormRows(b.x, weight: layer.ffnNorm, rows: n, into: b.xb)
-            feedForward(layer: l, layer, count: n)
-            VectorMath.add(b.xb, into: b.x, count: n * dim)
-            TensorDump.write("l_out-\(l)", b.x, count: n * dim)
+            selfAttention(layer: l, layer, start: p0, count: batch.count)
+            residual("ffn_inp", layer: l, count: batch.count)
+            feedForward(layer: l, layer, count: batch.count)
+            residual("l_out", layer: l, count: batch.count)
         }
-        outputLogits(rows: n, from: logitsFrom, body)
+        outputLogits(rows: batch.count, from: logitsFrom, body)
     }
 }
