@@ -32,6 +32,9 @@ from llama_cpp import Llama
 
 work = tempfile.mkdtemp(prefix="vsynth-compare-")
 ours_dir, theirs = os.path.join(work, "engine"), {}
+# A sequence longer than n_batch runs as several graphs (ubatches); per graph the last tensor of a name
+# counts (e.g. Qcur after RoPE), and the graphs' rows are joined, as the engine's dump appends its batches.
+ubatches, ubatch, ended = [], {}, False
 
 # ggml_tensor field offsets (ggml.h): type 0, ne 16, nb 48, data 248, name 256.
 def on_tensor(pointer, ask, _user):
@@ -51,7 +54,12 @@ def on_tensor(pointer, ask, _user):
             for i1 in range(ne[1]):
                 address = data + i3 * nb[3] + i2 * nb[2] + i1 * nb[1]
                 rows[i3, i2, i1] = np.ctypeslib.as_array((ctypes.c_float * ne[0]).from_address(address))
-    theirs[name] = rows.reshape(-1).copy()   # the last tensor of a name (e.g. Qcur after RoPE)
+    global ubatch, ended
+    if ended:   # result_norm closes a graph (only result_output, not compared, follows it)
+        ubatches.append(ubatch)
+        ubatch, ended = {}, False
+    ubatch[name] = rows.reshape(-1).copy()
+    ended = name == "result_norm"
     return True
 
 callback = llama_cpp.llama_cpp.ggml_backend_sched_eval_callback(on_tensor)
@@ -65,6 +73,10 @@ continuation = llm.tokenize(args.continuation.encode(), add_bos=False, special=T
 llm.reset()
 llm.eval(context + continuation)
 tokens = len(context) + len(continuation)
+ubatches.append(ubatch)
+for graph in ubatches:
+    for name, values in graph.items():
+        theirs[name] = np.concatenate([theirs[name], values]) if name in theirs else values
 
 environment = dict(os.environ, VSYNTH_DUMP_TENSORS=ours_dir, VSYNTH_MODEL=model)
 ids = lambda tokens: ",".join(map(str, tokens))
