@@ -19,3 +19,23 @@ for type in Q5_0 Q5_1 Q6_K Q4_K_M; do
   printf '%s: ' "$type"
   python3 scripts/compare-with-llamacpp.py --vsynth "$bin" --model "$file" | tail -n 1
 done
+# The other architectures (TransformerConfig): tiny random llama-3-style (untied output, rope_freqs, GQA),
+# qwen2 (QKV bias, NEOX RoPE) and qwen3 (Q/K norm) files (scripts/make-synthetic-models.py), and the
+# real Gemma 3 270M (scripts/fetch-gemma3-270m.sh), each bit-identical through every layer. Gemma's
+# second pair is longer than its 512-position sliding window, so the local layers' masking is compared too.
+for family in llama3 qwen2 qwen3; do
+  file="$models/synthetic-$family.gguf"
+  [[ -f $file ]] || { echo "engine-vs-llamacpp.sh: no $file (scripts/make-synthetic-models.py makes it)" >&2; exit 1; }
+  printf '%s: ' "$family"
+  python3 scripts/compare-with-llamacpp.py --vsynth "$bin" --model "$file" --min-tensors 18 | tail -n 1
+done
+gemma="${VSYNTH_MODELS:-$HOME/.cache/vsynth/models}/gemma-3-270m-q4_k_m.gguf"
+[[ -f $gemma ]] || { echo "engine-vs-llamacpp.sh: no $gemma (scripts/fetch-gemma3-270m.sh fetches it)" >&2; exit 1; }
+printf 'gemma3: '
+python3 scripts/compare-with-llamacpp.py --vsynth "$bin" --model "$gemma" --min-tensors 250 \
+  --context $'<bos>Name the sound that the animal makes.\n\n' \
+  --continuation $'<start_of_turn>user\nAnimal: dog<end_of_turn>\n<start_of_turn>model\nSound: bark<end_of_turn>\n' | tail -n 1
+long=$(for i in $(seq 1 40); do printf 'Sentence %d: the cat sleeps on the warm windowsill while rain falls. ' "$i"; done)
+printf 'gemma3, past the sliding window: '
+python3 scripts/compare-with-llamacpp.py --vsynth "$bin" --model "$gemma" --min-tensors 250 \
+  --context "<bos>$long" --continuation $'\nSummary: a cat sleeps.' | tail -n 1

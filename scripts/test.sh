@@ -20,6 +20,7 @@ require_tools
 step "python packages for the schema checks (jsonschema, pyyaml)"
 pip_install_if_missing jsonschema jsonschema
 pip_install_if_missing yaml pyyaml
+pip_install_if_missing gguf gguf==0.19.0   # scripts/make-synthetic-models.py
 python3 -c 'import importlib.metadata as m; print("jsonschema", m.version("jsonschema"), "pyyaml", m.version("pyyaml"))' >&2
 
 # One build of everything, tests included (the vsynth executable too), so `swift test` need not
@@ -79,6 +80,16 @@ if python3 -c 'import llama_cpp' 2>/dev/null; then
   export VSYNTH_TEST_MODELS=${VSYNTH_TEST_MODELS:-$HOME/.cache/vsynth/test-models}
   python3 scripts/make-test-models.py "$("$bin/vsynth" model path)" "$VSYNTH_TEST_MODELS" 2>/dev/null \
     || failed+=("scripts/make-test-models.py")
+fi
+
+# The other architectures (issue 13): tiny random llama-3-style, qwen2 and qwen3 files written with the
+# PyPI gguf package, and the real Gemma 3 270M, both cached. Seconds the first time (Gemma: a 250 MB download).
+if python3 -c 'import llama_cpp, gguf' 2>/dev/null; then
+  step "architecture test models (scripts/make-synthetic-models.py, scripts/fetch-gemma3-270m.sh)"
+  export VSYNTH_TEST_MODELS=${VSYNTH_TEST_MODELS:-$HOME/.cache/vsynth/test-models}
+  python3 scripts/make-synthetic-models.py "$("$bin/vsynth" model path)" "$VSYNTH_TEST_MODELS" >/dev/null \
+    || failed+=("scripts/make-synthetic-models.py")
+  bash scripts/fetch-gemma3-270m.sh >/dev/null || failed+=("scripts/fetch-gemma3-270m.sh")
 fi
 
 step "swift test --skip-build $*"

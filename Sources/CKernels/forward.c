@@ -53,11 +53,12 @@ static inline float reduce64(const float a[64]) {
 }
 
 static void attention_row_scalar(const float *q, const float *keys, const float *values, size_t kv_stride,
-                                 int length, int head_dim, float scale, int round_half, int single,
+                                 int first, int length, int head_dim, float scale, int round_half, int single,
                                  float *scores, float *out) {
     float top = -INFINITY;
     const int width = single ? 64 : 16;
     for (int j = 0; j < length; j++) {
+        if (j < first) { scores[j] = -INFINITY; continue; }   // masked: e^-inf = 0 below
         const float *k = keys + (size_t)j * kv_stride;
         float lanes[64] = {0};
         for (int c = 0; c + 16 <= head_dim; c += 16)
@@ -125,10 +126,11 @@ TGT512 static inline __m512 round_half512(__m512 x) {
 
 /// head_dim == 64: attention_row_scalar's arithmetic, vectorised without changing any rounding.
 TGT512 static void attention_row_avx512_64(const float *q, const float *keys, const float *values, size_t kv_stride,
-                                           int length, float scale, int round_half, int single, float *scores, float *out) {
+                                           int first, int length, float scale, int round_half, int single, float *scores, float *out) {
     const __m512 q0 = _mm512_loadu_ps(q), q1 = _mm512_loadu_ps(q + 16), q2 = _mm512_loadu_ps(q + 32), q3 = _mm512_loadu_ps(q + 48);
     float top = -INFINITY;
     for (int j = 0; j < length; j++) {
+        if (j < first) { scores[j] = -INFINITY; continue; }   // masked: exp512 gives 0
         const float *k = keys + (size_t)j * kv_stride;
         __m512 a;
         if (single) {
@@ -222,15 +224,15 @@ TGT512 static void round_half_avx512(float *x, size_t count) {
 #endif
 
 void vs_attention_row(const float *q, const float *keys, const float *values, size_t kv_stride,
-                      int length, int head_dim, float scale, int round_half, int single, float *scores, float *out,
+                      int first, int length, int head_dim, float scale, int round_half, int single, float *scores, float *out,
                       int path) {
 #if defined(__x86_64__)
     if (head_dim == 64 && vs_resolve_path(path) >= VS_PATH_AVX512) {
-        attention_row_avx512_64(q, keys, values, kv_stride, length, scale, round_half, single, scores, out);
+        attention_row_avx512_64(q, keys, values, kv_stride, first, length, scale, round_half, single, scores, out);
         return;
     }
 #endif
-    attention_row_scalar(q, keys, values, kv_stride, length, head_dim, scale, round_half, single, scores, out);
+    attention_row_scalar(q, keys, values, kv_stride, first, length, head_dim, scale, round_half, single, scores, out);
 }
 
 void vs_round_half(float *x, size_t count, int path) {

@@ -10,6 +10,10 @@ enum LogprobsCommand: Command {
         let context: Option<String?> = .text("context", short: "c", value: "TEXT",
                                              help: "The context (special tokens such as <|im_start|> parsed).")
         let continuation: Option<String?> = .text("continuation", short: "x", value: "TEXT", help: "The continuation to score.")
+        let contextIDs: Option<String?> = .text("context-ids", value: "IDS",
+                                                help: "The context as token ids, comma-separated (instead of --context).")
+        let continuationIDs: Option<String?> = .text("continuation-ids", value: "IDS",
+                                                     help: "The continuation as token ids, comma-separated (instead of --continuation).")
         let json: Option<Bool> = .flag("json", help: "Print JSON: token ids, texts, ln p, the model's top token, total.")
         let threads = EvalCommand.threads
         let model = EvalCommand.model
@@ -17,21 +21,35 @@ enum LogprobsCommand: Command {
 
     static let spec = CommandSpec(
         path: ["logprobs"], summary: "Print per-token log-probabilities of a continuation after a context.",
-        usage: "--context C --continuation X [--json]",
+        usage: "(--context C --continuation X | --context-ids IDS --continuation-ids IDS) [--json]",
         options: Options(),
-        discussion: "Values are natural logs (nats). '\\n' in the texts is a real newline when given by the shell.")
+        discussion: "Values are natural logs (nats). '\\n' in the texts is a real newline when given by the shell. "
+            + "Token ids bypass the tokenizer, so they also run a model whose tokenizer VSynth does not read yet "
+            + "(scripts/compare-with-llamacpp.py passes llama.cpp's ids this way).")
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
-        guard let context = try arguments[\.context] else {
-            throw UsageError(command: spec.path, message: "missing option '--context'")
+        let contextIDs = try ids(\.contextIDs, arguments)
+        let continuationIDs = try ids(\.continuationIDs, arguments)
+        let byIDs = contextIDs != nil || continuationIDs != nil
+        let context = try arguments[\.context], continuation = try arguments[\.continuation]
+        guard byIDs ? contextIDs != nil : context != nil else {
+            throw UsageError(command: spec.path, message: byIDs ? "missing option '--context-ids'" : "missing option '--context'")
         }
-        guard let continuation = try arguments[\.continuation] else {
-            throw UsageError(command: spec.path, message: "missing option '--continuation'")
+        guard byIDs ? continuationIDs != nil : continuation != nil else {
+            throw UsageError(command: spec.path, message: byIDs ? "missing option '--continuation-ids'" : "missing option '--continuation'")
         }
-        let model = try ModelFactory.embedded(path: try arguments[\.model], threads: try arguments[\.threads] ?? 0)
-        let scores = try await model.logprobs(context: context, continuation: continuation)
-        let tokenizer = model.tokenizer
-        let text = { (token: Int32) in String(decoding: tokenizer.piece(token), as: UTF8.self) }
+        let model = try ModelFactory.embedded(path: try arguments[\.model], threads: try arguments[\.threads] ?? 0,
+                                              requiresTokenizer: !byIDs)
+        let scores: [TokenScore]
+        if let contextIDs, let continuationIDs {
+            scores = try await model.withSession { session in
+                try session.score(context: contextIDs, continuations: [continuationIDs])[0]
+            }
+        } else {
+            scores = try await model.logprobs(context: context ?? "", continuation: continuation ?? "")
+        }
+        let tokenizer = model.model.tokenizer
+        let text = { (token: Int32) in tokenizer.map { String(decoding: $0.piece(token), as: UTF8.self) } ?? "#\(token)" }
         let total = scores.reduce(0) { $0 + $1.logprob }
         if try arguments[\.json] {
             struct Output: Encodable {
@@ -44,7 +62,7 @@ enum LogprobsCommand: Command {
             }
             Console.out(try EvalCommand.json(Output(
                 model: model.identity.model,
-                contextIDs: tokenizer.encode(context, parseSpecial: true, addBOS: false).map(Int.init),
+                contextIDs: (contextIDs ?? model.tokenizer.encode(context ?? "", parseSpecial: true, addBOS: false)).map(Int.init),
                 continuationIDs: scores.map { Int($0.token) }, tokens: scores.map { text($0.token) },
                 logprobs: scores.map(\.logprob), top: scores.map { Int($0.top) },
                 topLogprobs: scores.map(\.topLogprob), total: total)))
@@ -57,6 +75,29 @@ enum LogprobsCommand: Command {
                                scores.isEmpty ? 0 : total / Double(scores.count)))
         }
         return 0
+    }
+
+    /// The comma-separated token ids of option `name`, or nil when it is not given.
+    private static func ids(_ name: String, _ arguments: ParsedArguments) throws -> [Int32]? {
+        guard let value = arguments.value(name) else { return nil }
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+        let ids = parts.compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+        guard ids.count == parts.count, !ids.isEmpty, ids.allSatisfy({ $0 >= 0 }) else {
+            throw UsageError(command: spec.path, message: "option '--\(name)' takes token ids separated by commas (e.g. 2,818,5279), got '\(value)'")
+        }
+        return ids
+    }
+
+    /// The comma-separated token ids of option `option`, or nil when it is not given.
+    private static func ids(_ option: KeyPath<Options, Option<String?>>, _ arguments: CommandArguments<Options>) throws -> [Int32]? {
+        guard let value = try arguments[option] else { return nil }
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+        let ids = parts.compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+        guard ids.count == parts.count, !ids.isEmpty, ids.allSatisfy({ $0 >= 0 }) else {
+            let name = arguments.declared[keyPath: option].declaration.name
+            throw UsageError(command: spec.path, message: "option '--\(name)' takes token ids separated by commas (e.g. 2,818,5279), got '\(value)'")
+        }
+        return ids
     }
 
     /// A token's text with newlines and tabs visible.

@@ -29,8 +29,10 @@ public enum ModelFactory {
 
     /// The embedded engine on the GGUF file at `path` (nil: `$VSYNTH_MODEL` or the default model),
     /// for commands that need the engine itself (its tokenizer, template or sessions).
-    public static func embedded(path: String?, threads: Int, contextLength: Int = EmbeddedLanguageModel.defaultContextLength) throws -> EmbeddedLanguageModel {
+    /// `requiresTokenizer: false` opens a model whose tokenizer VSynth does not read, for token ids only.
+    public static func embedded(path: String?, threads: Int, contextLength: Int = EmbeddedLanguageModel.defaultContextLength,
+                                requiresTokenizer: Bool = true) throws -> EmbeddedLanguageModel {
         try EmbeddedLanguageModel(path: try ModelLocator.existingPath(explicit: path), threads: threads,
-                                  contextLength: contextLength)
+                                  contextLength: contextLength, requiresTokenizer: requiresTokenizer)
     }
 }

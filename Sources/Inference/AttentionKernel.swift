@@ -5,7 +5,8 @@ import CKernels
 ///     scores_j = (q · k_j) · scale,   p = softmax(scores),   out = Σ_j p_j · v_j
 ///
 /// `row` is the C kernel (AVX-512 where the CPU has it); `rowReference` is the plain Swift reference it
-/// is tested against. Keys and values of consecutive positions are `stride` floats apart.
+/// is tested against. Keys and values of consecutive positions are `stride` floats apart. Positions
+/// before `first` are masked (a sliding window's query does not see them).
 public enum AttentionKernel {
     /// - Parameters:
     ///   - roundProbabilities: round p to F16 before the product with V (llama.cpp's F16 cache path).
@@ -13,19 +14,19 @@ public enum AttentionKernel {
     ///   - scores: scratch for `length` floats rounded up to 16.
     @inline(__always)
     public static func row(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
-                           stride: Int, length: Int, headDim: Int, scale: Float, roundProbabilities: Bool,
-                           singleQuery: Bool = false, path: KernelPath = .best,
+                           stride: Int, first: Int = 0, length: Int, headDim: Int, scale: Float,
+                           roundProbabilities: Bool, singleQuery: Bool = false, path: KernelPath = .best,
                            scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
-        vs_attention_row(query, keys, values, stride, Int32(length), Int32(headDim), scale,
+        vs_attention_row(query, keys, values, stride, Int32(first), Int32(length), Int32(headDim), scale,
                          roundProbabilities ? 1 : 0, singleQuery ? 1 : 0, scores, out, path.rawValue)
     }
 
     /// The plain Swift reference of `row` (Double accumulation for the dot products and the sum).
     public static func rowReference(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
-                                    stride: Int, length: Int, headDim: Int, scale: Float, roundProbabilities: Bool,
-                                    out: UnsafeMutablePointer<Float>) {
-        var scores = [Double](repeating: 0, count: length)
-        for j in 0..<length {
+                                    stride: Int, first: Int = 0, length: Int, headDim: Int, scale: Float,
+                                    roundProbabilities: Bool, out: UnsafeMutablePointer<Float>) {
+        var scores = [Double](repeating: -.infinity, count: length)
+        for j in first..<length {
             var dot = 0.0
             for d in 0..<headDim { dot += Double(query[d]) * Double(keys[j * stride + d]) }
             scores[j] = dot * Double(scale)

@@ -10,7 +10,7 @@ import Tokenizer
 public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     public let identity: ModelIdentity
     public let template: ChatTemplate
-    public let model: LlamaModel
+    public let model: TransformerModel
     /// Seconds from `init` start until the engine was ready for a first token.
     public let loadSeconds: Double
     private let worker: EngineWorker
@@ -18,7 +18,7 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     private let session: InferenceSession
 
     public var tokenizer: Tokenizer { model.tokenizer }
-    public var config: LlamaConfig { model.config }
+    public var config: TransformerConfig { model.config }
     public var contextLength: Int { session.contextLength }
     public var threadCount: Int { session.pool.threadCount }
 
@@ -28,11 +28,13 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     /// Opens the model at `path`.
     /// - Parameters:
     ///   - threads: compute threads (0 = all cores).
-    ///   - contextLength: KV cache positions.
-    public init(path: String, threads: Int = 0, contextLength: Int = defaultContextLength) throws {
+    ///   - contextLength: KV cache positions .
+    ///   - requiresTokenizer: false to open a model whose tokenizer is not supported, for token-id
+    ///     APIs only (`withSession`); text APIs then stop with a fatal error.
+    public init(path: String, threads: Int = 0, contextLength: Int = defaultContextLength, requiresTokenizer: Bool = true) throws {
         let started = DispatchTime.now().uptimeNanoseconds
         do {
-            model = try LlamaModel(path: path)
+            model = try TransformerModel(path: path, requiresTokenizer: requiresTokenizer)
         } catch {
             // The reader's and loader's errors name a tensor or an offset, not the file.
             throw InferenceError.unusableModelFile(path: path, reason: "\(error)")
@@ -52,7 +54,7 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     }
 
     public func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
-        let tokenizer = model.tokenizer
+        let tokenizer: Tokenizer = model.tokenizer
         let contextTokens = tokenizer.encode(context, parseSpecial: true, addBOS: false)
         let continuationTokens = continuations.map { tokenizer.encode($0, parseSpecial: true, addBOS: false) }
         let scores = try await withSession { session in
@@ -111,11 +113,11 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     }
 
     /// ChatML when the file's chat template or vocabulary has `<|im_start|>`, else plain turns.
-    static func detectTemplate(_ model: LlamaModel) -> ChatTemplate {
+    static func detectTemplate(_ model: TransformerModel) -> ChatTemplate {
         if let template = model.file.metadata.string("tokenizer.chat_template"), template.contains("<|im_start|>") {
             return .chatML
         }
-        if model.tokenizer.encode("<|im_start|>", parseSpecial: true, addBOS: false).count == 1 {
+        if let tokenizer = model.tokenizer, tokenizer.encode("<|im_start|>", parseSpecial: true, addBOS: false).count == 1 {
             return .chatML
         }
         return ChatTemplate(name: "plain", systemPrefix: "", userPrefix: "", assistantPrefix: "", turnSuffix: "\n")

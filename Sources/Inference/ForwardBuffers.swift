@@ -8,9 +8,9 @@ final class ForwardBuffers {
     let x: UnsafeMutablePointer<Float>
     /// (batch, dim) normed input of a sublayer, then a sublayer's output.
     let xb: UnsafeMutablePointer<Float>
-    /// (batch, dim) attention output before the output projection.
+    /// (batch, qDim) attention output before the output projection.
     let attentionOut: UnsafeMutablePointer<Float>
-    /// (batch, dim) queries, all heads.
+    /// (batch, qDim) queries, all heads.
     let q: UnsafeMutablePointer<Float>
     /// (batch, ffnDim) gate projection, then silu(gate) · up.
     let gate: UnsafeMutablePointer<Float>
@@ -30,13 +30,13 @@ final class ForwardBuffers {
     /// silu(gate) ⊙ up quantized for the down projection.
     let quantizedFFN: QuantizedActivations
 
-    init(config: LlamaConfig, batchCapacity: Int, logitCapacity: Int, contextLength: Int, threads: Int) {
+    init(config: TransformerConfig, batchCapacity: Int, logitCapacity: Int, contextLength: Int, threads: Int) {
         self.batchCapacity = batchCapacity
         self.logitCapacity = logitCapacity
         x = .allocate(capacity: batchCapacity * config.dim)
         xb = .allocate(capacity: batchCapacity * config.dim)
-        attentionOut = .allocate(capacity: batchCapacity * config.dim)
-        q = .allocate(capacity: batchCapacity * config.dim)
+        attentionOut = .allocate(capacity: batchCapacity * config.qDim)
+        q = .allocate(capacity: batchCapacity * config.qDim)
         gate = .allocate(capacity: batchCapacity * config.ffnDim)
         up = .allocate(capacity: batchCapacity * config.ffnDim)
         logitInput = .allocate(capacity: logitCapacity * config.dim)
@@ -44,7 +44,7 @@ final class ForwardBuffers {
         scoresStride = (contextLength + 15) & ~15
         scores = .allocate(capacity: threads * scoresStride)
         quantizedDim = QuantizedActivations(cols: config.dim, capacity: max(batchCapacity, logitCapacity))
-        quantizedAttention = QuantizedActivations(cols: config.dim, capacity: batchCapacity)
+        quantizedAttention = QuantizedActivations(cols: config.qDim, capacity: batchCapacity)
         quantizedFFN = QuantizedActivations(cols: config.ffnDim, capacity: batchCapacity)
     }
 

@@ -36,7 +36,7 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable, Sendable 
         case let .invalidMetadata(key, reason):
             return "inference: metadata '\(key)' is invalid: \(reason)"
         case let .unsupportedArchitecture(name):
-            return "inference: architecture '\(name)' is not supported (supported: llama)"
+            return "inference: architecture '\(name)' is not supported (supported: \(Architecture.supportedNames))"
         case let .unusableModelFile(path, reason):
             return "inference: cannot load the model \(path): \(reason)"
         case let .modelNotFound(path):

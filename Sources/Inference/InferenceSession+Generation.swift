@@ -13,7 +13,7 @@ extension InferenceSession {
             throw .contextOverflow(needed: prompt.count, limit: contextLength)
         }
         try checkTokens(prompt)
-        let tokenizer = model.tokenizer
+        let tokenizer: Tokenizer = model.tokenizer
         let vocab = model.config.vocabularySize
         var sampler = Sampler(options: options)
         var mask = try grammarMask(for: options.constraint)

@@ -7,13 +7,16 @@ import LanguageModel
 /// The cache always holds a prefix of the last evaluated sequence; a new sequence reuses the longest
 /// common prefix and evaluates only the rest (prefix reuse), in batches of up to `batchCapacity`.
 public final class InferenceSession {
-    public let model: LlamaModel
+    public let model: TransformerModel
     public let pool: ThreadPool
     /// Positions the session can hold.
     public let contextLength: Int
     let cache: KVCache
     let buffers: ForwardBuffers
+    /// RoPE angles of the global layers.
     let rope: RopeTable
+    /// RoPE angles of the local (sliding-window) layers, whose base differs (Gemma 3); else `rope`.
+    let localRope: RopeTable
     /// Tokens whose keys and values are in the cache: position i holds `tokens[i]`.
     public private(set) var tokens: [Int32] = []
     /// scores[i] = the score of `tokens[i + 1]` after `tokens[...i]`, where it was computed.
@@ -30,7 +33,7 @@ public final class InferenceSession {
     ///   - contextLength: positions of the KV cache (default 2048, at most the model's trained length
     ///     is not enforced: RoPE extrapolates as llama.cpp does).
     ///   - batchCapacity: most tokens evaluated in one forward pass (longer inputs are split).
-    public init(model: LlamaModel, pool: ThreadPool, contextLength: Int = 2048, batchCapacity: Int = 512) {
+    public init(model: TransformerModel, pool: ThreadPool, contextLength: Int = 2048, batchCapacity: Int = 512) {
         self.model = model
         self.pool = pool
         self.contextLength = max(1, contextLength)
@@ -39,7 +42,10 @@ public final class InferenceSession {
         buffers = ForwardBuffers(config: config, batchCapacity: max(1, batchCapacity), logitCapacity: 32,
                                  contextLength: self.contextLength, threads: pool.threadCount)
         rope = RopeTable(dimensions: config.ropeDimensions, positions: self.contextLength,
-                         base: config.ropeFreqBase, freqScale: config.ropeFreqScale)
+                         base: config.ropeFreqBase, freqScale: config.ropeFreqScale, factors: model.weights.ropeFactors)
+        localRope = config.features.slidingWindow == 0 ? rope
+            : RopeTable(dimensions: config.ropeDimensions, positions: self.contextLength,
+                        base: config.features.localRopeFreqBase, freqScale: 1)
     }
 
     /// Forgets cached positions from `count` on.

@@ -32,25 +32,39 @@ public enum VectorMath {
         while i < count { y[i] = x[i] * scale * weight[i]; i += 1 }
     }
 
-    /// llama.cpp's normal (not NeoX) rotary embedding, in place on one row of `heads` heads of
-    /// `headDim` elements: adjacent pairs (x[2i], x[2i+1]) of the first `table.dimensions` elements
-    /// of each head rotate by the angle of the row's position; the rest pass through.
+    /// llama.cpp's rotary embedding, in place on one row of `heads` heads of `headDim` elements: pairs
+    /// of the first `table.dimensions` elements of each head rotate by the angles of the row's
+    /// position; the rest pass through. The pairs are adjacent, (x[2i], x[2i+1]), for llama.cpp's
+    /// normal type, and (x[i], x[i + d/2]) for NEOX (`RopeLayout.halves`).
     @inline(__always)
     public static func rope(_ row: UnsafeMutablePointer<Float>, heads: Int, headDim: Int,
-                            position: Int, table: RopeTable) {
+                            position: Int, table: RopeTable, layout: RopeLayout = .adjacentPairs) {
         let half = table.dimensions / 2
         let cosines = table.cosines + position * half
         let sines = table.sines + position * half
+        // Element offsets of pair i: (first · i, first · i + second).
+        let (first, second) = layout == .adjacentPairs ? (2, 1) : (1, half)
         for head in 0..<heads {
             let x = row + head * headDim
             for i in 0..<half {
-                let x0 = x[2 * i], x1 = x[2 * i + 1]
+                let x0 = x[first * i], x1 = x[first * i + second]
                 let c = cosines[i], s = sines[i]
-                // ggml's rope_f32 as GCC compiles it (contracted): fma(x0, c, -(x1·s)), fma(x0, s, x1·c).
-                x[2 * i] = (-(x1 * s)).addingProduct(x0, c)
-                x[2 * i + 1] = (x1 * c).addingProduct(x0, s)
+                // ggml's rotate_pairs as GCC compiles it (contracted): fma(x0, c, -(x1·s)), fma(x0, s, x1·c).
+                x[first * i] = (-(x1 * s)).addingProduct(x0, c)
+                x[first * i + second] = (x1 * c).addingProduct(x0, s)
             }
         }
+    }
+
+    /// x[i] *= factor over `count` elements (ggml_scale: the embedding and query scales).
+    @inline(__always)
+    public static func scale(_ x: UnsafeMutablePointer<Float>, by factor: Float, count: Int) {
+        var i = 0
+        while i + 16 <= count {
+            store16(load16(x + i) * factor, x + i)
+            i += 16
+        }
+        while i < count { x[i] *= factor; i += 1 }
     }
 
     /// gate[i] = silu(gate[i]) · up[i] = gate / (1 + e^-gate) · up, over `count` elements.
@@ -67,6 +81,23 @@ public enum VectorMath {
             let g = gate[i]
             gate[i] = g / (1 + Foundation.exp(-g)) * up[i]
             i += 1
+        }
+    }
+
+    /// gate[i] = gelu(gate[i]) · up[i] over `count` elements, the reference of `vs_geglu`: ggml's tanh
+    /// GELU (ggml_gelu_f32, its 1 + a·x·x contracted to one fma as GCC builds it) evaluated at x
+    /// rounded to F16 and rounded to F16 itself, as ggml's F16 table holds it; 0 for x ≤ −10 and x for
+    /// x ≥ 10, as ggml_vec_geglu_f32 branches.
+    public static func geglu(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let x = gate[i]
+            if x <= -10 { gate[i] = 0; continue }
+            if x >= 10 { gate[i] = x * up[i]; continue }
+            // (The sign restored: a tiny negative rounds to -0 in F16, HalfRounding gives +0.)
+            let h = Float(signOf: x, magnitudeOf: HalfRounding.round(x))
+            let inner: Float = 0.79788456080286535587989211986876 * h * Float(1).addingProduct(0.044715 * h, h)
+            let gelu = 0.5 * h * (1 + Foundation.tanhf(inner))
+            gate[i] = Float(signOf: gelu, magnitudeOf: HalfRounding.round(gelu)) * up[i]
         }
     }
 

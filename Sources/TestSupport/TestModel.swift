@@ -36,16 +36,18 @@ public enum TestModel {
                      remedy: "run scripts/make-test-models.py (scripts/test.sh does)").get()
     }
 
-    /// Gemma 3 270M (SentencePiece, 262,144 tokens; `vsynth model fetch gemma3-270m`, which
-    /// scripts/test.sh runs) in the models directory; records a failure (never a silent pass) when it
-    /// is missing.
+    /// Where Gemma 3 270M should be (`vsynth model fetch gemma3-270m`, which scripts/test.sh runs),
+    /// whether or not it is there.
+    public static var gemma3CandidatePath: String { ModelLocator.modelsDirectory() + "/gemma-3-270m-q4_k_m.gguf" }
+
+    /// Gemma 3 270M's path (SentencePiece, 262,144 tokens); throws, naming the fetch, when it is missing.
+    public static func gemma3Path() throws -> String {
+        try existing(gemma3CandidatePath, remedy: fetchGemma3).get()
+    }
+
+    /// Gemma 3 270M's path, or nil with a recorded failure (never a silent pass) when it is missing.
     public static func gemmaPath(sourceLocation: SourceLocation = #_sourceLocation) -> String? {
-        let path = ModelLocator.modelsDirectory() + "/gemma-3-270m-q4_k_m.gguf"
-        guard FileManager.default.fileExists(atPath: path) else {
-            Issue.record("Gemma 3 270M not found at \(path)", sourceLocation: sourceLocation)
-            return nil
-        }
-        return path
+        try? recorded(existing(gemma3CandidatePath, remedy: fetchGemma3), sourceLocation)
     }
 
     // MARK: - Opened models
@@ -53,21 +55,21 @@ public enum TestModel {
     /// One pool for all engine tests: 2 threads, as the benchmarks use.
     public static let pool = ThreadPool(threads: 2)
 
-    private static let sharedWeights: Result<LlamaModel, any Error> =
-        existing(candidatePath, remedy: fetch).flatMap { path in Result { try LlamaModel(path: path) } }
+    private static let sharedWeights: Result<TransformerModel, any Error> =
+        existing(candidatePath, remedy: fetch).flatMap { path in Result { try TransformerModel(path: path) } }
 
     private static let sharedModel: Result<EmbeddedLanguageModel, any Error> =
         existing(candidatePath, remedy: fetch).flatMap { path in Result { try EmbeddedLanguageModel(path: path, threads: 0) } }
 
     /// The default model's weights, opened once for the process.
-    public static func weights(sourceLocation: SourceLocation = #_sourceLocation) throws -> LlamaModel {
+    public static func weights(sourceLocation: SourceLocation = #_sourceLocation) throws -> TransformerModel {
         try recorded(sharedWeights, sourceLocation)
     }
 
     /// The weights of the default model requantized to `type`, or of the default model itself when nil.
-    public static func weights(requantized type: String?) throws -> LlamaModel {
+    public static func weights(requantized type: String?) throws -> TransformerModel {
         guard let type else { return try weights() }
-        return try LlamaModel(path: try requantizedPath(type))
+        return try TransformerModel(path: try requantizedPath(type))
     }
 
     /// A fresh inference session on the shared weights and pool.
@@ -87,6 +89,7 @@ public enum TestModel {
 
     // MARK: - Failures
 
+    private static let fetchGemma3 = "run scripts/fetch-gemma3-270m.sh (scripts/test.sh does)"
     private static let fetch = "run `vsynth model fetch` (scripts/test.sh does; or set VSYNTH_MODEL)"
 
     private static func existing(_ path: String, remedy: String) -> Result<String, any Error> {

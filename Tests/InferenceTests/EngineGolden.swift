@@ -18,7 +18,13 @@ struct EngineGolden: Decodable {
         var ids: [Int32]
         var text: String
     }
+    /// Texts tokenized by llama.cpp (the Gemma 3 fixture: its generation prompts, run by token ids).
+    struct Tokenized: Decodable {
+        var text: String
+        var ids: [Int32]
+    }
     var model: String
+    var tokenize: [Tokenized]?
     var score: [Score]
     var generate: [Generate]
 

@@ -21,7 +21,7 @@ struct EngineGoldenTests {
     /// nil: the default model; otherwise the requantized file's type.
     static let models: [String?] = [nil, "Q4_K_M", "Q6_K"]
 
-    static func session(_ model: LlamaModel) -> InferenceSession {
+    static func session(_ model: TransformerModel) -> InferenceSession {
         InferenceSession(model: model, pool: TestModel.pool, contextLength: 2048, batchCapacity: 512)
     }
 

@@ -4,6 +4,7 @@ import JSONSchema
 import LanguageModel
 import TestSupport
 import Testing
+import Tokenizer
 
 /// Sampling under a JSON grammar with the real model: every output, whatever the seed, is a
 /// complete document the schema accepts. Small schemas and short bounds (`maxItems`, `maxLength`)
@@ -50,7 +51,7 @@ import Testing
         // running in parallel wait on.
         let outcomes = try await blocking {
             let session = try TestModel.session()
-            let tokenizer = session.model.tokenizer
+            let tokenizer: Tokenizer = session.model.tokenizer
             var outcomes: [Outcome] = []
             for (index, item) in Self.schemas.enumerated() {
                 let prompt = tokenizer.encode(Self.prompt(item.request), parseSpecial: true)

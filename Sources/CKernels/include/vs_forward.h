@@ -8,13 +8,14 @@
 /// One query row of causal attention for one head:
 ///   scores[j] = (q · k_j) · scale,  p = softmax(scores[0..<length]),  out = Σ_j p_j · v_j
 /// `keys` / `values` point at position 0 of this head's keys / values; consecutive positions are
-/// `kv_stride` floats apart and each holds `head_dim` contiguous floats. `scores` is scratch for
+/// `kv_stride` floats apart and each holds `head_dim` contiguous floats. Keys before `first` are
+/// masked (a sliding window): p = 0 for them, summed in the same order as llama.cpp's -INF mask. `scores` is scratch for
 /// `length` floats rounded up to 16. With `round_half`, the probabilities are rounded to F16 before the
 /// product with V, as llama.cpp's F16 KV cache path does. The arithmetic is llama.cpp's, operation for
 /// operation (see forward.c); `single` picks its order for a batch of one token (a decode step).
 /// `path` as in CKernels.h (VS_PATH_BEST = -1).
 void vs_attention_row(const float *q, const float *keys, const float *values, size_t kv_stride,
-                      int length, int head_dim, float scale, int round_half, int single, float *scores, float *out,
+                      int first, int length, int head_dim, float scale, int round_half, int single, float *scores, float *out,
                       int path);
 
 /// x[i] = the nearest F16 value of x[i] (round to nearest even), kept as float, for `count` values.
@@ -23,6 +24,10 @@ void vs_round_half(float *x, size_t count, int path);
 /// gate[i] = silu(gate[i]) · up[i] = gate[i] / (1 + e^-gate[i]) · up[i], for `count` values, with
 /// ggml's e^x (ggml_v_expf) so the results are llama.cpp's.
 void vs_swiglu(float *gate, const float *up, size_t count, int path);
+
+/// gate[i] = gelu(gate[i]) · up[i] for `count` values, GELU with the tanh approximation looked up
+/// in an F16 table exactly as llama.cpp's CPU backend does (activations.c).
+void vs_geglu(float *gate, const float *up, size_t count, int path);
 
 /// ln Σ_i e^x[i] over `count` values (the log-softmax normalizer; sums in double), and in `argmax`
 /// the index of the largest value (the first on ties).
