@@ -15,7 +15,7 @@ enum BenchEngineCommand: Command {
             .init("decode-tokens", value: "N", bound: .integer(Limits.benchDecodeTokens), help: "Single-token decode steps (default 128)."),
             .init("json", help: "Print one JSON object instead of text."),
             .init("anchor", value: "SCRIPT", help: "Run llama.cpp's anchor (llamacpp_anchor.py) first, same model and threads, and print the ratios."),
-            .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
+            EvalCommand.modelOption,
         ],
         discussion: """
         Prefill: one batch of the first N tokens of "The quick brown fox jumps over the lazy dog. " × 200,
@@ -28,7 +28,7 @@ enum BenchEngineCommand: Command {
         let threads = try arguments.int("threads", command: spec.path) ?? 0
         let promptCount = try arguments.int("prompt-tokens", command: spec.path) ?? 512
         let decodeCount = try arguments.int("decode-tokens", command: spec.path) ?? 128
-        let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
+        let path = try ModelStore().modelFile(arguments.value("model"))
         let model = try EmbeddedLanguageModel(path: path, threads: threads, contextLength: 2048)
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
         let tokens = Array(model.tokenizer.encode(text, parseSpecial: false, addBOS: false).prefix(promptCount))

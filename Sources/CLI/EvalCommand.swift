@@ -10,7 +10,7 @@ import VSynthesis
 enum EvalCommand {
     /// Options every model-using command takes.
     static let modelOptions: [CommandSpec.Option] = [
-        .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
+        modelOption,
         .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
     ]
 
@@ -33,6 +33,25 @@ enum EvalCommand {
         .init("seed", value: "K", bound: .integer(Limits.seed), help: "Seed; the same seed reproduces a result (default 0)."),
     ]
 
+    /// `--model`: a catalog name or a path (`ModelStore.modelFile`).
+    static let modelOption = CommandSpec.Option(
+        "model", value: "NAME|PATH",
+        help: "A catalog model (vsynth model list) or a GGUF file (default: $VSYNTH_MODEL or the fetched default model).")
+
+    /// `--frame`, on every command that scores prompt files or data sets.
+    static let frameOption = CommandSpec.Option(
+        "frame", value: "F",
+        help: "V-Score frame: \(ChatTemplate.Kind.names.joined(separator: ", ")) (default: the file's vsynth.frame, else chosen from the model's chat template).")
+
+    /// `--frame`, else the file's `vsynth.frame`; nil: the model's own template.
+    static func frame(_ arguments: ParsedArguments, command: [String], file: PromptDocument? = nil) throws(UsageError) -> ChatTemplate.Kind? {
+        guard let text = arguments.value("frame") else { return file?.settings.frame }
+        guard let kind = ChatTemplate.Kind(rawValue: text) else {
+            throw UsageError(command: command, message: "option '--frame' needs \(ChatTemplate.Kind.names.joined(separator: ", ")), got '\(text)'")
+        }
+        return kind
+    }
+
     /// `--backend`, on every command that scores.
     static let backendOption = CommandSpec.Option(
         "backend", value: "SPEC",
@@ -44,6 +63,7 @@ enum EvalCommand {
     /// at the value (`FILE:LINE:COLUMN: warning: …`).
     static func openModel(_ arguments: ParsedArguments, command: [String], file: PromptDocument? = nil) async throws -> any LanguageModel {
         var configuration = ServerConfiguration()
+        configuration.environmentNames = LSPCommand.namedModels()
         configuration.backend = arguments.value("backend") ?? "embedded"
         configuration.modelPath = arguments.value("model")
         configuration.threads = try arguments.int("threads", command: command) ?? 0

@@ -10,7 +10,7 @@ enum EvalConsistencyCommand: Command {
         options: [
             .init("json", help: "Print the report as JSON (AUROC per task and measure, wall time)."),
             .init("rows", value: "OUT", help: "Also write every (task, candidate) score to OUT (reference layout)."),
-        ] + [EvalCommand.backendOption] + EvalCommand.modelOptions,
+        ] + [EvalCommand.backendOption, EvalCommand.frameOption] + EvalCommand.modelOptions,
         positionals: 1...1,
         discussion: """
         For each task T, every demonstration of every task is written in T's format and scored against T;
@@ -21,8 +21,9 @@ enum EvalConsistencyCommand: Command {
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let started = Date()
         let dataset = try TaskDataset.load(path: arguments.positionals[0])
+        let frame = try EvalCommand.frame(arguments, command: spec.path)
         let model = try await EvalCommand.openModel(arguments, command: spec.path)
-        let report = try await ConsistencyEvaluation(model: model).run(dataset)
+        let report = try await ConsistencyEvaluation(model: model, frame: frame).run(dataset)
         let wall = Date().timeIntervalSince(started)
         if let out = arguments.value("rows") {
             struct Rows: Encodable { var frame: String; var rows: [ConsistencyEvaluation.Row] }
@@ -53,7 +54,7 @@ enum EvalConsistencyCommand: Command {
                 rows.append([measure.rawValue, EvalCommand.f(report.mean(measure)), EvalCommand.f(report.minimum(measure))])
             }
             Console.out(EvalCommand.table(rows))
-            Console.out("\(report.rows.count) candidates scored in \(EvalCommand.f(report.seconds, 1)) s (wall \(EvalCommand.f(wall, 1)) s, \(report.model))")
+            Console.out("\(report.rows.count) candidates scored in \(EvalCommand.f(report.seconds, 1)) s (wall \(EvalCommand.f(wall, 1)) s, \(report.model), frame \(report.frame))")
         }
         return 0
     }

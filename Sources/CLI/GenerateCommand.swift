@@ -19,7 +19,7 @@ enum GenerateCommand: Command {
             .init("chat", help: "Wrap PROMPT as a user turn of the model's chat template."),
             .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
             .init("context", value: "N", bound: .integer(Limits.context), help: "KV cache positions (default 2048)."),
-            .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
+            EvalCommand.modelOption,
         ],
         positionals: 1...1,
         discussion: "The generated text goes to stdout; a summary line (tokens, speed, why it stopped) to stderr.")
@@ -36,11 +36,11 @@ enum GenerateCommand: Command {
         options.stop = arguments.allValues("stop")
         let threads = try arguments.int("threads", command: command) ?? 0
         let context = try arguments.int("context", command: command) ?? 2048
-        let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
+        let path = try ModelStore().modelFile(arguments.value("model"))
         let model = try EmbeddedLanguageModel(path: path, threads: threads, contextLength: context)
         var prompt = arguments.positionals[0]
         if arguments.flag("chat") {
-            prompt = model.template.userTurn(prompt) + model.template.assistantPrefix
+            prompt = model.template.prompt(user: prompt)
         }
         let started = Date()
         let generation = try await model.generate(prompt: prompt, options: options) { text in

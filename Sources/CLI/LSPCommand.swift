@@ -19,7 +19,7 @@ public enum LSPCommand: Command {
             .init("stdio", help: "Talk LSP over standard input and output (the default and only transport)."),
             .init("log", value: "FILE", help: "Append log lines to FILE instead of standard error."),
             .init("threads", value: "N", bound: .integer(Limits.threads), help: "Engine threads (0 = all cores; default 0)."),
-            .init("model", value: "PATH", help: "The GGUF model (default: $VSYNTH_MODEL, else the fetched default model)."),
+            EvalCommand.modelOption,
             EvalCommand.backendOption,
             .init("debounce", value: "MS", bound: .integer(Limits.debounce), help: "Pause after typing before scoring (default 300)."),
         ],
@@ -34,6 +34,7 @@ public enum LSPCommand: Command {
 
     public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         var configuration = ServerConfiguration()
+        configuration.environmentNames = namedModels()
         configuration.threads = try arguments.int("threads", command: spec.path) ?? 0
         configuration.debounceMilliseconds = try arguments.int("debounce", command: spec.path) ?? 300
         configuration.modelPath = arguments.value("model")
@@ -85,10 +86,19 @@ public enum LSPCommand: Command {
             roles.generator?.model = model
             roles.scorer?.model = model
         }
-        let gguf = singleRemote ? nil : modelPath.map { ($0 as NSString).expandingTildeInPath }
+        let gguf = singleRemote ? nil : modelPath
         let threads = configuration.threads
         return try await roles.resolve(embedded: {
-            try EmbeddedLanguageModel(path: try ModelLocator.existingPath(explicit: gguf), threads: threads)
+            try EmbeddedLanguageModel(path: try ModelStore().modelFile(gguf), threads: threads)
         })
+    }
+
+    /// The names `environment` configures (`VSYNTH_MODEL_<NAME>`, `VSYNTH_BACKEND_<NAME>`) and the
+    /// catalog's names, each meaning itself (`loadModel` resolves it), so a prompt file's
+    /// `vsynth.model` may choose a catalog model as it may a model the user named.
+    static func namedModels(environment: [String: String] = ProcessInfo.processInfo.environment) -> NamedModels {
+        let named = NamedModels.fromEnvironment(environment)
+        let catalog = Dictionary(uniqueKeysWithValues: ModelSpec.catalog.map { ($0.name, $0.name) })
+        return NamedModels(backends: named.backends, models: catalog.merging(named.models) { _, user in user })
     }
 }

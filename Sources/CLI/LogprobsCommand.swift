@@ -14,7 +14,7 @@ enum LogprobsCommand: Command {
             .init("continuation", short: "x", value: "TEXT", help: "The continuation to score."),
             .init("json", help: "Print JSON: token ids, texts, ln p, the model's top token, total."),
             .init("threads", value: "N", bound: .integer(Limits.threads), help: "Compute threads (default: all cores)."),
-            .init("model", value: "PATH", help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model)."),
+            EvalCommand.modelOption,
         ],
         discussion: "Values are natural logs (nats). '\\n' in the texts is a real newline when given by the shell.")
 
@@ -26,7 +26,7 @@ enum LogprobsCommand: Command {
             throw UsageError(command: spec.path, message: "missing option '--continuation'")
         }
         let threads = try arguments.int("threads", command: spec.path) ?? 0
-        let path = try ModelLocator.existingPath(explicit: arguments.value("model"))
+        let path = try ModelStore().modelFile(arguments.value("model"))
         let model = try EmbeddedLanguageModel(path: path, threads: threads)
         let scores = try await model.logprobs(context: context, continuation: continuation)
         let tokenizer = model.tokenizer

@@ -10,7 +10,7 @@ enum ScoreCommand: Command {
         usage: "FILE [--json]",
         options: [.init("json", help: "Print the scores as JSON."),
                   .init("progress", help: "Report progress on stderr (default when stderr is a terminal)."),
-                  EvalCommand.backendOption] + EvalCommand.modelOptions,
+                  EvalCommand.backendOption, EvalCommand.frameOption] + EvalCommand.modelOptions,
         positionals: 1...1,
         discussion: "V-Score = ln p(D | task) − ln p(D | no task), in nats: how much the task definition raises the model's likelihood of the demonstration. Demonstrations under the file's vsynth.threshold are marked with '!'.")
 
@@ -32,7 +32,9 @@ enum ScoreCommand: Command {
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let path = arguments.positionals[0]
         let (document, task) = try load(path)
+        let frame = try EvalCommand.frame(arguments, command: spec.path, file: document)
         let model = try await EvalCommand.openModel(arguments, command: spec.path, file: document)
+        let scorer = VScorer(model: model, frame: frame).labelling(document.demonstrationFormat)
         let demonstrations = document.demonstrations
         var progress: (@Sendable (ScoringProgress) -> Void)?
         if arguments.flag("progress") || Console.stderrIsTerminal {
@@ -41,7 +43,7 @@ enum ScoreCommand: Command {
             }
         }
         let scores = try await CLIError.explainingContextOverflow(in: path) {
-            try await VScorer(model: model).score(task: task, demonstrations: demonstrations.map(\.demonstration), progress: progress)
+            try await scorer.score(task: task, demonstrations: demonstrations.map(\.demonstration), progress: progress)
         }
         let threshold = document.settings.threshold
         if arguments.flag("json") {
@@ -50,14 +52,16 @@ enum ScoreCommand: Command {
                 var vscore: Double; var perToken: Double; var logpTask: Double; var logpNull: Double; var tokens: Int
                 var belowThreshold: Bool
             }
-            struct Output: Encodable { var file: String; var model: String; var task: String; var threshold: Double?; var demonstrations: [Item] }
+            struct Output: Encodable {
+                var file: String; var model: String; var frame: String; var task: String; var threshold: Double?; var demonstrations: [Item]
+            }
             let items = zip(demonstrations, scores).map { parsed, score in
                 Item(index: parsed.index, line: parsed.range.start.line + 1, input: parsed.demonstration.input,
                      output: parsed.demonstration.output, vscore: score.total, perToken: score.perToken,
                      logpTask: score.logpTask, logpNull: score.logpNull, tokens: score.tokenCount,
                      belowThreshold: threshold.map { score.total < $0 } ?? false)
             }
-            Console.out(try EvalCommand.json(Output(file: path, model: model.identity.description, task: task,
+            Console.out(try EvalCommand.json(Output(file: path, model: model.identity.description, frame: scorer.frame.name, task: task,
                                                     threshold: threshold, demonstrations: items)))
             return 0
         }
@@ -73,10 +77,11 @@ enum ScoreCommand: Command {
                          EvalCommand.clip(parsed.demonstration.input), EvalCommand.clip(parsed.demonstration.output)])
         }
         Console.out(EvalCommand.table(rows))
+        var summary = "\(scores.count) scored with \(model.identity) in the frame \(scorer.frame.name)"
         if let threshold {
-            let low = scores.filter { $0.total < threshold }.count
-            Console.out("\(low) of \(scores.count) under the threshold \(threshold) (\(model.identity))")
+            summary += "; \(scores.filter { $0.total < threshold }.count) under the threshold \(threshold)"
         }
+        Console.out(summary)
         return 0
     }
 }

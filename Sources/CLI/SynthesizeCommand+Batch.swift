@@ -26,9 +26,10 @@ extension SynthesizeCommand {
         }
         let options = try EvalCommand.synthesisOptions(arguments, command: spec.path)
         let seed = try EvalCommand.seed(arguments, command: spec.path)
+        let frame = try EvalCommand.frame(arguments, command: spec.path)
         let model = try await EvalCommand.openModel(arguments, command: spec.path)
         Console.err("synthesizing \(files.count) files with \(model.identity), \(jobs) at a time")
-        let batch = BatchSynthesis(model: model, jobs: jobs, options: options, seedOverride: seed,
+        let batch = BatchSynthesis(model: model, jobs: jobs, options: options, seedOverride: seed, frame: frame,
                                    force: arguments.flag("force"))
         let total = files.count
         let work = Task<BatchSynthesis.Summary, Never> {

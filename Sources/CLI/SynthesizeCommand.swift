@@ -21,7 +21,7 @@ enum SynthesizeCommand: Command {
             .init("json", help: "Print the new demonstrations and the run's figures as JSON."),
             .init("progress", help: "Report progress on stderr (default when stderr is a terminal)."),
             .init("jobs", short: "j", value: "N", bound: .integer(Limits.jobs), help: "Batch run: files synthesized at once (default 1)."),
-            EvalCommand.backendOption,
+            EvalCommand.backendOption, EvalCommand.frameOption,
         ] + EvalCommand.synthesisOptions + EvalCommand.modelOptions,
         positionals: 1...Int.max,
         discussion: """
@@ -55,6 +55,7 @@ enum SynthesizeCommand: Command {
         }
         defaults.count = max(defaults.count, 1)
         let options = try EvalCommand.synthesisOptions(arguments, command: spec.path, defaults: defaults)
+        let frame = try EvalCommand.frame(arguments, command: spec.path, file: document)
         let model = try await EvalCommand.openModel(arguments, command: spec.path, file: document)
         let format = document.demonstrationFormat
         var progress: (@Sendable (SynthesisProgress) -> Void)?
@@ -66,7 +67,7 @@ enum SynthesizeCommand: Command {
         }
 
         // Ctrl-C cancels the run; the file is only touched after the run has finished.
-        let synthesizer = Synthesizer(model: model)
+        let synthesizer = Synthesizer(model: model, frame: frame)
         let work = Task<SynthesisResult, any Error> {
             try await synthesizer.synthesize(definition: task, format: format, existing: existing,
                                              options: options, progress: progress)
@@ -89,17 +90,18 @@ enum SynthesizeCommand: Command {
         let kept = arguments.flag("replace") ? [] : existing
         let speed = result.generationSeconds > 0 ? Double(result.generatedTokens) / result.generationSeconds : 0
         let summary = "\(added.count) new of \(result.generations) generations (parse rate \(EvalCommand.f(result.parseRate, 2)); "
-            + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed)"
+            + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed), "
+            + "frame \(synthesizer.scorer.frame.name)"
             + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", "))
         if arguments.flag("json") {
             struct Item: Encodable { var input: String; var output: String; var vscore: Double?; var perToken: Double? }
             struct Output: Encodable {
-                var file: String; var model: String; var method: String; var seed: UInt64
+                var file: String; var model: String; var frame: String; var method: String; var seed: UInt64
                 var demonstrations: [Item]; var generations: Int; var parseRate: Double; var drops: [String: Int]
                 var labels: [LabelCount]?
             }
             Console.out(try EvalCommand.json(Output(
-                file: path, model: model.identity.description, method: options.method.rawValue, seed: options.seed,
+                file: path, model: model.identity.description, frame: synthesizer.scorer.frame.name, method: options.method.rawValue, seed: options.seed,
                 demonstrations: result.selected.map { Item(input: $0.demonstration.input, output: $0.demonstration.output,
                                                            vscore: $0.score?.total, perToken: $0.score?.perToken) },
                 generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts,

@@ -50,11 +50,14 @@ public struct BatchSynthesis: Sendable {
     /// `vsynth.seed` unless `seedOverride` is set.
     public let options: SynthesisOptions
     public let seedOverride: UInt64?
+    /// The frame to score and prompt in instead of each file's `vsynth.frame` (else the model's template).
+    public let frame: ChatTemplate.Kind?
     /// Whether read-only files are written all the same (`PromptFileWriter`'s `force`).
     public let force: Bool
 
     public init(model: any LanguageModel, jobs: Int, options: SynthesisOptions = SynthesisOptions(), seedOverride: UInt64? = nil,
-                force: Bool = false) {
+                frame: ChatTemplate.Kind? = nil, force: Bool = false) {
+        self.frame = frame
         self.model = model
         self.jobs = max(jobs, 1)
         self.options = options
@@ -125,7 +128,7 @@ public struct BatchSynthesis: Sendable {
         var options = self.options
         options.count = count - existing.count
         if let seed = seedOverride ?? document.settings.seed.map({ UInt64(max($0, 0)) }) { options.seed = seed }
-        let result = try await Synthesizer(model: model).synthesize(
+        let result = try await Synthesizer(model: model, frame: frame ?? document.settings.frame).synthesize(
             definition: task, format: document.demonstrationFormat, existing: existing, options: options)
         try Task.checkCancellation()
         let added = result.selected.map(\.demonstration)

@@ -10,7 +10,7 @@ import Testing
 struct NumericBoundsTests {
     /// Options that take a value that is not a number.
     static let textOptions: Set<String> = ["model", "backend", "method", "weighting", "stop", "anchor", "path", "types",
-                                           "shape", "log", "api-key-env", "rows", "seeds", "task", "methods", "continuation", "labels"]
+                                           "shape", "log", "api-key-env", "rows", "seeds", "task", "methods", "continuation", "labels", "frame"]
 
     /// Every option that takes a value, with its command.
     static var valueOptions: [(path: [String], option: CommandSpec.Option)] {

@@ -32,7 +32,7 @@ extension LanguageServer {
                 return .object(["started": false, "message": .string("the file already holds \(parsed.demonstrations.count) of \(target) demonstrations")])
             }
         case .replaceWeakest:
-            let scored = parsed.demonstrationPairs.compactMap { pair in cachedScore(in: parsed, task: task, pair).map { (pair, $0.total) } }
+            let scored = parsed.demonstrationPairs.compactMap { pair in cachedScore(in: parsed, task: task, pair).map { (pair, $0.score.total) } }
             guard let weakest = scored.min(by: { $0.1 < $1.1 }) else {
                 throw LanguageServerError.documentNotReady(uri: uri, reason: "no demonstration is scored yet")
             }
@@ -140,7 +140,7 @@ extension LanguageServer {
         options.count = count
         options.scale = max(configuration.scale, count)
         options.seed = parsed.settings.seed.map { UInt64($0) } ?? configuration.seed
-        return try await engine.synthesizer.synthesize(definition: task, format: parsed.demonstrationFormat, existing: existing,
+        return try await engine.synthesizer.framing(configuration(for: parsed).frame).synthesize(definition: task, format: parsed.demonstrationFormat, existing: existing,
                                                        options: options, progress: progress)
     }
 }

@@ -1,0 +1,26 @@
+import Foundation
+
+/// `vsynth model list`: the catalog, and which of its models are installed.
+public enum ModelListCommand: Command {
+    public static let spec = CommandSpec(
+        path: ["model", "list"],
+        summary: "List the models 'vsynth model fetch NAME' knows, and which are installed.",
+        usage: "",
+        discussion: """
+        A NAME here works wherever a model is asked for: --model NAME, the daemon's model setting,
+        a prompt file's vsynth.model. Installed models are in ${VSYNTH_MODELS:-~/.cache/vsynth/models}.
+        """)
+
+    public static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        let store = ModelStore()
+        var rows = [["name", "size", "architecture", "type", "installed", "description"]]
+        for model in ModelSpec.catalog {
+            let path = store.directory + "/" + model.fileName
+            rows.append([model.name, String(format: "%.0f MiB", Double(model.approximateBytes) / 1_048_576),
+                         model.architecture, model.weightType,
+                         FileManager.default.isRegularFile(atPath: path) ? path : "no", model.summary])
+        }
+        Console.out(EvalCommand.table(rows))
+        return 0
+    }
+}
