@@ -28,7 +28,7 @@ let package = Package(
         // The one protocol the method talks to; engines and backends conform to it.
         .target(name: "LanguageModel", dependencies: ["JSONSchema"]),
         // Prompt files: YAML frontmatter, demonstrations region, ranges, edits.
-        .target(name: "PromptFile", dependencies: ["JSONSchema", "Support"], swiftSettings: optimised),
+        .target(name: "PromptFile", dependencies: ["JSONSchema", "LanguageModel", "Support"], swiftSettings: optimised),
         // The method: V-Score, proportional sampling, iterative synthesis, evaluation.
         .target(name: "VSynthesis", dependencies: ["PromptFile", "LanguageModel", "JSONSchema", "Support"]),
         // Remote model servers (OpenAI-compatible, llama-server, Ollama).

@@ -142,7 +142,7 @@ enum BenchLSPCommand: Command {
         while true {
             let next = try await client.nextNotification(PublishDiagnosticsNotification.self, timeout: .seconds(60))
             if next.uri == uri, next.version == version,
-               next.diagnostics.filter({ $0.code == "vscore" || $0.code == "low-vscore" }).count == 8 { return next }
+               next.diagnostics.filter({ $0.serverCode?.carriesScore == true }).count == 8 { return next }
             if next.diagnostics.contains(where: { $0.severity == .error }) {
                 throw LanguageServerError.documentNotReady(uri: uri, reason: "the bench file does not parse")
             }

@@ -33,6 +33,17 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
     case cannotInstall(path: String, reason: String)
     /// The model file that would be used does not exist (or is not a regular file).
     case modelMissing(path: String, fromEnvironment: Bool)
+    /// A catalog model was named (`--model NAME`, `vsynth.model`) but has not been fetched to `path`.
+    case modelNotInstalled(name: String, path: String)
+    /// `vsynth model fetch URL` with a URL that cannot name a GGUF file, or that sent something else.
+    case badDownloadURL(url: String, reason: String)
+    /// A download that stopped; `partial` keeps the `bytes` that arrived, for the next run to resume.
+    case downloadFailed(url: String, reason: String, partial: String?, bytes: Int)
+    /// What a server's reply to a download was wrong in (status, range, redirect), before it is
+    /// wrapped into `downloadFailed` with the URL.
+    case badReply(String)
+    /// `vsynth model fetch NAME` with a name the catalog does not have.
+    case unknownModel(name: String, known: [String])
     /// A benchmark's anchor (llama.cpp) could not be run or read.
     case anchorFailed(script: String, reason: String)
     /// `--json` output would hold NaN or ±∞, which JSON cannot write (`field`: its coding path).
@@ -108,6 +119,18 @@ public enum CLIError: Error, Equatable, CustomStringConvertible {
             return fromEnvironment
                 ? "no model file at \(path) (named by VSYNTH_MODEL)\nhint: set VSYNTH_MODEL to an existing GGUF file, or unset it to use the default model"
                 : "no model file at \(path)\nhint: run 'vsynth model fetch' to download the default model"
+        case let .badDownloadURL(url, reason):
+            return "cannot download \(url): \(reason)"
+        case let .downloadFailed(url, reason, partial, bytes):
+            return "download of \(url) failed: \(reason)"
+                + (partial.map { "\nhint: run the same command again: it resumes from the \(bytes) bytes kept in \($0)" } ?? "")
+        case let .badReply(reason):
+            return reason
+        case let .modelNotInstalled(name, path):
+            return "model '\(name)' is not installed (no file at \(path))\nhint: run 'vsynth model fetch \(name)' to download it"
+        case let .unknownModel(name, known):
+            return "no model called '\(name)' in the catalog (known: \(known.joined(separator: ", ")))\n"
+                + "hint: 'vsynth model list' shows the catalog; 'vsynth model fetch https://…/FILE.gguf' downloads any GGUF file"
         }
     }
 

@@ -9,12 +9,22 @@ import VSynthesis
 /// options and opening the model, reading the synthesis knobs (`SynthesisOptionGroup`), printing
 /// tables.
 enum EvalCommand {
-    /// `--model`, on every command that uses the model.
-    static let model: Option<String?> = .text("model", value: "PATH",
-                                              help: "GGUF model (default: $VSYNTH_MODEL or the fetched default model).")
+    /// `--model`: a catalog name or a path (`ModelStore.modelFile`), on every command that uses the model.
+    static let model: Option<String?> = .text(
+        "model", value: "NAME|PATH",
+        help: "A catalog model (vsynth model list) or a GGUF file (default: $VSYNTH_MODEL or the fetched default model).")
     /// `--threads`, on every command that computes with the embedded engine.
     static let threads: Option<Int?> = .integer("threads", value: "N", bound: Limits.threads,
                                                 help: "Compute threads (default: all cores).")
+    /// `--frame`, on every command that scores prompt files or data sets.
+    static let frameOption: Option<ChatTemplate.Kind?> = .choice(
+        "frame", value: "F", choices: ChatTemplate.Kind.allCases,
+        help: "V-Score frame: \(ChatTemplate.Kind.names.joined(separator: ", ")) (default: the file's vsynth.frame, else chosen from the model's chat template).")
+
+    /// `--frame` (`given`), else the file's `vsynth.frame`; nil: the model's own template.
+    static func frame(_ given: ChatTemplate.Kind?, file: PromptDocument? = nil) -> ChatTemplate.Kind? {
+        given ?? file?.settings.frame
+    }
     /// `--backend`, on every command that scores.
     static let backend: Option<String?> = .text(
         "backend", value: "SPEC",
@@ -27,6 +37,7 @@ enum EvalCommand {
     static func openModel<Options: ModelOptionsDeclaring>(_ arguments: CommandArguments<Options>,
                                                           file: PromptDocument? = nil) async throws -> any LanguageModel {
         var configuration = ServerConfiguration()
+        configuration.environmentNames = LSPCommand.namedModels()
         if let backend = try arguments[\.modelChoice.backend] { configuration.backend = backend }
         configuration.modelPath = try arguments[\.modelChoice.model]
         configuration.threads = try arguments[\.modelChoice.threads] ?? 0

@@ -7,6 +7,7 @@ enum EvalConsistencyCommand: Command {
     struct Options: ModelOptionsDeclaring {
         let json: Option<Bool> = .flag("json", help: "Print the report as JSON (AUROC per task and measure, wall time).")
         let rows: Option<String?> = .text("rows", value: "OUT", help: "Also write every (task, candidate) score to OUT (reference layout).")
+        let frame = EvalCommand.frameOption
         let modelChoice = ModelOptionGroup()
     }
 
@@ -24,8 +25,9 @@ enum EvalConsistencyCommand: Command {
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let started = Date()
         let dataset = try TaskDataset.load(path: arguments.positionals[0])
+        let frame = EvalCommand.frame(try arguments[\.frame])
         let model = try await EvalCommand.openModel(arguments)
-        let report = try await ConsistencyEvaluation(model: model).run(dataset)
+        let report = try await ConsistencyEvaluation(model: model, frame: frame).run(dataset)
         let wall = Date().timeIntervalSince(started)
         if let out = try arguments[\.rows] {
             struct Rows: Encodable { var frame: String; var rows: [ConsistencyEvaluation.Row] }
@@ -56,7 +58,7 @@ enum EvalConsistencyCommand: Command {
                 rows.append([measure.rawValue, EvalCommand.f(report.mean(measure)), EvalCommand.f(report.minimum(measure))])
             }
             Console.out(EvalCommand.table(rows))
-            Console.out("\(report.rows.count) candidates scored in \(EvalCommand.f(report.seconds, 1)) s (wall \(EvalCommand.f(wall, 1)) s, \(report.model))")
+            Console.out("\(report.rows.count) candidates scored in \(EvalCommand.f(report.seconds, 1)) s (wall \(EvalCommand.f(wall, 1)) s, \(report.model), frame \(report.frame))")
         }
         return 0
     }

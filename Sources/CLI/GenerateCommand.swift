@@ -45,7 +45,7 @@ enum GenerateCommand: Command {
                                               contextLength: try arguments[\.context])
         var prompt = arguments.positionals[0]
         if try arguments[\.chat] {
-            prompt = model.template.userTurn(prompt) + model.template.assistantPrefix
+            prompt = model.template.prompt(user: prompt)
         }
         let started = Date()
         let generation = try await model.generate(prompt: prompt, options: options) { text in

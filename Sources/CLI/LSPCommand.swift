@@ -14,8 +14,7 @@ enum LSPCommand: Command {
         let log: Option<String?> = .text("log", value: "FILE", help: "Append log lines to FILE instead of standard error.")
         let threads: Option<Int> = .integer("threads", value: "N", bound: Limits.threads, default: ServerConfiguration().threads,
                                             help: "Engine threads; 0 is all cores.")
-        let model: Option<String?> = .text("model", value: "PATH",
-                                           help: "The GGUF model (default: $VSYNTH_MODEL, else the fetched default model).")
+        let model = EvalCommand.model
         let backend = EvalCommand.backend
         let debounce: Option<Int> = .integer("debounce", value: "MS", bound: Limits.debounce,
                                              default: ServerConfiguration().debounceMilliseconds,
@@ -38,6 +37,7 @@ enum LSPCommand: Command {
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         var configuration = ServerConfiguration()
+        configuration.environmentNames = namedModels()
         configuration.threads = try arguments[\.threads]
         configuration.debounceMilliseconds = try arguments[\.debounce]
         configuration.modelPath = try arguments[\.model]
@@ -74,5 +74,14 @@ enum LSPCommand: Command {
             defer { lock.unlock() }
             handle.write(Data((line + "\n").utf8))
         }
+    }
+
+    /// The names `environment` configures (`VSYNTH_MODEL_<NAME>`, `VSYNTH_BACKEND_<NAME>`) and the
+    /// catalog's names, each meaning itself (`ModelFactory` resolves it), so a prompt file's
+    /// `vsynth.model` may choose a catalog model as it may a model the user named.
+    static func namedModels(environment: [String: String] = ProcessInfo.processInfo.environment) -> NamedModels {
+        let named = NamedModels.fromEnvironment(environment)
+        let catalog = Dictionary(uniqueKeysWithValues: ModelSpec.catalog.map { ($0.name, $0.name) })
+        return NamedModels(backends: named.backends, models: catalog.merging(named.models) { _, user in user })
     }
 }

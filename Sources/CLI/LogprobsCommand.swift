@@ -77,17 +77,6 @@ enum LogprobsCommand: Command {
         return 0
     }
 
-    /// The comma-separated token ids of option `name`, or nil when it is not given.
-    private static func ids(_ name: String, _ arguments: ParsedArguments) throws -> [Int32]? {
-        guard let value = arguments.value(name) else { return nil }
-        let parts = value.split(separator: ",", omittingEmptySubsequences: false)
-        let ids = parts.compactMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
-        guard ids.count == parts.count, !ids.isEmpty, ids.allSatisfy({ $0 >= 0 }) else {
-            throw UsageError(command: spec.path, message: "option '--\(name)' takes token ids separated by commas (e.g. 2,818,5279), got '\(value)'")
-        }
-        return ids
-    }
-
     /// The comma-separated token ids of option `option`, or nil when it is not given.
     private static func ids(_ option: KeyPath<Options, Option<String?>>, _ arguments: CommandArguments<Options>) throws -> [Int32]? {
         guard let value = try arguments[option] else { return nil }

@@ -9,8 +9,9 @@ import LanguageServer
 /// The spec is a `ServerConfiguration`'s `backend` (`embedded`, a configured backend's name,
 /// `[KIND+]URL[?model=…]`, or `generate=… score=…`; docs/backends.md), `modelPath` (the GGUF file of
 /// the embedded engine, or the model name of a single remote backend whose spec names none; either
-/// may be a name the user configured, `NamedModels`) and `threads`. The GGUF path is found by
-/// `ModelLocator`, which alone expands `~` and falls back to `$VSYNTH_MODEL` and the default model.
+/// may be a name the user configured, `NamedModels`, or a catalog name) and `threads`. The GGUF file
+/// is found by `ModelStore.modelFile` (a catalog name is its installed file; a path goes through
+/// `ModelLocator`, which alone expands `~` and falls back to `$VSYNTH_MODEL` and the default model).
 public enum ModelFactory {
     /// The model `configuration` names: the embedded engine, a remote backend, or one of each in
     /// the generator and scorer roles.
@@ -32,7 +33,7 @@ public enum ModelFactory {
     /// `requiresTokenizer: false` opens a model whose tokenizer VSynth does not read, for token ids only.
     public static func embedded(path: String?, threads: Int, contextLength: Int = EmbeddedLanguageModel.defaultContextLength,
                                 requiresTokenizer: Bool = true) throws -> EmbeddedLanguageModel {
-        try EmbeddedLanguageModel(path: try ModelLocator.existingPath(explicit: path), threads: threads,
+        try EmbeddedLanguageModel(path: try ModelStore().modelFile(path), threads: threads,
                                   contextLength: contextLength, requiresTokenizer: requiresTokenizer)
     }
 }

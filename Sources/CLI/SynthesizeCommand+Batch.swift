@@ -25,9 +25,10 @@ extension SynthesizeCommand {
         }
         let options = try EvalCommand.synthesisOptions(arguments)
         let seed = try EvalCommand.seed(arguments)
+        let frame = EvalCommand.frame(try arguments[\.frame])
         let model = try await EvalCommand.openModel(arguments)
         Console.err("synthesizing \(files.count) files with \(model.identity), \(jobs) at a time")
-        let batch = BatchSynthesis(model: model, jobs: jobs, options: options, seedOverride: seed,
+        let batch = BatchSynthesis(model: model, jobs: jobs, options: options, seedOverride: seed, frame: frame,
                                    force: try arguments[\.force])
         let total = files.count
         // Ctrl-C cancels the files in flight (none is written after cancellation) and starts no more.

@@ -7,16 +7,16 @@ extension SynthesizeCommand {
     /// Prints `result` of synthesizing for the file at `path`: as JSON, as text unless `diff` (the
     /// diff is the output then), and the summary line on stderr.
     static func printResult(_ result: SynthesisResult, of path: String, format: DemonstrationFormat,
-                            options: SynthesisOptions, model: String, json: Bool, diff: Bool) throws {
+                            options: SynthesisOptions, model: String, frame: String, json: Bool, diff: Bool) throws {
         if json {
             struct Item: Encodable { var input: String; var output: String; var vscore: Double?; var perToken: Double? }
             struct Output: Encodable {
-                var file: String; var model: String; var method: String; var seed: UInt64
+                var file: String; var model: String; var frame: String; var method: String; var seed: UInt64
                 var demonstrations: [Item]; var generations: Int; var parseRate: Double; var drops: [String: Int]
                 var labels: [LabelCount]?
             }
             Console.out(try EvalCommand.json(Output(
-                file: path, model: model, method: options.method.rawValue, seed: options.seed,
+                file: path, model: model, frame: frame, method: options.method.rawValue, seed: options.seed,
                 demonstrations: result.selected.map { Item(input: $0.demonstration.input, output: $0.demonstration.output,
                                                            vscore: $0.score?.total, perToken: $0.score?.perToken) },
                 generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts,
@@ -31,7 +31,8 @@ extension SynthesizeCommand {
         }
         let speed = result.generationSeconds > 0 ? Double(result.generatedTokens) / result.generationSeconds : 0
         Console.err("\(result.selected.count) new of \(result.generations) generations (parse rate \(EvalCommand.f(result.parseRate, 2)); "
-            + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed)"
+            + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed), "
+            + "frame \(frame)"
             + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")))
     }
 

@@ -17,6 +17,7 @@ enum SynthesizeCommand: Command {
         let progress: Option<Bool> = .flag("progress", help: "Report progress on stderr (default when stderr is a terminal).")
         let jobs: Option<Int> = .integer("jobs", short: "j", value: "N", bound: Limits.jobs, default: 1,
                                          help: "Batch run: files synthesized at once.")
+        let frame = EvalCommand.frameOption
         let synthesis = SynthesisOptionGroup()
         let modelChoice = ModelOptionGroup()
     }
@@ -56,6 +57,7 @@ enum SynthesizeCommand: Command {
         }
         let defaults = topUp.options(arguments.declared.synthesis.defaults, count: max(count, 1))
         let options = try EvalCommand.synthesisOptions(arguments, over: defaults)
+        let frame = EvalCommand.frame(try arguments[\.frame], file: document)
         let model = try await EvalCommand.openModel(arguments, file: document)
         let format = document.demonstrationFormat
         let progress: (@Sendable (SynthesisProgress) -> Void)?
@@ -69,8 +71,9 @@ enum SynthesizeCommand: Command {
         }
 
         // The file is only touched after the run has finished.
+        let synthesizer = Synthesizer(model: model, frame: frame)
         let run = await interruptible {
-            try await topUp.synthesize(with: Synthesizer(model: model), options: options, progress: progress)
+            try await topUp.synthesize(with: synthesizer, options: options, progress: progress)
         }
         let result: SynthesisResult
         do {
@@ -81,7 +84,7 @@ enum SynthesizeCommand: Command {
         }
 
         let added = result.selected.map(\.demonstration)
-        try printResult(result, of: path, format: format, options: options, model: model.identity.description,
+        try printResult(result, of: path, format: format, options: options, model: model.identity.description, frame: synthesizer.scorer.frame.name,
                         json: try arguments[\.json], diff: diff)
         guard write || diff else { return 0 }
         guard !added.isEmpty else {

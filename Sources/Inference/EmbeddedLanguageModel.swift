@@ -53,9 +53,11 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
         model.tokenizer.encode(text, parseSpecial: true, addBOS: false)
     }
 
+    /// The context starts with BOS when the model adds one (`tokenizer.ggml.add_bos_token`), as the
+    /// V-Score frame asks; the continuations never do.
     public func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
         let tokenizer: Tokenizer = model.tokenizer
-        let contextTokens = tokenizer.encode(context, parseSpecial: true, addBOS: false)
+        let contextTokens = tokenizer.encode(context, parseSpecial: true, addBOS: nil)
         let continuationTokens = continuations.map { tokenizer.encode($0, parseSpecial: true, addBOS: false) }
         let scores = try await withSession { session in
             try session.score(context: contextTokens, continuations: continuationTokens)
@@ -82,7 +84,7 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     /// Token-level detail of one continuation after a context: ids, ln p, and the model's top choice
     /// at every position (what `vsynth logprobs` prints).
     public func logprobs(context: String, continuation: String) async throws -> [TokenScore] {
-        let contextTokens = model.tokenizer.encode(context, parseSpecial: true, addBOS: false)
+        let contextTokens = model.tokenizer.encode(context, parseSpecial: true, addBOS: nil)
         let continuationTokens = model.tokenizer.encode(continuation, parseSpecial: true, addBOS: false)
         return try await withSession { session in
             try session.score(context: contextTokens, continuations: [continuationTokens])[0]
@@ -112,14 +114,8 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
         return "\(file.fileSize)-" + String(hash, radix: 16)
     }
 
-    /// ChatML when the file's chat template or vocabulary has `<|im_start|>`, else plain turns.
+    /// The template whose turn markers the file's `tokenizer.chat_template` uses (plain without one).
     static func detectTemplate(_ model: TransformerModel) -> ChatTemplate {
-        if let template = model.file.metadata.string("tokenizer.chat_template"), template.contains("<|im_start|>") {
-            return .chatML
-        }
-        if let tokenizer = model.tokenizer, tokenizer.encode("<|im_start|>", parseSpecial: true, addBOS: false).count == 1 {
-            return .chatML
-        }
-        return ChatTemplate(name: "plain", systemPrefix: "", userPrefix: "", assistantPrefix: "", turnSuffix: "\n")
+        ChatTemplate(ChatTemplate.Kind(chatTemplate: model.file.metadata.string("tokenizer.chat_template")))
     }
 }

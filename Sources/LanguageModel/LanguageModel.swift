@@ -36,35 +36,6 @@ public struct ModelIdentity: Hashable, Sendable, Codable, CustomStringConvertibl
     public var description: String { "\(backend):\(model)" }
 }
 
-/// Turn markers of a chat template. The V-Score frame for ChatML (docs/method.md) is
-/// `systemTurn(T)` as context and `userTurn(X) + assistantTurn(Y)` as the demonstration.
-public struct ChatTemplate: Hashable, Sendable, Codable {
-    public var name: String
-    public var systemPrefix: String
-    public var userPrefix: String
-    public var assistantPrefix: String
-    /// Ends every turn, including the assistant's.
-    public var turnSuffix: String
-
-    public init(name: String, systemPrefix: String, userPrefix: String, assistantPrefix: String,
-                turnSuffix: String) {
-        self.name = name
-        self.systemPrefix = systemPrefix
-        self.userPrefix = userPrefix
-        self.assistantPrefix = assistantPrefix
-        self.turnSuffix = turnSuffix
-    }
-
-    /// ChatML as SmolLM2-Instruct uses it; no BOS token.
-    public static let chatML = ChatTemplate(
-        name: "chatml", systemPrefix: "<|im_start|>system\n", userPrefix: "<|im_start|>user\n",
-        assistantPrefix: "<|im_start|>assistant\n", turnSuffix: "<|im_end|>\n")
-
-    public func systemTurn(_ text: String) -> String { systemPrefix + text + turnSuffix }
-    public func userTurn(_ text: String) -> String { userPrefix + text + turnSuffix }
-    public func assistantTurn(_ text: String) -> String { assistantPrefix + text + turnSuffix }
-}
-
 /// The log-probabilities of one continuation's tokens.
 public struct ContinuationScore: Hashable, Sendable, Codable {
     /// ln p(token_i | context, tokens_<i), natural log, one per token of the continuation.

@@ -1,3 +1,5 @@
+import LanguageModel
+
 /// Reading `Settings` out of the frontmatter mapping, with a diagnostic for every wrong value.
 extension Settings {
     /// One `vsynth` setting as written: its key (without `vsynth.`), the key as the user wrote
@@ -111,6 +113,13 @@ extension Settings {
             guard let text = value.string else { return typeError("a string") }
             guard !text.isEmpty else { return .settingValue(key: entry.written, problem: "is empty", at: value.range) }
             if entry.key == "model" { model = text } else { backend = text }
+        case "frame":
+            let choices = ChatTemplate.Kind.names.joined(separator: " | ")
+            guard let text = value.string else { return typeError("one of \(choices)") }
+            guard let kind = ChatTemplate.Kind(rawValue: text) else {
+                return .settingValue(key: entry.written, problem: "must be one of \(choices), found '\(text)'", at: value.range)
+            }
+            frame = kind
         case "input_label", "output_label":
             guard let text = value.string else { return typeError("a string") }
             guard !text.isEmpty, !text.contains(where: \.isNewline) else {

@@ -1,3 +1,5 @@
+import LanguageModel
+
 /// VSynth's settings from the frontmatter's `vsynth` map (or dotted `vsynth.key` keys, or
 /// Dotprompt's `ext: {vsynth: {...}}`). Unset values are nil: the consumer applies its defaults.
 public struct Settings: Sendable, Equatable {
@@ -26,6 +28,9 @@ public struct Settings: Sendable, Equatable {
     public var model: String?
     /// `vsynth.backend`: `embedded` or a remote backend's URL/name.
     public var backend: String?
+    /// `vsynth.frame`: the V-Score frame (chat template) to score and prompt in instead of the
+    /// model's own (`chatml`, `llama3`, `gemma`, `plain`).
+    public var frame: ChatTemplate.Kind?
     /// `vsynth.input_label`: what X is called in the demonstration format (default "Input").
     public var inputLabel: String
     /// `vsynth.output_label`: what Y is called (default "Output").
@@ -41,12 +46,12 @@ public struct Settings: Sendable, Equatable {
     public static let defaultOutputLabel = "Output"
     /// The keys VSynth knows under `vsynth`.
     public static let knownKeys = ["task", "count", "threshold", "seed", "refresh", "model", "backend",
-                                   "input_label", "output_label", "labels"]
+                                   "input_label", "output_label", "labels", "frame"]
 
     public init(task: String? = nil, count: Int? = nil, threshold: Double? = nil, seed: Int? = nil,
                 refresh: Refresh? = nil, model: String? = nil, backend: String? = nil,
                 inputLabel: String = Settings.defaultInputLabel, outputLabel: String = Settings.defaultOutputLabel,
-                ranges: [String: SourceRange] = [:], labels: [String]? = nil) {
+                ranges: [String: SourceRange] = [:], labels: [String]? = nil, frame: ChatTemplate.Kind? = nil) {
         self.task = task
         self.count = count
         self.threshold = threshold
@@ -58,5 +63,6 @@ public struct Settings: Sendable, Equatable {
         self.outputLabel = outputLabel
         self.ranges = ranges
         self.labels = labels
+        self.frame = frame
     }
 }

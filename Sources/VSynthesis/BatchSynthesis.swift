@@ -50,11 +50,14 @@ public struct BatchSynthesis: Sendable {
     /// `vsynth.seed` unless `seedOverride` is set.
     public let options: SynthesisOptions
     public let seedOverride: UInt64?
+    /// The frame to score and prompt in instead of each file's `vsynth.frame` (else the model's template).
+    public let frame: ChatTemplate.Kind?
     /// Whether read-only files are written all the same (`PromptFileWriter`'s `force`).
     public let force: Bool
 
     public init(model: any LanguageModel, jobs: Int, options: SynthesisOptions = SynthesisOptions(), seedOverride: UInt64? = nil,
-                force: Bool = false) {
+                frame: ChatTemplate.Kind? = nil, force: Bool = false) {
+        self.frame = frame
         self.model = model
         self.jobs = max(jobs, 1)
         self.options = options
@@ -121,7 +124,7 @@ public struct BatchSynthesis: Sendable {
         }
         let topUp = TopUp(document: document, task: task)
         guard topUp.lacking > 0 else { return .skipped(existing: topUp.held, count: topUp.target) }
-        let result = try await topUp.synthesize(with: Synthesizer(model: model),
+        let result = try await topUp.synthesize(with: Synthesizer(model: model, frame: frame ?? document.settings.frame),
                                                 options: topUp.options(options, count: topUp.lacking, seed: seedOverride))
         let added = result.selected.map(\.demonstration)
         guard !added.isEmpty else {

@@ -51,14 +51,17 @@ public struct ConsistencyEvaluation: Sendable {
     }
 
     public let model: any LanguageModel
+    /// The frame to score in instead of the model's template (`--frame`); nil: the model's.
+    public let frame: ChatTemplate.Kind?
 
-    public init(model: any LanguageModel) {
+    public init(model: any LanguageModel, frame: ChatTemplate.Kind? = nil) {
         self.model = model
+        self.frame = frame
     }
 
     public func run(_ dataset: TaskDataset) async throws -> Report {
         let started = Date()
-        let scorer = VScorer(model: model)
+        let scorer = VScorer(model: model, frame: frame)
         let candidates = dataset.tasks.flatMap { task in task.demos.map { (owner: task.id, item: $0) } }
         let requests = dataset.tasks.map { task in
             (task: task.definition, demonstrations: candidates.map { task.demonstration($0.item) })

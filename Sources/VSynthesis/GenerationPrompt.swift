@@ -78,8 +78,8 @@ public struct GenerationPrompt: Sendable {
             guard let fields = fieldValues(of: reference.input) else { continue }
             answer += lines(fields: fields, output: reference.output).joined(separator: "\n") + "\n\n"
         }
-        return template.systemTurn("You are a helpful assistant that writes examples for a task.")
-            + template.userTurn(instruction) + template.assistantPrefix + answer
+        return template.prompt(system: "You are a helpful assistant that writes examples for a task.", user: instruction)
+            + answer
     }
 
     /// The prompt up to where the model writes the next input field, after `fields` were written;

@@ -55,13 +55,16 @@ public struct ICLEvaluation: Sendable {
         let labels = task.answerSet
         guard !items.isEmpty, !labels.isEmpty else { return 0 }
         let prefix = template.systemTurn(task.definition)
-            + demonstrations.map { template.userTurn($0.input) + template.assistantTurn($0.output) }.joined()
+            + demonstrations.enumerated().map { index, demonstration in
+                template.userTurn(demonstration.input, afterSystem: index == 0) + template.assistantTurn(demonstration.output)
+            }.joined()
         var continuations: [String] = []
         for item in items {
             let turns = task.format.demonstration(input: item.input, output: "")
             for label in labels {
                 let answer = task.format.demonstration(input: item.input, output: label)
-                continuations.append(template.userTurn(turns.input) + template.assistantTurn(answer.output))
+                continuations.append(template.userTurn(turns.input, afterSystem: demonstrations.isEmpty)
+                                     + template.assistantTurn(answer.output))
             }
         }
         try Task.checkCancellation()

@@ -96,13 +96,14 @@ extension Synthesizer {
     func classify(input: String, task: String, format: DemonstrationFormat,
                   strategy: SynthesisOptions.LabelStrategy) async throws -> (label: String, margin: Double) {
         let labels = format.labels
+        let scorer = self.scorer.labelling(format)
         let scores = try await scorer.score(task: task, demonstrations: labels.map { format.demonstration(input: input, output: $0) })
         guard scores.count == labels.count else {
             throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: scores.count)
         }
         var key = scores.map { strategy == .vinfo ? $0.total : $0.logpTask }
         if strategy == .calibrated {
-            let frame = VScoreFrame(template: model.template)
+            let frame = scorer.frame
             let prior = try await model.score(context: frame.context(task: task), continuations: labels.map {
                 frame.text(of: format.demonstration(input: GenerationPrompt.contentFree, output: $0))
             })

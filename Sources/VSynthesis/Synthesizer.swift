@@ -9,9 +9,20 @@ public struct Synthesizer: Sendable {
     public let model: any LanguageModel
     public let scorer: VScorer
 
-    public init(model: any LanguageModel, cache: VScoreCache = VScoreCache()) {
+    /// - Parameter frame: the frame to score and prompt in instead of the model's template.
+    public init(model: any LanguageModel, frame: ChatTemplate.Kind? = nil, cache: VScoreCache = VScoreCache()) {
         self.model = model
-        self.scorer = VScorer(model: model, cache: cache)
+        self.scorer = VScorer(model: model, frame: frame, cache: cache)
+    }
+
+    private init(model: any LanguageModel, scorer: VScorer) {
+        self.model = model
+        self.scorer = scorer
+    }
+
+    /// This synthesizer scoring and prompting in the frame of `kind` (nil: unchanged).
+    public func framing(_ kind: ChatTemplate.Kind?) -> Synthesizer {
+        Synthesizer(model: model, scorer: scorer.framing(kind))
     }
 
     /// Synthesizes demonstrations for the task `definition` written in `format`, starting from the
@@ -22,6 +33,7 @@ public struct Synthesizer: Sendable {
                            options: SynthesisOptions,
                            progress: (@Sendable (SynthesisProgress) -> Void)? = nil) async throws -> SynthesisResult {
         try options.validate()
+        let scorer = self.scorer.labelling(format)
         let scoring = options.method != .naive
         let labels = format.labels
         var pool: [ScoredDemonstration] = []
@@ -40,7 +52,7 @@ public struct Synthesizer: Sendable {
         }
         let targeting = !labels.isEmpty && options.labelStrategy == .target
         let paragraphs = existing.contains { format.values(of: $0).input.contains("\n\n") }
-        let prompt = GenerationPrompt(template: model.template, task: definition, format: format, paragraphs: paragraphs)
+        let prompt = GenerationPrompt(template: scorer.frame.template, task: definition, format: format, paragraphs: paragraphs)
         var drops = DropCounts()
         var generations = 0, parsed = 0, rounds = 0, tokens = 0
         var seconds = 0.0

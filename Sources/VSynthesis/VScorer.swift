@@ -1,130 +1,143 @@
 import LanguageModel
 import PromptFile
 
-/// Scores demonstrations against a task definition with a language model: two teacher-forced passes,
+/// Scores demonstrations against task definitions with a language model: two teacher-forced passes,
 /// one under `context(T)` and one under `context(∅)`, each batching every uncached demonstration
-/// under its one shared context so the engine computes the context once (prefix reuse).
+/// under its one shared context so the engine computes the context once (prefix reuse). The null
+/// context does not depend on T, so one batch under it serves every task of a request.
 public struct VScorer: Sendable {
     public let model: any LanguageModel
+    /// The frame scores are made in: the model's own template unless `init` names another.
     public let frame: VScoreFrame
     public let cache: VScoreCache
 
-    public init(model: any LanguageModel, cache: VScoreCache = VScoreCache()) {
+    /// - Parameter frame: the frame to score in instead of the model's template (`--frame`,
+    ///   `vsynth.frame`); nil: the model's.
+    public init(model: any LanguageModel, frame: ChatTemplate.Kind? = nil, cache: VScoreCache = VScoreCache()) {
+        self.init(model: model, frame: VScoreFrame(template: frame.map(ChatTemplate.init) ?? model.template), cache: cache)
+    }
+
+    private init(model: any LanguageModel, frame: VScoreFrame, cache: VScoreCache) {
         self.model = model
-        self.frame = VScoreFrame(template: model.template)
+        self.frame = frame
         self.cache = cache
     }
 
-    private func key(_ task: String, _ demonstration: Demonstration) -> VScoreCache.Key {
-        VScoreCache.Key(model: model.identity, frame: frame.name, task: task, demonstration: demonstration)
+    /// This scorer in the frame of `kind` (nil: unchanged); it shares the model and the cache.
+    public func framing(_ kind: ChatTemplate.Kind?) -> VScorer {
+        guard let kind else { return self }
+        return VScorer(model: model, frame: VScoreFrame(template: ChatTemplate(kind)), cache: cache)
+    }
+
+    /// This scorer for demonstrations written in `format` (the plain frame labels bare turns); it
+    /// shares the model and the cache.
+    public func labelling(_ format: DemonstrationFormat) -> VScorer {
+        VScorer(model: model, frame: frame.labelling(format), cache: cache)
+    }
+
+    /// The cache's key of one score: model, frame, T and D.
+    public func key(task: String, demonstration: Demonstration) -> VScoreCache.Key {
+        VScoreCache.Key(model: model.identity, frame: frame.cacheName, task: task, demonstration: demonstration)
+    }
+
+    /// The score of `demonstration` for `task` if it was made (and is still cached); never calls the model.
+    public func cachedScore(task: String, demonstration: Demonstration) -> VScore? {
+        cache[key(task: task, demonstration: demonstration)]
     }
 
     /// Demonstrations per model call when progress is reported.
     public static let progressChunk = 128
 
-    /// V-Scores of `demonstrations` for task definition `task`, in order. Cached ones cost nothing;
-    /// the rest are scored in one batch per context. Cancellation is checked before each pass.
-    /// With `progress`, each pass runs in chunks of `progressChunk` (every task-context chunk
-    /// first, so prefix reuse still computes each context once) and reports after each chunk.
+    /// The V-Score of one demonstration.
+    public func score(task: String, demonstration: Demonstration) async throws -> VScore {
+        let scores = try await score(task: task, demonstrations: [demonstration])
+        guard let first = scores.first else { throw VSynthesisError.scoreCountMismatch(expected: 1, got: 0) }
+        return first
+    }
+
+    /// V-Scores of `demonstrations` for task definition `task`, in order (see `score(requests:progress:)`).
     public func score(task: String, demonstrations: [Demonstration],
                       progress: (@Sendable (ScoringProgress) -> Void)? = nil) async throws -> [VScore] {
-        var results: [VScore?] = demonstrations.map { cache[key(task, $0)] }
-        // Each distinct missing demonstration once, in first-seen order.
-        var missing: [Demonstration] = []
-        var seen = Set<Demonstration>()
-        for (index, demonstration) in demonstrations.enumerated()
-        where results[index] == nil && seen.insert(demonstration).inserted {
-            missing.append(demonstration)
-        }
-        if !missing.isEmpty {
-            let texts = missing.map(frame.text(of:))
-            let withTask = try await pass(1, context: frame.context(task: task), texts, progress: progress)
-            let withNull = try await pass(2, context: frame.nullContext, texts, progress: progress)
-            guard withTask.count == texts.count else {
-                throw VSynthesisError.scoreCountMismatch(expected: texts.count, got: withTask.count)
-            }
-            guard withNull.count == texts.count else {
-                throw VSynthesisError.scoreCountMismatch(expected: texts.count, got: withNull.count)
-            }
-            var fresh: [Demonstration: VScore] = [:]
-            for (offset, demonstration) in missing.enumerated() {
-                guard withTask[offset].tokenCount > 0 else { throw VSynthesisError.emptyDemonstration(index: offset) }
-                let score = try checkedScore(task: withTask[offset], null: withNull[offset])
-                fresh[demonstration] = score
-                cache.insert(score, for: key(task, demonstration))
-            }
-            for index in results.indices where results[index] == nil {
-                results[index] = fresh[demonstrations[index]]
-            }
-        }
-        return results.compactMap { $0 }
+        try await score(requests: [(task, demonstrations)], progress: progress).first ?? []
     }
 
-    /// One teacher-forced pass over `texts` under `context`: one call, or chunks with progress.
-    private func pass(_ number: Int, context: String, _ texts: [String],
-                      progress: (@Sendable (ScoringProgress) -> Void)?) async throws -> [ContinuationScore] {
-        guard let progress else {
-            try Task.checkCancellation()
-            return try await model.score(context: context, continuations: texts)
+    /// V-Scores for several tasks at once, in request order. Cached ones cost nothing; the rest are
+    /// scored in one batch per task context and a single batch under the null context. Cancellation
+    /// is checked before each model call. With `progress`, each pass runs in chunks of
+    /// `progressChunk` (every task-context chunk first, so prefix reuse still computes each context
+    /// once) and reports after each chunk.
+    public func score(requests: [(task: String, demonstrations: [Demonstration])],
+                      progress: (@Sendable (ScoringProgress) -> Void)? = nil) async throws -> [[VScore]] {
+        var results = requests.map { request in
+            request.demonstrations.map { cachedScore(task: request.task, demonstration: $0) }
         }
-        var scores: [ContinuationScore] = []
-        scores.reserveCapacity(texts.count)
-        for start in stride(from: 0, to: texts.count, by: Self.progressChunk) {
-            try Task.checkCancellation()
-            let chunk = Array(texts[start..<min(start + Self.progressChunk, texts.count)])
-            scores += try await model.score(context: context, continuations: chunk)
-            progress(ScoringProgress(pass: number, done: min(start + chunk.count, texts.count), total: texts.count))
-        }
-        return scores
-    }
-
-    /// V-Scores for several tasks at once: one batch per task context, and a single batch under the
-    /// null context for every task's demonstrations (the null context does not depend on T), so an
-    /// engine computes each context once. Results are in request order; the cache is used and filled.
-    public func score(requests: [(task: String, demonstrations: [Demonstration])]) async throws -> [[VScore]] {
+        // Each distinct missing demonstration once per task, and once under the null context, in first-seen order.
+        var taskMissing: [[Demonstration]] = []
         var nullMissing: [Demonstration] = []
         var nullSeen = Set<Demonstration>()
-        var taskMissing: [[Demonstration]] = []
-        for request in requests {
+        for (request, cached) in zip(requests, results) {
             var missing: [Demonstration] = []
             var seen = Set<Demonstration>()
-            for demonstration in request.demonstrations
-            where cache[key(request.task, demonstration)] == nil && seen.insert(demonstration).inserted {
+            for (demonstration, score) in zip(request.demonstrations, cached)
+            where score == nil && seen.insert(demonstration).inserted {
                 missing.append(demonstration)
                 if nullSeen.insert(demonstration).inserted { nullMissing.append(demonstration) }
             }
             taskMissing.append(missing)
         }
-        var nullScores: [Demonstration: ContinuationScore] = [:]
-        if !nullMissing.isEmpty {
-            try Task.checkCancellation()
-            let scores = try await model.score(context: frame.nullContext, continuations: nullMissing.map(frame.text(of:)))
-            guard scores.count == nullMissing.count else {
-                throw VSynthesisError.scoreCountMismatch(expected: nullMissing.count, got: scores.count)
-            }
-            for (demonstration, score) in zip(nullMissing, scores) { nullScores[demonstration] = score }
+        guard !nullMissing.isEmpty else { return results.map { $0.compactMap { $0 } } }
+
+        var withTask: [[ContinuationScore]] = []
+        var done = 0
+        let taskTotal = taskMissing.reduce(0) { $0 + $1.count }
+        for (request, missing) in zip(requests, taskMissing) {
+            withTask.append(try await pass(1, context: frame.context(task: request.task), missing,
+                                           done: &done, total: taskTotal, progress: progress))
         }
-        for (request, missing) in zip(requests, taskMissing) where !missing.isEmpty {
-            try Task.checkCancellation()
-            let scores = try await model.score(context: frame.context(task: request.task),
-                                               continuations: missing.map(frame.text(of:)))
-            guard scores.count == missing.count else {
-                throw VSynthesisError.scoreCountMismatch(expected: missing.count, got: scores.count)
-            }
-            for (offset, (demonstration, withTask)) in zip(missing, scores).enumerated() {
-                guard withTask.tokenCount > 0 else { throw VSynthesisError.emptyDemonstration(index: offset) }
-                guard let withNull = nullScores[demonstration] else { continue }
-                cache.insert(try checkedScore(task: withTask, null: withNull), for: key(request.task, demonstration))
-            }
-        }
-        return try requests.map { request in
-            try request.demonstrations.map { demonstration in
-                guard let score = cache[key(request.task, demonstration)] else {
-                    throw VSynthesisError.model("no score for a demonstration (cache too small for the batch)")
+        done = 0
+        let nullScores = try await pass(2, context: frame.nullContext, nullMissing,
+                                        done: &done, total: nullMissing.count, progress: progress)
+        let withNull = Dictionary(uniqueKeysWithValues: zip(nullMissing, nullScores))
+
+        for (index, request) in requests.enumerated() {
+            var fresh: [Demonstration: VScore] = [:]
+            for (demonstration, taskScore) in zip(taskMissing[index], withTask[index]) {
+                let position = request.demonstrations.firstIndex(of: demonstration) ?? 0
+                guard taskScore.tokenCount > 0, let nullScore = withNull[demonstration] else {
+                    throw VSynthesisError.emptyDemonstration(index: position)
                 }
-                return score
+                let score = try checkedScore(task: taskScore, null: nullScore)
+                fresh[demonstration] = score
+                cache.insert(score, for: key(task: request.task, demonstration: demonstration))
+            }
+            for position in results[index].indices where results[index][position] == nil {
+                results[index][position] = fresh[request.demonstrations[position]]
             }
         }
+        return results.map { $0.compactMap { $0 } }
+    }
+
+    /// One teacher-forced pass over `demonstrations` under `context`: one call, or chunks with
+    /// progress. The one place the model's answer count is checked.
+    private func pass(_ number: Int, context: String, _ demonstrations: [Demonstration], done: inout Int, total: Int,
+                      progress: (@Sendable (ScoringProgress) -> Void)?) async throws -> [ContinuationScore] {
+        let texts = demonstrations.map(frame.text(of:))
+        guard !texts.isEmpty else { return [] }
+        let chunk = progress == nil ? texts.count : Self.progressChunk
+        var scores: [ContinuationScore] = []
+        scores.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: chunk) {
+            try Task.checkCancellation()
+            let part = Array(texts[start..<min(start + chunk, texts.count)])
+            let answer = try await model.score(context: context, continuations: part)
+            guard answer.count == part.count else {
+                throw VSynthesisError.scoreCountMismatch(expected: part.count, got: answer.count)
+            }
+            scores += answer
+            done += part.count
+            progress?(ScoringProgress(pass: number, done: done, total: total))
+        }
+        return scores
     }
 
     /// The V-Score of two passes, refused when either sum is not finite: whatever model answered,
@@ -135,12 +148,5 @@ public struct VScorer: Sendable {
             throw .nonFiniteScore(model: model.identity.description, context: context, value: value)
         }
         return score
-    }
-
-    /// The V-Score of one demonstration.
-    public func score(task: String, demonstration: Demonstration) async throws -> VScore {
-        let scores = try await score(task: task, demonstrations: [demonstration])
-        guard let first = scores.first else { throw VSynthesisError.scoreCountMismatch(expected: 1, got: 0) }
-        return first
     }
 }

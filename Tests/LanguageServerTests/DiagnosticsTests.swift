@@ -34,6 +34,9 @@ import Testing
             #expect(diagnostic.severity == (value < 0 ? .warning : .information))
             #expect(diagnostic.code == (value < 0 ? "low-vscore" : "vscore"))
             #expect(diagnostic.message.contains("per token"))
+            // Every score names its frame (the model's ChatML here).
+            #expect(diagnostic.data?["frame"]?.stringValue == "chatml-system-v1")
+            #expect(diagnostic.message.contains("frame chatml-system-v1"))
             #expect(diagnostic.message.contains("below the threshold") == (value < 0))
         }
         // Each sits on its `{{role "user"}}` tag.

@@ -24,10 +24,10 @@ public struct DocumentCounts: MessageType, Hashable {
 
     /// The counts of `diagnostics` published for a file holding `demonstrations` demonstrations.
     public init(diagnostics: [LSPDiagnostic], demonstrations: Int) {
-        let low = diagnostics.filter { $0.code == "low-vscore" }.count
-        self.init(demonstrations: demonstrations, scored: diagnostics.filter { $0.code == "vscore" }.count + low, low: low,
-                  errors: diagnostics.filter { $0.severity == .error }.count,
-                  warnings: diagnostics.filter { $0.severity == .warning && $0.code != "low-vscore" }.count)
+        let low = diagnostics.filter { $0.serverCode == .lowVScore }.count
+        self.init(demonstrations: demonstrations, scored: diagnostics.filter { $0.serverCode?.carriesScore == true }.count,
+                  low: low, errors: diagnostics.filter { $0.severity == .error }.count,
+                  warnings: diagnostics.filter { $0.severity == .warning && $0.serverCode != .lowVScore }.count)
     }
 
     /// `3 of 4 demonstrations scored, 1 below the threshold, 1 error`.

@@ -91,7 +91,7 @@ extension LanguageServer {
         if let task = parsed.task?.text,
            parsed.demonstrations.contains(where: { cachedScore(in: parsed, task: task, $0.demonstration) != nil }) {
             var replace = action(.replaceWeakest, uri: uri, title: "VSynth: replace the weakest demonstration")
-            replace.diagnostics = request.context.diagnostics.filter { $0.code == "low-vscore" }
+            replace.diagnostics = request.context.diagnostics.filter { $0.serverCode == .lowVScore }
             replace.kind = replace.diagnostics?.isEmpty == false ? "quickfix" : "source"
             actions.append(replace)
         }

@@ -5,12 +5,12 @@ import VSynthesis
 
 /// Diagnostics, inlay hints and hovers: what the scores look like in the editor.
 extension LanguageServer {
-    /// The V-Score of `demonstration` for `task` under the model `document` is scored with, if
-    /// scored already.
-    func cachedScore(in document: PromptDocument, task: String, _ demonstration: Demonstration) -> VScore? {
+    /// The V-Score of `demonstration` for `task` under the model and frame `document` is scored
+    /// with, if scored already, and the frame's name.
+    func cachedScore(in document: PromptDocument, task: String, _ demonstration: Demonstration) -> (score: VScore, frame: String)? {
         guard let engine = readyEngine(for: document) else { return nil }
-        return cache[VScoreCache.Key(model: engine.model.identity, frame: engine.scorer.frame.name, task: task,
-                                     demonstration: demonstration)]
+        let scorer = scorer(engine, for: document)
+        return scorer.cachedScore(task: task, demonstration: demonstration).map { ($0, scorer.frame.name) }
     }
 
     /// The threshold for a file: its own `vsynth.threshold`, else the configuration's.
@@ -34,7 +34,7 @@ extension LanguageServer {
         if let hint = emptyFileHint(document, converter: converter) { result.append(hint) }
         // Hand-written outputs that break `output.schema`, underlined where they go wrong.
         for problem in document.outputSchemaProblems {
-            result.append(LSPDiagnostic(range: converter.range(problem.range), severity: .error, code: "output-schema",
+            result.append(LSPDiagnostic(range: converter.range(problem.range), severity: .error, code: DiagnosticCode.outputSchema.rawValue,
                                         message: problem.message,
                                         data: ["index": .integer(Int64(problem.index))]))
         }
@@ -46,15 +46,15 @@ extension LanguageServer {
         }
         let threshold = threshold(for: document)
         for demonstration in document.scorableDemonstrations {
-            guard let score = cachedScore(in: document, task: task, demonstration.demonstration) else { continue }
+            guard case let (score, frame)? = cachedScore(in: document, task: task, demonstration.demonstration) else { continue }
             let low = score.total < threshold
-            var message = "V-Score \(Self.format(score.total)) nats (\(Self.format(score.perToken, digits: 3)) per token, \(score.tokenCount) tokens)"
+            var message = "V-Score \(Self.format(score.total)) nats (\(Self.format(score.perToken, digits: 3)) per token, \(score.tokenCount) tokens, frame \(frame))"
             if low { message += ": below the threshold \(Self.format(threshold)); this demonstration fits the task poorly" }
             result.append(LSPDiagnostic(
                 range: converter.range(demonstration.user.tagRange), severity: low ? .warning : .information,
-                code: low ? "low-vscore" : "vscore", message: message,
+                code: (low ? DiagnosticCode.lowVScore : .vscore).rawValue, message: message,
                 data: ["index": .integer(Int64(demonstration.index)), "vscore": .double(score.total),
-                       "perToken": .double(score.perToken)]))
+                       "perToken": .double(score.perToken), "frame": .string(frame)]))
         }
         return result
     }
@@ -85,12 +85,12 @@ extension LanguageServer {
             ? "run the code action '\(Self.topUpTitle(target: target, count: 0))' (command vsynth.topUp; :VsynthTopUp in Vim and Neovim, M-x vsynth-top-up in Emacs)"
             : "run the code action 'VSynth: synthesize 1 demonstration' (command vsynth.synthesize; :VsynthSynthesize in Vim and Neovim, M-x vsynth-synthesize in Emacs)"
         if let region = document.region {
-            return LSPDiagnostic(range: converter.range(region.openMarker), severity: .information, code: "empty-region",
+            return LSPDiagnostic(range: converter.range(region.openMarker), severity: .information, code: DiagnosticCode.emptyRegion.rawValue,
                                  message: "no demonstrations yet: \(how) to synthesize them into this region")
         }
         let start = converter.position(of: document.bodyRange.start.offset)
         let place = document.format == .dotprompt ? "before the prompt's last user turn, else at the end of the file" : "at the end of the file"
-        return LSPDiagnostic(range: LSPRange(start: start, end: start), severity: .information, code: "no-region",
+        return LSPDiagnostic(range: LSPRange(start: start, end: start), severity: .information, code: DiagnosticCode.noRegion.rawValue,
                              message: "no demonstrations region yet: \(how); VSynth creates the region \(place)")
     }
 
@@ -102,12 +102,12 @@ extension LanguageServer {
         guard let task = parsed.task?.text else { return [] }
         let converter = document.converter(encoding)
         return parsed.scorableDemonstrations.compactMap { demonstration in
-            guard let score = cachedScore(in: parsed, task: task, demonstration.demonstration) else { return nil }
+            guard case let (score, frame)? = cachedScore(in: parsed, task: task, demonstration.demonstration) else { return nil }
             let position = converter.position(of: demonstration.range.end.offset)
             guard request.range.contains(position) else { return nil }
             return InlayHint(position: position,
                              label: "V \(Self.format(score.total)) (\(Self.format(score.perToken, digits: 3))/tok)",
-                             tooltip: "V-Score: ln p(D|T) − ln p(D|∅) in nats, over \(score.tokenCount) tokens")
+                             tooltip: "V-Score: ln p(D|T) − ln p(D|∅) in nats, over \(score.tokenCount) tokens, frame \(frame)")
         }
     }
 
@@ -127,22 +127,23 @@ extension LanguageServer {
         guard parsed.scorableDemonstrations.contains(demonstration) else {
             return Hover(contents: markup.content("Demonstration \(demonstration.index + 1): not scored: an error in it (or in the file outside the region) must be fixed first."), range: range)
         }
-        guard let score = cachedScore(in: parsed, task: task, demonstration.demonstration) else {
+        guard case let (score, frame)? = cachedScore(in: parsed, task: task, demonstration.demonstration) else {
             return Hover(contents: markup.content("Demonstration \(demonstration.index + 1): not scored yet."), range: range)
         }
         return Hover(contents: markup.content(Self.explain(score, index: demonstration.index, threshold: threshold(for: parsed),
-                                                           markup: markup)),
+                                                           frame: frame, markup: markup)),
                      range: range)
     }
 
     /// The hover text: both terms, the token count, and the least consistent tokens.
-    static func explain(_ score: VScore, index: Int, threshold: Double, markup: HoverMarkup = HoverMarkup(markdown: true)) -> String {
+    static func explain(_ score: VScore, index: Int, threshold: Double, frame: String,
+                        markup: HoverMarkup = HoverMarkup(markdown: true)) -> String {
         var lines = [
             markup.strong("Demonstration \(index + 1): V-Score \(format(score.total)) nats") + " (\(format(score.perToken, digits: 3)) per token)",
             "",
             "- ln p(D | T) = \(format(score.logpTask)) nats",
             "- ln p(D | ∅) = \(format(score.logpNull)) nats",
-            "- \(score.tokenCount) tokens; threshold \(format(threshold))",
+            "- \(score.tokenCount) tokens; threshold \(format(threshold)); frame \(markup.code(frame))",
         ]
         let weakest = zip(score.tokenTexts, score.tokenDeltas).enumerated()
             .sorted { $0.element.1 != $1.element.1 ? $0.element.1 < $1.element.1 : $0.offset < $1.offset }

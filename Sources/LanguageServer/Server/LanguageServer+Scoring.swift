@@ -54,7 +54,8 @@ extension LanguageServer {
         let engine = try await loadedEngine(for: document.parsed)
         try Task.checkCancellation()
         status("scoring", uri: uri)
-        let scores = try await engine.scorer.score(task: task, demonstrations: document.parsed.scorableDemonstrations.map(\.demonstration))
+        let scores = try await scorer(engine, for: document.parsed)
+            .score(task: task, demonstrations: document.parsed.scorableDemonstrations.map(\.demonstration))
         try Task.checkCancellation()
         // Published for the text as it is now: the cache answers for every unchanged demonstration.
         publishDiagnostics(uri)
@@ -62,6 +63,12 @@ extension LanguageServer {
         // A synthesis of this file may still be running (it rescores as it goes): say so, not idle.
         status(jobs[uri] != nil ? "synthesizing" : "idle", uri: uri)
         return scores
+    }
+
+    /// The scorer of a file: the engine's, in the frame the file or the settings choose
+    /// (`vsynth.frame`, `frame`), labelling bare turns in the plain frame.
+    func scorer(_ engine: Engine, for document: PromptDocument) -> VScorer {
+        engine.scorer.framing(configuration(for: document).frame).labelling(document.demonstrationFormat)
     }
 
     /// Asks the client to fetch inlay hints again, if it supports that (without waiting for it).

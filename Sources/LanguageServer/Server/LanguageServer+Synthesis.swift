@@ -32,7 +32,7 @@ extension LanguageServer {
                 return .object(["started": false, "message": .string("the file already holds \(topUp.held) of \(topUp.target) demonstrations")])
             }
         case .replaceWeakest:
-            let scored = parsed.demonstrationPairs.compactMap { pair in cachedScore(in: parsed, task: task, pair).map { (pair, $0.total) } }
+            let scored = parsed.demonstrationPairs.compactMap { pair in cachedScore(in: parsed, task: task, pair).map { (pair, $0.score.total) } }
             guard let weakest = scored.min(by: { $0.1 < $1.1 }) else {
                 throw LanguageServerError.documentNotReady(uri: uri, reason: "no demonstration is scored yet")
             }
@@ -148,6 +148,6 @@ extension LanguageServer {
         var base = SynthesisOptions()
         base.scale = max(configuration.scale, count)
         base.seed = configuration.seed
-        return try await topUp.synthesize(with: engine.synthesizer, options: topUp.options(base, count: count), progress: progress)
+        return try await topUp.synthesize(with: engine.synthesizer.framing(configuration(for: topUp.document).frame), options: topUp.options(base, count: count), progress: progress)
     }
 }

@@ -59,7 +59,7 @@ extension LanguageServer {
         scoringTasks[uri] = Task {
             do {
                 let engine = try await self.loadedEngine(for: parsed)
-                _ = try await engine.scorer.score(task: task, demonstrations: parsed.scorableDemonstrations.map(\.demonstration))
+                _ = try await self.scorer(engine, for: parsed).score(task: task, demonstrations: parsed.scorableDemonstrations.map(\.demonstration))
                 self.publishDiskDiagnostics(uri)
             } catch {}
         }

@@ -7,6 +7,7 @@ extension ServerConfiguration {
     /// A URL, a path or an unknown name never reaches the configuration.
     public func choosing(for settings: Settings) -> (configuration: ServerConfiguration, warnings: [PromptFileError]) {
         var chosen = self
+        chosen.frame = settings.frame ?? frame
         var warnings: [PromptFileError] = []
         let named = namedModels
         if let name = settings.backend, let at = settings.ranges["backend"] {

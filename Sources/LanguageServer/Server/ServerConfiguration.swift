@@ -1,4 +1,5 @@
 import JSONRPC
+import LanguageModel
 import PromptFile
 import VSynthesis
 
@@ -11,6 +12,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var backend: String = "embedded"
     /// The GGUF file (embedded) or the backend's model name; nil: the default model.
     public var modelPath: String?
+    /// The V-Score frame instead of the model's template (`frame`; a file's `vsynth.frame` wins).
+    public var frame: ChatTemplate.Kind?
     /// Engine threads; 0 = all cores.
     public var threads: Int = 0
     /// V-Score (nats) under which a demonstration gets a warning.
@@ -41,7 +44,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The keys `update(from:)` reads.
     public static let keys = ["backend", "model", "modelPath", "threads", "threshold", "count", "seed", "refresh",
-                              "debounce", "statusNotifications", "scale", "backends", "models"]
+                              "debounce", "statusNotifications", "scale", "backends", "models", "frame"]
 
     /// Reads the settings present in `value`, leaving the others as they are. Returns one warning
     /// per unknown key; throws for a known key with a value of the wrong type or range.
@@ -68,6 +71,12 @@ public struct ServerConfiguration: Sendable, Equatable {
                     throw .invalidSetting(key: key, reason: "expected off, score or on-save, got \(text)")
                 }
                 refresh = mode
+            case "frame":
+                let text = try Self.string(key, value)
+                guard let kind = ChatTemplate.Kind(rawValue: text) else {
+                    throw .invalidSetting(key: key, reason: "expected \(ChatTemplate.Kind.names.joined(separator: ", ")), got \(text)")
+                }
+                frame = kind
             case "debounce": debounceMilliseconds = try Self.integer(key, value, in: Limits.debounce)
             case "statusNotifications":
                 guard let flag = value.boolValue else {
