@@ -21,7 +21,7 @@ for type in Q5_0 Q5_1 Q6_K Q4_K_M; do
 done
 # The other architectures (TransformerConfig): tiny random llama-3-style (untied output, rope_freqs, GQA),
 # qwen2 (QKV bias, NEOX RoPE) and qwen3 (Q/K norm) files (scripts/make-synthetic-models.py), and the
-# real Gemma 3 270M (scripts/fetch-gemma3-270m.sh), each bit-identical through every layer. Gemma's
+# real Gemma 3 270M (vsynth model fetch gemma3-270m), each bit-identical through every layer. Gemma's
 # second pair is longer than its 512-position sliding window, so the local layers' masking is compared too.
 for family in llama3 qwen2 qwen3; do
   file="$models/synthetic-$family.gguf"
@@ -30,7 +30,7 @@ for family in llama3 qwen2 qwen3; do
   python3 scripts/compare-with-llamacpp.py --vsynth "$bin" --model "$file" --min-tensors 18 | tail -n 1
 done
 gemma="${VSYNTH_MODELS:-$HOME/.cache/vsynth/models}/gemma-3-270m-q4_k_m.gguf"
-[[ -f $gemma ]] || { echo "engine-vs-llamacpp.sh: no $gemma (scripts/fetch-gemma3-270m.sh fetches it)" >&2; exit 1; }
+[[ -f $gemma ]] || { echo "engine-vs-llamacpp.sh: no $gemma (vsynth model fetch gemma3-270m fetches it)" >&2; exit 1; }
 printf 'gemma3: '
 python3 scripts/compare-with-llamacpp.py --vsynth "$bin" --model "$gemma" --min-tensors 250 \
   --context $'<bos>Name the sound that the animal makes.\n\n' \

@@ -89,7 +89,7 @@ public enum TestModel {
 
     // MARK: - Failures
 
-    private static let fetchGemma3 = "run scripts/fetch-gemma3-270m.sh (scripts/test.sh does)"
+    private static let fetchGemma3 = "run vsynth model fetch gemma3-270m (scripts/test.sh does)"
     private static let fetch = "run `vsynth model fetch` (scripts/test.sh does; or set VSYNTH_MODEL)"
 
     private static func existing(_ path: String, remedy: String) -> Result<String, any Error> {

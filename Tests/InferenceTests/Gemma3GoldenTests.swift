@@ -4,7 +4,7 @@ import LanguageModel
 import TestSupport
 import Testing
 
-/// The engine against llama.cpp on the real Gemma 3 270M (Q4_K_M; scripts/fetch-gemma3-270m.sh, run by
+/// The engine against llama.cpp on the real Gemma 3 270M (Q4_K_M; vsynth model fetch gemma3-270m, run by
 /// scripts/test.sh): per-token ln p of 20 V-Score pairs in Gemma's turn format (mean |Δ| ≤ 1e-4, as the
 /// engine repeats llama.cpp's arithmetic) and the first 16 greedy tokens of 20 prompts, all equal.
 /// Fixtures/engine-golden-gemma3.json (Fixtures/make_gemma3_cases.py says how it was made) holds

@@ -5,7 +5,7 @@ to 16 tokens; the prompts are also tokenized so that the test can run them by to
   python3 make_gemma3_cases.py > gemma3-cases.json
   python3 /work/shared/reference/llamacpp_logprobs.py ~/.cache/vsynth/models/gemma-3-270m-q4_k_m.gguf \
     gemma3-cases.json engine-golden-gemma3.json
-(scripts/fetch-gemma3-270m.sh fetches the model.)"""
+(vsynth model fetch gemma3-270m fetches the model.)"""
 import json
 
 def gemma(text):
