@@ -18,7 +18,7 @@ import Testing
 @Suite(.serialized)
 struct EngineGoldenTests {
     /// nil: the default model; otherwise the requantized file's type.
-    static let models: [String?] = [nil, "Q4_K_M", "Q6_K"]
+    static let models: [String?] = [nil, "Q4_K_M", "Q6_K", "Q3_K_M"]
 
     static func session(_ model: LlamaModel) -> InferenceSession {
         InferenceSession(model: model, pool: EngineTestModel.pool, contextLength: 2048, batchCapacity: 512)
