@@ -13,7 +13,7 @@ python3 scripts/compare-with-llamacpp.py --vsynth "$bin" \
 # The weight types besides the default model's: the default model requantized by llama.cpp
 # (scripts/make-test-models.py, run by test.sh): each bit-identical.
 models=${VSYNTH_TEST_MODELS:-$HOME/.cache/vsynth/test-models}
-for type in Q5_0 Q5_1 Q6_K Q4_K_M; do
+for type in Q5_0 Q5_1 Q6_K Q4_K_M Q5_K_M Q3_K_M Q2_K Q2_K-pure; do
   file="$models/SmolLM2-135M-Instruct.$type.gguf"
   [[ -f $file ]] || { echo "engine-vs-llamacpp.sh: no $file (scripts/make-test-models.py makes it)" >&2; exit 1; }
   printf '%s: ' "$type"

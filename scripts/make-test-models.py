@@ -9,11 +9,13 @@ Writes OUT_DIR/SmolLM2-135M-Instruct.<TYPE>.gguf for each type in TYPES, skippin
 requantizes into a temporary directory and compares bytes). Prints each file's tensor types. Needs
 llama-cpp-python (scripts/test.sh installs it). SmolLM2-135M's width 576 is not a multiple of 256, so
 llama.cpp stores its 576-column matrices in a fallback type (Q4_K → Q5_0, Q5_K → Q5_1, Q6_K → Q8_0,
-Q2_K/Q3_K → Q4_0); only the FFN down projections (1536 columns) get the K-quant itself.
+Q2_K/Q3_K → Q4_0); only the FFN down projections (1536 columns) get the K-quant itself. The Q2_K mix
+keeps none of them in Q2_K (they become Q3_K), so Q2_K-pure quantizes every tensor it can to Q2_K
+(the quantizer's `pure`): its FFN down projections are the Q2_K matrices the tests compare on.
 """
 import collections, ctypes, filecmp, os, struct, sys, tempfile
 
-TYPES = ["Q4_K_M", "Q6_K", "Q5_0", "Q5_1", "Q5_K_M", "Q3_K_M", "Q2_K"]
+TYPES = ["Q4_K_M", "Q6_K", "Q5_0", "Q5_1", "Q5_K_M", "Q3_K_M", "Q2_K", "Q2_K-pure"]
 GGML_NAMES = {0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8: "Q8_0", 10: "Q2_K", 11: "Q3_K",
               12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 20: "IQ4_NL", 30: "BF16"}
 
@@ -21,7 +23,9 @@ GGML_NAMES = {0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8:
 def quantize(source, target, ftype):
     import llama_cpp
     params = llama_cpp.llama_model_quantize_default_params()
-    params.ftype = getattr(llama_cpp, "LLAMA_FTYPE_MOSTLY_" + ftype)
+    name, _, variant = ftype.partition("-")
+    params.ftype = getattr(llama_cpp, "LLAMA_FTYPE_MOSTLY_" + name)
+    params.pure = variant == "pure"
     params.allow_requantize = True
     params.nthread = 2
     partial = target + ".partial"

@@ -1,6 +1,7 @@
 // Dispatch: CPU detection, type sizes, and the path switch of every public kernel.
 #include "CKernels.h"
 #include "internal.h"
+#include <math.h>
 
 int vsynth_ckernels_version(void) { return 2; }
 
@@ -55,8 +56,14 @@ int vs_type_uses_qact(int type) {
 
 size_t vs_q8k_token_bytes(int cols) { return vs_q8k_bytes(cols); }
 
+int vs_llamacpp_repacks(int type, int rows) {
+    // ggml_repack_get_optimal_repack_type on this x86 CPU: Q4_0x8 and Q4_Kx8 from AVX2 up, Q2_Kx8 with AVX-512.
+    return (type == VS_Q4_0 || type == VS_Q4_K || type == VS_Q2_K) && rows % 8 == 0;
+}
+
 int vs_q8k_grouped_end(int type, int rows, int n) {
-    return type == VS_Q4_K && rows % 8 == 0 ? n - n % 4 : 0;
+    const vs_weight_type_info *info = vs_weight_type(type);
+    return info && info->activation == VS_ACT_Q8_K && vs_llamacpp_repacks(type, rows) ? n - n % 4 : 0;
 }
 
 size_t vs_qact_token_bytes(int cols) { return vs_qact_bytes(cols); }
@@ -77,37 +84,43 @@ void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t
     }
 }
 
-void vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
-                    const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
-                    float *y, size_t ldy, int path) {
+int vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
+                   const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
+                   float *y, size_t ldy, int path) {
     const vs_weight_type_info *info = vs_weight_type(type);
-    if (!info) return;   // Swift rejects such a matrix when it is made (WeightMatrix)
+    if (!info) {   // Swift rejects such a matrix when it is made (WeightMatrix); never leave y stale
+        for (int t = 0; t < n; t++) for (int r = r0; r < r1; r++) y[(size_t)t * ldy + r] = NAN;
+        return -1;
+    }
+    const int repacked = vs_llamacpp_repacks(type, rows);
     if (info->activation == VS_ACT_Q8_K) {
-        // llama.cpp repacks Q4_K matrices whose row count is a multiple of 8 (see kquants.h).
-        const int repacked = type == VS_Q4_K && rows % 8 == 0;
 #if defined(__x86_64__)
-        if (vs_resolve_path(path) >= VS_PATH_AVX2) {
+        if (vs_resolve_path(path) == VS_PATH_AVX512) {
+            vs_matmul_k_avx512(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
+            return 0;
+        }
+        if (vs_resolve_path(path) == VS_PATH_AVX2) {
             vs_matmul_k_avx2(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
-            return;
+            return 0;
         }
 #endif
         vs_matmul_k_scalar(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
-        return;
+        return 0;
     }
     switch (vs_resolve_path(path)) {
 #if defined(__x86_64__)
     case VS_PATH_AVX512:
-        if (vs_type_uses_qact(type) && wp) vs_matmul_q_avx512(type, wp, cols, r0, r1, qp, n, y, ldy);
-        else if (vs_type_uses_qact(type)) vs_matmul_q_avx2(type, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
+        // The VNNI kernel computes ggml_vec_dot's order; a matrix llama.cpp repacks takes the AVX2 one.
+        if (vs_type_uses_qact(type) && wp && !repacked) vs_matmul_q_avx512(type, wp, cols, r0, r1, qp, n, y, ldy);
+        else if (vs_type_uses_qact(type)) vs_matmul_q_avx2(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
         else vs_matmul_f_avx512(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
-        return;
+        return 0;
     case VS_PATH_AVX2:
-        if (vs_type_uses_qact(type)) vs_matmul_q_avx2(type, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
+        if (vs_type_uses_qact(type)) vs_matmul_q_avx2(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
         else vs_matmul_f_avx2(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
-        return;
+        return 0;
 #endif
     default:
-        vs_matmul_rows_scalar(type, w, row_bytes, cols, r0, r1, x, ldx, qa, n, y, ldy);
-        return;
+        return vs_matmul_rows_scalar(type, repacked, w, row_bytes, cols, r0, r1, x, ldx, qa, n, y, ldy);
     }
 }

@@ -3,10 +3,10 @@
 // fma(d_w·d_x, lane, acc), hsum_float_8, Q4_1's Σ m·s), on the plain activation layout.
 #if defined(__x86_64__)
 #include <immintrin.h>
-#include <stdlib.h>
 #include "CKernels.h"
 #include "internal.h"
 #include "kquants.h"
+#include "fmatmul.h"
 
 #define TGT __attribute__((target("avx2,fma,f16c")))
 #define INLINE static inline __attribute__((always_inline))
@@ -18,8 +18,16 @@ INLINE TGT float hsum8(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-/// Up to 4 tokens per pass so each weight block is unpacked once for all of them.
-INLINE TGT void rows_q(const int TYPE, const int T, const char *w, size_t row_bytes, int cols, int r0, int r1,
+INLINE TGT int32_t hsum8_epi32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return _mm_cvtsi128_si32(s);
+}
+
+/// Up to 4 tokens per pass so each weight block is unpacked once for all of them. REPACKED: a Q4_0
+/// matrix llama.cpp repacks (ggml_gemv/gemm_q4_0_8x8_q8_0): y = fma(Σ block, d_w·d_x, y).
+INLINE TGT void rows_q(const int TYPE, const int REPACKED, const int T, const char *w, size_t row_bytes, int cols, int r0, int r1,
                        const char *qa, size_t stride, int t0, float *y, size_t ldy) {
     const int nb = cols / 32;
     const size_t bb = row_bytes / (size_t)nb;
@@ -62,24 +70,25 @@ INLINE TGT void rows_q(const int TYPE, const int T, const char *w, size_t row_by
                 if (!has_min) x = _mm256_sign_epi8(x, v);   // move w's sign onto x: |w|·±x
                 __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(absw, x), ones);
                 float dx = qa_d(tok, cols)[b];
+                if (REPACKED) { corr[t] = fmaf((float)hsum8_epi32(p), dw * dx, corr[t]); continue; }
                 acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(dw * dx), acc[t]);
                 if (has_min) corr[t] += mw * qa_s(tok, cols)[b];
             }
         }
         for (int t = 0; t < T; t++)
-            y[(size_t)(t0 + t) * ldy + r] = TYPE == VS_Q4_1 || TYPE == VS_Q5_1 ? hsum8(acc[t]) + corr[t] : hsum8(acc[t]);
+            y[(size_t)(t0 + t) * ldy + r] = REPACKED ? corr[t] : TYPE == VS_Q4_1 || TYPE == VS_Q5_1 ? hsum8(acc[t]) + corr[t] : hsum8(acc[t]);
     }
 }
 
-#define ROWS_T(TYPE) \
+#define ROWS_T(TYPE, REPACKED) \
     switch (T) { \
-    case 1: rows_q(TYPE, 1, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
-    case 2: rows_q(TYPE, 2, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
-    case 3: rows_q(TYPE, 3, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
-    default: rows_q(TYPE, 4, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
+    case 1: rows_q(TYPE, REPACKED, 1, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
+    case 2: rows_q(TYPE, REPACKED, 2, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
+    case 3: rows_q(TYPE, REPACKED, 3, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
+    default: rows_q(TYPE, REPACKED, 4, w, row_bytes, cols, c0, c1, qa, stride, t0, y, ldy); break; \
     }
 
-TGT void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+TGT void vs_matmul_q_avx2(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                           const void *qa, int n, float *y, size_t ldy) {
     size_t stride = vs_qact_bytes(cols);
     // Rows in chunks of 16 so a chunk's weights stay in L1 while every token passes over them.
@@ -87,11 +96,12 @@ TGT void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, i
         int c1 = c0 + 16 < r1 ? c0 + 16 : r1;
         for (int t0 = 0; t0 < n; t0 += 4) {
             int T = n - t0 < 4 ? n - t0 : 4;
-            if (type == VS_Q4_1) { ROWS_T(VS_Q4_1) }
-            else if (type == VS_Q4_0) { ROWS_T(VS_Q4_0) }
-            else if (type == VS_Q5_0) { ROWS_T(VS_Q5_0) }
-            else if (type == VS_Q5_1) { ROWS_T(VS_Q5_1) }
-            else { ROWS_T(VS_Q8_0) }
+            if (type == VS_Q4_1) { ROWS_T(VS_Q4_1, 0) }
+            else if (type == VS_Q4_0 && repacked) { ROWS_T(VS_Q4_0, 1) }
+            else if (type == VS_Q4_0) { ROWS_T(VS_Q4_0, 0) }
+            else if (type == VS_Q5_0) { ROWS_T(VS_Q5_0, 0) }
+            else if (type == VS_Q5_1) { ROWS_T(VS_Q5_1, 0) }
+            else { ROWS_T(VS_Q8_0, 0) }
         }
     }
 }
@@ -99,7 +109,7 @@ TGT void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, i
 /// K-quant rows: kquants.h's code compiled for AVX2 + FMA (fmaf becomes one vfmadd).
 TGT void vs_matmul_k_avx2(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                           const void *qk, int n, float *y, size_t ldy) {
-    kq_matmul(type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
+    kq_matmul(kq_block_ints, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
 }
 
 TGT static void dequantize_row_avx2(int type, const void *row, float *out, int cols) {
@@ -119,25 +129,6 @@ TGT static void dequantize_row_avx2(int type, const void *row, float *out, int c
 
 TGT void vs_matmul_f_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                           const float *x, size_t ldx, int n, float *y, size_t ldy) {
-    float *buf = aligned_alloc(64, ((size_t)cols * 4 + 63) & ~(size_t)63);
-    if (!buf) return;
-    for (int r = r0; r < r1; r++) {
-        const char *wr = (const char *)w + (size_t)r * row_bytes;
-        const float *row = type == VS_F32 ? (const float *)wr : buf;
-        if (type != VS_F32) dequantize_row_avx2(type, wr, buf, cols);
-        for (int t = 0; t < n; t++) {
-            const float *xt = x + (size_t)t * ldx;
-            __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-            int c = 0;
-            for (; c + 16 <= cols; c += 16) {
-                s0 = _mm256_fmadd_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(xt + c), s0);
-                s1 = _mm256_fmadd_ps(_mm256_loadu_ps(row + c + 8), _mm256_loadu_ps(xt + c + 8), s1);
-            }
-            float tail = 0;
-            for (; c < cols; c++) tail += row[c] * xt[c];
-            y[(size_t)t * ldy + r] = hsum8(_mm256_add_ps(s0, s1)) + tail;
-        }
-    }
-    free(buf);
+    fm_matmul(dequantize_row_avx2, type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
 }
 #endif

@@ -3,9 +3,9 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <math.h>
-#include <stdlib.h>
 #include "CKernels.h"
 #include "internal.h"
+#include "fmatmul.h"
 
 #define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define INLINE static inline __attribute__((always_inline))
@@ -40,7 +40,7 @@ TGT void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0,
     }
 }
 
-// MARK: F32, F16, BF16 and Q6_K weights: dequantized rows · f32 activations
+// MARK: F32, F16 and BF16 weights: converted rows · f32 activations (fmatmul.h)
 
 TGT static void dequantize_row_avx512(int type, const void *row, float *out, int cols) {
     if (type == VS_F16) {
@@ -63,28 +63,7 @@ TGT static void dequantize_row_avx512(int type, const void *row, float *out, int
 
 TGT void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                             const float *x, size_t ldx, int n, float *y, size_t ldy) {
-    float *buf = aligned_alloc(64, ((size_t)cols * 4 + 63) & ~(size_t)63);
-    if (!buf) return;
-    for (int r = r0; r < r1; r++) {
-        const char *wr = (const char *)w + (size_t)r * row_bytes;
-        const float *row = type == VS_F32 ? (const float *)wr : buf;
-        if (type != VS_F32) dequantize_row_avx512(type, wr, buf, cols);
-        for (int t = 0; t < n; t++) {
-            const float *xt = x + (size_t)t * ldx;
-            __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-            int c = 0;
-            for (; c + 32 <= cols; c += 32) {
-                s0 = _mm512_fmadd_ps(_mm512_loadu_ps(row + c), _mm512_loadu_ps(xt + c), s0);
-                s1 = _mm512_fmadd_ps(_mm512_loadu_ps(row + c + 16), _mm512_loadu_ps(xt + c + 16), s1);
-            }
-            for (; c < cols; c += 16) {
-                __mmask16 m = cols - c >= 16 ? 0xFFFF : (__mmask16)((1u << (cols - c)) - 1);
-                s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, row + c), _mm512_maskz_loadu_ps(m, xt + c), s0);
-            }
-            y[(size_t)t * ldy + r] = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
-        }
-    }
-    free(buf);
+    fm_matmul(dequantize_row_avx512, type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
 }
 
 TGT void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols) {

@@ -14,6 +14,9 @@ typedef struct { uint16_t d; uint8_t qh[4]; uint8_t qs[16]; } block_q5_0;       
 typedef struct { uint16_t d; uint16_t m; uint8_t qh[4]; uint8_t qs[16]; } block_q5_1; // 24 bytes
 typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } block_q6_K; // 210
 typedef struct { uint16_t d; uint16_t dmin; uint8_t scales[12]; uint8_t qs[128]; } block_q4_K;  // 144
+typedef struct { uint8_t scales[16]; uint8_t qs[64]; uint16_t d; uint16_t dmin; } block_q2_K;   // 84
+typedef struct { uint8_t hmask[32]; uint8_t qs[64]; uint8_t scales[12]; uint16_t d; } block_q3_K; // 110
+typedef struct { uint16_t d; uint16_t dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; } block_q5_K; // 176
 _Static_assert(sizeof(block_q4_0) == 18, "q4_0");
 _Static_assert(sizeof(block_q4_1) == 20, "q4_1");
 _Static_assert(sizeof(block_q8_0) == 34, "q8_0");
@@ -21,6 +24,9 @@ _Static_assert(sizeof(block_q6_K) == 210, "q6_K");
 _Static_assert(sizeof(block_q5_0) == 22, "q5_0");
 _Static_assert(sizeof(block_q5_1) == 24, "q5_1");
 _Static_assert(sizeof(block_q4_K) == 144, "q4_K");
+_Static_assert(sizeof(block_q2_K) == 84, "q2_K");
+_Static_assert(sizeof(block_q3_K) == 110, "q3_K");
+_Static_assert(sizeof(block_q5_K) == 176, "q5_K");
 
 /// IEEE half → float, exact (subnormals, inf, nan).
 static inline float vs_half_to_float(uint16_t h) {
@@ -99,9 +105,11 @@ static inline const int16_t *q8k_bsums(const void *tok, int cols) {
 
 void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols);
 void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
-void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                           const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy);
-/// K-quant weights × Q8_K activations `qk`; `repacked` picks llama.cpp's repacked-Q4_K arithmetic.
+/// Weights of the table's F32 and Q8_0/Q8_1-activation types; -1 (nothing written) for any other type.
+/// `repacked` (vs_llamacpp_repacks): Q4_0 in llama.cpp's gemv/gemm order.
+int vs_matmul_rows_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                          const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy);
+/// K-quant weights × Q8_K activations `qk`; `repacked` (vs_llamacpp_repacks) picks llama.cpp's repacked arithmetic.
 void vs_matmul_k_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const void *qk, int n, float *y, size_t ldy);
 #if defined(__x86_64__)
@@ -110,8 +118,10 @@ void vs_matmul_q_avx512(int type, const void *wp, int cols, int r0, int r1, cons
 void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const float *x, size_t ldx, int n, float *y, size_t ldy);
 void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols);
-void vs_matmul_q_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
+void vs_matmul_q_avx2(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                       const void *qa, int n, float *y, size_t ldy);
+void vs_matmul_k_avx512(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                        const void *qk, int n, float *y, size_t ldy);
 void vs_matmul_k_avx2(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                       const void *qk, int n, float *y, size_t ldy);
 void vs_matmul_f_avx2(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,

@@ -1,20 +1,24 @@
-// K-quant weights (Q4_K, Q6_K) × Q8_K activations, in the floating-point order of llama.cpp's x86 CPU
-// backend. Included by scalar.c (portable build) and avx2.c (the same code compiled for AVX2 + FMA, which
-// the compiler vectorises): the integer sums are exact in any order, and every float operation is
-// written out here one by one, so both builds give llama.cpp's bits.
+// K-quant weights (Q2_K, Q3_K, Q4_K, Q5_K, Q6_K) × Q8_K activations, in the floating-point order of
+// llama.cpp's x86 CPU backend. Included by scalar.c (portable build), avx2.c (the same code compiled
+// for AVX2 + FMA, which the compiler vectorises) and avx512_kquants.c (the integer sums by VNNI): the
+// integer sums are exact in any order, and every float operation is written out here one by one, so
+// every build gives llama.cpp's bits.
 //
-// Which llama.cpp routine a matrix meets, and so which order applies:
+// Every routine reads a 256-block as kq_decode leaves it: unsigned codes (value = code − bias), an
+// integer scale and minimum per sub-block of 16 or 32, and the block's f32 scales. Which llama.cpp
+// routine a matrix meets decides the float order (KQ_MODE_*):
 //   not repacked, n ≥ 8  ggml-cpu/tiled (ggml_compute_forward_mul_mat_tiled, on unless GGML_CPU_TILED_MM=0):
-//                        one integer sum per 256-block, y = fma(float(Σ)·d_w, d_x, y) (kq_dot_tiled)
-//   Q6_K, n < 8          ggml_vec_dot_q6_K_q8_K (AVX2 branch): 8 integer lanes of 4 columns each per
-//                        256-block, acc_l = fma(d_x·d_w, lane_l, acc_l), y = hsum_float_8(acc)
-//   Q4_K, rows % 8 == 0  repacked to Q4_Kx8 at load (CPU_REPACK buffer) and run by ggml_gemv/gemm_q4_K_8x8_q8_K:
-//                        per 256-block (gemv) or per pair of 32-sub-blocks (gemm, tokens in whole groups of 4)
-//                        one integer Σ_s sc_s·dot_s and one Σ_s m_s·bsum_s,
+//                        one integer Σ = Σ_s sc_s·Σ(q − bias)·x and Σm = Σ_s m_s·bsum_s per 256-block,
+//                        r = float(Σ)·d_w (with mins: r = fnmadd(dmin_w, float(Σm), r)), y = fma(r, d_x, y)
+//   Q4_K, Q2_K with      repacked at load (CPU_REPACK buffer; Q4_Kx8 on AVX2, Q2_Kx8 on AVX-512) and run by
+//   rows % 8 == 0        ggml_gemv/gemm_q{4,2}_K_8x8_q8_K: per 256-block (gemv) or per 64 (Q4_K gemm) / 128
+//                        (Q2_K gemm) elements, tokens in whole groups of 4, one Σ and one Σm,
 //                        acc = fma(Σ, d_w·d_x, acc), accm = fma(Σm, dmin_w·d_x, accm), y = acc − accm
-//   Q4_K, other rows,    ggml_vec_dot_q4_K_q8_K
-//         n < 8         (AVX2 branch): 8 lanes as Q6_K plus 4 lanes of mins,
-//                        y = hsum_float_8(acc) + ((m0 + m2) + (m1 + m3))
+//   otherwise, n < 8     ggml_vec_dot_q*_K_q8_K (AVX2 branches): 8 integer lanes l of the columns 4l…4l+3
+//                        of every 32, acc_l = fma(d_x·d_w, lane_l, acc_l), y = hsum_float_8(acc), and the
+//                        minimums per type: Q2_K adds fma(−d_x·dmin_w, m·bsum pairs, acc_l) per lane
+//                        first, Q4_K 4 lanes accm_i then ((m0 + m2) + (m1 + m3)), Q5_K one running
+//                        fma into a scalar; Q6_K takes its −32 out per lane as 32·Σ sc·bsum.
 #ifndef VSYNTH_KQUANTS_H
 #define VSYNTH_KQUANTS_H
 #include "internal.h"
@@ -26,175 +30,220 @@ KQ_INLINE float kq_hsum8(const float a[8]) {
     return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
 }
 
-/// Q4_K's 6-bit scale and minimum of sub-block j (get_scale_min_k4).
+/// Q4_K's and Q5_K's 6-bit scale and minimum of sub-block j (get_scale_min_k4).
 KQ_INLINE void kq_scale_min(int j, const uint8_t *q, int *sc, int *m) {
     if (j < 4) { *sc = q[j] & 63; *m = q[j + 4] & 63; }
     else { *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4); *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4); }
 }
 
-/// Q4_K sub-block s's integer products, per 4-column lane: lane[l] = Σ_{e=4l}^{4l+3} q4·q8.
-KQ_INLINE void kq_q4k_lanes(const block_q4_K *b, int s, const int8_t *q8, int32_t lane[8]) {
-    const uint8_t *q = b->qs + 32 * (s / 2);
-    const int shift = (s & 1) * 4;
-    for (int l = 0; l < 8; l++) {
-        int32_t sum = 0;
-        for (int e = 4 * l; e < 4 * l + 4; e++) sum += ((q[e] >> shift) & 0xF) * q8[e];
-        lane[l] = sum;
-    }
-}
+/// One 256-block decoded: element e is sc[e / sub] · (q[e] − bias) · d − m[e / sub] · dmin.
+typedef struct {
+    uint8_t q[256];
+    int32_t sc[16], m[16];
+    int32_t lane_sc[64];   ///< sc of elements 4j…4j+3, for the SIMD sums
+    int sub;          ///< elements per sub-block: 16 or 32
+    int bias;         ///< Q3_K 4, Q6_K 32, else 0
+    int has_min;      ///< Q2_K, Q4_K, Q5_K
+    float d, dmin;
+} kq_block;
 
-/// One output of a Q4_K row: `nb` blocks of `w` against one token of Q8_K activations.
-KQ_INLINE float kq_dot_q4_K(int repacked, const block_q4_K *w, const int8_t *qs, const float *dx,
-                            const int16_t *bsums, int nb) {
-    if (repacked) {
-        // gemm (repacked == 2, tokens in groups of 4) adds to acc per pair of sub-blocks, gemv per block.
-        float acc = 0, accm = 0;
-        for (int b = 0; b < nb; b++) {
-            const int8_t *q8 = qs + 256 * b;
-            const int16_t *bs = bsums + 16 * b;
-            const float scale = vs_half_to_float(w[b].d) * dx[b], scale_min = vs_half_to_float(w[b].dmin) * dx[b];
-            int32_t isum = 0, imin = 0;
-            for (int s = 0; s < 8; s++) {
-                int sc, m;
-                kq_scale_min(s, w[b].scales, &sc, &m);
-                int32_t lane[8];
-                kq_q4k_lanes(&w[b], s, q8 + 32 * s, lane);
-                int32_t dot = 0;
-                for (int l = 0; l < 8; l++) dot += lane[l];
-                isum += sc * dot;
-                imin += m * (bs[2 * s] + bs[2 * s + 1]);
-                if (repacked == 2 && s % 2 == 1) {
-                    acc = fmaf((float)isum, scale, acc);
-                    accm = fmaf((float)imin, scale_min, accm);
-                    isum = imin = 0;
-                }
-            }
-            if (repacked != 2) {
-                acc = fmaf((float)isum, scale, acc);
-                accm = fmaf((float)imin, scale_min, accm);
-            }
-        }
-        return acc - accm;
+/// Block `b` of the row at `wr` (ggml-common.h layouts; element orders as dequantize_row_q*_K).
+KQ_INLINE void kq_decode_block(int type, const void *wr, int b, kq_block *k) {
+    k->bias = 0; k->has_min = 0; k->dmin = 0;
+    switch (type) {
+    case VS_Q2_K: {
+        const block_q2_K *x = (const block_q2_K *)wr + b;
+        k->sub = 16; k->has_min = 1;
+        k->d = vs_half_to_float(x->d); k->dmin = vs_half_to_float(x->dmin);
+        for (int s = 0; s < 16; s++) { k->sc[s] = x->scales[s] & 0xF; k->m[s] = x->scales[s] >> 4; }
+        for (int e = 0; e < 256; e++)   // half e/128, byte e%32, bits 2·(e%128/32)
+            k->q[e] = (x->qs[32 * (e >> 7) + (e & 31)] >> (2 * ((e & 127) >> 5))) & 3;
+        return;
     }
-    float acc[8] = { 0 }, accm[4] = { 0 };
-    for (int b = 0; b < nb; b++) {
-        const int8_t *q8 = qs + 256 * b;
-        const int16_t *bs = bsums + 16 * b;
-        const float d = dx[b] * vs_half_to_float(w[b].d);
-        const float dmin = -dx[b] * vs_half_to_float(w[b].dmin);
-        int sc[8], m[8];
-        for (int s = 0; s < 8; s++) kq_scale_min(s, w[b].scales, &sc[s], &m[s]);
-        for (int i = 0; i < 4; i++) {
-            int32_t prod = m[2 * i] * (bs[4 * i] + bs[4 * i + 1]) + m[2 * i + 1] * (bs[4 * i + 2] + bs[4 * i + 3]);
-            accm[i] = fmaf(dmin, (float)prod, accm[i]);
+    case VS_Q3_K: {
+        const block_q3_K *x = (const block_q3_K *)wr + b;
+        k->sub = 16; k->bias = 4;
+        k->d = vs_half_to_float(x->d);
+        for (int s = 0; s < 16; s++) {   // 4 low bits, then 2 high bits from bytes 8-11
+            const int low = s < 8 ? x->scales[s] & 0xF : x->scales[s - 8] >> 4;
+            k->sc[s] = (low | ((x->scales[8 + s % 4] >> (2 * (s / 4))) & 3) << 4) - 32;
+            k->m[s] = 0;
         }
-        int32_t sumi[8] = { 0 };
+        for (int e = 0; e < 256; e++) {   // 2 bits from qs as Q2_K, the third from hmask
+            const int half = e >> 7, group = (e & 127) >> 5, l = e & 31;
+            k->q[e] = ((x->qs[32 * half + l] >> (2 * group)) & 3) | (((x->hmask[l] >> (4 * half + group)) & 1) << 2);
+        }
+        return;
+    }
+    case VS_Q4_K: case VS_Q5_K: {
+        const int q5 = type == VS_Q5_K;
+        const block_q4_K *x4 = (const block_q4_K *)wr + b;
+        const block_q5_K *x5 = (const block_q5_K *)wr + b;
+        const uint8_t *scales = q5 ? x5->scales : x4->scales, *qs = q5 ? x5->qs : x4->qs;
+        k->sub = 32; k->has_min = 1;
+        k->d = vs_half_to_float(q5 ? x5->d : x4->d); k->dmin = vs_half_to_float(q5 ? x5->dmin : x4->dmin);
         for (int s = 0; s < 8; s++) {
-            int32_t lane[8];
-            kq_q4k_lanes(&w[b], s, q8 + 32 * s, lane);
-            for (int l = 0; l < 8; l++) sumi[l] += sc[s] * lane[l];
-        }
-        for (int l = 0; l < 8; l++) acc[l] = fmaf(d, (float)sumi[l], acc[l]);
-    }
-    return kq_hsum8(acc) + ((accm[0] + accm[2]) + (accm[1] + accm[3]));
-}
-
-/// One output of a Q6_K row (ggml_vec_dot_q6_K_q8_K): 6-bit values q in 0..63 stand for q − 32, taken
-/// out afterwards as 32·Σ scale·bsum per lane pair, as ggml does.
-KQ_INLINE float kq_dot_q6_K(const block_q6_K *w, const int8_t *qs, const float *dx, const int16_t *bsums, int nb) {
-    float acc[8] = { 0 };
-    for (int b = 0; b < nb; b++) {
-        const int8_t *q8 = qs + 256 * b;
-        const int16_t *bs = bsums + 16 * b;
-        const int8_t *sc = w[b].scales;
-        const float d = dx[b] * vs_half_to_float(w[b].d);
-        int32_t sumi[8];
-        for (int l = 0; l < 8; l++) sumi[l] = -32 * (bs[2 * l] * sc[2 * l] + bs[2 * l + 1] * sc[2 * l + 1]);
-        for (int j = 0; j < 2; j++) {
-            const uint8_t *ql = w[b].ql + 64 * j, *qh = w[b].qh + 32 * j;
-            for (int k = 0; k < 4; k++) {
-                const int8_t *a = q8 + 128 * j + 32 * k;
-                for (int l = 0; l < 8; l++) {
-                    int32_t sum = 0;
-                    for (int e = 4 * l; e < 4 * l + 4; e++) {
-                        const uint8_t low = k & 1 ? ql[e + 32] : ql[e];
-                        const int q = ((k < 2 ? low & 0xF : low >> 4) | (((qh[e] >> (2 * k)) & 3) << 4));
-                        sum += q * a[e];
-                    }
-                    sumi[l] += sc[8 * j + 2 * k + (l >= 4)] * sum;
-                }
+            int sc, m;
+            kq_scale_min(s, scales, &sc, &m);
+            k->sc[s] = sc; k->m[s] = m;
+            for (int l = 0; l < 32; l++) {   // sub-block s: nibble s&1 of qs[32·(s/2) + l], Q5_K's bit s of qh[l]
+                int v = (qs[32 * (s / 2) + l] >> (4 * (s & 1))) & 0xF;
+                if (q5) v |= ((x5->qh[l] >> s) & 1) << 4;
+                k->q[32 * s + l] = (uint8_t)v;
             }
         }
-        for (int l = 0; l < 8; l++) acc[l] = fmaf(d, (float)sumi[l], acc[l]);
+        return;
     }
-    return kq_hsum8(acc);
+    default: {   // VS_Q6_K
+        const block_q6_K *x = (const block_q6_K *)wr + b;
+        k->sub = 16; k->bias = 32;
+        k->d = vs_half_to_float(x->d);
+        for (int s = 0; s < 16; s++) { k->sc[s] = x->scales[s]; k->m[s] = 0; }
+        for (int e = 0; e < 256; e++) {
+            const int half = e >> 7, kk = (e & 127) >> 5, l = e & 31;
+            const uint8_t low = x->ql[64 * half + l + 32 * (kk & 1)];
+            k->q[e] = (uint8_t)((kk < 2 ? low & 0xF : low >> 4) | (((x->qh[32 * half + l] >> (2 * kk)) & 3) << 4));
+        }
+        return;
+    }
+    }
 }
 
-/// One output of an unrepacked K-quant row as llama.cpp's tiled matmul computes it for 8 or more tokens
-/// (ggml-cpu/tiled, AVX-512 VNNI microkernel): per 256-block one exact integer Σ_s sc_s·Σ(q − bias)·x
-/// (and for Q4_K one Σ_s m_s·bsum_s), r = float(Σ)·d_w (Q4_K: r = fnmadd(dmin_w, float(Σm), r)),
-/// y = fma(r, d_x, y) block after block (GCC contracts the kernel's multiply and add).
-KQ_INLINE float kq_dot_tiled(int type, const void *wr, const int8_t *qs, const float *dx, const int16_t *bsums, int nb) {
-    float y = 0;
-    for (int b = 0; b < nb; b++) {
-        const int8_t *q8 = qs + 256 * b;
-        const int16_t *bs = bsums + 16 * b;
-        float r;
-        if (type == VS_Q6_K) {
-            const block_q6_K *w = (const block_q6_K *)wr + b;
+/// kq_decode_block, plus the scales per 4 elements.
+KQ_INLINE void kq_decode(int type, const void *wr, int b, kq_block *k) {
+    kq_decode_block(type, wr, b, k);
+    for (int j = 0; j < 64; j++) k->lane_sc[j] = k->sc[4 * j / k->sub];
+}
+
+/// The routine of llama.cpp an output comes from (see the top of this file).
+enum { KQ_MODE_VEC = 0, KQ_MODE_TILED = 1, KQ_MODE_GEMV = 2, KQ_MODE_GEMM = 3 };
+
+/// One output's running sums.
+typedef struct { float acc[8], accm[4], y, ym; } kq_state;
+
+/// The integer sums every routine starts from, for one block and one token: with v = q − lb and the
+/// sub-block scales sc, lane[l] = Σ sc·v·x over columns 4l…4l+3 of every 32 (ggml_vec_dot's lanes) and
+/// part[c] = Σ sc·v·x over elements 64c…64c+63. lb is the block's bias, except for Q6_K's vec_dot
+/// (kq_lane_bias). Exact in any order: kq_block_ints below or a SIMD kernel (avx512_kquants.c).
+typedef struct { int32_t lane[8], part[4]; } kq_ints;
+
+/// The bias the sums of `k` are taken with: Q6_K's ggml_vec_dot multiplies the unsigned codes and
+/// takes its 32 out afterwards (kq_accumulate).
+KQ_INLINE int kq_lane_bias(int type, int mode, const kq_block *k) {
+    return type == VS_Q6_K && mode == KQ_MODE_VEC ? 0 : k->bias;
+}
+
+/// kq_ints of block `k` against one token's 256 activations `x`.
+KQ_INLINE void kq_block_ints(const kq_block *k, int lb, const int8_t *x, kq_ints *out) {
+    int32_t lane[8] = { 0 }, part[4] = { 0 };
+    for (int c = 0; c < 4; c++)
+        for (int e = 64 * c; e < 64 * c + 64; e++) {
+            const int32_t v = k->sc[e / k->sub] * (k->q[e] - lb) * x[e];
+            lane[(e & 31) >> 2] += v;
+            part[c] += v;
+        }
+    memcpy(out->lane, lane, sizeof lane);
+    memcpy(out->part, part, sizeof part);
+}
+
+/// Σ_s m_s·bsum_s over the sub-blocks of elements [e0, e1).
+KQ_INLINE int32_t kq_min_sum(const kq_block *k, const int16_t *bsums, int e0, int e1) {
+    int32_t mins = 0;
+    for (int g = e0 / 16; g < e1 / 16; g++) mins += k->m[g * 16 / k->sub] * bsums[g];
+    return mins;
+}
+
+/// Adds block `k` (its sums against this token in `ints`) with the token's Q8_K scale `dx` and 16-sums
+/// `bs` to `st`, in the float order of `mode`.
+KQ_INLINE void kq_accumulate(int type, int mode, const kq_block *k, const kq_ints *ints, float dx,
+                             const int16_t *bs, kq_state *st) {
+    if (mode == KQ_MODE_TILED) {
+        const int32_t isum = ints->part[0] + ints->part[1] + ints->part[2] + ints->part[3];
+        float r = (float)isum * k->d;
+        if (k->has_min) r = fmaf(-k->dmin, (float)kq_min_sum(k, bs, 0, 256), r);
+        st->y = fmaf(r, dx, st->y);
+        return;
+    }
+    if (mode != KQ_MODE_VEC) {
+        // The gemm adds per 64 (Q4_K) or 128 (Q2_K) elements, the gemv per block.
+        const int parts = mode == KQ_MODE_GEMV ? 4 : type == VS_Q4_K ? 1 : 2;
+        const float scale = k->d * dx, scale_min = k->dmin * dx;
+        for (int c0 = 0; c0 < 4; c0 += parts) {
             int32_t isum = 0;
-            for (int l = 0; l < 16; l++) isum -= 32 * w->scales[l] * bs[l];
-            for (int j = 0; j < 2; j++) {
-                const uint8_t *ql = w->ql + 64 * j, *qh = w->qh + 32 * j;
-                for (int k = 0; k < 4; k++) {
-                    const int8_t *a = q8 + 128 * j + 32 * k;
-                    for (int e = 0; e < 32; e++) {
-                        const uint8_t low = k & 1 ? ql[e + 32] : ql[e];
-                        const int q = ((k < 2 ? low & 0xF : low >> 4) | (((qh[e] >> (2 * k)) & 3) << 4));
-                        isum += w->scales[8 * j + 2 * k + (e >= 16)] * q * a[e];
-                    }
-                }
-            }
-            r = (float)isum * vs_half_to_float(w->d);
-        } else {
-            const block_q4_K *w = (const block_q4_K *)wr + b;
-            int32_t isum = 0, imin = 0;
-            for (int s = 0; s < 8; s++) {
-                int sc, m;
-                kq_scale_min(s, w->scales, &sc, &m);
-                int32_t lane[8];
-                kq_q4k_lanes(w, s, q8 + 32 * s, lane);
-                int32_t dot = 0;
-                for (int l = 0; l < 8; l++) dot += lane[l];
-                isum += sc * dot;
-                imin += m * (bs[2 * s] + bs[2 * s + 1]);
-            }
-            r = fmaf(-vs_half_to_float(w->dmin), (float)imin, (float)isum * vs_half_to_float(w->d));
+            for (int c = c0; c < c0 + parts; c++) isum += ints->part[c];
+            st->y = fmaf((float)isum, scale, st->y);
+            st->ym = fmaf((float)kq_min_sum(k, bs, 64 * c0, 64 * (c0 + parts)), scale_min, st->ym);
         }
-        y = fmaf(r, dx[b], y);
+        return;
     }
-    return y;
+    const float d = dx * k->d, dmin = -dx * k->dmin;
+    int32_t lane[8];
+    memcpy(lane, ints->lane, sizeof lane);
+    switch (type) {
+    case VS_Q2_K:
+        for (int l = 0; l < 8; l++)
+            st->acc[l] = fmaf(dmin, (float)(k->m[2 * l] * bs[2 * l] + k->m[2 * l + 1] * bs[2 * l + 1]), st->acc[l]);
+        break;
+    case VS_Q4_K:
+        for (int i = 0; i < 4; i++) st->accm[i] = fmaf(dmin, (float)kq_min_sum(k, bs, 64 * i, 64 * i + 64), st->accm[i]);
+        break;
+    case VS_Q5_K:
+        st->ym = fmaf(dmin, (float)kq_min_sum(k, bs, 0, 256), st->ym);
+        break;
+    case VS_Q6_K:
+        for (int l = 0; l < 8; l++) lane[l] -= 32 * (bs[2 * l] * k->sc[2 * l] + bs[2 * l + 1] * k->sc[2 * l + 1]);
+        break;
+    default: break;
+    }
+    for (int l = 0; l < 8; l++) st->acc[l] = fmaf(d, (float)lane[l], st->acc[l]);
 }
 
-/// Rows [r0, r1) × n tokens of a K-quant matrix.
-KQ_INLINE void kq_matmul(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                         const void *qk, int n, float *y, size_t ldy) {
+/// The output `st` has summed.
+KQ_INLINE float kq_finish(int type, int mode, const kq_state *st) {
+    if (mode == KQ_MODE_TILED) return st->y;
+    if (mode != KQ_MODE_VEC) return st->y - st->ym;
+    const float h = kq_hsum8(st->acc);
+    if (type == VS_Q4_K) return h + ((st->accm[0] + st->accm[2]) + (st->accm[1] + st->accm[3]));
+    if (type == VS_Q5_K) return h + st->ym;
+    return h;
+}
+
+/// The routine llama.cpp runs token `t` of `n` through (see the top of this file): a repacked matrix
+/// through the gemm for the tokens in whole groups of 4 and the gemv after; otherwise the tiled matmul
+/// from 8 tokens up (ggml_tiled_min_batch), ggml_vec_dot below.
+KQ_INLINE int kq_mode(int repacked, int t, int n) {
+    return repacked ? (t < n - n % 4 ? KQ_MODE_GEMM : KQ_MODE_GEMV) : n >= 8 ? KQ_MODE_TILED : KQ_MODE_VEC;
+}
+
+/// Tokens handled per pass over a row: each block is decoded once for all of them.
+#define KQ_TOKENS 16
+
+/// Rows [r0, r1) × n tokens of a K-quant matrix; `repacked`: llama.cpp repacked it (vs_llamacpp_repacks).
+/// `ints` computes kq_ints (kq_block_ints, or a SIMD version with the same integers).
+KQ_INLINE void kq_matmul(void (*ints)(const kq_block *, int, const int8_t *, kq_ints *), int type, int repacked,
+                         const void *w, size_t row_bytes, int cols, int r0, int r1, const void *qk, int n,
+                         float *y, size_t ldy) {
     const size_t stride = vs_q8k_bytes(cols);
     const int nb = cols / 256;
-    // llama.cpp runs an unrepacked K-quant matrix through its tiled matmul from 8 tokens up
-    // (ggml_tiled_min_batch), through ggml_vec_dot_*_q8_K below that.
-    const int tiled = !repacked && n >= 8;
-    // A repacked Q4_K matrix: ggml_gemm_q4_K_8x8_q8_K for the tokens in whole groups of 4, gemv after.
-    const int grouped = repacked ? n - n % 4 : 0;
     for (int r = r0; r < r1; r++) {
         const char *wr = (const char *)w + (size_t)r * row_bytes;
-        for (int t = 0; t < n; t++) {
-            const char *tok = (const char *)qk + (size_t)t * stride;
-            y[(size_t)t * ldy + r] = tiled
-                ? kq_dot_tiled(type, wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb)
-                : type == VS_Q6_K
-                ? kq_dot_q6_K((const block_q6_K *)wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb)
-                : kq_dot_q4_K(repacked && t < grouped ? 2 : repacked, (const block_q4_K *)wr, q8k_qs(tok), q8k_d(tok, cols), q8k_bsums(tok, cols), nb);
+        for (int t0 = 0; t0 < n; t0 += KQ_TOKENS) {
+            const int tn = n - t0 < KQ_TOKENS ? n - t0 : KQ_TOKENS;
+            kq_state st[KQ_TOKENS];
+            memset(st, 0, sizeof st);
+            for (int b = 0; b < nb; b++) {
+                kq_block k;
+                kq_decode(type, wr, b, &k);
+                for (int i = 0; i < tn; i++) {
+                    const int mode = kq_mode(repacked, t0 + i, n);
+                    const char *tok = (const char *)qk + (size_t)(t0 + i) * stride;
+                    kq_ints sums;
+                    ints(&k, kq_lane_bias(type, mode, &k), q8k_qs(tok) + 256 * b, &sums);
+                    kq_accumulate(type, mode, &k, &sums, q8k_d(tok, cols)[b], q8k_bsums(tok, cols) + 16 * b, &st[i]);
+                }
+            }
+            for (int i = 0; i < tn; i++)
+                y[(size_t)(t0 + i) * ldy + r] = kq_finish(type, kq_mode(repacked, t0 + i, n), &st[i]);
         }
     }
 }

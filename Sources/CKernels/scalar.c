@@ -3,6 +3,7 @@
 #include "CKernels.h"
 #include "internal.h"
 #include "kquants.h"
+#include "fmatmul.h"
 
 void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols) {
     switch (type) {
@@ -47,22 +48,6 @@ void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols) {
         }
         return;
     }
-    case VS_Q4_K: {
-        const block_q4_K *b = row;
-        for (int i = 0; i < cols / 256; i++) {
-            const float d = vs_half_to_float(b[i].d), dmin = vs_half_to_float(b[i].dmin);
-            const uint8_t *q = b[i].qs;
-            for (int j = 0; j < 4; j++, q += 32, out += 64) {
-                int sc, m;
-                kq_scale_min(2 * j, b[i].scales, &sc, &m);
-                const float d1 = d * sc, m1 = dmin * m;
-                kq_scale_min(2 * j + 1, b[i].scales, &sc, &m);
-                const float d2 = d * sc, m2 = dmin * m;
-                for (int l = 0; l < 32; l++) { out[l] = d1 * (q[l] & 0xF) - m1; out[l + 32] = d2 * (q[l] >> 4) - m2; }
-            }
-        }
-        return;
-    }
     case VS_Q8_0: {
         const block_q8_0 *b = row;
         for (int i = 0; i < cols / 32; i++, out += 32) {
@@ -71,30 +56,16 @@ void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols) {
         }
         return;
     }
-    case VS_Q6_K: {
-        const block_q6_K *b = row;
-        for (int i = 0; i < cols / 256; i++) {
-            float d = vs_half_to_float(b[i].d);
-            const uint8_t *ql = b[i].ql, *qh = b[i].qh;
-            const int8_t *sc = b[i].scales;
-            for (int half = 0; half < 2; half++) {
-                for (int l = 0; l < 32; l++) {
-                    int is = l / 16;
-                    int q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
-                    int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
-                    int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-                    int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-                    out[l] = d * sc[is] * q1;
-                    out[l + 32] = d * sc[is + 2] * q2;
-                    out[l + 64] = d * sc[is + 4] * q3;
-                    out[l + 96] = d * sc[is + 6] * q4;
-                }
-                out += 128; ql += 64; qh += 32; sc += 8;
-            }
+    case VS_Q2_K: case VS_Q3_K: case VS_Q4_K: case VS_Q5_K: case VS_Q6_K:
+        // ggml's dequantize_row_q*_K: (d·sc)·value − dmin·m per element, in that order.
+        for (int b = 0; b < cols / 256; b++, out += 256) {
+            kq_block k;
+            kq_decode(type, row, b, &k);
+            for (int e = 0; e < 256; e++)
+                out[e] = k.d * (float)k.sc[e / k.sub] * (float)(k.q[e] - k.bias) - k.dmin * (float)k.m[e / k.sub];
         }
         return;
-    }
-    default: memset(out, 0, (size_t)cols * 4); return;
+    default: for (int i = 0; i < cols; i++) out[i] = NAN; return;   // not in VS_WEIGHT_TYPES
     }
 }
 
@@ -111,7 +82,8 @@ void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int
 }
 
 /// The block's signed weight values (Q4_0: nibble − 8, Q4_1: nibble, Q5_0: 5 bits − 16, Q5_1: 5 bits,
-/// Q8_0: as stored), its scale and Q4_1/Q5_1's minimum.
+/// Q8_0: as stored), its scale and Q4_1/Q5_1's minimum. Only the table's Q8_0/Q8_1-activation types
+/// reach it (vs_matmul_rows_scalar checks).
 static inline void block_values(int type, const void *wb, int8_t w[32], float *d, float *m) {
     *m = 0;
     switch (type) {
@@ -141,7 +113,7 @@ static inline void block_values(int type, const void *wb, int8_t w[32], float *d
         if (q5_1) *m = vs_half_to_float(*(const uint16_t *)(b + 2));
         return;
     }
-    default: {
+    case VS_Q8_0: {
         const block_q8_0 *b = wb;
         memcpy(w, b->qs, 32);
         *d = vs_half_to_float(b->d);
@@ -152,8 +124,10 @@ static inline void block_values(int type, const void *wb, int8_t w[32], float *d
 
 /// One output exactly as llama.cpp's x86 ggml_vec_dot_q4_0_q8_0 / q4_1_q8_1 / q5_0_q8_0 / q5_1_q8_1 /
 /// q8_0_q8_0 compute it: per block, 8 integer lanes of 4 products each, acc_l = fma(d_w·d_x, lane_l,
-/// acc_l); then hsum_float_8(acc), plus Σ m·s in block order for Q4_1 and Q5_1.
-static float dot_ggml(int type, const char *wr, size_t bbytes, const char *tok, int cols) {
+/// acc_l); then hsum_float_8(acc), plus Σ m·s in block order for Q4_1 and Q5_1. `repacked` (a Q4_0
+/// matrix llama.cpp repacks, ggml_gemv/gemm_q4_0_8x8_q8_0): one integer sum per block,
+/// y = fma(Σ, d_w·d_x, y).
+static float dot_ggml(int type, int repacked, const char *wr, size_t bbytes, const char *tok, int cols) {
     float acc[8] = { 0 }, summs = 0;
     const int has_min = vs_weight_type(type)->activation == VS_ACT_Q8_1;
     for (int b = 0; b < cols / 32; b++) {
@@ -162,6 +136,12 @@ static float dot_ggml(int type, const char *wr, size_t bbytes, const char *tok, 
         block_values(type, wr + (size_t)b * bbytes, w, &dw, &m);
         const int8_t *q = qa_qs(tok) + b * 32;
         const float d = dw * qa_d(tok, cols)[b];
+        if (repacked) {
+            int32_t sum = 0;
+            for (int j = 0; j < 32; j++) sum += w[j] * q[j];
+            summs = fmaf((float)sum, d, summs);
+            continue;
+        }
         for (int l = 0; l < 8; l++) {
             int32_t lane = 0;
             for (int j = 4 * l; j < 4 * l + 4; j++) lane += w[j] * q[j];
@@ -170,7 +150,7 @@ static float dot_ggml(int type, const char *wr, size_t bbytes, const char *tok, 
         if (has_min) summs += m * qa_s(tok, cols)[b];
     }
     float h = kq_hsum8(acc);
-    return has_min ? h + summs : h;
+    return repacked ? summs : has_min ? h + summs : h;
 }
 
 void vs_quantize_q8k(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk) {
@@ -210,36 +190,24 @@ void vs_quantize_q8k(const float *x, size_t ldx, int cols, int t0, int t1, int g
 
 void vs_matmul_k_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const void *qk, int n, float *y, size_t ldy) {
-    kq_matmul(type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
+    kq_matmul(kq_block_ints, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
 }
 
-void vs_matmul_rows_scalar(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
-                           const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy) {
-    if (vs_type_uses_qact(type)) {
-        size_t stride = vs_qact_bytes(cols), bbytes = row_bytes / (size_t)(cols / 32);
-        for (int r = r0; r < r1; r++) {
-            const char *wr = (const char *)w + (size_t)r * row_bytes;
-            for (int t = 0; t < n; t++) {
-                const char *tok = (const char *)qa + (size_t)t * stride;
-                y[(size_t)t * ldy + r] = dot_ggml(type, wr, bbytes, tok, cols);
-            }
-        }
-        return;
+int vs_matmul_rows_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                          const float *x, size_t ldx, const void *qa, int n, float *y, size_t ldy) {
+    const vs_weight_type_info *info = vs_weight_type(type);
+    if (!info || info->activation == VS_ACT_Q8_K) return -1;   // K-quants: vs_matmul_k_scalar
+    if (info->activation == VS_ACT_F32) {
+        fm_matmul(vs_dequantize_row_scalar, type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
+        return 0;
     }
-    float buf[1024];
+    const size_t stride = vs_qact_bytes(cols), bbytes = row_bytes / (size_t)(cols / 32);
     for (int r = r0; r < r1; r++) {
         const char *wr = (const char *)w + (size_t)r * row_bytes;
-        for (int t = 0; t < n; t++) y[(size_t)t * ldy + r] = 0;
-        for (int c0 = 0; c0 < cols; c0 += 1024) {
-            int len = cols - c0 < 1024 ? cols - c0 : 1024;   // 1024 is a multiple of every block size
-            size_t off = vs_row_bytes(type, 1024) * (size_t)(c0 / 1024);
-            vs_dequantize_row_scalar(type, wr + off, buf, len);
-            for (int t = 0; t < n; t++) {
-                const float *xt = x + (size_t)t * ldx + c0;
-                float s = 0;
-                for (int c = 0; c < len; c++) s += buf[c] * xt[c];
-                y[(size_t)t * ldy + r] += s;
-            }
+        for (int t = 0; t < n; t++) {
+            const char *tok = (const char *)qa + (size_t)t * stride;
+            y[(size_t)t * ldy + r] = dot_ggml(type, repacked, wr, bbytes, tok, cols);
         }
     }
+    return 0;
 }

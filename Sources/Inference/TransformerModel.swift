@@ -37,11 +37,3 @@ public final class TransformerModel: @unchecked Sendable {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 }
-
-/// The names of the Llama-only types this layer replaced, for code written against them.
-@available(*, deprecated, renamed: "TransformerModel")
-public typealias LlamaModel = TransformerModel
-@available(*, deprecated, renamed: "TransformerConfig")
-public typealias LlamaConfig = TransformerConfig
-@available(*, deprecated, renamed: "TransformerWeights")
-public typealias LlamaWeights = TransformerWeights

@@ -19,7 +19,7 @@ import Testing
 @Suite(.serialized)
 struct EngineGoldenTests {
     /// nil: the default model; otherwise the requantized file's type.
-    static let models: [String?] = [nil, "Q4_K_M", "Q6_K"]
+    static let models: [String?] = [nil, "Q4_K_M", "Q6_K", "Q5_K_M", "Q3_K_M", "Q2_K", "Q2_K-pure"]
 
     static func session(_ model: TransformerModel) -> InferenceSession {
         InferenceSession(model: model, pool: TestModel.pool, contextLength: 2048, batchCapacity: 512)

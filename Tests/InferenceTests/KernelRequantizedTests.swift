@@ -10,11 +10,14 @@ import Testing
 /// llama.cpp's arithmetic bit for bit, on the tensors where each type occurs.
 @Suite("Kernels on requantized weights")
 struct KernelRequantizedTests {
-    /// (file type, tensor, its type there). blk.4.ffn_down is Q4_K with 576 rows: llama.cpp's repacked order.
+    /// (file type, tensor, its type there). The ffn_down matrices have 576 rows: Q4_K and Q2_K take
+    /// llama.cpp's repacked order.
     static let cases: [(String, String, GGMLType)] = [
         ("Q5_0", "blk.0.attn_q.weight", .q5_0), ("Q5_1", "blk.3.ffn_gate.weight", .q5_1),
         ("Q6_K", "blk.0.ffn_down.weight", .q6_K), ("Q4_K_M", "blk.4.ffn_down.weight", .q4_K),
-        ("Q4_K_M", "blk.0.ffn_down.weight", .q6_K),
+        ("Q4_K_M", "blk.0.ffn_down.weight", .q6_K), ("Q5_K_M", "blk.3.ffn_down.weight", .q5_K),
+        ("Q3_K_M", "blk.0.ffn_down.weight", .q5_K), ("Q2_K", "blk.0.ffn_down.weight", .q3_K),
+        ("Q2_K-pure", "blk.0.ffn_down.weight", .q2_K),
     ]
 
     @Test("every path equals llama.cpp's arithmetic on requantized real weights", arguments: 0..<cases.count)

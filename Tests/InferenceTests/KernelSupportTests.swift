@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import GGUF
 import Support
@@ -40,11 +41,18 @@ final class RandomWeights {
                 store(half(3...9, negative: false), at: b * type.typeSize)
                 store(half(6...12), at: b * type.typeSize + 2)
             }
-        case .q4_K:   // d, dmin; the 12 scale bytes and the nibbles stay random
+        case .q4_K, .q5_K:   // d, dmin; the 12 scale bytes and the quants stay random
             for b in 0..<blocks {
-                store(half(2...7, negative: false), at: b * 144)
-                store(half(2...7, negative: false), at: b * 144 + 2)
+                store(half(2...7, negative: false), at: b * type.typeSize)
+                store(half(2...7, negative: false), at: b * type.typeSize + 2)
             }
+        case .q2_K:   // {scales[16]; qs[64]; d; dmin}
+            for b in 0..<blocks {
+                store(half(2...7, negative: false), at: b * 84 + 80)
+                store(half(2...7, negative: false), at: b * 84 + 82)
+            }
+        case .q3_K:   // {hmask[32]; qs[64]; scales[12]; d}
+            for b in 0..<blocks { store(half(2...7, negative: false), at: b * 110 + 108) }
         case .q6_K:
             for b in 0..<blocks {
                 for s in 0..<16 { storage.storeBytes(of: Int8.random(in: -64...64, using: &rng), toByteOffset: b * 210 + 192 + s, as: Int8.self) }
@@ -104,5 +112,20 @@ struct KernelSupportTests {
         #expect(throws: InferenceError.self) { _ = try WeightMatrix(type: .q4_1, rows: 2, cols: 40, data: bytes) }
         let w = try WeightMatrix(type: .q4_1, rows: 3, cols: 64, data: bytes)
         #expect(w.rowBytes == 40)
+    }
+
+    /// The C entry point refuses a type outside its table on every path (the scalar one used to read it
+    /// as Q8_0) and leaves NaN in the outputs, never stale values.
+    @Test("the kernels refuse a type outside their table on every path", arguments: KernelPath.allCases.filter(\.isSupported))
+    func unknownTypeInC(path: KernelPath) {
+        let bytes = UnsafeMutableRawPointer.allocate(byteCount: 1024, alignment: 64)
+        defer { bytes.deallocate() }
+        bytes.initializeMemory(as: UInt8.self, repeating: 0, count: 1024)
+        let x = [Float](repeating: 1, count: 256)
+        for type in [GGMLType.iq4_nl, .iq2_xxs, .q8_1] {
+            var y = [Float](repeating: 7, count: 2)
+            let status = vs_matmul_rows(Int32(type.rawValue), bytes, 128, 2, 256, 0, 2, x, 256, bytes, nil, nil, 1, &y, 2, path.rawValue)
+            #expect(status == -1 && y.allSatisfy(\.isNaN), "\(type.name) \(path): status \(status), y \(y)")
+        }
     }
 }

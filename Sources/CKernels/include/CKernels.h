@@ -41,7 +41,10 @@ enum { VS_ACT_F32 = 0, VS_ACT_Q8_0 = 1, VS_ACT_Q8_1 = 2, VS_ACT_Q8_K = 3 };
     X(Q5_0, 6,  32,  22, VS_ACT_Q8_0, 0) \
     X(Q5_1, 7,  32,  24, VS_ACT_Q8_1, 0) \
     X(Q8_0, 8,  32,  34, VS_ACT_Q8_0, 1) \
+    X(Q2_K, 10, 256,  84, VS_ACT_Q8_K, 0) \
+    X(Q3_K, 11, 256, 110, VS_ACT_Q8_K, 0) \
     X(Q4_K, 12, 256, 144, VS_ACT_Q8_K, 0) \
+    X(Q5_K, 13, 256, 176, VS_ACT_Q8_K, 0) \
     X(Q6_K, 14, 256, 210, VS_ACT_Q8_K, 0) \
     X(BF16, 30,  1,   2, VS_ACT_F32,  0)
 
@@ -94,10 +97,11 @@ void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int co
 /// matrix of `rows` rows (llama.cpp's Q4_K order depends on it). `qp` is `qa` packed
 /// by vs_pack_activations and `wp` the weights packed by vs_pack_weights, both read by the AVX-512
 /// path only (without `wp` it runs the AVX2 kernel, which computes the same bits). For the quantized
-/// types every path gives llama.cpp's results bit for bit; `r0` is a multiple of 8.
-void vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
-                    const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
-                    float *y, size_t ldy, int path);
+/// types every path gives llama.cpp's results bit for bit; `r0` is a multiple of 8. Returns 0, or -1 for a
+/// type outside VS_WEIGHT_TYPES (outputs set to NaN).
+int vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
+                   const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
+                   float *y, size_t ldy, int path);
 
 /// True when `type` is multiplied with Q8_0/Q8_1 activations (so callers quantize x first).
 int vs_type_uses_qact(int type);
@@ -112,8 +116,11 @@ size_t vs_q8k_token_bytes(int cols);
 /// the first such element (quantize_row_q8_K_ref), or, for tokens below `grouped_end`, a positive one
 /// when there is one (x86 ggml_quantize_mat_q8_K_4x8, which quantizes whole groups of 4 tokens).
 void vs_quantize_q8k(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk);
+/// True when llama.cpp on this x86 CPU repacks a matrix of `type` with `rows` rows at load (Q4_0, Q4_K
+/// and Q2_K, rows a multiple of 8) and so multiplies it in its gemv/gemm order (scalar.c, kquants.h).
+int vs_llamacpp_repacks(int type, int rows);
 /// The token count below which llama.cpp quantizes a batch of `n` tokens in groups of 4 for weights of
-/// `type` with `rows` rows (its repacked Q4_K path: rows a multiple of 8), 0 when it never does.
+/// `type` with `rows` rows (its repacked K-quant path), 0 when it never does.
 int vs_q8k_grouped_end(int type, int rows, int n);
 
 // MARK: Thread-pool support

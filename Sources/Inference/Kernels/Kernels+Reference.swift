@@ -52,38 +52,15 @@ extension Kernels {
                 let o = b * size, d = half(o), m: Float = q5_1 ? half(o + 2) : 0
                 for j in 0..<32 { out[b * 32 + j] = q5_1 ? Float(q5Value(base + o, j, q5_1: true)) * d + m : Float(q5Value(base + o, j, q5_1: false)) * d }
             }
-        case .q4_K:
-            for b in 0..<w.cols / 256 {
-                let block = base + b * 144, d = half(b * 144), dmin = half(b * 144 + 2)
-                for s in 0..<8 {
-                    let (sc, m) = q4KScaleMin(block, s)
-                    for l in 0..<32 { out[b * 256 + 32 * s + l] = d * Float(sc) * Float(q4KValue(block, s, l)) - dmin * Float(m) }
-                }
-            }
         case .q8_0:   // {f16 d; i8 qs[32]}
             for b in 0..<w.cols / 32 {
                 let o = b * 34, d = half(o)
                 for j in 0..<32 { out[b * 32 + j] = Float(Int8(bitPattern: byte(o + 2 + j))) * d }
             }
-        case .q6_K:   // {u8 ql[128]; u8 qh[64]; i8 scales[16]; f16 d}: 6-bit values - 32, a scale per 16
+        case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K:   // (d·scale)·value − dmin·min, as dequantize_row_q*_K
             for b in 0..<w.cols / 256 {
-                let o = b * 210, d = half(o + 208)
-                for half128 in 0..<2 {
-                    let ql = o + 64 * half128, qh = o + 128 + 32 * half128, sc = o + 192 + 8 * half128
-                    let y = b * 256 + 128 * half128
-                    func scale(_ i: Int) -> Float { Float(Int8(bitPattern: byte(sc + i))) }
-                    for l in 0..<32 {
-                        let s = l / 16, h = byte(qh + l)
-                        let q1 = Int(byte(ql + l) & 0xF | (h & 3) << 4) - 32
-                        let q2 = Int(byte(ql + l + 32) & 0xF | (h >> 2 & 3) << 4) - 32
-                        let q3 = Int(byte(ql + l) >> 4 | (h >> 4 & 3) << 4) - 32
-                        let q4 = Int(byte(ql + l + 32) >> 4 | (h >> 6 & 3) << 4) - 32
-                        out[y + l] = d * scale(s) * Float(q1)
-                        out[y + l + 32] = d * scale(s + 2) * Float(q2)
-                        out[y + l + 64] = d * scale(s + 4) * Float(q3)
-                        out[y + l + 96] = d * scale(s + 6) * Float(q4)
-                    }
-                }
+                let k = decodeK(w.type, base + b * w.type.typeSize)
+                for i in 0..<256 { out[b * 256 + i] = k.d * Float(k.scales[i / k.sub]) * Float(k.values[i]) - k.dmin * Float(k.mins[i / k.sub]) }
             }
         default:
             for c in 0..<w.cols { out[c] = 0 }
@@ -132,12 +109,15 @@ extension Kernels {
     ///     y = ((acc4 + acc0) + (acc6 + acc2)) + ((acc5 + acc1) + (acc7 + acc3))  (+ Σ m·s for Q4_1)
     ///
     /// (ggml_vec_dot_q4_0_q8_0, _q4_1_q8_1, _q5_0_q8_0, _q5_1_q8_1, _q8_0_q8_0 and hsum_float_8; Q5_1
-    /// adds Σ m·s as Q4_1 does). Every C path must equal it.
+    /// adds Σ m·s as Q4_1 does). A Q4_0 matrix with rows a multiple of 8 is repacked by llama.cpp
+    /// (q4_0_8x8_q8_0) and run by ggml_gemv/gemm_q4_0_8x8_q8_0: one integer sum per block,
+    /// y = fma(Σ, d_w·d_x, y) block after block. Every C path must equal it.
     static func matmulGGMLReference32(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
         precondition([.q4_0, .q4_1, .q5_0, .q5_1, .q8_0].contains(w.type), "matmulGGMLReference: \(w.type.name) weights")
         let quantized = (0..<n).map { quantizeReference(x + $0 * w.cols, cols: w.cols) }
         let blockBytes = w.type.typeSize
         let hasMinimum = w.type == .q4_1 || w.type == .q5_1
+        let repacked = w.type == .q4_0 && w.rows % 8 == 0
         for r in 0..<w.rows {
             let row = w.row(r)
             for t in 0..<n {
@@ -162,6 +142,11 @@ extension Kernels {
                         }
                     }
                     let d = dw * q.scales[b]
+                    if repacked {
+                        let sum = (0..<32).reduce(Int32(0)) { $0 + values[$1] * Int32(q.qs[b * 32 + $1]) }
+                        summs = summs.addingProduct(Float(sum), d)
+                        continue
+                    }
                     for l in 0..<8 {
                         var lane: Int32 = 0
                         for j in 4 * l..<4 * l + 4 { lane += values[j] * Int32(q.qs[b * 32 + j]) }
@@ -172,7 +157,7 @@ extension Kernels {
                     }
                 }
                 let h = hsum8(acc)
-                y[t * w.rows + r] = hasMinimum ? h + summs : h
+                y[t * w.rows + r] = repacked ? summs : hasMinimum ? h + summs : h
             }
         }
     }

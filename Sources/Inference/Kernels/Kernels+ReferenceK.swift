@@ -1,6 +1,6 @@
 import GGUF
 
-/// Plain Swift references of the K-quant kernels (Q4_K, Q6_K) and of ggml's Q8_K activations, written
+/// Plain Swift references of the K-quant kernels (Q2_K, Q3_K, Q4_K, Q5_K, Q6_K) and of ggml's Q8_K activations, written
 /// from ggml's block layouts and the float order of llama.cpp's x86 routines (named at each function);
 /// the tests compare every C path against them bit for bit.
 extension Kernels {
@@ -36,93 +36,141 @@ extension Kernels {
         return row
     }
 
-    /// y(n, rows) = x(n, cols) · Wᵀ for Q4_K and Q6_K weights exactly as llama.cpp's x86 backend computes
-    /// it. Per 256-block b, with integer sums over 4 consecutive columns per lane l (8 lanes) and the
-    /// 16-element activation sums S:
+    /// y(n, rows) = x(n, cols) · Wᵀ for K-quant weights exactly as llama.cpp's x86 backend computes it.
+    /// Per 256-block b, with the block's values v (code − bias), sub-block scales sc and minimums m, the
+    /// 16-element activation sums S, and integer sums over 4 consecutive columns of every 32 per lane l:
     ///
     ///  - Not repacked, n ≥ 8 (llama.cpp's tiled matmul, ggml-cpu/tiled): per block one exact integer
-    ///    Σ = Σ_i scale·(q − bias)·x (Q4_K also Σm = Σ_sub min·(S pair)), r = Float(Σ)·d_w
-    ///    (Q4_K: r = fma(−dmin_w, Float(Σm), r)), y = fma(r, d_x, y).
-    ///  - Q6_K, n < 8 (ggml_vec_dot_q6_K_q8_K): lane_l = Σ_sub scale·Σ q·x − 32·(S_2l·scale_2l + S_2l+1·scale_2l+1),
-    ///    acc_l = fma(d_x·d_w, lane_l, acc_l); y = hsum_float_8(acc).
-    ///  - Q4_K with rows a multiple of 8 (llama.cpp repacks it and runs ggml_gemv/gemm_q4_K_8x8_q8_K):
-    ///    acc = fma(Σ_sub scale·Σ q·x, d_w·d_x, acc), accm = fma(Σ_sub min·(S pair), dmin_w·d_x, accm);
-    ///    y = acc − accm. Tokens in whole groups of 4 are quantized by the 4-token quantizer and run by
-    ///    the gemm, whose sums Σ_sub run over two sub-blocks at a time; the others by the gemv, per block.
-    ///  - Q4_K otherwise, n < 8 (ggml_vec_dot_q4_K_q8_K): 8 lanes as Q6_K with d = d_x·d_w, plus 4 lanes
-    ///    accm_i = fma(−d_x·dmin_w, min_2i·(S pair) + min_2i+1·(S pair), accm_i);
-    ///    y = hsum_float_8(acc) + ((accm_0 + accm_2) + (accm_1 + accm_3)).
+    ///    Σ = Σ_i sc·v·x and Σm = Σ_sub m·S, r = Float(Σ)·d_w (with minimums: r = fma(−dmin_w, Float(Σm), r)),
+    ///    y = fma(r, d_x, y).
+    ///  - Q4_K or Q2_K with rows a multiple of 8 (llama.cpp repacks them and runs ggml_gemv/gemm_q{4,2}_K_8x8_q8_K):
+    ///    acc = fma(Σ, d_w·d_x, acc), accm = fma(Σm, dmin_w·d_x, accm) per block (gemv) or per 64
+    ///    (Q4_K gemm) / 128 (Q2_K gemm) elements; y = acc − accm. Tokens in whole groups of 4 are quantized
+    ///    by the 4-token quantizer and run by the gemm, the others by the gemv.
+    ///  - Otherwise, n < 8 (ggml_vec_dot_q*_K_q8_K): lane_l = Σ sc·v·x over its columns,
+    ///    acc_l = fma(d_x·d_w, lane_l, acc_l), y = hsum_float_8(acc) with each type's minimums: Q2_K first
+    ///    acc_l = fma(−d_x·dmin_w, m_2l·S_2l + m_2l+1·S_2l+1, acc_l); Q4_K 4 lanes
+    ///    accm_i = fma(−d_x·dmin_w, m_2i·(S pair) + m_2i+1·(S pair), accm_i), y += ((accm_0 + accm_2) + (accm_1 + accm_3));
+    ///    Q5_K y += Σm running as fma(−d_x·dmin_w, Σ_sub m·(S pair), Σm); Q6_K's lanes use the
+    ///    unsigned 6-bit codes less 32·(S_2l·sc_2l + S_2l+1·sc_2l+1).
     public static func matmulGGMLReferenceK(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>) {
-        precondition([.q4_K, .q6_K].contains(w.type), "matmulGGMLReferenceK: \(w.type.name) weights")
-        let repacked = w.type == .q4_K && w.rows % 8 == 0
+        precondition(w.activation == .q8K, "matmulGGMLReferenceK: \(w.type.name) weights")
+        let repacked = [.q4_K, .q2_K].contains(w.type) && w.rows % 8 == 0
         let grouped = repacked ? n - n % 4 : 0
         let tiled = !repacked && n >= 8
         let quantized = (0..<n).map { quantizeKReference(x + $0 * w.cols, cols: w.cols, positiveWins: $0 < grouped) }
         for r in 0..<w.rows {
+            let blocks = (0..<w.cols / 256).map { decodeK(w.type, w.row(r) + $0 * w.type.typeSize) }
             for t in 0..<n {
                 let q = quantized[t]
                 var acc = [Float](repeating: 0, count: 8), accm = [Float](repeating: 0, count: 4)
                 var single: Float = 0, singleMin: Float = 0
-                for b in 0..<w.cols / 256 {
-                    let block = w.row(r) + b * w.type.typeSize
+                for (b, k) in blocks.enumerated() {
                     let dx = q.scales[b]
                     func activation(_ i: Int) -> Int32 { Int32(q.qs[256 * b + i]) }
                     func sum16(_ g: Int) -> Int32 { Int32(q.sums[16 * b + g]) }
-                    var lanes = [Int32](repeating: 0, count: 8)
+                    /// Σ sc·v·x and Σ m·S over elements [first, end).
+                    func sums(_ first: Int, _ end: Int) -> (Int32, Int32) {
+                        var sum: Int32 = 0, minimum: Int32 = 0
+                        for i in first..<end { sum += k.scales[i / k.sub] * k.values[i] * activation(i) }
+                        for g in first / 16..<end / 16 { minimum += k.mins[g * 16 / k.sub] * sum16(g) }
+                        return (sum, minimum)
+                    }
                     if tiled {
-                        var sum: Int32 = 0, minimum: Int32 = 0, r: Float
-                        if w.type == .q6_K {
-                            for i in 0..<256 { sum += Int32(block.load(fromByteOffset: 192 + i / 16, as: Int8.self)) * (q6KValue(block, i) - 32) * activation(i) }
-                            r = Float(sum) * halfToFloat(block.loadUnaligned(fromByteOffset: 208, as: UInt16.self))
-                        } else {
-                            for i in 0..<256 { sum += Int32(q4KScaleMin(block, i / 32).scale) * Int32(q4KValue(block, i / 32, i % 32)) * activation(i) }
-                            for s in 0..<8 { minimum += Int32(q4KScaleMin(block, s).min) * (sum16(2 * s) + sum16(2 * s + 1)) }
-                            let dw = halfToFloat(block.loadUnaligned(as: UInt16.self))
-                            let dminw = halfToFloat(block.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
-                            r = (Float(sum) * dw).addingProduct(-dminw, Float(minimum))
-                        }
+                        let (sum, minimum) = sums(0, 256)
+                        var r = Float(sum) * k.d
+                        if k.hasMin { r = r.addingProduct(-k.dmin, Float(minimum)) }
                         single = single.addingProduct(r, dx)
-                        continue
-                    }
-                    if w.type == .q6_K {
-                        let scales = (0..<16).map { Int32(block.load(fromByteOffset: 192 + $0, as: Int8.self)) }
-                        for i in 0..<256 { lanes[i % 32 / 4] += scales[i / 16] * q6KValue(block, i) * activation(i) }
-                        for l in 0..<8 { lanes[l] -= 32 * (sum16(2 * l) * scales[2 * l] + sum16(2 * l + 1) * scales[2 * l + 1]) }
-                        let d = dx * halfToFloat(block.loadUnaligned(fromByteOffset: 208, as: UInt16.self))
-                        for l in 0..<8 { acc[l] = acc[l].addingProduct(d, Float(lanes[l])) }
-                        continue
-                    }
-                    let dw = halfToFloat(block.loadUnaligned(as: UInt16.self))
-                    let dminw = halfToFloat(block.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
-                    let scaleMins = (0..<8).map { q4KScaleMin(block, $0) }
-                    for i in 0..<256 { lanes[i % 32 / 4] += Int32(scaleMins[i / 32].scale) * Int32(q4KValue(block, i / 32, i % 32)) * activation(i) }
-                    let pairs = (0..<8).map { sum16(2 * $0) + sum16(2 * $0 + 1) }
-                    if repacked {
-                        // gemm (tokens below `grouped`) adds per two sub-blocks of 32, gemv per block.
-                        let step = t < grouped ? 2 : 8
-                        for first in stride(from: 0, to: 8, by: step) {
-                            var sum: Int32 = 0, minimum: Int32 = 0
-                            for s in first..<first + step {
-                                for i in 32 * s..<32 * s + 32 { sum += Int32(scaleMins[s].scale) * Int32(q4KValue(block, s, i % 32)) * activation(i) }
-                                minimum += Int32(scaleMins[s].min) * pairs[s]
-                            }
-                            single = single.addingProduct(Float(sum), dw * dx)
-                            singleMin = singleMin.addingProduct(Float(minimum), dminw * dx)
+                    } else if repacked {
+                        let step = t >= grouped ? 256 : w.type == .q4_K ? 64 : 128
+                        for first in stride(from: 0, to: 256, by: step) {
+                            let (sum, minimum) = sums(first, first + step)
+                            single = single.addingProduct(Float(sum), k.d * dx)
+                            singleMin = singleMin.addingProduct(Float(minimum), k.dmin * dx)
                         }
                     } else {
-                        for l in 0..<8 { acc[l] = acc[l].addingProduct(dx * dw, Float(lanes[l])) }
-                        for i in 0..<4 {
-                            let product = Int32(scaleMins[2 * i].min) * pairs[2 * i] + Int32(scaleMins[2 * i + 1].min) * pairs[2 * i + 1]
-                            accm[i] = accm[i].addingProduct(-dx * dminw, Float(product))
+                        var lanes = [Int32](repeating: 0, count: 8)
+                        let unbiased = w.type == .q6_K ? Int32(32) : 0
+                        for i in 0..<256 { lanes[i % 32 / 4] += k.scales[i / k.sub] * (k.values[i] + unbiased) * activation(i) }
+                        let dmin = -dx * k.dmin
+                        switch w.type {
+                        case .q6_K:
+                            for l in 0..<8 { lanes[l] -= 32 * (sum16(2 * l) * k.scales[2 * l] + sum16(2 * l + 1) * k.scales[2 * l + 1]) }
+                        case .q2_K:
+                            for l in 0..<8 { acc[l] = acc[l].addingProduct(dmin, Float(k.mins[2 * l] * sum16(2 * l) + k.mins[2 * l + 1] * sum16(2 * l + 1))) }
+                        case .q4_K:
+                            for i in 0..<4 {
+                                let product = k.mins[2 * i] * (sum16(4 * i) + sum16(4 * i + 1)) + k.mins[2 * i + 1] * (sum16(4 * i + 2) + sum16(4 * i + 3))
+                                accm[i] = accm[i].addingProduct(dmin, Float(product))
+                            }
+                        case .q5_K:
+                            singleMin = singleMin.addingProduct(dmin, Float(sums(0, 256).1))
+                        default:
+                            break
                         }
+                        for l in 0..<8 { acc[l] = acc[l].addingProduct(dx * k.d, Float(lanes[l])) }
                     }
                 }
                 y[t * w.rows + r] = tiled ? single
-                    : w.type == .q6_K ? hsum8(acc)
                     : repacked ? single - singleMin
-                    : hsum8(acc) + ((accm[0] + accm[2]) + (accm[1] + accm[3]))
+                    : w.type == .q4_K ? hsum8(acc) + ((accm[0] + accm[2]) + (accm[1] + accm[3]))
+                    : w.type == .q5_K ? hsum8(acc) + singleMin
+                    : hsum8(acc)
             }
         }
+    }
+
+    /// One K-quant 256-block: element i is d·scales[i/sub]·values[i] − dmin·mins[i/sub].
+    struct KBlock {
+        var values = [Int32](repeating: 0, count: 256)
+        var scales: [Int32] = [], mins: [Int32] = []
+        var sub = 16
+        var d: Float = 0, dmin: Float = 0
+        /// Q2_K, Q4_K and Q5_K store minimums.
+        var hasMin = false
+    }
+
+    /// The block at `block` decoded from ggml's layouts (ggml-common.h), element orders as
+    /// ggml-quants.c's dequantize_row_q*_K.
+    static func decodeK(_ type: GGMLType, _ block: UnsafeRawPointer) -> KBlock {
+        func byte(_ offset: Int) -> Int32 { Int32(block.load(fromByteOffset: offset, as: UInt8.self)) }
+        func half(_ offset: Int) -> Float { halfToFloat(block.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) }
+        var k = KBlock()
+        switch type {
+        case .q2_K:   // {u8 scales[16] (low 4 bits scale, high 4 min); u8 qs[64]; f16 d; f16 dmin}
+            k.d = half(80); k.dmin = half(82); k.hasMin = true
+            k.scales = (0..<16).map { byte($0) & 0xF }
+            k.mins = (0..<16).map { byte($0) >> 4 }
+            for i in 0..<256 { k.values[i] = byte(16 + 32 * (i / 128) + i % 32) >> Int32(2 * (i % 128 / 32)) & 3 }
+        case .q3_K:   // {u8 hmask[32]; u8 qs[64]; u8 scales[12] (6-bit, − 32); f16 d}: 2 bits + hmask bit, − 4 without it
+            k.d = half(108)
+            k.scales = (0..<16).map { s in
+                let low = s < 8 ? byte(96 + s) & 0xF : byte(96 + s - 8) >> 4
+                return (low | (byte(96 + 8 + s % 4) >> Int32(2 * (s / 4)) & 3) << 4) - 32
+            }
+            k.mins = [Int32](repeating: 0, count: 16)
+            for i in 0..<256 {
+                let low = byte(32 + 32 * (i / 128) + i % 32) >> Int32(2 * (i % 128 / 32)) & 3
+                let high = byte(i % 32) >> Int32(4 * (i / 128) + i % 128 / 32) & 1
+                k.values[i] = low - (high == 1 ? 0 : 4)
+            }
+        case .q4_K, .q5_K:   // {f16 d; f16 dmin; u8 scales[12]; (Q5_K: u8 qh[32];) u8 qs[128]}
+            let q5 = type == .q5_K
+            k.sub = 32; k.d = half(0); k.dmin = half(2); k.hasMin = true
+            k.scales = (0..<8).map { Int32(q4KScaleMin(block, $0).scale) }
+            k.mins = (0..<8).map { Int32(q4KScaleMin(block, $0).min) }
+            for i in 0..<256 {
+                let s = i / 32, l = i % 32
+                let nibble = byte((q5 ? 48 : 16) + 32 * (s / 2) + l) >> Int32(4 * (s % 2)) & 0xF
+                k.values[i] = q5 ? nibble | (byte(16 + l) >> Int32(s) & 1) << 4 : nibble
+            }
+        default:      // Q6_K {u8 ql[128]; u8 qh[64]; i8 scales[16]; f16 d}
+            k.d = half(208)
+            k.scales = (0..<16).map { Int32(block.load(fromByteOffset: 192 + $0, as: Int8.self)) }
+            k.mins = [Int32](repeating: 0, count: 16)
+            for i in 0..<256 { k.values[i] = q6KValue(block, i) - 32 }
+        }
+        return k
     }
 
     /// ggml's hsum_float_8: ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)).
@@ -142,12 +190,6 @@ extension Kernels {
         func q(_ i: Int) -> Int { Int(block.load(fromByteOffset: 4 + i, as: UInt8.self)) }
         if s < 4 { return (q(s) & 63, q(s + 4) & 63) }
         return ((q(s + 4) & 0xF) | (q(s - 4) >> 6) << 4, (q(s + 4) >> 4) | (q(s) >> 6) << 4)
-    }
-
-    /// Q4_K sub-block s, element l: nibble (low for even s, high for odd) of qs[32·(s/2) + l].
-    static func q4KValue(_ block: UnsafeRawPointer, _ s: Int, _ l: Int) -> UInt8 {
-        let byte = block.load(fromByteOffset: 16 + 32 * (s / 2) + l, as: UInt8.self)
-        return s % 2 == 0 ? byte & 0xF : byte >> 4
     }
 
     /// Q6_K {u8 ql[128]; u8 qh[64]; i8 scales[16]; f16 d}: element i's 6-bit value (0…63, standing for − 32).

@@ -2,7 +2,7 @@
 """Writes engine-cases.json, the inputs of the engine's llama.cpp golden fixture:
   python3 make_cases.py > engine-cases.json
   python3 /work/shared/reference/llamacpp_logprobs.py MODEL engine-cases.json engine-golden.json
-and for the default model requantized by scripts/make-test-models.py (TYPE = Q4_K_M, Q6_K):
+and for the default model requantized by scripts/make-test-models.py (TYPE = Q4_K_M, Q6_K, Q3_K_M, Q5_K_M, Q2_K, Q2_K-pure):
   python3 /work/shared/reference/llamacpp_logprobs.py ~/.cache/vsynth/test-models/SmolLM2-135M-Instruct.TYPE.gguf \
     engine-cases.json engine-golden-TYPE.json
 Score pairs follow the V-Score frame of docs/method.md (ChatML system context with a task definition, the

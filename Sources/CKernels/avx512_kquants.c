@@ -1,0 +1,36 @@
+// K-quant weights × Q8_K activations with AVX-512 VNNI: the integer sums of kquants.h (kq_ints) by
+// vpdpbusd, 64 products per instruction, and the float steps shared with the other paths
+// (kq_accumulate), so the results are the same bits.
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include "CKernels.h"
+#include "internal.h"
+#include "kquants.h"
+
+#define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
+
+/// kq_block_ints with vpdpbusd: codes biased to unsigned bytes u = q − lb + 128 (q − lb lies in
+/// −32…63), Σ u·x − Σ 128·x = Σ (q − lb)·x per 4 elements, exact; times the lanes' scales.
+static inline __attribute__((always_inline)) TGT void
+kq_block_ints_vnni(const kq_block *k, int lb, const int8_t *x, kq_ints *out) {
+    const __m512i offset = _mm512_set1_epi8((char)(128 - lb)), c128 = _mm512_set1_epi8((char)0x80);
+    __m512i total = _mm512_setzero_si512();
+    for (int c = 0; c < 4; c++) {
+        const __m512i u = _mm512_add_epi8(_mm512_loadu_si512(k->q + 64 * c), offset);
+        const __m512i xv = _mm512_loadu_si512(x + 64 * c);
+        __m512i p = _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), u, xv),
+                                     _mm512_dpbusd_epi32(_mm512_setzero_si512(), c128, xv));
+        p = _mm512_mullo_epi32(p, _mm512_loadu_si512(k->lane_sc + 16 * c));
+        out->part[c] = _mm512_reduce_add_epi32(p);
+        total = _mm512_add_epi32(total, p);
+    }
+    // 32-bit lane j covers elements 4j…4j+3 of its 64: ggml's lane (j mod 8).
+    _mm256_storeu_si256((__m256i *)out->lane,
+                        _mm256_add_epi32(_mm512_castsi512_si256(total), _mm512_extracti64x4_epi64(total, 1)));
+}
+
+TGT void vs_matmul_k_avx512(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
+                            const void *qk, int n, float *y, size_t ldy) {
+    kq_matmul(kq_block_ints_vnni, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
+}
+#endif
