@@ -33,7 +33,8 @@ enum BenchEngineCommand: Command {
         let threads = try arguments[\.threads] ?? 0
         let promptCount = try arguments[\.promptTokens]
         let decodeCount = try arguments[\.decodeTokens]
-        let model = try ModelFactory.embedded(path: try arguments[\.model], threads: threads)
+        let path = try ModelStore().modelFile(try arguments[\.model])
+        let model = try ModelFactory.embedded(path: path, threads: threads)
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
         let tokens = Array(model.tokenizer.encode(text, parseSpecial: false, addBOS: false).prefix(promptCount))
         guard tokens.count >= 16 + 64 else { throw LanguageModelError.failed("bench text gave only \(tokens.count) tokens") }

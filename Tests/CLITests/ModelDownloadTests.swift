@@ -1,5 +1,6 @@
 @testable import CLI
 import Foundation
+import TestSupport
 import Testing
 
 /// `vsynth model fetch URL` against a loopback HTTP server (Python's `http.server` with `Range`
