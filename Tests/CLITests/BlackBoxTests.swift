@@ -133,7 +133,7 @@ struct BlackBoxTests {
         let fetch = try await VSynthBinary.run(["model", "fetch"], environment: environment)
         #expect(fetch.status == 0, "\(fetch.stderr)")
         #expect(fetch.stdout == model + "\n")
-        #expect(fetch.stderr.contains("model already present and verified"))
+        #expect(fetch.stderr.contains("smollm2-135m already present and verified"))
         let path = try await VSynthBinary.run(["model", "path"], environment: environment)
         #expect(path.status == 0)
         #expect(path.stdout == model + "\n")

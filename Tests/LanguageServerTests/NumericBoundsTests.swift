@@ -99,7 +99,7 @@ import Testing
         // Every key the server reads that holds a number is covered above.
         let numeric = Set(integers.keys).union(["threshold"])
         #expect(numeric.isSubset(of: Set(ServerConfiguration.keys)))
-        #expect(Set(ServerConfiguration.keys).subtracting(numeric) == ["backend", "backends", "model", "modelPath", "models", "refresh", "statusNotifications"])
+        #expect(Set(ServerConfiguration.keys).subtracting(numeric) == ["backend", "backends", "frame", "model", "modelPath", "models", "refresh", "statusNotifications"])
     }
 
     @Test func initializationOptionsOutOfBoundsAreAnErrorResponse() async throws {
