@@ -59,7 +59,7 @@ struct ModelDownload {
     /// Downloads (or resumes) the file and moves it into place. `progress` gets a line now and then.
     func run(progress: @escaping @Sendable (String) -> Void) async throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let already = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+        let already = Self.size(of: partial)
         var request = URLRequest(url: url, timeoutInterval: idleTimeout)
         if already > 0 {
             request.setValue("bytes=\(already)-", forHTTPHeaderField: "Range")
@@ -74,8 +74,10 @@ struct ModelDownload {
         do {
             try await delegate.run(request, on: session)
         } catch {
-            // What arrived stays in the partial file for the next run to resume from.
-            let kept = (try? sink.finish()) ?? already
+            // What arrived stays in the partial file for the next run to resume from (what is on
+            // disk: a reply refused before its first byte leaves the earlier bytes there).
+            _ = try? sink.finish()
+            let kept = Self.size(of: partial)
             if kept == 0 { try? FileManager.default.removeItem(atPath: partial) }
             let reason = (error as? CLIError)?.description ?? "\(error)"
             throw CLIError.downloadFailed(url: shown, reason: reason, partial: kept > 0 ? partial : nil, bytes: kept)
@@ -96,6 +98,11 @@ struct ModelDownload {
         return Result(path: target, sha256: digest, bytes: size, resumedFrom: sink.resumedFrom)
     }
 
+    /// The size of the file at `path`; 0 when there is none.
+    static func size(of path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
     static func isGGUF(_ path: String) throws -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
@@ -105,9 +112,10 @@ struct ModelDownload {
     static func mebibytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
 }
 
-/// Where the bytes go: the partial file, appended to (a 206 answer to the `Range` request) or
-/// started over (a 200: the server ignored the range). Lock-protected: URLSession calls the
-/// delegate on its own queue.
+/// Where the bytes go: the partial file, appended to (a 206 answer to the `Range` request),
+/// started over (a 200: the server ignored the range) or kept as it is (a 416 whose total is the
+/// partial file's size: an earlier run got every byte but stopped before the move into place).
+/// Lock-protected: URLSession calls the delegate on its own queue.
 final class DownloadSink: @unchecked Sendable {
     private let lock = NSLock()
     private let handle: FileHandle
@@ -116,6 +124,8 @@ final class DownloadSink: @unchecked Sendable {
     private let progress: @Sendable (String) -> Void
     private(set) var resumedFrom = 0
     private var written = 0
+    /// The partial file is already whole (416): the reply's body, an error page, is not the file's.
+    private var complete = false
     /// The whole file's size, when the server said.
     private(set) var total: Int?
     private var lastReport = Date.distantPast
@@ -155,6 +165,16 @@ final class DownloadSink: @unchecked Sendable {
                 resumedFrom = 0
                 total = length
                 try handle.truncate(atOffset: 0)
+            case 416:
+                // Content-Range: bytes */TOTAL — the range starts at or past the file's end.
+                let range = response.value(forHTTPHeaderField: "Content-Range") ?? ""
+                let size = range.hasPrefix("bytes */") ? Int(range.dropFirst("bytes */".count)) : nil
+                guard let size, size == existing else {
+                    throw CLIError.badReply("HTTP 416: the partial file \(path) has \(existing) bytes but the server's file has \(size.map(String.init) ?? "an unknown number of") bytes ('\(range)'); delete the partial file and fetch again")
+                }
+                resumedFrom = existing
+                total = size
+                complete = true
             default:
                 throw CLIError.badReply("HTTP \(response.statusCode)")
             }
@@ -163,6 +183,7 @@ final class DownloadSink: @unchecked Sendable {
 
     func write(_ data: Data) throws {
         let report: String? = try lock.withLock {
+            guard !complete else { return nil }
             try handle.write(contentsOf: data)
             written += data.count
             guard Date().timeIntervalSince(lastReport) >= 1 else { return nil }

@@ -5,7 +5,8 @@ import Testing
 
 /// `vsynth model fetch URL` against a loopback HTTP server (Python's `http.server` with `Range`
 /// support, which can end its first reply early as a dropped connection would): progress, resume
-/// from the partial file with a `Range` request, the atomic move into place, the SHA-256, and the
+/// from the partial file with a `Range` request (also when the partial file is already whole and
+/// the server answers 416), the atomic move into place, the SHA-256, and the
 /// errors for a URL that names no GGUF file, a server error and a reply that is not GGUF.
 @Suite(.serialized) struct ModelDownloadTests {
     /// Serves `file` at `/model.gguf` (and `/redirect/model.gguf`, a 302 to it); the first reply
@@ -32,6 +33,11 @@ import Testing
                     self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers()
                     self.wfile.write(body); return
                 start = int(rng.split("=")[1].split("-")[0]) if rng else 0
+                if start >= len(data):
+                    body = b"<html>range not satisfiable</html>"
+                    self.send_response(416); self.send_header("Content-Range", f"bytes */{len(data)}")
+                    self.send_header("Content-Length", str(len(body))); self.end_headers()
+                    self.wfile.write(body); return
                 self.send_response(206 if start else 200)
                 if start: self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
                 self.send_header("Content-Length", str(len(data) - start))
@@ -126,6 +132,43 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: download.partial))
         #expect(server.requests == ["/redirect/model.gguf None", "/model.gguf None",
                                     "/redirect/model.gguf bytes=1048576-", "/model.gguf bytes=1048576-"])
+    }
+
+    /// A run that got every byte but stopped before the move leaves a whole partial file: the
+    /// server answers the resume with 416 and the file's size, and the fetch finishes from what is
+    /// on disk (size checked, SHA-256 of the bytes, moved into place), leaving the error page out.
+    /// A partial file longer than the server's file is a clear error, and stays for the user to see.
+    @Test func aPartialFileThatIsAlreadyWholeFinishesOnA416() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let source = root.path + "/source.gguf"
+        let bytes = try Self.makeFile(at: source, size: 1 << 20)
+        let server = try await Server.start(serving: source, cut: 0, log: root.path + "/requests.log")
+        defer { server.stop() }
+        let download = ModelDownload(url: try ModelDownload.checked(server.url("/model.gguf")), directory: root.path + "/models")
+        try FileManager.default.createDirectory(atPath: download.directory, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: download.partial))
+
+        let result = try await download.run { _ in }
+        #expect(result == ModelDownload.Result(path: download.target, sha256: SHA256.hex(of: bytes), bytes: bytes.count,
+                                               resumedFrom: bytes.count))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: download.target)) == Data(bytes))
+        #expect(!FileManager.default.fileExists(atPath: download.partial))
+        #expect(server.requests == ["/model.gguf bytes=1048576-"])
+
+        // A partial file longer than the server's: an error naming both sizes; the bytes stay.
+        try Data(bytes + [1, 2, 3]).write(to: URL(fileURLWithPath: download.partial))
+        let other = ModelDownload(url: try ModelDownload.checked(server.url("/other.gguf")), directory: download.directory)
+        try FileManager.default.moveItem(atPath: download.partial, toPath: other.partial)
+        do {
+            _ = try await other.run { _ in }
+            Issue.record("a longer partial file was installed")
+        } catch let CLIError.downloadFailed(_, reason, partial, kept) {
+            #expect(reason.contains("HTTP 416") && reason.contains("\(bytes.count + 3) bytes")
+                    && reason.contains("\(bytes.count) bytes"), "\(reason)")
+            #expect(partial == other.partial && kept == bytes.count + 3)
+        }
+        #expect(!FileManager.default.fileExists(atPath: other.target))
     }
 
     @Test func badURLsServerErrorsAndNonGGUFRepliesAreClearErrors() async throws {
