@@ -11,6 +11,7 @@ enum EvalICLCommand: Command {
         let task: Option<[String]> = .repeated("task", value: "ID", help: "Only this task (repeatable).")
         let methods = EvalSynthesisCommand.methodList
         let progress: Option<Bool> = .flag("progress", help: "Report each cell on stderr.")
+        let frame = EvalCommand.frameOption
         let synthesis = SynthesisOptionGroup(defaults: EvalSynthesisCommand.defaults)
         let modelChoice = ModelOptionGroup()
     }
@@ -45,15 +46,16 @@ enum EvalICLCommand: Command {
         let started = Date()
         var progress: (@Sendable (String) -> Void)?
         if try arguments[\.progress] || Console.stderrIsTerminal { progress = { Console.err($0) } }
-        let report = try await ICLEvaluation(model: model, options: options, methods: methods, seeds: seeds)
+        let report = try await ICLEvaluation(model: model, options: options, methods: methods, seeds: seeds,
+                                            frame: EvalCommand.frame(try arguments[\.frame]))
             .run(dataset, progress: progress)
         let wall = Date().timeIntervalSince(started)
         if try arguments[\.json] {
             struct Output: Encodable {
-                var model: String; var options: SynthesisOptions; var seeds: [UInt64]; var wallSeconds: Double
+                var model: String; var frame: String; var options: SynthesisOptions; var seeds: [UInt64]; var wallSeconds: Double
                 var summaries: [ICLEvaluation.Summary]; var cells: [ICLEvaluation.Cell]
             }
-            Console.out(try EvalCommand.json(Output(model: report.model, options: options, seeds: seeds, wallSeconds: wall,
+            Console.out(try EvalCommand.json(Output(model: report.model, frame: report.frame, options: options, seeds: seeds, wallSeconds: wall,
                                                     summaries: report.summaries, cells: report.cells)))
             return 0
         }
@@ -64,7 +66,7 @@ enum EvalICLCommand: Command {
                         + taskIDs.map { EvalCommand.f(s.perTask[$0] ?? 0) })
         }
         Console.out(EvalCommand.table(rows))
-        Console.out("seeds \(seeds.map(String.init).joined(separator: ",")), n \(options.count), N \(options.scale), \(EvalCommand.f(wall, 1)) s, \(report.model)")
+        Console.out("seeds \(seeds.map(String.init).joined(separator: ",")), n \(options.count), N \(options.scale), \(EvalCommand.f(wall, 1)) s, \(report.model), frame \(report.frame)")
         return 0
     }
 }

@@ -9,6 +9,7 @@ enum EvalSynthesisCommand: Command {
         let task: Option<[String]> = .repeated("task", value: "ID", help: "Only this task (repeatable).")
         let methods = EvalSynthesisCommand.methodList
         let progress: Option<Bool> = .flag("progress", help: "Report each run on stderr.")
+        let frame = EvalCommand.frameOption
         let synthesis = SynthesisOptionGroup(defaults: EvalSynthesisCommand.defaults)
         let modelChoice = ModelOptionGroup()
     }
@@ -57,15 +58,16 @@ enum EvalSynthesisCommand: Command {
         let started = Date()
         var progress: (@Sendable (String) -> Void)?
         if try arguments[\.progress] || Console.stderrIsTerminal { progress = { Console.err($0) } }
-        let report = try await SynthesisEvaluation(model: model, options: options, methods: methods)
+        let report = try await SynthesisEvaluation(model: model, options: options, methods: methods,
+                                                  frame: EvalCommand.frame(try arguments[\.frame]))
             .run(dataset, tasks: tasks.isEmpty ? nil : tasks, progress: progress)
         let wall = Date().timeIntervalSince(started)
         if try arguments[\.json] {
             struct Output: Encodable {
-                var model: String; var options: SynthesisOptions; var wallSeconds: Double
+                var model: String; var frame: String; var options: SynthesisOptions; var wallSeconds: Double
                 var summaries: [SynthesisEvaluation.Summary]; var runs: [SynthesisEvaluation.Run]
             }
-            Console.out(try EvalCommand.json(Output(model: report.model, options: options, wallSeconds: wall,
+            Console.out(try EvalCommand.json(Output(model: report.model, frame: report.frame, options: options, wallSeconds: wall,
                                                     summaries: report.summaries, runs: report.runs)))
             return 0
         }
@@ -80,7 +82,7 @@ enum EvalSynthesisCommand: Command {
                         + reasons.map { "\(s.drops[$0] ?? 0)" } + [EvalCommand.f(s.seconds, 1)])
         }
         Console.out(EvalCommand.table(rows))
-        Console.out("\(report.runs.count) runs over \(Set(report.runs.map(\.task)).count) tasks in \(EvalCommand.f(wall, 1)) s (n \(options.count), N \(options.scale), k \(options.references), m \(options.candidatesPerRound), \(options.weighting), seed \(options.seed), \(report.model))")
+        Console.out("\(report.runs.count) runs over \(Set(report.runs.map(\.task)).count) tasks in \(EvalCommand.f(wall, 1)) s (n \(options.count), N \(options.scale), k \(options.references), m \(options.candidatesPerRound), \(options.weighting), seed \(options.seed), \(report.model), frame \(report.frame))")
         return 0
     }
 }

@@ -30,6 +30,8 @@ public struct ICLEvaluation: Sendable {
 
     public struct Report: Sendable, Codable {
         public var model: String
+        /// The frame the demonstrations were scored in and the accuracy prompts written in.
+        public var frame: String
         public var seeds: [UInt64]
         public var cells: [Cell]
         public var summaries: [Summary]
@@ -39,18 +41,23 @@ public struct ICLEvaluation: Sendable {
     public var options: SynthesisOptions
     public var methods: [SynthesisOptions.Method]
     public var seeds: [UInt64]
+    /// Scores, prompts the synthesis and writes the accuracy prompts in `frame` (`--frame`), else
+    /// in the model's own template.
+    public let synthesizer: Synthesizer
 
     public init(model: any LanguageModel, options: SynthesisOptions,
-                methods: [SynthesisOptions.Method] = SynthesisOptions.Method.allCases, seeds: [UInt64] = [1, 2, 3]) {
+                methods: [SynthesisOptions.Method] = SynthesisOptions.Method.allCases, seeds: [UInt64] = [1, 2, 3],
+                frame: ChatTemplate.Kind? = nil) {
         self.model = model
         self.options = options
         self.methods = methods
         self.seeds = seeds
+        self.synthesizer = Synthesizer(model: model, frame: frame)
     }
 
     /// Fraction of `task`'s test items whose best-scoring label is the right one, given `demonstrations`.
     public func accuracy(task: TaskDataset.Task, demonstrations: [Demonstration]) async throws -> Double {
-        let template = model.template
+        let template = synthesizer.scorer.frame.template
         let items = task.test ?? []
         let labels = task.answerSet
         guard !items.isEmpty, !labels.isEmpty else { return 0 }
@@ -86,7 +93,6 @@ public struct ICLEvaluation: Sendable {
 
     public func run(_ dataset: TaskDataset, progress: (@Sendable (String) -> Void)? = nil) async throws -> Report {
         let tasks = dataset.tasks.filter { !($0.test ?? []).isEmpty }
-        let cache = VScoreCache()
         var cells: [Cell] = []
         for task in tasks {
             let zero = try await accuracy(task: task, demonstrations: [])
@@ -98,7 +104,7 @@ public struct ICLEvaluation: Sendable {
                     var runOptions = options
                     runOptions.method = method
                     runOptions.seed = seed
-                    let result = try await Synthesizer(model: model, cache: cache).synthesize(
+                    let result = try await synthesizer.synthesize(
                         definition: task.definition, format: task.format, options: runOptions)
                     let chosen = result.selected.map(\.demonstration)
                     let value = try await accuracy(task: task, demonstrations: chosen)
@@ -123,7 +129,8 @@ public struct ICLEvaluation: Sendable {
                 ? perSeed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(perSeed.count - 1) : 0
             return Summary(condition: condition, meanAccuracy: mean, spread: variance.squareRoot(), perTask: perTask)
         }
-        return Report(model: model.identity.description, seeds: seeds, cells: cells, summaries: summaries)
+        return Report(model: model.identity.description, frame: synthesizer.scorer.frame.name, seeds: seeds,
+                      cells: cells, summaries: summaries)
     }
 
     static func mean(_ values: [Double]) -> Double {

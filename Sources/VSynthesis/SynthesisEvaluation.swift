@@ -49,6 +49,8 @@ public struct SynthesisEvaluation: Sendable {
 
     public struct Report: Sendable, Codable {
         public var model: String
+        /// The frame the candidates were scored and prompted in.
+        public var frame: String
         public var runs: [Run]
         public var summaries: [Summary]
     }
@@ -56,12 +58,15 @@ public struct SynthesisEvaluation: Sendable {
     public let model: any LanguageModel
     public var options: SynthesisOptions
     public var methods: [SynthesisOptions.Method]
+    /// Scores and prompts in `frame` (`--frame`), else in the model's own template.
+    public let synthesizer: Synthesizer
 
     public init(model: any LanguageModel, options: SynthesisOptions,
-                methods: [SynthesisOptions.Method] = SynthesisOptions.Method.allCases) {
+                methods: [SynthesisOptions.Method] = SynthesisOptions.Method.allCases, frame: ChatTemplate.Kind? = nil) {
         self.model = model
         self.options = options
         self.methods = methods
+        self.synthesizer = Synthesizer(model: model, frame: frame)
     }
 
     /// The texts diversity is measured on: each demonstration's input and output values.
@@ -71,7 +76,6 @@ public struct SynthesisEvaluation: Sendable {
 
     public func run(_ dataset: TaskDataset, tasks: [String]? = nil,
                     progress: (@Sendable (String) -> Void)? = nil) async throws -> Report {
-        let cache = VScoreCache()
         var runs: [Run] = []
         for task in dataset.tasks where tasks.map({ $0.contains(task.id) }) ?? true {
             for method in methods {
@@ -79,7 +83,7 @@ public struct SynthesisEvaluation: Sendable {
                 var runOptions = options
                 runOptions.method = method
                 let started = Date()
-                let result = try await Synthesizer(model: model, cache: cache).synthesize(
+                let result = try await synthesizer.synthesize(
                     definition: task.definition, format: task.format, options: runOptions)
                 let scores = result.selected.compactMap(\.score)
                 let chosen = result.selected.map(\.demonstration)
@@ -113,7 +117,7 @@ public struct SynthesisEvaluation: Sendable {
                            selected: mine.map(\.selected.count).reduce(0, +),
                            seconds: mine.map(\.seconds).reduce(0, +))
         }
-        return Report(model: model.identity.description, runs: runs, summaries: summaries)
+        return Report(model: model.identity.description, frame: synthesizer.scorer.frame.name, runs: runs, summaries: summaries)
     }
 
     static func mean(_ values: [Double]) -> Double {

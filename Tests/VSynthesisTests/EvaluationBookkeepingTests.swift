@@ -42,6 +42,24 @@ import PromptFile
         #expect(try await evaluation.accuracy(task: wrong, demonstrations: demos) == 0.5)
     }
 
+    /// `--frame` on `eval icl` and `eval synthesis`: the accuracy prompts are written in the frame
+    /// given, not the model's template, and both reports name it.
+    @Test func evaluationsWriteTheirPromptsInTheFrameGiven() async throws {
+        let task = TaskDataset.Task(id: "t", definition: "Answer.", inputLabel: "Q", outputLabel: "A", demos: [],
+                                    test: [.init(input: "a", output: "yes")], labels: ["yes", "no"])
+        let model = RecordingModel()
+        let report = try await ICLEvaluation(model: model, options: SynthesisOptions(), methods: [], seeds: [1], frame: .gemma)
+            .run(TaskDataset(tasks: [task]))
+        #expect(report.frame == "gemma-v1")
+        #expect(model.scoreCalls.map(\.context) == ["<start_of_turn>user\nAnswer.\n\n"])
+        let mine = try await ICLEvaluation(model: RecordingModel(), options: SynthesisOptions(), methods: [], seeds: [1])
+            .run(TaskDataset(tasks: [task]))
+        #expect(mine.frame == "chatml-system-v1")
+        let synthesis = try await SynthesisEvaluation(model: RecordingModel(), options: SynthesisOptions(), methods: [],
+                                                      frame: .llama3).run(TaskDataset(tasks: [task]))
+        #expect(synthesis.frame == "llama3-v1")
+    }
+
     @Test func iclDataIsValid() throws {
         let path = TestFiles.repositoryRoot.appendingPathComponent("data/icl.json").path
         let dataset = try TaskDataset.load(path: path)
