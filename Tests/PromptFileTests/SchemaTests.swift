@@ -81,6 +81,10 @@ import JSONSchema
         ("input:\n  schema:\n    type: object\n    properties: {a: {type: string}}\n    required: [b]\n", "setting 'input.schema.required' names 'b', which is not in 'properties'", 6, 15),
         ("output:\n  format: 3\n", "setting 'output.format' must be a format name (json, text), found an integer", 3, 10),
         ("output: json\n", "setting 'output' must be a mapping, found a string", 2, 8),
+        // Nested: inside a Picoschema object, and inside a JSON Schema array's items.
+        ("output:\n  schema:\n    place(object):\n      city: strin\n", "setting 'output.schema.place.city' has an unknown type 'strin'", 5, 12),
+        ("input:\n  schema:\n    type: object\n    properties:\n      s: {type: array, items: {type: numbr}}\n", "setting 'input.schema.s.items.type' has an unknown type 'numbr'", 6, 37),
+        ("output:\n  schema:\n    type: object\n    properties:\n      k: {enum: low}\n", "setting 'output.schema.k.enum' must be a non-empty list of values", 6, 16),
     ])
     func errorsAreLocatedAtTheValue(yaml: String, message: String, line: Int, column: Int) throws {
         let document = dotprompt("\(task)\n" + yaml.dropLast(), "body\n")
