@@ -1,16 +1,20 @@
 import LanguageModel
 import Support
 
-
-/// A language model whose calls run one at a time. The engine computes on its own threads, but a
-/// call that blocks a cooperative-pool thread while it waits would, on a 2-core machine, leave no
-/// thread for the server actor; one call at a time bounds that to one thread. It also lets short
-/// scoring calls slip in between the generations of a long synthesis.
-public final class SerializedModel: LanguageModel, @unchecked Sendable {
+/// A language model with at most `limit` calls in flight, the rest waiting in arrival order: the
+/// daemon's bound on model work. Several files synthesized at once, and the candidates of each
+/// synthesis round, reach the model together up to the bound, so an engine that decodes concurrent
+/// requests together (or a server with parallel slots) batches them, and none of them waits for
+/// another file to finish. A request waiting its turn suspends; no thread of the concurrency pool
+/// (which serves the daemon's messages) is held while it waits.
+public final class BoundedModel: LanguageModel, @unchecked Sendable {
     public let base: any LanguageModel
-    private let gate = AsyncSemaphore(limit: 1)
+    private let gate: AsyncSemaphore
 
-    public init(_ base: any LanguageModel) { self.base = base }
+    public init(_ base: any LanguageModel, limit: Int) {
+        self.base = base
+        gate = AsyncSemaphore(limit: limit)
+    }
 
     public var identity: ModelIdentity { base.identity }
     public var template: ChatTemplate { base.template }
