@@ -2,15 +2,17 @@
 """Synthesis wall time at several parallelisms, in one run, and whether the results are identical.
 
     scripts/bench-synthesize.py [--vsynth .build/release/vsynth] [--parallel 1,8] [--jobs 1,2]
-                                [--threads 2] [--runs 1] [FILE ...] [--batch DIR]
+                                [--threads 2] [--runs 1] [FILE ...] [--batch DIR] [--lsp]
 
 For each FILE, `vsynth synthesize FILE --json --parallel P` runs once per P (one after another, each
 a fresh process with a fresh engine), and the table shows the wall time of each, its ratio to the
 first P's, and whether every P gave the same demonstrations, generations, drops and label histogram
 (the round plan promises they do; docs/method.md). With --batch DIR, `vsynth synthesize COPY
 --jobs J` tops up a fresh copy of DIR for each J, and the table shows the wall times and whether
-every copy ended with the same files. Extra arguments after `--` go to every vsynth call (e.g.
-`-- --backend SPEC`). Exit 1 when a result differs.
+every copy ended with the same files. With --lsp, a `vsynth lsp` daemon (fresh for each) tops up
+the FILEs through `vsynth.topUp`, once one file after the other and once all at once, and the
+table shows the wall time of each until every top-up finished (its edit sent). Extra arguments after `--` go
+to every vsynth call of the first two (e.g. `-- --backend SPEC`). Exit 1 when a result differs.
 """
 import argparse
 import json
@@ -87,6 +89,107 @@ def bench_batch(args, extra):
     return same
 
 
+class Daemon:
+    """`vsynth lsp` over stdio: requests, and the server's own requests answered (progress created,
+    edits refused, so the daemon waits for no confirmation)."""
+
+    def __init__(self, vsynth, settings):
+        self.process = subprocess.Popen([vsynth, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL)
+        self.next_id = 0
+        self.edits = []
+        self.tokens = {}
+        self.finished = set()
+        self.request("initialize", {"processId": None, "capabilities": {"window": {"workDoneProgress": True},
+                                    "workspace": {"applyEdit": True}}, "initializationOptions": {"vsynth": settings}})
+        self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+
+    def send(self, message):
+        body = json.dumps(message).encode()
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def receive(self):
+        length = None
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                sys.exit("bench-synthesize: the daemon exited")
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        message = json.loads(self.process.stdout.read(length))
+        if message.get("method") == "$/progress" and message["params"]["value"].get("kind") == "end":
+            uri = self.tokens.get(message["params"]["token"])
+            if uri:
+                self.finished.add(uri)
+                if uri not in self.edits:
+                    print(f"bench-synthesize: {uri}: {message['params']['value'].get('message')}", file=sys.stderr)
+        if "method" in message and "id" in message:
+            result = None
+            if message["method"] == "workspace/applyEdit":
+                edit = message["params"]["edit"]
+                uris = list(edit.get("changes", {})) + [c["textDocument"]["uri"] for c in edit.get("documentChanges", [])]
+                self.edits += uris
+                result = {"applied": False, "failureReason": "benchmark"}
+            self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+        return message
+
+    def request(self, method, params):
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        while True:
+            message = self.receive()
+            if message.get("id") == self.next_id and "method" not in message:
+                if "error" in message:
+                    sys.exit(f"bench-synthesize: {method}: {message['error']}")
+                return message["result"]
+
+    def top_up(self, uri):
+        answer = self.request("workspace/executeCommand", {"command": "vsynth.topUp", "arguments": [{"uri": uri}]})
+        if not answer.get("started") or "token" not in answer:
+            sys.exit(f"bench-synthesize: {uri}: {answer}")
+        self.tokens[answer["token"]] = uri
+
+    def wait_until_finished(self, uris):
+        while not set(uris) <= self.finished:
+            self.receive()
+
+    def close(self):
+        self.request("shutdown", None)
+        self.send({"jsonrpc": "2.0", "method": "exit"})
+        self.process.wait(timeout=30)
+
+
+def bench_lsp(args):
+    uris = [f"file:///tmp/vsynth-bench/{index}-{os.path.basename(path)}" for index, path in enumerate(args.files)]
+    times = {}
+    for mode in ("one after the other", "all at once"):
+        daemon = Daemon(args.vsynth, {"threads": args.threads, "parallel": args.parallel[-1]})
+        for uri, path in zip(uris, args.files):
+            with open(path) as handle:
+                daemon.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+                    "uri": uri, "languageId": "prompt", "version": 1, "text": handle.read()}}})
+        started = time.monotonic()
+        if mode == "all at once":
+            for uri in uris:
+                daemon.top_up(uri)
+            daemon.wait_until_finished(uris)
+        else:
+            for uri in uris:
+                daemon.top_up(uri)
+                daemon.wait_until_finished([uri])
+        times[mode] = time.monotonic() - started
+        daemon.close()
+    files = ", ".join(os.path.basename(path) for path in args.files)
+    print(f"\n| daemon, top-up of {files} (parallel {args.parallel[-1]}) | one after the other | all at once | ratio |")
+    print("|---|---|---|---|")
+    print(f"| wall time | {times['one after the other']:.1f} s | {times['all at once']:.1f} s "
+          f"| {times['one after the other'] / times['all at once']:.2f}x |")
+
+
 def main():
     argv = sys.argv[1:]
     extra = []
@@ -101,6 +204,7 @@ def main():
     parser.add_argument("--batch", help="a directory topped up (on copies) at each --jobs")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1, help="runs per setting; the fastest counts")
+    parser.add_argument("--lsp", action="store_true", help="also top the FILEs up through the daemon, in turn and at once")
     args = parser.parse_args(argv)
     args.parallel = [int(p) for p in args.parallel.split(",")]
     args.jobs = [int(j) for j in args.jobs.split(",")]
@@ -111,6 +215,8 @@ def main():
         identical &= bench_files(args, extra)
     if args.batch:
         identical &= bench_batch(args, extra)
+    if args.lsp and args.files:
+        bench_lsp(args)
     sys.exit(0 if identical else 1)
 
 

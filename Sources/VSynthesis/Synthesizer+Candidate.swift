@@ -7,9 +7,10 @@ import Support
 /// with a label set is chosen by scoring the labels rather than generated.
 extension Synthesizer {
     /// One candidate; `.unparseable` when a step ran out of tokens or wrote nothing, or the result
-    /// does not read back in the prompt's layout; `.ambiguous` when its label is a guess. `target` is the label the input is asked for (`.target`);
-    /// the output is still the label the scores choose, so an input that missed its target keeps
-    /// the label it reads as.
+    /// does not read back in the prompt's layout; `.ambiguous` when its label is a guess. `plan`
+    /// gives the references, the seed and the label the input is asked for (`.target`); the output
+    /// is still the label the scores choose, so an input that missed its target keeps the label it
+    /// reads as. Cancellation is checked before every model call.
     func generateCandidate(_ prompt: GenerationPrompt, plan: SlotPlan, options: SynthesisOptions) async throws -> CandidateAttempt {
         let (references, seed, target) = (plan.references, plan.seed, plan.target)
         var tokens = 0
