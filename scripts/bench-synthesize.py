@@ -167,7 +167,7 @@ def bench_lsp(args):
     uris = [f"file:///tmp/vsynth-bench/{index}-{os.path.basename(path)}" for index, path in enumerate(args.files)]
     times = {}
     for mode in ("one after the other", "all at once"):
-        daemon = Daemon(args.vsynth, {"threads": args.threads, "parallel": args.parallel[-1]})
+        daemon = Daemon(args.vsynth, {"threads": args.threads, "parallel": args.parallel[-1], "scale": args.lsp_scale})
         for uri, path in zip(uris, args.files):
             with open(path) as handle:
                 daemon.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
@@ -184,7 +184,8 @@ def bench_lsp(args):
         times[mode] = time.monotonic() - started
         daemon.close()
     files = ", ".join(os.path.basename(path) for path in args.files)
-    print(f"\n| daemon, top-up of {files} (parallel {args.parallel[-1]}) | one after the other | all at once | ratio |")
+    print(f"\n| daemon, top-up of {files} (parallel {args.parallel[-1]}, scale {args.lsp_scale}) "
+          "| one after the other | all at once | ratio |")
     print("|---|---|---|---|")
     print(f"| wall time | {times['one after the other']:.1f} s | {times['all at once']:.1f} s "
           f"| {times['one after the other'] / times['all at once']:.2f}x |")
@@ -205,6 +206,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1, help="runs per setting; the fastest counts")
     parser.add_argument("--lsp", action="store_true", help="also top the FILEs up through the daemon, in turn and at once")
+    parser.add_argument("--lsp-scale", type=int, default=8, help="the daemon's scale setting (its default: 8)")
     args = parser.parse_args(argv)
     args.parallel = [int(p) for p in args.parallel.split(",")]
     args.jobs = [int(j) for j in args.jobs.split(",")]
