@@ -38,7 +38,9 @@ public struct BackendConfiguration: Sendable, Codable, Equatable, CustomStringCo
     /// First backoff delay in seconds; doubles after each retry, capped at `maxBackoff`.
     public var initialBackoff: Double
     public var maxBackoff: Double
-    /// Requests in flight at once against this server.
+    /// Requests in flight at once against this server (the `concurrency` spec option), shared by
+    /// every backend of the process that reaches the same server with the same value: a synthesis
+    /// round's generations go out together up to it, and vLLM or llama-server parallel slots batch them.
     public var concurrency: Int
     /// The chat template whose turn markers frame V-Scores and generation prompts.
     public var template: ChatTemplate

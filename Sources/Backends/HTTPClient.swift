@@ -5,7 +5,7 @@ import FoundationNetworking
 #endif
 
 /// JSON over HTTP for the backends: timeouts, bounded retries with exponential backoff on 429 and
-/// 5xx, a concurrency limit, cancellation that closes the request, and errors mapped to `BackendError`.
+/// 5xx, a cap on the requests in flight per server (`BackendConfiguration.concurrency`), cancellation that closes the request, and errors mapped to `BackendError`.
 /// The API key is read from the environment per request and never appears in an error or log.
 ///
 /// Security (docs/backends.md, "Security model"): credentials go only to the configured origin.
@@ -40,7 +40,23 @@ final class HTTPClient: Sendable {
         while text.hasSuffix("/") { text.removeLast() }
         if text.hasSuffix("/v1") { text.removeLast(3) }
         root = text
-        semaphore = AsyncSemaphore(limit: configuration.concurrency)
+        semaphore = Self.permits(root: root, limit: configuration.concurrency)
+    }
+
+    /// The requests in flight against each server, by root and cap, for the whole process: the one
+    /// place the cap is enforced for every backend kind. Clients of the same server with the same
+    /// cap share it (split roles on one server, the daemon's engine and the files' alternates, a
+    /// backend connected again after a settings change), so together they never exceed it.
+    private static let servers = Locked<[String: AsyncSemaphore]>([:])
+
+    static func permits(root: String, limit: Int) -> AsyncSemaphore {
+        servers.withLock { servers in
+            let key = "\(limit) \(root)"
+            if let semaphore = servers[key] { return semaphore }
+            let semaphore = AsyncSemaphore(limit: limit)
+            servers[key] = semaphore
+            return semaphore
+        }
     }
 
     /// One session for the process (https:// only): a session must be invalidated before it is released, and

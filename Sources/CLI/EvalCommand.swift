@@ -67,6 +67,7 @@ enum EvalCommand {
         options.weightPerToken = try arguments[\.synthesis.perToken] || options.weightPerToken
         options.labelMargin = try arguments[\.synthesis.labelMargin]
         options.seed = try seed(arguments) ?? options.seed
+        options.parallelism = try arguments[\.synthesis.parallel]
         let tau = try arguments[\.synthesis.tau]
         let epsilon = try arguments[\.synthesis.epsilon]
         switch try arguments[\.synthesis.weighting] {

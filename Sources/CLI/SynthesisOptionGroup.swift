@@ -32,6 +32,7 @@ struct SynthesisOptionGroup: OptionGroup {
     let maxTokens: Option<Int>
     let nearDuplicate: Option<Double>
     let seed: Option<Int?>
+    let parallel: Option<Int>
 
     init() { self.init(defaults: SynthesisOptions()) }
 
@@ -69,6 +70,8 @@ struct SynthesisOptionGroup: OptionGroup {
                                 help: "Token Jaccard above which a candidate is a near duplicate.")
         seed = .integer("seed", value: "K", bound: Limits.seed, shownDefault: "\(defaults.seed)",
                         help: "Seed; the same seed reproduces a result.")
+        parallel = .integer("parallel", value: "N", bound: Limits.parallel, default: defaults.parallelism,
+                            help: "Candidates of a round generated at once (1: one after another); the result is the same for any N.")
     }
 }
 

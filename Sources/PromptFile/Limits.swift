@@ -39,6 +39,8 @@ public enum Limits {
     public static let threads = 0...1024
     /// Files synthesized at once in a batch run.
     public static let jobs = 1...256
+    /// Candidates of a synthesis round generated at once (`--parallel`, the server's `parallel`).
+    public static let parallel = 1...256
     /// KV cache positions of `generate` (a larger cache would not fit in memory).
     public static let context = 16...131_072
     /// Most tokens `generate` produces.

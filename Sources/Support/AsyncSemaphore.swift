@@ -2,8 +2,8 @@ import Foundation
 
 /// Bounds how many tasks run a section at once, without blocking threads: waiters suspend and are
 /// resumed in arrival order. Cancellation of a waiter removes it from the queue. A backend bounds its
-/// requests in flight with it; with `limit: 1` it is the first-in first-out async mutex that
-/// serializes calls into the embedded model (`SerializedModel`).
+/// requests in flight per server with it, and the daemon its model calls (`BoundedModel`); with
+/// `limit: 1` it is a first-in first-out async mutex.
 public final class AsyncSemaphore: @unchecked Sendable {
     private let lock = NSLock()
     private var available: Int

@@ -65,6 +65,10 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// Generations allowed per accepted demonstration before the loop gives up (bad prompts, tiny
     /// models); bounds the run's length whatever the model does.
     public var maxAttemptsPerDemonstration: Int = 6
+    /// Candidates of a round generated at once (1: one after another). The round is planned from
+    /// its start and consumed in slot order, so the result is the same for every value; a model
+    /// that decodes concurrent requests together, or a server with parallel slots, is faster with more.
+    public var parallelism: Int = 8
 
     public init() {}
 
@@ -82,6 +86,7 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         try Self.check("near-duplicate", nearDuplicateThreshold, Limits.nearDuplicate)
         try Self.check("label-margin", labelMargin, Limits.labelMargin)
         try Self.check("attempts", maxAttemptsPerDemonstration, 1...1000)
+        try Self.check("parallel", parallelism, Limits.parallel)
         switch weighting {
         case let .softmax(tau): try Self.check("tau", tau, Limits.tau)
         case let .clip(epsilon): try Self.check("epsilon", epsilon, Limits.epsilon)

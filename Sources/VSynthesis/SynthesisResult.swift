@@ -29,7 +29,7 @@ public struct SynthesisProgress: Hashable, Sendable {
     public var accepted: Int
     /// The target number of synthesized demonstrations.
     public var target: Int
-    /// Generated tokens per second of generation time so far.
+    /// Generated tokens per second of generation wall time so far (`SynthesisResult.generationSeconds`).
     public var tokensPerSecond: Double
 }
 
@@ -47,7 +47,8 @@ public struct SynthesisResult: Sendable {
     public var parsed: Int
     public var rounds: Int
     public var generatedTokens: Int
-    /// Wall time spent generating (not part of the reproducible result).
+    /// Wall time spent generating and labelling candidates, concurrent generations counted once
+    /// (not part of the reproducible result).
     public var generationSeconds: Double
     /// How many of `selected` carry each label of the task's label set, in the set's order (empty
     /// without a label set).

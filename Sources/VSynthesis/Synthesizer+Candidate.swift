@@ -7,12 +7,13 @@ import Support
 /// with a label set is chosen by scoring the labels rather than generated.
 extension Synthesizer {
     /// One candidate; `.unparseable` when a step ran out of tokens or wrote nothing, or the result
-    /// does not read back in the prompt's layout; `.ambiguous` when its label is a guess. `target` is the label the input is asked for (`.target`);
-    /// the output is still the label the scores choose, so an input that missed its target keeps
-    /// the label it reads as.
-    func generateCandidate(_ prompt: GenerationPrompt, references: [(input: String, output: String)],
-                           options: SynthesisOptions, seed: UInt64, target: String? = nil,
-                           tokens: inout Int, seconds: inout Double) async throws -> CandidateOutcome {
+    /// does not read back in the prompt's layout; `.ambiguous` when its label is a guess. `plan`
+    /// gives the references, the seed and the label the input is asked for (`.target`); the output
+    /// is still the label the scores choose, so an input that missed its target keeps the label it
+    /// reads as. Cancellation is checked before every model call.
+    func generateCandidate(_ prompt: GenerationPrompt, plan: SlotPlan, options: SynthesisOptions) async throws -> CandidateAttempt {
+        let (references, seed, target) = (plan.references, plan.seed, plan.target)
+        var tokens = 0
         var generationOptions = GenerationOptions(maxTokens: options.maxTokens, temperature: options.temperature,
                                                   topP: options.topP, seed: SplitMix64.derive(seed, 1))
         var fields: [String] = []
@@ -20,13 +21,11 @@ extension Synthesizer {
             try Task.checkCancellation()
             generationOptions.seed = index == 0 ? SplitMix64.derive(seed, 1) : SplitMix64.derive(seed, 1, UInt64(index))
             generationOptions.stop = prompt.stop(afterField: index)
-            let started = Date()
             let step = try await model.generate(prompt: prompt.fieldPrompt(references: references, fields: fields, target: target),
                                                 options: generationOptions)
-            seconds += Date().timeIntervalSince(started)
             tokens += step.tokenCount
             let value = GenerationPrompt.cleaned(step.text)
-            guard step.finishReason != .length, !value.isEmpty else { return .unparseable }
+            guard step.finishReason != .length, !value.isEmpty else { return CandidateAttempt(.unparseable, tokens: tokens) }
             fields.append(value)
         }
         try Task.checkCancellation()
@@ -34,7 +33,7 @@ extension Synthesizer {
         if !prompt.format.labels.isEmpty, [.classify, .vinfo, .calibrated].contains(options.labelStrategy) {
             let choice = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
                                             format: prompt.format, strategy: options.labelStrategy)
-            if choice.margin < options.labelMargin { return .ambiguous }
+            if choice.margin < options.labelMargin { return CandidateAttempt(.ambiguous, tokens: tokens) }
             output = choice.label
         } else if !prompt.format.labels.isEmpty {
             output = try await chooseLabel(context: prompt.outputPrompt(references: references, fields: fields),
@@ -45,20 +44,19 @@ extension Synthesizer {
             generationOptions.seed = SplitMix64.derive(seed, 2)
             generationOptions.stop = prompt.stop
             if let schema = prompt.format.outputSchema { generationOptions.constraint = .json(schema) }
-            let started = Date()
             let step = try await model.generate(prompt: prompt.outputPrompt(references: references, fields: fields),
                                                 options: generationOptions)
-            seconds += Date().timeIntervalSince(started)
             tokens += step.tokenCount
             // A JSON output is kept as generated: its quotes are JSON's, not a wrapper to strip.
             output = generationOptions.constraint == nil ? GenerationPrompt.cleaned(step.text) : step.text.trimmingWhitespace
-            guard step.finishReason != .length, !output.isEmpty else { return .unparseable }
+            guard step.finishReason != .length, !output.isEmpty else { return CandidateAttempt(.unparseable, tokens: tokens) }
         }
         guard prompt.fieldLabels.count == 1 else {
-            return .candidate(prompt.format.demonstration(input: prompt.input(fromFields: fields), output: output))
+            return CandidateAttempt(.candidate(prompt.format.demonstration(input: prompt.input(fromFields: fields), output: output)),
+                                    tokens: tokens)
         }
         let parsed = prompt.parser.demonstrations(in: prompt.completion(input: fields[0], output: output)).first
-        return parsed.map(CandidateOutcome.candidate) ?? .unparseable
+        return CandidateAttempt(parsed.map(CandidateOutcome.candidate) ?? .unparseable, tokens: tokens)
     }
 
     /// The output of a labelled task: every label is scored as the continuation of `context` (the
@@ -117,18 +115,29 @@ extension Synthesizer {
         return (labels[best], runnerUp.map { key[best] - $0 } ?? .infinity)
     }
 
-    /// The label the next candidate is generated for (`.target`): the least covered in the pool so
-    /// far, ties going to the earliest in the label set, so labels come round-robin.
+    /// The label a candidate is generated for (`.target`): the least covered in `counts`, ties
+    /// going to the earliest in the label set, so labels come round-robin.
     static func leastCovered(_ labels: [String], counts: [String: Int]) -> String? {
         labels.min { counts[$0, default: 0] < counts[$1, default: 0] }
     }
 }
 
 /// What one attempt at a candidate gave.
-enum CandidateOutcome {
+enum CandidateOutcome: Sendable {
     case candidate(Demonstration)
     /// No complete example in the expected layout (`DropReason.unparseable`).
     case unparseable
     /// A labelled example whose label the scores cannot tell (`DropReason.ambiguous`).
     case ambiguous
+}
+
+/// One attempt at a candidate with the tokens its generations took.
+struct CandidateAttempt: Sendable {
+    var outcome: CandidateOutcome
+    var tokens: Int
+
+    init(_ outcome: CandidateOutcome, tokens: Int) {
+        self.outcome = outcome
+        self.tokens = tokens
+    }
 }

@@ -62,36 +62,36 @@ public struct Synthesizer: Sendable {
         let (product, overflow) = target.multipliedReportingOverflow(by: max(1, options.maxAttemptsPerDemonstration))
         let maxGenerations = overflow ? Int.max : product
         var referenceGenerator = SplitMix64(seed: SplitMix64.derive(options.seed, 1))
+        let clock = ContinuousClock()
 
         while synthesized < target, generations < maxGenerations {
             try Task.checkCancellation()
             rounds += 1
             var fresh: [Demonstration] = []
-            let slots = min(options.candidatesPerRound, maxGenerations - generations)
-            for slot in 0..<slots {
-                try Task.checkCancellation()
-                let references = chooseReferences(pool, options: options, format: format, using: &referenceGenerator)
-                let label = targeting ? Self.leastCovered(labels, counts: labelCounts) : nil
-                let outcome = try await generateCandidate(prompt, references: references, options: options,
-                                                            seed: SplitMix64.derive(options.seed, 2, UInt64(rounds), UInt64(slot)),
-                                                            target: label, tokens: &tokens, seconds: &seconds)
+            let plans = planRound(rounds, slots: min(options.candidatesPerRound, maxGenerations - generations),
+                                  pool: pool, labelCounts: labelCounts, targeting: targeting, format: format,
+                                  options: options, using: &referenceGenerator)
+            let started = clock.now
+            try await generateRound(plans, prompt: prompt, options: options) { attempt in
                 generations += 1
+                tokens += attempt.tokens
                 let candidate: Demonstration
-                switch outcome {
+                switch attempt.outcome {
                 case .candidate(let demonstration): candidate = demonstration
-                case .unparseable: drops.add(.unparseable); continue
-                case .ambiguous: parsed += 1; drops.add(.ambiguous); continue
+                case .unparseable: drops.add(.unparseable); return true
+                case .ambiguous: parsed += 1; drops.add(.ambiguous); return true
                 }
                 parsed += 1
                 if let reason = filter.judge(candidate) {
                     drops.add(reason)
-                } else {
-                    fresh.append(candidate)
-                    labelCounts[format.values(of: candidate).output, default: 0] += 1
-                    // Nothing generated past the target: the round ends once the pool would be full.
-                    if synthesized + fresh.count >= target { break }
+                    return true
                 }
+                fresh.append(candidate)
+                labelCounts[format.values(of: candidate).output, default: 0] += 1
+                // Nothing consumed past the target: the round ends once the pool would be full.
+                return synthesized + fresh.count < target
             }
+            seconds += (clock.now - started).seconds
             if !fresh.isEmpty {
                 let room = target - synthesized
                 let kept = Array(fresh.prefix(room))

@@ -78,7 +78,8 @@ import Testing
 
     @Test func everyNumericServerSettingRefusesItsExtremes() throws {
         let integers: [String: ClosedRange<Int>] = ["threads": Limits.threads, "count": Limits.count, "seed": Limits.seed,
-                                                    "debounce": Limits.debounce, "scale": Limits.scale]
+                                                    "debounce": Limits.debounce, "scale": Limits.scale,
+                                                    "parallel": Limits.parallel]
         for (key, range) in integers {
             for value in Self.wireExtremes {
                 var configuration = ServerConfiguration()

@@ -36,7 +36,7 @@ import Testing
         semaphore.signal()
     }
 
-    /// With `limit: 1` it is the model's first-in first-out mutex (`SerializedModel`): a task
+    /// With `limit: 1` it is a first-in first-out mutex: a task
     /// cancelled by the time it holds the permit leaves without running its body, and the permit
     /// comes back.
     @Test func cancelledTaskDoesNotRunItsBody() async throws {

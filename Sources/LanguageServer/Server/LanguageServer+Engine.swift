@@ -14,7 +14,7 @@ extension LanguageServer {
         engineFailure = nil
         status("loading", message: configuration.modelPath)
         let task = Task<Engine, any Error> {
-            let model = SerializedModel(try await load(configuration))
+            let model = BoundedModel(try await load(configuration), limit: LanguageServer.modelCallsInFlight)
             return Engine(model: model, scorer: VScorer(model: model, cache: cache),
                           synthesizer: Synthesizer(model: model, cache: cache))
         }
@@ -59,7 +59,7 @@ extension LanguageServer {
             let load = options.loadModel
             let cache = self.cache
             return Task<Engine, any Error> {
-                let model = SerializedModel(try await load(chosen))
+                let model = BoundedModel(try await load(chosen), limit: LanguageServer.modelCallsInFlight)
                 return Engine(model: model, scorer: VScorer(model: model, cache: cache),
                               synthesizer: Synthesizer(model: model, cache: cache))
             }

@@ -141,13 +141,14 @@ extension LanguageServer {
     }
 
     /// Runs V-Synthesis for `count` new demonstrations of `topUp`'s file, with its settings (seed,
-    /// labels) and the server's scale and seed. Runs on the engine's threads; cancellable.
+    /// labels) and the server's scale, seed and parallelism. Runs on the engine's threads; cancellable.
     func synthesize(_ count: Int, _ topUp: TopUp,
                     progress: (@Sendable (SynthesisProgress) -> Void)?) async throws -> SynthesisResult {
         let engine = try await loadedEngine(for: topUp.document)
         var base = SynthesisOptions()
         base.scale = max(configuration.scale, count)
         base.seed = configuration.seed
+        base.parallelism = configuration.parallel
         return try await topUp.synthesize(with: engine.synthesizer.framing(configuration(for: topUp.document).frame), options: topUp.options(base, count: count), progress: progress)
     }
 }

@@ -65,7 +65,7 @@ public actor LanguageServer: MessageHandler {
 
     /// The model and the two things built on it.
     struct Engine: Sendable {
-        var model: SerializedModel
+        var model: BoundedModel
         var scorer: VScorer
         var synthesizer: Synthesizer
     }
@@ -102,6 +102,9 @@ public actor LanguageServer: MessageHandler {
     public static let scoreCacheEntries = 20_000
     /// …and at most 8 MiB of their text (documented in docs/lsp.md).
     public static let scoreCacheBytes = 8 << 20
+    /// Model calls in flight at once per engine (`BoundedModel`): two files synthesized at once at
+    /// the default `parallel` of 8 candidates each.
+    public static let modelCallsInFlight = 16
     var engineTask: Task<Engine, any Error>?
     var engineKey = ""
     /// The engine once loaded (for answers that must not wait for it).

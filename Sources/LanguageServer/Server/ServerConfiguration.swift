@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var statusNotifications: Bool = false
     /// Synthesis scale N per inserted demonstration (the pool is `max(N, n)`).
     public var scale: Int = 8
+    /// Candidates of a synthesis round generated at once (`SynthesisOptions.parallelism`).
+    public var parallel: Int = SynthesisOptions().parallelism
     /// The backends and models a prompt file may choose by name (`backends`, `models` settings).
     public var named = NamedModels()
     /// The names from the environment (`VSYNTH_BACKEND_<NAME>`, `VSYNTH_MODEL_<NAME>`), under `named`.
@@ -44,7 +46,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The keys `update(from:)` reads.
     public static let keys = ["backend", "model", "modelPath", "threads", "threshold", "count", "seed", "refresh",
-                              "debounce", "statusNotifications", "scale", "backends", "models", "frame"]
+                              "debounce", "statusNotifications", "scale", "parallel", "backends", "models", "frame"]
 
     /// Reads the settings present in `value`, leaving the others as they are. Returns one warning
     /// per unknown key; throws for a known key with a value of the wrong type or range.
@@ -84,6 +86,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                 }
                 statusNotifications = flag
             case "scale": scale = try Self.integer(key, value, in: Limits.scale)
+            case "parallel": parallel = try Self.integer(key, value, in: Limits.parallel)
             case "backends", "models":
                 guard let map = value.objectValue else {
                     throw .invalidSetting(key: key, reason: "expected a map of names to strings, got \(value.serializedString())")

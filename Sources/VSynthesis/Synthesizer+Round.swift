@@ -1,0 +1,73 @@
+import PromptFile
+import Support
+
+/// One round of V-Synthesis (docs/method.md, "The round plan"): every slot is planned from the
+/// state at the round's start, the slots' candidates are generated with up to
+/// `SynthesisOptions.parallelism` in flight, and their outcomes are consumed in slot order. So the
+/// result does not depend on the parallelism, nor on the order in which generations finish.
+extension Synthesizer {
+    /// What slot `slot` of a round generates from: its references drawn from `pool` by
+    /// `generator` in slot order, its target label (`.target`: the least covered label, as if every
+    /// earlier slot of the round got its own target), and its seed.
+    func planRound(_ round: Int, slots: Int, pool: [ScoredDemonstration], labelCounts: [String: Int],
+                   targeting: Bool, format: DemonstrationFormat, options: SynthesisOptions,
+                   using generator: inout SplitMix64) -> [SlotPlan] {
+        var counts = labelCounts
+        return (0..<slots).map { slot in
+            let references = chooseReferences(pool, options: options, format: format, using: &generator)
+            let target = targeting ? Self.leastCovered(format.labels, counts: counts) : nil
+            if let target { counts[target, default: 0] += 1 }
+            return SlotPlan(references: references, target: target,
+                            seed: SplitMix64.derive(options.seed, 2, UInt64(round), UInt64(slot)))
+        }
+    }
+
+    /// Generates the candidates of `plans`, at most `options.parallelism` at once, started in slot
+    /// order, and hands each attempt to `consume` in slot order. When `consume` returns false the
+    /// round ends: the generations still running are cancelled, and no later slot is consumed or
+    /// started. A slot that failed throws when its turn to be consumed comes (the error of a slot
+    /// past the end of the round is never seen), so failures too are those of the one-at-a-time run.
+    func generateRound(_ plans: [SlotPlan], prompt: GenerationPrompt, options: SynthesisOptions,
+                       consume: (CandidateAttempt) throws -> Bool) async throws {
+        let width = max(1, options.parallelism)
+        try await withThrowingTaskGroup(of: (Int, Result<CandidateAttempt, any Error>).self) { group in
+            var started = 0
+            var finished: [Int: Result<CandidateAttempt, any Error>] = [:]
+            var consumed = 0
+            func startNext() {
+                let slot = started
+                started += 1
+                group.addTask {
+                    do {
+                        return (slot, .success(try await generateCandidate(prompt, plan: plans[slot], options: options)))
+                    } catch {
+                        return (slot, .failure(error))
+                    }
+                }
+            }
+            while started < min(width, plans.count) { startNext() }
+            while consumed < plans.count, let (slot, result) = try await group.next() {
+                finished[slot] = result
+                while let next = finished.removeValue(forKey: consumed) {
+                    consumed += 1
+                    guard try consume(try next.get()) else {
+                        group.cancelAll()
+                        return
+                    }
+                }
+                // In flight: started less finished (consumed or waiting for an earlier slot).
+                while started < plans.count, started - consumed - finished.count < width { startNext() }
+            }
+        }
+    }
+}
+
+/// What one slot of a round generates from, fixed when the round starts.
+struct SlotPlan: Sendable {
+    /// The demonstrations shown to the model, as (input, output).
+    var references: [(input: String, output: String)]
+    /// The label the input is asked for (`.target`), else nil.
+    var target: String?
+    /// Seeds every generation of the slot (derived from the run's seed, the round and the slot).
+    var seed: UInt64
+}
