@@ -10,7 +10,7 @@ extension BenchEngineCommand {
 
     /// The sizes of a `--batch` list, each within `batchSizes`.
     static func batchSizes(_ list: String) throws(UsageError) -> [Int] {
-        let sizes = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let sizes = list.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ $0.map(batchSizes.contains) ?? false }) else {
             throw UsageError(command: spec.path, message: "--batch '\(list)': a comma-separated list of sizes in \(batchSizes.lowerBound)...\(batchSizes.upperBound)")
         }
