@@ -14,19 +14,25 @@ enum BenchEngineCommand: Command {
                                                  help: "Single-token decode steps.")
         let json: Option<Bool> = .flag("json", help: "Print one JSON object instead of text.")
         let anchor: Option<String?> = .text("anchor", value: "SCRIPT",
-                                            help: "Run llama.cpp's anchor (llamacpp_anchor.py) first, same model and threads, and print the ratios.")
+                                            help: "Run llama.cpp's anchor (llamacpp_anchor.py; with --batch, scripts/llamacpp_batched_anchor.py) first, same model and threads, and print the ratios.")
+        let batch: Option<String?> = .text("batch", value: "B,B,…",
+                                           help: "Measure aggregate decode of B sequences decoded together, for each B (1...64), instead.")
         let model = EvalCommand.model
     }
 
     static let spec = CommandSpec(
         path: ["bench", "engine"], summary: "Measure the embedded engine's prefill and decode speed.",
-        usage: "[--threads N] [--anchor SCRIPT] [--json]",
+        usage: "[--threads N] [--batch B,B,…] [--anchor SCRIPT] [--json]",
         options: Options(),
         discussion: """
         Prefill: one batch of the first N tokens of "The quick brown fox jumps over the lazy dog. " × 200,
         logits for the last position only. Decode: after 16 tokens, one token a step (toks[16 + i % 64]).
         Each the best of 3. With --anchor ../shared/reference/llamacpp_anchor.py the anchor runs in the same
         invocation (same model, threads and token counts) and a ratio line follows.
+        With --batch 1,2,4,8,16: for each B, B sequences start from the text's first 16 tokens and decode
+        --decode-tokens steps together, one token each per step (the engine's continuous batching);
+        aggregate tok/s, the speedup over B = 1, and with --anchor scripts/llamacpp_batched_anchor.py
+        llama.cpp decoding the same B sequences (llama_decode of B tokens, one per sequence) in the same run.
         """)
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
@@ -38,6 +44,10 @@ enum BenchEngineCommand: Command {
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
         let tokens = Array(model.tokenizer.encode(text, parseSpecial: false, addBOS: false).prefix(promptCount))
         guard tokens.count >= 16 + 64 else { throw LanguageModelError.failed("bench text gave only \(tokens.count) tokens") }
+        if let list = try arguments[\.batch] {
+            return try await runBatches(try batchSizes(list), model: model, path: path, tokens: tokens, steps: decodeCount,
+                                        anchorScript: try arguments[\.anchor], json: try arguments[\.json])
+        }
         let anchor = try arguments[\.anchor].map { script throws(CLIError) in
             try LlamaCppAnchor(script: script, model: path, threads: model.threadCount,
                                promptTokens: promptCount, decodeTokens: decodeCount).run()

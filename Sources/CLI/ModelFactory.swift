@@ -14,8 +14,10 @@ import LanguageServer
 /// `ModelLocator`, which alone expands `~` and falls back to `$VSYNTH_MODEL` and the default model).
 public enum ModelFactory {
     /// The model `configuration` names: the embedded engine, a remote backend, or one of each in
-    /// the generator and scorer roles.
-    public static func model(_ configuration: ServerConfiguration) async throws -> any LanguageModel {
+    /// the generator and scorer roles. `maxBatch`: the embedded engine's most generations decoded
+    /// together (1: one at a time).
+    public static func model(_ configuration: ServerConfiguration,
+                             maxBatch: Int = EmbeddedLanguageModel.defaultMaxBatch) async throws -> any LanguageModel {
         var roles = try ModelRoles(spec: configuration.backend.isEmpty ? "embedded" : configuration.backendSpec)
         let singleRemote = roles.generator != nil && roles.generator == roles.scorer
         let model = configuration.modelPath.map { configuration.namedModels.model(named: $0) ?? $0 }
@@ -25,15 +27,16 @@ public enum ModelFactory {
         }
         let gguf = singleRemote ? nil : model
         let threads = configuration.threads
-        return try await roles.resolve(embedded: { try embedded(path: gguf, threads: threads) })
+        return try await roles.resolve(embedded: { try embedded(path: gguf, threads: threads, maxBatch: maxBatch) })
     }
 
     /// The embedded engine on the GGUF file at `path` (nil: `$VSYNTH_MODEL` or the default model),
     /// for commands that need the engine itself (its tokenizer, template or sessions).
     /// `requiresTokenizer: false` opens a model whose tokenizer VSynth does not read, for token ids only.
     public static func embedded(path: String?, threads: Int, contextLength: Int = EmbeddedLanguageModel.defaultContextLength,
-                                requiresTokenizer: Bool = true) throws -> EmbeddedLanguageModel {
+                                requiresTokenizer: Bool = true,
+                                maxBatch: Int = EmbeddedLanguageModel.defaultMaxBatch) throws -> EmbeddedLanguageModel {
         try EmbeddedLanguageModel(path: try ModelStore().modelFile(path), threads: threads,
-                                  contextLength: contextLength, requiresTokenizer: requiresTokenizer)
+                                  contextLength: contextLength, requiresTokenizer: requiresTokenizer, maxBatch: maxBatch)
     }
 }

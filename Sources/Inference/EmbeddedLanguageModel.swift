@@ -5,8 +5,11 @@ import Tokenizer
 
 /// The embedded engine behind the `LanguageModel` protocol: a GGUF Llama model evaluated in Swift on
 /// the engine's own threads (one worker thread that owns the session, plus the matmul thread pool).
-/// Requests run one at a time in arrival order; consecutive scoring requests reuse the KV cache of
-/// their common prefix (the V-Score contexts and the turn markers of demonstrations).
+/// Concurrent generations are decoded together, one pass over the weights per step for up to
+/// `maxBatch` of them (continuous batching, GenerationBatch), each with the numbers it would have
+/// alone; other requests (scoring, `withSession`) run one at a time in arrival order between steps.
+/// Consecutive scoring requests reuse the KV cache of their common prefix (the V-Score contexts and
+/// the turn markers of demonstrations).
 public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     public let identity: ModelIdentity
     public let template: ChatTemplate
@@ -16,22 +19,30 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     private let worker: EngineWorker
     /// Touched only on `worker`'s thread.
     private let session: InferenceSession
+    /// Touched only on `worker`'s thread.
+    private let batch: GenerationBatch
 
     public var tokenizer: Tokenizer { model.tokenizer }
     public var config: TransformerConfig { model.config }
     public var contextLength: Int { session.contextLength }
     public var threadCount: Int { session.pool.threadCount }
+    /// Most generations decoded together.
+    public var maxBatch: Int { batch.maxBatch }
 
     /// KV cache positions when the caller names none (the CLI, the daemon, the benchmarks).
     public static let defaultContextLength = 2048
+    /// Generations decoded together when the caller names no limit.
+    public static let defaultMaxBatch = 8
 
     /// Opens the model at `path`.
     /// - Parameters:
     ///   - threads: compute threads (0 = all cores).
-    ///   - contextLength: KV cache positions .
+    ///   - contextLength: KV cache positions of each sequence.
     ///   - requiresTokenizer: false to open a model whose tokenizer is not supported, for token-id
     ///     APIs only (`withSession`); text APIs then stop with a fatal error.
-    public init(path: String, threads: Int = 0, contextLength: Int = defaultContextLength, requiresTokenizer: Bool = true) throws {
+    ///   - maxBatch: most generations decoded together; 1 generates one at a time.
+    public init(path: String, threads: Int = 0, contextLength: Int = defaultContextLength, requiresTokenizer: Bool = true,
+                maxBatch: Int = defaultMaxBatch) throws {
         let started = DispatchTime.now().uptimeNanoseconds
         do {
             model = try TransformerModel(path: path, requiresTokenizer: requiresTokenizer)
@@ -40,7 +51,8 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
             throw InferenceError.unusableModelFile(path: path, reason: "\(error)")
         }
         session = InferenceSession(model: model, pool: ThreadPool(threads: threads), contextLength: contextLength)
-        worker = EngineWorker(name: "vsynth.engine")
+        batch = GenerationBatch(session: session, maxBatch: maxBatch)
+        worker = EngineWorker(name: "vsynth.engine", batch: batch)
         identity = ModelIdentity(backend: "embedded", model: model.fileName,
                                  revision: Self.revision(of: model.file))
         template = Self.detectTemplate(model)
@@ -73,12 +85,27 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     }
 
     /// Generates after `prompt`, handing text to `onText` (on the engine thread) as it becomes final.
+    /// Joins the generations already running at their next step.
     public func generate(prompt: String, options: GenerationOptions,
                          onText: @escaping @Sendable (String) -> Void) async throws -> Generation {
-        let tokens = model.tokenizer.encode(prompt, parseSpecial: true, addBOS: nil)
-        return try await withSession { session in
-            try session.generate(prompt: tokens, options: options, onText: onText)
+        try await generate(tokens: model.tokenizer.encode(prompt, parseSpecial: true, addBOS: nil), options: options, onText: onText)
+    }
+
+    /// `generate` after a prompt of token ids.
+    public func generate(tokens: [Int32], options: GenerationOptions,
+                         onText: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Generation {
+        nonisolated(unsafe) let batch = self.batch
+        return try await worker.start { flag, continuation in
+            batch.add(GenerationBatch.Request(prompt: tokens, options: options, onText: onText,
+                                              flag: flag, continuation: continuation))
         }
+    }
+
+    /// What the generation batch has done since the engine started (decode steps and their rows,
+    /// prompt tokens evaluated and reused).
+    public func batchStatistics() async throws -> BatchStatistics {
+        nonisolated(unsafe) let batch = self.batch
+        return try await worker.run { _ in batch.statistics }
     }
 
     /// Token-level detail of one continuation after a context: ids, ln p, and the model's top choice

@@ -12,6 +12,9 @@ final class ForwardBuffers {
     let attentionOut: UnsafeMutablePointer<Float>
     /// (batch, qDim) queries, all heads.
     let q: UnsafeMutablePointer<Float>
+    /// (batch, kvDim) the batch's keys and values, stored into each row's sequence cache (ForwardRows).
+    let k: UnsafeMutablePointer<Float>
+    let v: UnsafeMutablePointer<Float>
     /// (batch, ffnDim) gate projection, then silu(gate) · up.
     let gate: UnsafeMutablePointer<Float>
     /// (batch, ffnDim) up projection.
@@ -37,6 +40,8 @@ final class ForwardBuffers {
         xb = .allocate(capacity: batchCapacity * config.dim)
         attentionOut = .allocate(capacity: batchCapacity * config.qDim)
         q = .allocate(capacity: batchCapacity * config.qDim)
+        k = .allocate(capacity: batchCapacity * config.kvDim)
+        v = .allocate(capacity: batchCapacity * config.kvDim)
         gate = .allocate(capacity: batchCapacity * config.ffnDim)
         up = .allocate(capacity: batchCapacity * config.ffnDim)
         logitInput = .allocate(capacity: logitCapacity * config.dim)
@@ -49,7 +54,7 @@ final class ForwardBuffers {
     }
 
     deinit {
-        for buffer in [x, xb, attentionOut, q, gate, up, logitInput, logits, scores] {
+        for buffer in [x, xb, attentionOut, q, k, v, gate, up, logitInput, logits, scores] {
             buffer.deallocate()
         }
     }

@@ -18,26 +18,27 @@ extension InferenceSession {
         }
     }
 
-    /// xb (n, dim) ← attention of the normed residual stream over the cache, projected by Wo:
+    /// xb (n, dim) ← attention of the normed residual stream over each row's sequence cache, projected by Wo:
     ///
     ///     xb = rmsnorm(x) · attn_norm
-    ///     q = xb·Wqᵀ (+ bq) (n, qDim);  k = xb·Wkᵀ (+ bk), v = xb·Wvᵀ (+ bv) → cache rows p0 ..< p0+n
+    ///     q = xb·Wqᵀ (+ bq) (n, qDim);  k = xb·Wkᵀ (+ bk), v = xb·Wvᵀ (+ bv) (n, kvDim)
     ///     q, k = rmsnorm of each head · q_norm, k_norm          (features.hasQKNorm)
-    ///     rope(q), rope(k)      the layer's table (local layers: their own base), the model's layout
+    ///     rope(q), rope(k)      at each row's position; the layer's table (local layers: their own
+    ///                           base), the model's layout
     ///     q ·= queryScale                                       (Gemma 3; the kq scale is then 1)
+    ///     k, v → each row's sequence cache at its position
     ///     xb = attention(q, cache; window if local) · Woᵀ
-    func selfAttention(layer l: Int, _ layer: TransformerWeights.Layer, start p0: Int, count n: Int) {
+    func selfAttention(layer l: Int, _ layer: TransformerWeights.Layer, rows: ForwardRows) {
         let config = model.config, features = config.features
         let qDim = config.qDim, kvDim = config.kvDim, headDim = config.headDim
-        let b = buffers
-        let keys = cache.keys(layer: l, position: p0)
-        let values = cache.values(layer: l, position: p0)
+        let b = buffers, n = rows.count, perToken = rows.perToken
+        let keys = b.k, values = b.v
         rmsNormRows(b.x, weight: layer.attentionNorm, rows: n, into: b.xb)
         TensorDump.write("attn_norm-\(l)", b.xb, count: n * config.dim)
         quantize(b.xb, n: n, into: b.quantizedDim)
-        matmul(layer.query, x: b.xb, n: n, y: b.q, quantized: b.quantizedDim)
-        matmul(layer.key, x: b.xb, n: n, y: keys, quantized: b.quantizedDim)
-        matmul(layer.value, x: b.xb, n: n, y: values, quantized: b.quantizedDim)
+        matmul(layer.query, x: b.xb, n: n, y: b.q, quantized: b.quantizedDim, perToken: perToken)
+        matmul(layer.key, x: b.xb, n: n, y: keys, quantized: b.quantizedDim, perToken: perToken)
+        matmul(layer.value, x: b.xb, n: n, y: values, quantized: b.quantizedDim, perToken: perToken)
         addBias(layer.queryBias, to: b.q, rows: n, width: qDim)
         addBias(layer.keyBias, to: keys, rows: n, width: kvDim)
         addBias(layer.valueBias, to: values, rows: n, width: kvDim)
@@ -50,9 +51,10 @@ extension InferenceSession {
         let local = config.isLocal(layer: l)
         let table = local ? localRope : rope
         for t in 0..<n {
-            VectorMath.rope(b.q + t * qDim, heads: config.headCount, headDim: headDim, position: p0 + t,
+            let position = rows.position(t)
+            VectorMath.rope(b.q + t * qDim, heads: config.headCount, headDim: headDim, position: position,
                             table: table, layout: features.ropeLayout)
-            VectorMath.rope(keys + t * kvDim, heads: config.kvHeadCount, headDim: headDim, position: p0 + t,
+            VectorMath.rope(keys + t * kvDim, heads: config.kvHeadCount, headDim: headDim, position: position,
                             table: table, layout: features.ropeLayout)
         }
         TensorDump.write("Qcur-\(l)", b.q, count: n * qDim)
@@ -69,26 +71,27 @@ extension InferenceSession {
             AttentionKernel.roundToHalf(values, count: n * kvDim)
             AttentionKernel.roundToHalf(b.q, count: n * qDim)
         }
-        // attentionOut (n, qDim) = causal grouped-query attention over positions 0 ... p0+t.
-        attention(layer: l, start: p0, count: n, scale: scale, window: local ? features.slidingWindow : 0)
+        rows.store(keys: keys, values: values, layer: l, kvDim: kvDim)
+        // attentionOut (n, qDim) = causal grouped-query attention of each row over its sequence.
+        attention(layer: l, rows: rows, scale: scale, window: local ? features.slidingWindow : 0)
         TensorDump.write("kqv_out-\(l)", b.attentionOut, count: n * qDim)
         quantize(b.attentionOut, n: n, into: b.quantizedAttention)
-        matmul(layer.attentionOutput, x: b.attentionOut, n: n, y: b.xb, quantized: b.quantizedAttention)
+        matmul(layer.attentionOutput, x: b.attentionOut, n: n, y: b.xb, quantized: b.quantizedAttention, perToken: perToken)
     }
 
     /// xb (n, dim) ← (act(xb·Wgateᵀ) ⊙ xb·Wupᵀ)·Wdownᵀ for xb = rmsnorm(x) · ffn_norm, act = SiLU or GELU.
-    func feedForward(layer l: Int, _ layer: TransformerWeights.Layer, count n: Int) {
-        let b = buffers, ffnDim = model.config.ffnDim
+    func feedForward(layer l: Int, _ layer: TransformerWeights.Layer, rows: ForwardRows) {
+        let b = buffers, ffnDim = model.config.ffnDim, n = rows.count, perToken = rows.perToken
         rmsNormRows(b.x, weight: layer.ffnNorm, rows: n, into: b.xb)
         TensorDump.write("ffn_norm-\(l)", b.xb, count: n * model.config.dim)
         quantize(b.xb, n: n, into: b.quantizedDim)
-        matmul(layer.gate, x: b.xb, n: n, y: b.gate, quantized: b.quantizedDim)
-        matmul(layer.up, x: b.xb, n: n, y: b.up, quantized: b.quantizedDim)
+        matmul(layer.gate, x: b.xb, n: n, y: b.gate, quantized: b.quantizedDim, perToken: perToken)
+        matmul(layer.up, x: b.xb, n: n, y: b.up, quantized: b.quantizedDim, perToken: perToken)
         let activation = model.config.features.activation
         gatedActivationRows(rows: n, width: ffnDim, activation)
         TensorDump.write((activation == .swiglu ? "ffn_swiglu-" : "ffn_geglu-") + "\(l)", b.gate, count: n * ffnDim)
         quantize(b.gate, n: n, into: b.quantizedFFN)
-        matmul(layer.down, x: b.gate, n: n, y: b.xb, quantized: b.quantizedFFN)
+        matmul(layer.down, x: b.gate, n: n, y: b.xb, quantized: b.quantizedFFN, perToken: perToken)
         TensorDump.write("ffn_out-\(l)", b.xb, count: n * model.config.dim)
     }
 
@@ -106,8 +109,8 @@ extension InferenceSession {
 
     /// Calls `body(row, logits)` for rows `logitsFrom ..< n` of x in order, at most logitCapacity rows
     /// per output matmul: logits = (rmsnorm(x) · output_norm)·Woutᵀ, soft-capped where the model says.
-    func outputLogits(rows n: Int, from logitsFrom: Int, _ body: (Int, UnsafePointer<Float>) -> Void) {
-        let b = buffers, config = model.config
+    func outputLogits(rows: ForwardRows, from logitsFrom: Int, _ body: (Int, UnsafePointer<Float>) -> Void) {
+        let b = buffers, config = model.config, n = rows.count
         let dim = config.dim, vocab = config.vocabularySize, softcap = config.features.finalLogitSoftcap
         var row = logitsFrom
         while row < n {
@@ -115,7 +118,7 @@ extension InferenceSession {
             rmsNormRows(b.x + row * dim, weight: model.weights.outputNorm, rows: m, into: b.logitInput)
             TensorDump.write("result_norm", b.logitInput, count: m * dim)
             quantize(b.logitInput, n: m, into: b.quantizedDim)
-            matmul(model.weights.output, x: b.logitInput, n: m, y: b.logits, quantized: b.quantizedDim)
+            matmul(model.weights.output, x: b.logitInput, n: m, y: b.logits, quantized: b.quantizedDim, perToken: rows.perToken)
             if softcap > 0 {
                 // ggml_scale(1/c), ggml_tanh, ggml_scale(c), as llama.cpp's gemma3 graph.
                 let inverse = 1 / softcap
@@ -129,13 +132,14 @@ extension InferenceSession {
     }
 
     /// y (n, w.rows) = x (n, w.cols) · Wᵀ with the engine's kernels (or the scalar reference), reading
-    /// x's 8-bit form from `quantized` (filled by `quantize` for this x) where the weight type needs it.
+    /// x's 8-bit form from `quantized` (filled by `quantize` for this x) where the weight type needs it;
+    /// `perToken`: each row as a one-token batch (ForwardRows.perToken).
     func matmul(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>,
-                quantized: QuantizedActivations) {
+                quantized: QuantizedActivations, perToken: Bool) {
         if usesReferenceArithmetic {
             Kernels.matmulReference(w, x: x, n: n, y: y)
         } else {
-            Kernels.matmul(w, x: x, n: n, y: y, pool: pool, quantized: quantized)
+            Kernels.matmul(w, x: x, n: n, y: y, pool: pool, quantized: quantized, perToken: perToken)
         }
     }
 

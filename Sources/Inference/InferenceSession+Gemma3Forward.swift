@@ -1,5 +1,5 @@
-/// Gemma 3, top to bottom, as llama.cpp's src/models/gemma3.cpp builds it. For a batch of n tokens at
-/// positions p0 ..< p0+n:
+/// Gemma 3, top to bottom, as llama.cpp's src/models/gemma3.cpp builds it. For a batch of n token rows,
+/// each at its position in its sequence (ForwardRows):
 ///
 ///     x = embed(tokens) · √dim                                               (n, dim)
 ///     for each layer (local: a sliding window and the local RoPE base; global: each sixth):
@@ -17,16 +17,16 @@
 /// Wout is the token embedding (Gemma ties them). The prompt should start with BOS (`<bos>`): the
 /// model was trained so and is far worse without it.
 extension InferenceSession {
-    func forwardGemma3(_ batch: UnsafeBufferPointer<Int32>, start p0: Int, logitsFrom: Int,
+    func forwardGemma3(_ batch: UnsafeBufferPointer<Int32>, rows: ForwardRows, logitsFrom: Int,
                        _ body: (Int, UnsafePointer<Float>) -> Void) {
         let n = batch.count
         embed(batch)
         for (l, layer) in model.weights.layers.enumerated() {
-            selfAttention(layer: l, layer, start: p0, count: n)
+            selfAttention(layer: l, layer, rows: rows)
             residual(postNorm: layer.attentionPostNorm, postNormName: "attn_post_norm", "sa_out", layer: l, count: n)
-            feedForward(layer: l, layer, count: n)
+            feedForward(layer: l, layer, rows: rows)
             residual(postNorm: layer.ffnPostNorm, postNormName: "ffn_post_norm", "l_out", layer: l, count: n)
         }
-        outputLogits(rows: n, from: logitsFrom, body)
+        outputLogits(rows: rows, from: logitsFrom, body)
     }
 }

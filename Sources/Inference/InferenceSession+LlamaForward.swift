@@ -1,6 +1,6 @@
 /// The pre-norm transformer of the llama, qwen2 and qwen3 families, top to bottom, as llama.cpp's
-/// src/models/llama.cpp, qwen2.cpp and qwen3.cpp build it. For a batch of n tokens at positions
-/// p0 ..< p0+n (p0 = tokens already cached):
+/// src/models/llama.cpp, qwen2.cpp and qwen3.cpp build it. For a batch of n token rows, each at its
+/// position in its sequence (ForwardRows: one sequence's chunk, or one token of each of several):
 ///
 ///     x = embed(tokens)                                                    (n, dim)
 ///     for each layer:
@@ -17,15 +17,15 @@
 ///
 /// Wout is `output.weight`, or the token embedding where the model ties them (SmolLM2, Qwen 2.5 small).
 extension InferenceSession {
-    func forwardLlama(_ batch: UnsafeBufferPointer<Int32>, start p0: Int, logitsFrom: Int,
+    func forwardLlama(_ batch: UnsafeBufferPointer<Int32>, rows: ForwardRows, logitsFrom: Int,
                       _ body: (Int, UnsafePointer<Float>) -> Void) {
         embed(batch)
         for (l, layer) in model.weights.layers.enumerated() {
-            selfAttention(layer: l, layer, start: p0, count: batch.count)
+            selfAttention(layer: l, layer, rows: rows)
             residual("ffn_inp", layer: l, count: batch.count)
-            feedForward(layer: l, layer, count: batch.count)
+            feedForward(layer: l, layer, rows: rows)
             residual("l_out", layer: l, count: batch.count)
         }
-        outputLogits(rows: batch.count, from: logitsFrom, body)
+        outputLogits(rows: rows, from: logitsFrom, body)
     }
 }

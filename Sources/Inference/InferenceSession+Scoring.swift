@@ -15,9 +15,7 @@ extension InferenceSession {
             throw .contextOverflow(needed: sequence.count, limit: contextLength)
         }
         try checkTokens(sequence)
-        var common = 0
-        let limit = min(tokens.count, sequence.count)
-        while common < limit, tokens[common] == sequence[common] { common += 1 }
+        let common = primary.commonPrefix(with: sequence)
         // Positions p in first ..< sequence.count-1 need a score for sequence[p+1]; the stored one is
         // valid when sequence[p+1] is still inside the common prefix. Evaluation restarts at the first
         // position without one (or where the sequences part, if earlier), keeping the cache before it.
@@ -27,11 +25,8 @@ extension InferenceSession {
             break
         }
         if let firstMissing {
-            var restart = min(common, firstMissing)
-            // One token alone would be evaluated in llama.cpp's decode-step order (see vs_attention_row);
-            // scoring is compared with llama.cpp evaluating whole sequences, so re-evaluate one cached
-            // token with it and keep the batch order.
-            if sequence.count - restart == 1 && restart > 0 { restart -= 1 }
+            // Scoring is compared with llama.cpp evaluating whole sequences: never one token alone.
+            let restart = Self.restartPoint(common: min(common, firstMissing), count: sequence.count)
             truncate(to: restart)
             let vocab = model.config.vocabularySize
             try append(sequence[restart...], logitsFrom: firstMissing - restart) { index, logits in

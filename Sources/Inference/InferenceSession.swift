@@ -1,24 +1,29 @@
 import LanguageModel
 
-/// The evaluation state of one conversation with a model: the KV cache with the tokens it holds, the
+/// The evaluation state of a model: its primary sequence (the KV cache with the tokens it holds), the
 /// scratch buffers, and the thread pool. Not thread-safe: use one session from one thread at a time
 /// (`EmbeddedLanguageModel` runs its session on a dedicated worker thread).
 ///
-/// The cache always holds a prefix of the last evaluated sequence; a new sequence reuses the longest
-/// common prefix and evaluates only the rest (prefix reuse), in batches of up to `batchCapacity`.
+/// The primary sequence always holds a prefix of the last evaluated sequence; a new sequence reuses the
+/// longest common prefix and evaluates only the rest (prefix reuse), in batches of up to `batchCapacity`.
+/// More sequences (`makeSequence`) are evaluated by the same forward pass, alone (`append(_:to:…)`) or
+/// one token each in a decode step (`decode`): continuous batching (GenerationBatch).
 public final class InferenceSession {
     public let model: TransformerModel
     public let pool: ThreadPool
     /// Positions the session can hold.
     public let contextLength: Int
-    let cache: KVCache
+    /// The sequence of `append`, `score` and `generate`.
+    let primary: InferenceSequence
     let buffers: ForwardBuffers
     /// RoPE angles of the global layers.
     let rope: RopeTable
     /// RoPE angles of the local (sliding-window) layers, whose base differs (Gemma 3); else `rope`.
     let localRope: RopeTable
-    /// Tokens whose keys and values are in the cache: position i holds `tokens[i]`.
-    public private(set) var tokens: [Int32] = []
+    /// Tokens whose keys and values are in the primary sequence's cache: position i holds `tokens[i]`.
+    public var tokens: [Int32] { primary.tokens }
+    /// Tokens run through the forward pass since the session was made (prefix reuse shows as fewer).
+    public internal(set) var evaluatedTokenCount = 0
     /// scores[i] = the score of `tokens[i + 1]` after `tokens[...i]`, where it was computed.
     var nextTokenScores: [TokenScore?] = []
     /// Checked between batches and between generated tokens; set to stop work with `.cancelled`.
@@ -38,7 +43,7 @@ public final class InferenceSession {
         self.pool = pool
         self.contextLength = max(1, contextLength)
         let config = model.config
-        cache = KVCache(layerCount: config.layerCount, capacity: self.contextLength, kvDim: config.kvDim)
+        primary = InferenceSequence(layerCount: config.layerCount, capacity: self.contextLength, kvDim: config.kvDim)
         buffers = ForwardBuffers(config: config, batchCapacity: max(1, batchCapacity), logitCapacity: 32,
                                  contextLength: self.contextLength, threads: pool.threadCount)
         rope = RopeTable(dimensions: config.ropeDimensions, positions: self.contextLength,
@@ -50,9 +55,23 @@ public final class InferenceSession {
 
     /// Forgets cached positions from `count` on.
     public func truncate(to count: Int) {
-        let keep = max(0, min(count, tokens.count))
-        tokens.removeLast(tokens.count - keep)
-        nextTokenScores.removeLast(nextTokenScores.count - keep)
+        primary.truncate(to: count)
+        nextTokenScores.removeLast(nextTokenScores.count - primary.tokens.count)
+    }
+
+    /// A new empty sequence of `contextLength` positions (its memory is touched as it fills).
+    public func makeSequence() -> InferenceSequence {
+        let config = model.config
+        return InferenceSequence(layerCount: config.layerCount, capacity: contextLength, kvDim: config.kvDim)
+    }
+
+    /// Where to start evaluating `count` tokens whose first `common` are cached already: after the
+    /// shared prefix, but never with one token left alone when there is a prefix, since one token is
+    /// evaluated in llama.cpp's decode order (vs_attention_row) where a fresh evaluation of the whole
+    /// sequence takes its batch order.
+    static func restartPoint(common: Int, count: Int) -> Int {
+        let restart = min(common, count - 1)
+        return count - restart == 1 && restart > 0 ? restart - 1 : restart
     }
 
     /// Forgets everything (the next evaluation starts from position 0).
@@ -69,41 +88,73 @@ public final class InferenceSession {
         }
     }
 
-    /// Appends `sequence` after the cached tokens (no prefix matching), evaluating in batches. For each
-    /// index `i` of `sequence` with `i >= logitsFrom`, `body(i, logits)` gets the (vocab) logits at that
-    /// position, in order. Positions before `logitsFrom` cost no output projection.
+    /// Appends `sequence` after the primary sequence's cached tokens (no prefix matching), evaluating
+    /// in batches. For each index `i` of `sequence` with `i >= logitsFrom`, `body(i, logits)` gets the
+    /// (vocab) logits at that position, in order. Positions before `logitsFrom` cost no output projection.
     public func append(_ sequence: ArraySlice<Int32>, logitsFrom: Int,
                        _ body: (Int, UnsafePointer<Float>) -> Void) throws(LanguageModelError) {
-        guard !sequence.isEmpty else { return }
-        try checkTokens(sequence)
-        let needed = tokens.count + sequence.count
-        guard needed <= contextLength else { throw .contextOverflow(needed: needed, limit: contextLength) }
+        nextTokenScores.append(contentsOf: repeatElement(nil, count: sequence.count))
+        defer { nextTokenScores.removeLast(nextTokenScores.count - primary.tokens.count) }
+        try append(sequence, to: primary, logitsFrom: logitsFrom, body)
+    }
+
+    /// Appends `tokens` after `sequence`'s cached tokens as that sequence alone would evaluate them
+    /// (batches of up to `batchCapacity`, each one forward pass), calling `body(i, logits)` for indices
+    /// `i >= logitsFrom` of `tokens` in order. On an error the sequence keeps the batches before the failed one.
+    public func append(_ tokens: ArraySlice<Int32>, to sequence: InferenceSequence, logitsFrom: Int,
+                       _ body: (Int, UnsafePointer<Float>) -> Void) throws(LanguageModelError) {
+        guard !tokens.isEmpty else { return }
+        try checkTokens(tokens)
+        let needed = sequence.tokens.count + tokens.count
+        guard needed <= sequence.capacity else { throw .contextOverflow(needed: needed, limit: sequence.capacity) }
         var offset = 0
-        while offset < sequence.count {
+        while offset < tokens.count {
             try checkCancelled()
-            let n = min(buffers.batchCapacity, sequence.count - offset)
-            let start = sequence.startIndex + offset
-            let firstLogit = max(0, logitsFrom - offset)
-            let batch = sequence[start..<(start + n)]
-            let p0 = tokens.count
-            tokens.append(contentsOf: batch)
-            nextTokenScores.append(contentsOf: repeatElement(nil, count: n))
-            // Every logits row is checked before anyone reads it (cheap beside the output projection):
-            // a damaged file gives NaN scores and samplers that index nothing, never a result.
-            var damaged: Int?
-            let vocab = model.config.vocabularySize
-            batch.withUnsafeBufferPointer { pointer in
-                forward(pointer, start: p0, logitsFrom: min(firstLogit, n)) { row, logits in
-                    guard damaged == nil else { return }
-                    guard VectorMath.allFinite(logits, count: vocab) else { damaged = p0 + row; return }
-                    body(offset + row, logits)
-                }
+            let n = min(buffers.batchCapacity, tokens.count - offset)
+            let start = tokens.startIndex + offset
+            let batch = tokens[start..<(start + n)]
+            let firstLogit = min(max(0, logitsFrom - offset), n)
+            try evaluate(batch, rows: ForwardRows(sequence, count: n), logitsFrom: firstLogit) { row, logits in
+                body(offset + row, logits)
             }
-            if let damaged {
-                truncate(to: p0)
-                throw .failed(InferenceError.damagedModel(path: model.path, position: damaged).description)
-            }
+            sequence.tokens.append(contentsOf: batch)
             offset += n
+        }
+    }
+
+    /// One decode step of several sequences: `tokens[i]` is appended to `sequences[i]` (distinct
+    /// sequences, at most `batchCapacity`), all in one forward pass, each row with the arithmetic of a
+    /// one-token batch (ForwardRows), and `body(i, logits)` gets each row's logits in order. A sequence's
+    /// numbers are bitwise those of appending its token alone.
+    public func decode(_ tokens: [Int32], into sequences: [InferenceSequence],
+                       _ body: (Int, UnsafePointer<Float>) -> Void) throws(LanguageModelError) {
+        precondition(tokens.count == sequences.count && tokens.count <= buffers.batchCapacity,
+                     "decode: \(tokens.count) tokens for \(sequences.count) sequences (capacity \(buffers.batchCapacity))")
+        guard !tokens.isEmpty else { return }
+        try checkTokens(tokens)
+        for sequence in sequences where sequence.tokens.count >= sequence.capacity {
+            throw .contextOverflow(needed: sequence.tokens.count + 1, limit: sequence.capacity)
+        }
+        try evaluate(tokens[...], rows: ForwardRows(decoding: sequences), logitsFrom: 0, body)
+        for (sequence, token) in zip(sequences, tokens) { sequence.tokens.append(token) }
+    }
+
+    /// One forward pass of `batch` over `rows`. Every logits row is checked before anyone reads it (cheap
+    /// beside the output projection): a damaged file gives an error naming the position, never NaN
+    /// scores or samplers that index nothing.
+    private func evaluate(_ batch: ArraySlice<Int32>, rows: ForwardRows, logitsFrom: Int,
+                          _ body: (Int, UnsafePointer<Float>) -> Void) throws(LanguageModelError) {
+        var damaged: Int?
+        let vocab = model.config.vocabularySize
+        batch.withUnsafeBufferPointer { pointer in
+            forward(pointer, rows: rows, logitsFrom: logitsFrom) { row, logits in
+                guard damaged == nil else { return }
+                guard VectorMath.allFinite(logits, count: vocab) else { damaged = rows.position(row); return }
+                body(row, logits)
+            }
+        }
+        if let damaged {
+            throw .failed(InferenceError.damagedModel(path: model.path, position: damaged).description)
         }
     }
 }

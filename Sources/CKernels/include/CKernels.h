@@ -103,6 +103,16 @@ int vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols
                    const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
                    float *y, size_t ldy, int path);
 
+/// vs_matmul_rows with every token row computed exactly as a one-token call (n = 1) computes it, whatever
+/// `n`: the rows of independent sequences in one decode step (batched.c). For K-quant weights, `qa` must
+/// be quantized as for one token (vs_quantize_q8k with grouped_end 0).
+int vs_matmul_rows_per_token(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
+                             const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
+                             float *y, size_t ldy, int path);
+/// The most tokens one vs_matmul_rows call of `type` (`rows` rows) takes while giving each token the
+/// one-token arithmetic: 3 for the K-quants llama.cpp repacks, 7 for the other K-quants, INT_MAX otherwise.
+int vs_per_token_group(int type, int rows);
+
 /// True when `type` is multiplied with Q8_0/Q8_1 activations (so callers quantize x first).
 int vs_type_uses_qact(int type);
 

@@ -17,9 +17,14 @@ public enum Kernels {
     /// - Parameters:
     ///   - quantized: x already quantized (by `QuantizedActivations.quantize` on this same x and n), to
     ///     share one quantization between several matmuls; nil quantizes here when the type needs it.
+    ///   - perToken: compute every row of x exactly as a matmul of that row alone (n = 1) does, while
+    ///     still reading each weight row once for all of them: the token rows of independent sequences
+    ///     in one decode step (vs_matmul_rows_per_token). Without it the K-quants take llama.cpp's
+    ///     batch routines from 4 or 8 tokens up, which sum in another order.
     ///   - path: force an instruction-set path (tests); `.best` otherwise.
     public static func matmul(_ w: WeightMatrix, x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>,
-                              pool: ThreadPool, quantized: QuantizedActivations? = nil, path: KernelPath = .best) {
+                              pool: ThreadPool, quantized: QuantizedActivations? = nil, perToken: Bool = false,
+                              path: KernelPath = .best) {
         guard n > 0 else { return }
         let type = Int32(w.type.rawValue)
         var qaPointer: UnsafeRawPointer?
@@ -28,7 +33,7 @@ public enum Kernels {
         if w.activation == .q8K {
             let q = quantized ?? QuantizedActivations(cols: w.cols, capacity: n)
             if quantized == nil { owned = q }
-            let groupedEnd = Int(vs_q8k_grouped_end(type, Int32(w.rows), Int32(n)))
+            let groupedEnd = perToken ? 0 : Int(vs_q8k_grouped_end(type, Int32(w.rows), Int32(n)))
             qaPointer = q.quantizeK(x, n: n, groupedEnd: groupedEnd, pool: pool)
         } else if vs_type_uses_qact(type) != 0 {
             if let quantized {
@@ -48,11 +53,12 @@ public enum Kernels {
         // the AVX2 kernel runs, with the same results.
         let packedWeights = w.packed.map { $0.pointer }
         let granules = (w.rows + rowGranule - 1) / rowGranule
+        let kernel = perToken ? vs_matmul_rows_per_token : vs_matmul_rows
         // A few chunks per thread, claimed as threads come free: balances a busy machine's uneven threads.
         pool.parallelFor(granules, chunks: pool.threadCount * 4) { begin, end, _ in
-            vs_matmul_rows(type, w.data, w.rowBytes, Int32(w.rows), Int32(w.cols),
-                           Int32(begin * rowGranule), Int32(min(end * rowGranule, w.rows)),
-                           x, w.cols, qaPointer, packedPointer, packedWeights, Int32(n), y, w.rows, path.rawValue)
+            kernel(type, w.data, w.rowBytes, Int32(w.rows), Int32(w.cols),
+                   Int32(begin * rowGranule), Int32(min(end * rowGranule, w.rows)),
+                   x, w.cols, qaPointer, packedPointer, packedWeights, Int32(n), y, w.rows, path.rawValue)
         }
         withExtendedLifetime(owned) {}
         withExtendedLifetime(w.packed) {}

@@ -1,0 +1,90 @@
+import Foundation
+import Inference
+
+/// `vsynth bench engine --batch B,B,…`: aggregate decode throughput of B sequences decoded together,
+/// one token each per step (InferenceSession.decode, the step of the engine's continuous batching),
+/// with llama.cpp decoding the same B sequences in the same run (scripts/llamacpp_batched_anchor.py).
+extension BenchEngineCommand {
+    /// Most sequences one measurement decodes together.
+    static let batchSizes = 1...64
+
+    /// The sizes of a `--batch` list, each within `batchSizes`.
+    static func batchSizes(_ list: String) throws(UsageError) -> [Int] {
+        let sizes = list.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0.map(batchSizes.contains) ?? false }) else {
+            throw UsageError(command: spec.path, message: "--batch '\(list)': a comma-separated list of sizes in \(batchSizes.lowerBound)...\(batchSizes.upperBound)")
+        }
+        return sizes.map { $0! }
+    }
+
+    /// Aggregate decode tok/s for each size: B sequences start from the bench text's first 16 tokens,
+    /// then `steps` steps decode toks[16 + (i + s) % 64] for sequence s at step i; the best of 3.
+    static func decodeBatches(_ sizes: [Int], model: EmbeddedLanguageModel, tokens: [Int32], steps: Int) async throws -> [Double] {
+        try await model.withSession { session in
+            try sizes.map { size in
+                var best = 0.0
+                for _ in 0..<3 {
+                    let sequences = (0..<size).map { _ in session.makeSequence() }
+                    for sequence in sequences { try session.append(tokens[..<16], to: sequence, logitsFrom: 15) { _, _ in } }
+                    var step = [Int32](repeating: 0, count: size)
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    for i in 0..<steps {
+                        for s in 0..<size { step[s] = tokens[16 + (i + s) % 64] }
+                        try session.decode(step, into: sequences) { _, _ in }
+                    }
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    best = max(best, Double(size * steps) / seconds)
+                }
+                return best
+            }
+        }
+    }
+
+    /// Runs the batch measurement and prints its table (or JSON).
+    static func runBatches(_ sizes: [Int], model: EmbeddedLanguageModel, path: String, tokens: [Int32], steps: Int,
+                           anchorScript: String?, json: Bool) async throws -> Int32 {
+        let anchor = try anchorScript.map { script throws(CLIError) in
+            try LlamaCppAnchor(script: script, model: path, threads: model.threadCount, promptTokens: 16, decodeTokens: steps)
+                .runBatched(sizes)
+        }
+        let decode = try await decodeBatches(sizes, model: model, tokens: tokens, steps: steps)
+        let peakMB = Double(peakResidentKilobytes() ?? 0) / 1024
+        let single = sizes.firstIndex(of: 1).map { decode[$0] }
+        if json {
+            struct Row: Encodable {
+                var batch: Int; var decode: Double; var speedup: Double?; var anchorDecode: Double?; var ratio: Double?
+                enum CodingKeys: String, CodingKey {
+                    case batch, ratio
+                    case decode = "decode_tok_s", speedup = "vs_batch_1", anchorDecode = "anchor_decode_tok_s"
+                }
+            }
+            struct Output: Encodable {
+                var batches: [Row]; var peakMB: Double; var threads: Int; var decodeSteps: Int; var model: String
+                enum CodingKeys: String, CodingKey {
+                    case batches, threads, model
+                    case peakMB = "peak_rss_mb", decodeSteps = "decode_steps"
+                }
+            }
+            let rows = sizes.indices.map { i in
+                Row(batch: sizes[i], decode: decode[i].rounded(), speedup: single.map { decode[i] / $0 },
+                    anchorDecode: anchor?[sizes[i]], ratio: anchor?[sizes[i]].map { decode[i] / $0 })
+            }
+            Console.out(try EvalCommand.json(Output(batches: rows, peakMB: peakMB, threads: model.threadCount,
+                                                    decodeSteps: steps, model: model.identity.model)))
+            return 0
+        }
+        Console.out("batch  decode tok/s  vs B=1" + (anchor == nil ? "" : "  llama.cpp tok/s  ratio"))
+        for (size, rate) in zip(sizes, decode) {
+            let speedup = single.map { String(format: "%.2fx", rate / $0) } ?? "-"
+            var line = String(format: "%5d  %12.0f  ", size, rate) + speedup.padding(toLength: 6, withPad: " ", startingAt: 0)
+            if let anchor {
+                let theirs = anchor[size] ?? .nan
+                line += String(format: "  %15.0f  %.2fx", theirs, rate / theirs)
+            }
+            Console.out(line)
+        }
+        Console.out(String(format: "peak RSS %.1f MB threads=%d decode_steps=%d", peakMB, model.threadCount, steps)
+                    + (anchor == nil ? "" : " (llama.cpp in the same run)"))
+        return 0
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Inference
+import LanguageModel
+import Support
+import TestSupport
+import Testing
+
+/// Concurrent `generate` calls on one engine are decoded together (GenerationBatch) and each gives the
+/// text it gives alone; cancelling one leaves the others unchanged; a prompt sharing a prefix with a
+/// cached sequence evaluates only the rest.
+@Suite("Continuous batching", .serialized)
+struct ContinuousBatchingTests {
+    static func open(maxBatch: Int) throws -> EmbeddedLanguageModel {
+        try EmbeddedLanguageModel(path: try TestModel.path(), threads: 2, contextLength: 512, maxBatch: maxBatch)
+    }
+
+    static let questions = [
+        "Name three colours of the rainbow.",
+        "Write one sentence about the sea.",
+        "What is the capital of France? Answer in a sentence.",
+        "Give me a word that rhymes with cat, and use it in a sentence.",
+        "Describe a cup of coffee in a few words.",
+        "List four animals that live in the forest.",
+    ]
+
+    /// Chat prompts: they share the turn markers, so later ones fork the cached prefix.
+    static func prompt(_ question: String) -> String {
+        ChatTemplate.chatML.userTurn(question) + ChatTemplate.chatML.assistantPrefix
+    }
+
+    /// Seeded sampling, each request its own seed.
+    static func options(_ i: Int, maxTokens: Int = 24) -> GenerationOptions {
+        GenerationOptions(maxTokens: maxTokens, temperature: 0.9, topK: 40, topP: 0.95, seed: UInt64(100 + i))
+    }
+
+    /// The generations one after another on an engine that runs one at a time.
+    static func oneAtATime(_ prompts: [String], maxTokens: Int = 24) async throws -> [Generation] {
+        let model = try open(maxBatch: 1)
+        var results: [Generation] = []
+        for (i, prompt) in prompts.enumerated() {
+            results.append(try await model.generate(prompt: prompt, options: options(i, maxTokens: maxTokens)))
+        }
+        return results
+    }
+
+    @Test("seeded generations give the same text alone and decoded together")
+    func concurrentEqualsAlone() async throws {
+        let prompts = Self.questions.map(Self.prompt)
+        let alone = try await Self.oneAtATime(prompts)
+        let model = try Self.open(maxBatch: 4)
+        let together = try await withThrowingTaskGroup(of: (Int, Generation).self) { group in
+            for (i, prompt) in prompts.enumerated() {
+                group.addTask { (i, try await model.generate(prompt: prompt, options: Self.options(i))) }
+            }
+            var results = [Generation?](repeating: nil, count: prompts.count)
+            for try await (i, generation) in group { results[i] = generation }
+            return results.map { $0! }
+        }
+        for (i, (a, b)) in zip(alone, together).enumerated() {
+            #expect(a == b, "request \(i): alone \(a.text.debugDescription), together \(b.text.debugDescription)")
+        }
+        let statistics = try await model.batchStatistics()
+        #expect(statistics.largestStep > 1, "the generations were decoded together")
+        #expect(statistics.largestStep <= 4, "at most maxBatch at a time")
+        #expect(statistics.decodedRows > statistics.decodeSteps)
+    }
+
+    @Test("cancelling one of four concurrent generations leaves the other three unchanged")
+    func cancellingOneLeavesTheOthers() async throws {
+        let prompts = Array(Self.questions.prefix(4)).map(Self.prompt)
+        let alone = try await Self.oneAtATime(prompts, maxTokens: 40)
+        let model = try Self.open(maxBatch: 8)
+        let victim = 1
+        let started = StreamedText()
+        let tasks = prompts.enumerated().map { i, prompt in
+            Task {
+                try await model.generate(prompt: prompt, options: Self.options(i, maxTokens: 40)) { text in
+                    if i == victim { started.append(text) }
+                }
+            }
+        }
+        while started.text.isEmpty { try await Task.sleep(nanoseconds: 2_000_000) }
+        tasks[victim].cancel()
+        await #expect(throws: LanguageModelError.cancelled) { _ = try await tasks[victim].value }
+        for i in prompts.indices where i != victim {
+            let generation = try await tasks[i].value
+            #expect(generation == alone[i], "request \(i) changed when request \(victim) was cancelled")
+        }
+    }
+
+    @Test("a prompt that extends a cached sequence evaluates only the rest, with the numbers of a fresh engine")
+    func sharedPrefixIsForked() async throws {
+        let model = try Self.open(maxBatch: 8)
+        let tokenizer = model.tokenizer
+        let base = tokenizer.encode(Self.prompt("Tell me a long story about a lighthouse keeper and a storm."), parseSpecial: true, addBOS: false)
+        let longer = base + tokenizer.encode(" And the sea was quiet that night.", parseSpecial: false, addBOS: false)
+        let started = StreamedText()
+        let first = Task {
+            try await model.generate(tokens: base, options: GenerationOptions(maxTokens: 48)) { started.append($0) }
+        }
+        // The second request arrives while the first runs: its prompt forks the first's cached rows.
+        while started.text.isEmpty { try await Task.sleep(nanoseconds: 2_000_000) }
+        let second = try await model.generate(tokens: longer, options: GenerationOptions(maxTokens: 6))
+        _ = try await first.value
+        let statistics = try await model.batchStatistics()
+        #expect(statistics.reusedPromptTokens == base.count)
+        #expect(statistics.evaluatedPromptTokens == longer.count)
+        let fresh = try await Self.open(maxBatch: 1).generate(tokens: longer, options: GenerationOptions(maxTokens: 6))
+        #expect(second == fresh)
+    }
+}
