@@ -6,17 +6,18 @@
 #include "CKernels.h"
 #include "internal.h"
 #include "kquants.h"
+#include "kquants_avx2.h"
 
 #define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 
 /// kq_block_ints with vpdpbusd: codes biased to unsigned bytes u = q − lb + 128 (q − lb lies in
 /// −32…63), Σ u·x − Σ 128·x = Σ (q − lb)·x per 4 elements, exact; times the lanes' scales.
 static inline __attribute__((always_inline)) TGT void
-kq_block_ints_vnni(const kq_block *k, int lb, const int8_t *x, kq_ints *out) {
+kq_block_ints_vnni(const kq_block *k, int lb, const int8_t *x, const int16_t *bs, kq_ints *out) {
     const __m512i offset = _mm512_set1_epi8((char)(128 - lb)), c128 = _mm512_set1_epi8((char)0x80);
     __m512i total = _mm512_setzero_si512();
     for (int c = 0; c < 4; c++) {
-        const __m512i u = _mm512_add_epi8(_mm512_loadu_si512(k->q + 64 * c), offset);
+        const __m512i u = _mm512_add_epi8(_mm512_load_si512(k->q + 64 * c), offset);
         const __m512i xv = _mm512_loadu_si512(x + 64 * c);
         __m512i p = _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), u, xv),
                                      _mm512_dpbusd_epi32(_mm512_setzero_si512(), c128, xv));
@@ -25,12 +26,25 @@ kq_block_ints_vnni(const kq_block *k, int lb, const int8_t *x, kq_ints *out) {
         total = _mm512_add_epi32(total, p);
     }
     // 32-bit lane j covers elements 4j…4j+3 of its 64: ggml's lane (j mod 8).
+    // Pairs of 16-sums times their minimums, added in pairs: Σ m·bsum per 32 elements.
+    _mm256_storeu_si256((__m256i *)out->mins, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)k->m16),
+                                                               _mm256_loadu_si256((const __m256i *)bs)));
     _mm256_storeu_si256((__m256i *)out->lane,
                         _mm256_add_epi32(_mm512_castsi512_si256(total), _mm512_extracti64x4_epi64(total, 1)));
 }
 
+/// kq_decode with the codes by AVX2, stored in whole 512-bit registers (as kq_block_ints_vnni loads them).
+static inline __attribute__((always_inline)) TGT void kq_decode_avx512(int type, const void *wr, int b, kq_block *k) {
+    kq_decode_scales(type, wr, b, k);
+    __m256i q[8];
+    kq_decode_codes_avx2(type, wr, b, q);
+    for (int i = 0; i < 4; i++)
+        _mm512_store_si512(k->q + 64 * i, _mm512_inserti64x4(_mm512_castsi256_si512(q[2 * i]), q[2 * i + 1], 1));
+    kq_lane_scales(k);
+}
+
 TGT void vs_matmul_k_avx512(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                             const void *qk, int n, float *y, size_t ldy) {
-    kq_matmul(kq_block_ints_vnni, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
+    kq_matmul_typed(kq_decode_avx512, kq_block_ints_vnni, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
 }
 #endif
