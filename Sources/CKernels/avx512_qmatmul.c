@@ -86,6 +86,7 @@ static void unpack_codes(int type, const uint8_t *block, uint8_t u[32]) {
     const block_q5_0 *x = (const block_q5_0 *)block;
     uint32_t qh;
     memcpy(&qh, x->qh, 4);
+#pragma clang loop unroll(full)   // constant shifts (model load packs every Q5_0 block)
     for (int j = 0; j < 16; j++) {
         u[j] = (uint8_t)((x->qs[j] & 0x0F) | ((qh >> j) & 1) << 4);
         u[j + 16] = (uint8_t)((x->qs[j] >> 4) | ((qh >> (j + 16)) & 1) << 4);
@@ -205,8 +206,9 @@ INLINE TGT void kernel(const int type, const int T, int nb, const char *group,
             out[2 * p] = lanes[0];
             out[2 * p + 1] = lanes[1];
         }
-        for (int r = 0; r < valid; r++)
-            y[(size_t)t * ldy + r] = type == VS_Q4_1 ? out[r] + s[r] : out[r];
+        if (type == VS_Q4_1) for (int r = 0; r < valid; r++) y[(size_t)t * ldy + r] = out[r] + s[r];
+        else if (valid == 8) _mm256_storeu_ps(y + (size_t)t * ldy, _mm256_loadu_ps(out));   // (the loop would be a memcpy call)
+        else for (int r = 0; r < valid; r++) y[(size_t)t * ldy + r] = out[r];
     }
 }
 

@@ -38,10 +38,12 @@ KQ_INLINE void kq_scale_min(int j, const uint8_t *q, int *sc, int *m) {
 
 /// One 256-block decoded: element e is sc[e / sub] · (q[e] − bias) · d − m[e / sub] · dmin.
 typedef struct {
-    _Alignas(64) uint8_t q[256];   ///< aligned: the SIMD decoders store it and the sums load it in whole registers
-    int32_t sc[16], m[16];
-    int32_t lane_sc[64];   ///< sc of elements 4j…4j+3, for the SIMD sums
-    int16_t m16[16];       ///< m of elements 16g…16g+15, for the sums with Q8_K's 16-sums
+    // Aligned: the SIMD decoders store these and the sums load them in whole registers.
+    _Alignas(64) uint8_t q[256];
+    _Alignas(64) int32_t lane_sc[64];   ///< sc of elements 4j…4j+3
+    _Alignas(32) int16_t sc16[16];      ///< sc of elements 16g…16g+15, for the sums with Q8_K's 16-sums
+    _Alignas(32) int16_t m16[16];       ///< m of elements 16g…16g+15
+    int32_t sc[16], m[16];   ///< per sub-block, from kq_decode_scales (the SIMD decoders skip them)
     int sub;          ///< elements per sub-block: 16 or 32
     int bias;         ///< Q3_K 4, Q6_K 32, else 0
     int has_min;      ///< Q2_K, Q4_K, Q5_K
@@ -137,15 +139,11 @@ KQ_INLINE void kq_decode_codes(int type, const void *wr, int b, kq_block *k) {
     }
 }
 
-/// k->lane_sc and k->m16 from k->sc and k->m.
+/// k->lane_sc, k->sc16 and k->m16 from k->sc and k->m.
 KQ_INLINE void kq_lane_scales(kq_block *k) {
-    if (k->sub == 16) {
-        for (int j = 0; j < 64; j++) k->lane_sc[j] = k->sc[j >> 2];
-        for (int g = 0; g < 16; g++) k->m16[g] = (int16_t)k->m[g];
-    } else {
-        for (int j = 0; j < 64; j++) k->lane_sc[j] = k->sc[j >> 3];
-        for (int g = 0; g < 16; g++) k->m16[g] = (int16_t)k->m[g >> 1];
-    }
+    const int shift = k->sub == 16 ? 0 : 1;
+    for (int j = 0; j < 64; j++) k->lane_sc[j] = k->sc[(j >> 2) >> shift];
+    for (int g = 0; g < 16; g++) { k->sc16[g] = (int16_t)k->sc[g >> shift]; k->m16[g] = (int16_t)k->m[g >> shift]; }
 }
 
 /// Block `b` of the row at `wr` decoded: element e is sc[e / sub] · (q[e] − bias) · d − m[e / sub] · dmin.
@@ -163,10 +161,10 @@ typedef struct { float acc[8], accm[4], y, ym; } kq_state;
 
 /// The integer sums every routine starts from, for one block and one token: with v = q − lb and the
 /// sub-block scales sc, lane[l] = Σ sc·v·x over columns 4l…4l+3 of every 32 (ggml_vec_dot's lanes) and
-/// part[c] = Σ sc·v·x over elements 64c…64c+63, and mins[i] = Σ m·bsum over elements 32i…32i+31.
-/// lb is the block's bias, except for Q6_K's vec_dot (kq_lane_bias). Exact in any order: kq_block_ints
-/// below or a SIMD kernel (avx512_kquants.c).
-typedef struct { int32_t lane[8], part[4], mins[8]; } kq_ints;
+/// part[c] = Σ sc·v·x over elements 64c…64c+63, and over elements 32i…32i+31 mins[i] = Σ m·bsum and
+/// scs[i] = Σ sc·bsum. lb is the block's bias, except for Q6_K's vec_dot (kq_lane_bias). Exact in any
+/// order: kq_block_ints below or a SIMD kernel (avx512_kquants.c).
+typedef struct { int32_t lane[8], part[4], mins[8], scs[8]; } kq_ints;
 
 /// The bias the sums of `k` are taken with: Q6_K's ggml_vec_dot multiplies the unsigned codes and
 /// takes its 32 out afterwards (kq_accumulate).
@@ -185,7 +183,10 @@ KQ_INLINE void kq_block_ints(const kq_block *k, int lb, const int8_t *x, const i
         }
     memcpy(out->lane, lane, sizeof lane);
     memcpy(out->part, part, sizeof part);
-    for (int i = 0; i < 8; i++) out->mins[i] = k->m16[2 * i] * bs[2 * i] + k->m16[2 * i + 1] * bs[2 * i + 1];
+    for (int i = 0; i < 8; i++) {
+        out->mins[i] = k->m16[2 * i] * bs[2 * i] + k->m16[2 * i + 1] * bs[2 * i + 1];
+        out->scs[i] = k->sc16[2 * i] * bs[2 * i] + k->sc16[2 * i + 1] * bs[2 * i + 1];
+    }
 }
 
 /// Σ m·bsum over elements [e0, e1) (multiples of 32).
@@ -195,10 +196,9 @@ KQ_INLINE int32_t kq_min_sum(const kq_ints *ints, int e0, int e1) {
     return mins;
 }
 
-/// Adds block `k` (its sums against this token in `ints`) with the token's Q8_K scale `dx` and 16-sums
-/// `bs` to `st`, in the float order of `mode`.
-KQ_INLINE void kq_accumulate(int type, int mode, const kq_block *k, const kq_ints *ints, float dx,
-                             const int16_t *bs, kq_state *st) {
+/// Adds block `k` (its sums against this token in `ints`) with the token's Q8_K scale `dx` to `st`, in
+/// the float order of `mode`.
+KQ_INLINE void kq_accumulate(int type, int mode, const kq_block *k, const kq_ints *ints, float dx, kq_state *st) {
     if (mode == KQ_MODE_TILED) {
         const int32_t isum = ints->part[0] + ints->part[1] + ints->part[2] + ints->part[3];
         float r = (float)isum * k->d;
@@ -233,7 +233,7 @@ KQ_INLINE void kq_accumulate(int type, int mode, const kq_block *k, const kq_int
         st->ym = fmaf(dmin, (float)kq_min_sum(ints, 0, 256), st->ym);
         break;
     case VS_Q6_K:
-        for (int l = 0; l < 8; l++) lane[l] -= 32 * (bs[2 * l] * k->sc[2 * l] + bs[2 * l + 1] * k->sc[2 * l + 1]);
+        for (int l = 0; l < 8; l++) lane[l] -= 32 * ints->scs[l];
         break;
     default: break;
     }
@@ -285,7 +285,7 @@ KQ_INLINE void kq_matmul(kq_decoder decode, kq_summer ints, int type, int repack
                     kq_ints sums;
                     const int16_t *bs = q8k_bsums(tok, cols) + 16 * b;
                     ints(&k, kq_lane_bias(type, mode, &k), q8k_qs(tok) + 256 * b, bs, &sums);
-                    kq_accumulate(type, mode, &k, &sums, q8k_d(tok, cols)[b], bs, &st[i]);
+                    kq_accumulate(type, mode, &k, &sums, q8k_d(tok, cols)[b], &st[i]);
                 }
             }
             for (int i = 0; i < tn; i++)
