@@ -172,8 +172,11 @@ KQ_INLINE int kq_lane_bias(int type, int mode, const kq_block *k) {
     return type == VS_Q6_K && mode == KQ_MODE_VEC ? 0 : k->bias;
 }
 
-/// kq_ints of block `k` against one token's 256 activations `x` and their 16-sums `bs`.
-KQ_INLINE void kq_block_ints(const kq_block *k, int lb, const int8_t *x, const int16_t *bs, kq_ints *out) {
+/// kq_ints of block `k` against one token's 256 activations `x` and their 16-sums `bs`. (A SIMD version
+/// may leave out what `mode` does not read: lane for all but KQ_MODE_VEC, part for it; for TILED and
+/// GEMV it may give the total in part[0] and 0 in the others.)
+KQ_INLINE void kq_block_ints(const kq_block *k, int lb, const int8_t *x, const int16_t *bs, int mode, kq_ints *out) {
+    (void)mode;
     int32_t lane[8] = { 0 }, part[4] = { 0 };
     for (int c = 0; c < 4; c++)
         for (int e = 64 * c; e < 64 * c + 64; e++) {
@@ -264,7 +267,7 @@ KQ_INLINE int kq_mode(int repacked, int t, int n) {
 /// `decode` fills a kq_block (kq_decode, or a SIMD version with the same contents); `ints` computes kq_ints
 /// (kq_block_ints, or a SIMD version with the same integers).
 typedef void (*kq_decoder)(int, const void *, int, kq_block *);
-typedef void (*kq_summer)(const kq_block *, int, const int8_t *, const int16_t *, kq_ints *);
+typedef void (*kq_summer)(const kq_block *, int, const int8_t *, const int16_t *, int, kq_ints *);
 KQ_INLINE void kq_matmul(kq_decoder decode, kq_summer ints, int type, int repacked,
                          const void *w, size_t row_bytes, int cols, int r0, int r1, const void *qk, int n,
                          float *y, size_t ldy) {
@@ -280,12 +283,20 @@ KQ_INLINE void kq_matmul(kq_decoder decode, kq_summer ints, int type, int repack
                 kq_block k;
                 decode(type, wr, b, &k);
                 for (int i = 0; i < tn; i++) {
-                    const int mode = kq_mode(repacked, t0 + i, n);
                     const char *tok = (const char *)qk + (size_t)(t0 + i) * stride;
-                    kq_ints sums;
+                    const int8_t *x = q8k_qs(tok) + 256 * b;
                     const int16_t *bs = q8k_bsums(tok, cols) + 16 * b;
-                    ints(&k, kq_lane_bias(type, mode, &k), q8k_qs(tok) + 256 * b, bs, &sums);
-                    kq_accumulate(type, mode, &k, &sums, q8k_d(tok, cols)[b], &st[i]);
+                    const float dx = q8k_d(tok, cols)[b];
+                    kq_ints sums;
+                    // The mode a constant in each case, so that `ints` computes only what it reads.
+#define KQ_STEP(M) ints(&k, kq_lane_bias(type, M, &k), x, bs, M, &sums); kq_accumulate(type, M, &k, &sums, dx, &st[i]); break;
+                    switch (kq_mode(repacked, t0 + i, n)) {
+                    case KQ_MODE_VEC: KQ_STEP(KQ_MODE_VEC)
+                    case KQ_MODE_TILED: KQ_STEP(KQ_MODE_TILED)
+                    case KQ_MODE_GEMV: KQ_STEP(KQ_MODE_GEMV)
+                    default: KQ_STEP(KQ_MODE_GEMM)
+                    }
+#undef KQ_STEP
                 }
             }
             for (int i = 0; i < tn; i++)

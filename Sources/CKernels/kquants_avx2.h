@@ -143,7 +143,9 @@ KQ_INLINE KQ_AVX2 void kq_decode_avx2(int type, const void *wr, int b, kq_block 
 /// kq_block_ints by AVX2: per 32 elements, maddubs of the codes (0…63) with x then pairs added gives
 /// Σ q·x per 4 (ggml_vec_dot's lanes, no int16 overflow: 2·63·128 < 2^15), minus lb·Σ x per 4, times
 /// the lanes' scales; exact, as every integer step.
-KQ_INLINE KQ_AVX2 void kq_block_ints_avx2(const kq_block *k, int lb, const int8_t *x, const int16_t *bs, kq_ints *out) {
+KQ_INLINE KQ_AVX2 void kq_block_ints_avx2(const kq_block *k, int lb, const int8_t *x, const int16_t *bs, int mode,
+                                           kq_ints *out) {
+    (void)mode;
     const __m256i ones16 = _mm256_set1_epi16(1), ones8 = _mm256_set1_epi8(1), bias = _mm256_set1_epi32(lb);
     __m256i lanes = _mm256_setzero_si256();
     for (int c = 0; c < 4; c++) {
