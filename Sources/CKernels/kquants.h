@@ -36,6 +36,17 @@ KQ_INLINE void kq_scale_min(int j, const uint8_t *q, int *sc, int *m) {
     else { *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4); *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4); }
 }
 
+/// The fields of a Q4_K or Q5_K block: the same, but for Q5_K's fifth bits qh (NULL for Q4_K).
+typedef struct { uint16_t d, dmin; const uint8_t *scales, *qs, *qh; } kq_q45_block;
+KQ_INLINE kq_q45_block kq_q45(int type, const void *wr, int b) {
+    if (type == VS_Q5_K) {
+        const block_q5_K *x = (const block_q5_K *)wr + b;
+        return (kq_q45_block){ x->d, x->dmin, x->scales, x->qs, x->qh };
+    }
+    const block_q4_K *x = (const block_q4_K *)wr + b;
+    return (kq_q45_block){ x->d, x->dmin, x->scales, x->qs, NULL };
+}
+
 /// One 256-block decoded: element e is sc[e / sub] · (q[e] − bias) · d − m[e / sub] · dmin.
 typedef struct {
     // Aligned: the SIMD decoders store these and the sums load them in whole registers.
@@ -73,15 +84,12 @@ KQ_INLINE void kq_decode_scales(int type, const void *wr, int b, kq_block *k) {
         return;
     }
     case VS_Q4_K: case VS_Q5_K: {
-        const int q5 = type == VS_Q5_K;
-        const block_q4_K *x4 = (const block_q4_K *)wr + b;
-        const block_q5_K *x5 = (const block_q5_K *)wr + b;
-        const uint8_t *scales = q5 ? x5->scales : x4->scales;
+        const kq_q45_block x = kq_q45(type, wr, b);
         k->sub = 32; k->has_min = 1;
-        k->d = vs_half_to_float(q5 ? x5->d : x4->d); k->dmin = vs_half_to_float(q5 ? x5->dmin : x4->dmin);
+        k->d = vs_half_to_float(x.d); k->dmin = vs_half_to_float(x.dmin);
         for (int s = 0; s < 8; s++) {
             int sc, m;
-            kq_scale_min(s, scales, &sc, &m);
+            kq_scale_min(s, x.scales, &sc, &m);
             k->sc[s] = sc; k->m[s] = m;
         }
         return;
@@ -115,14 +123,11 @@ KQ_INLINE void kq_decode_codes(int type, const void *wr, int b, kq_block *k) {
         return;
     }
     case VS_Q4_K: case VS_Q5_K: {
-        const int q5 = type == VS_Q5_K;
-        const block_q4_K *x4 = (const block_q4_K *)wr + b;
-        const block_q5_K *x5 = (const block_q5_K *)wr + b;
-        const uint8_t *qs = q5 ? x5->qs : x4->qs;
+        const kq_q45_block x = kq_q45(type, wr, b);
         for (int s = 0; s < 8; s++)
             for (int l = 0; l < 32; l++) {   // sub-block s: nibble s&1 of qs[32·(s/2) + l], Q5_K's bit s of qh[l]
-                int v = (qs[32 * (s / 2) + l] >> (4 * (s & 1))) & 0xF;
-                if (q5) v |= ((x5->qh[l] >> s) & 1) << 4;
+                int v = (x.qs[32 * (s / 2) + l] >> (4 * (s & 1))) & 0xF;
+                if (x.qh) v |= ((x.qh[l] >> s) & 1) << 4;
                 k->q[32 * s + l] = (uint8_t)v;
             }
         return;

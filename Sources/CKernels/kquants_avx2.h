@@ -32,11 +32,11 @@ KQ_INLINE KQ_AVX2 void kq_decode_codes_avx2(int type, const void *wr, int b, __m
         return;
     }
     case VS_Q4_K: case VS_Q5_K: {   // sub-block s: nibble s&1 of qs[32·(s/2) + l], Q5_K's bit s of qh[l] as 16
+        const kq_q45_block x = kq_q45(type, wr, b);
         const int q5 = type == VS_Q5_K;
-        const uint8_t *qs = q5 ? ((const block_q5_K *)wr + b)->qs : ((const block_q4_K *)wr + b)->qs;
-        const __m256i hb = q5 ? _mm256_loadu_si256((const __m256i *)((const block_q5_K *)wr + b)->qh) : _mm256_setzero_si256();
+        const __m256i hb = q5 ? _mm256_loadu_si256((const __m256i *)x.qh) : _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
-            const __m256i v = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
+            const __m256i v = _mm256_loadu_si256((const __m256i *)(x.qs + 32 * c));
             __m256i lo = kq_bits(v, 0, 0xF), hi = kq_bits(v, 4, 0xF);
             if (q5) {
                 lo = _mm256_or_si256(lo, _mm256_slli_epi16(kq_bits(hb, 2 * c, 1), 4));
@@ -93,13 +93,11 @@ KQ_INLINE KQ_AVX2 void kq_decode_scale_bytes(int type, const void *wr, int b, kq
         return;
     }
     case VS_Q4_K: case VS_Q5_K: {   // 6-bit scales and minimums per 32 (get_scale_min_k4, 4 at a time)
-        const int q5 = type == VS_Q5_K;
-        const block_q4_K *x4 = (const block_q4_K *)wr + b;
-        const block_q5_K *x5 = (const block_q5_K *)wr + b;
+        const kq_q45_block x = kq_q45(type, wr, b);
         k->sub = 32; k->has_min = 1;
-        k->d = _cvtsh_ss(q5 ? x5->d : x4->d); k->dmin = _cvtsh_ss(q5 ? x5->dmin : x4->dmin);
+        k->d = _cvtsh_ss(x.d); k->dmin = _cvtsh_ss(x.dmin);
         uint32_t u[3];
-        memcpy(u, q5 ? x5->scales : x4->scales, 12);
+        memcpy(u, x.scales, 12);
         const uint32_t m6 = 0x3f3f3f3f, m4 = 0x0f0f0f0f, m2 = 0x03030303;
         const __m128i v = _mm_setr_epi32((int)(u[0] & m6), (int)((u[2] & m4) | (((u[0] >> 6) & m2) << 4)),
                                          (int)(u[1] & m6), (int)(((u[2] >> 4) & m4) | (((u[1] >> 6) & m2) << 4)));
