@@ -6,6 +6,7 @@
 #include "CKernels.h"
 #include "internal.h"
 #include "kquants.h"
+#include "kquants_avx2.h"
 #include "fmatmul.h"
 
 #define TGT __attribute__((target("avx2,fma,f16c")))
@@ -106,10 +107,11 @@ TGT void vs_matmul_q_avx2(int type, int repacked, const void *w, size_t row_byte
     }
 }
 
-/// K-quant rows: kquants.h's code compiled for AVX2 + FMA (fmaf becomes one vfmadd).
+/// K-quant rows: kquants.h's float steps compiled for AVX2 + FMA (fmaf becomes one vfmadd), the decoding
+/// and integer sums of kquants_avx2.h.
 TGT void vs_matmul_k_avx2(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                           const void *qk, int n, float *y, size_t ldy) {
-    kq_matmul(kq_block_ints, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
+    kq_matmul_typed(kq_decode_avx2, kq_block_ints_avx2, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
 }
 
 TGT static void dequantize_row_avx2(int type, const void *row, float *out, int cols) {

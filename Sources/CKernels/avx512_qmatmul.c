@@ -1,4 +1,4 @@
-// AVX-512 VNNI matmul of Q4_0, Q4_1 and Q8_0 weights with 8-bit activations, in llama.cpp's exact
+// AVX-512 VNNI matmul of Q4_0, Q4_1, Q5_0 and Q8_0 weights with 8-bit activations, in llama.cpp's exact
 // floating-point order.
 //
 // llama.cpp's CPU backend (ggml_vec_dot_q4_1_q8_1 and friends, x86) computes one output as:
@@ -12,17 +12,22 @@
 // from doing it for two rows at once in one 512-bit register and reusing each weight register for up
 // to three tokens.
 //
-// Weights are repacked once (at model load, vs_pack_weights) into the same number of bytes as the GGUF
-// blocks, laid out for this kernel: rows in groups of 8 (4 pairs a, b), and per group and block:
+// Weights are repacked once (at model load, vs_pack_weights), laid out for this kernel: rows in groups
+// of 8 (4 pairs a, b), and per group and block:
 //   per pair  Q4: 32 bytes P = qa[0:4] qb[0:4] qa[4:8] qb[4:8] … qb[12:16] (the nibble bytes), f16 da, db
 //             Q8_0: 64 bytes P = (qa[0:4] qb[0:4] … qb[28:32]) + 128, f16 da, db
+//             Q5_0: as Q8_0, with the 5-bit codes (q + 16, unpacked from qs and qh) in place of q + 128
 //   then      Q4_1: f16 m[8]
-// so that u = P with its low nibbles in bytes 0-31 and high nibbles in 32-63 (Q8_0: P itself) gives, in
+// so that u = P with its low nibbles in bytes 0-31 and high nibbles in 32-63 (Q8_0, Q5_0: P itself) gives, in
 // 32-bit lane l, row (l & 1)'s elements 4(l>>1) + 16(l>=8) … +3: lane l = ggml's g_i of row a (even l)
 // or b (odd l), i = (l>>1) mod 4 + 4(l>=8). The activations are packed to match (vs_pack_activations),
 // and one broadcast of the 32-bit pair (da, db) converted from F16 is the lanes' weight scales.
 //
-// Weights are fed as unsigned bytes u = w + off (off = 0 for Q4_1, 8 for Q4_0, 128 for Q8_0), and each
+// The packed form has the GGUF blocks' size, but for Q5_0 (34 bytes per 32 weights where the file has 22).
+// ggml_vec_dot_q5_0_q8_0 sums like Q4_0's and Q8_0's (8 lanes of 4 products, fma(d_w·d_x, lane, acc),
+// hsum_float_8), so the same kernel gives its bits.
+//
+// Weights are fed as unsigned bytes u = w + off (off = 0 for Q4_1, 8 for Q4_0, 16 for Q5_0, 128 for Q8_0), and each
 // lane starts from −off·Σq over its four activations, so the integer lane is exactly Σ w·q.
 #include <stdlib.h>
 #include <string.h>
@@ -59,20 +64,39 @@ void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *
     }
 }
 
-static inline size_t block_bytes(int type) { return type == VS_Q4_1 ? 20 : type == VS_Q4_0 ? 18 : 34; }
-static inline size_t pair_bytes(int type) { return type == VS_Q8_0 ? 68 : 36; }
+static inline size_t block_bytes(int type) { return (size_t)vs_weight_type(type)->bytes; }
+/// Q8_0 and Q5_0 keep one byte per weight, Q4_0 and Q4_1 the nibbles; then the pair's two f16 scales.
+static inline int byte_codes(int type) { return type == VS_Q8_0 || type == VS_Q5_0; }
+static inline size_t pair_bytes(int type) { return byte_codes(type) ? 68 : 36; }
 /// Bytes of one block of one group of 8 rows.
 static inline size_t group_block_bytes(int type) { return 4 * pair_bytes(type) + (type == VS_Q4_1 ? 16 : 0); }
 
 size_t vs_packed_weight_bytes(int type, int rows, int cols) {
-    if (type != VS_Q4_0 && type != VS_Q4_1 && type != VS_Q8_0) return 0;
+    const vs_weight_type_info *info = vs_weight_type(type);
+    if (!info || !info->packs) return 0;
     return (size_t)((rows + 7) / 8) * (size_t)(cols / 32) * group_block_bytes(type);
+}
+
+/// The unsigned codes u = q + off of one Q8_0 or Q5_0 block (dequantize_row_q5_0's element order).
+static void unpack_codes(int type, const uint8_t *block, uint8_t u[32]) {
+    if (type == VS_Q8_0) {
+        for (int j = 0; j < 32; j++) u[j] = block[2 + j] ^ 0x80;
+        return;
+    }
+    const block_q5_0 *x = (const block_q5_0 *)block;
+    uint32_t qh;
+    memcpy(&qh, x->qh, 4);
+#pragma clang loop unroll(full)   // constant shifts (model load packs every Q5_0 block)
+    for (int j = 0; j < 16; j++) {
+        u[j] = (uint8_t)((x->qs[j] & 0x0F) | ((qh >> j) & 1) << 4);
+        u[j + 16] = (uint8_t)((x->qs[j] >> 4) | ((qh >> (j + 16)) & 1) << 4);
+    }
 }
 
 void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out) {
     const int nb = cols / 32;
     const size_t bb = block_bytes(type), gbb = group_block_bytes(type), pb = pair_bytes(type);
-    static const uint8_t zero_block[34] = { 0 };
+    static const uint8_t zero_block[34] = { 0 };   // (Q5_0: codes 0, d = 0)
     for (int g = g0; g < g1; g++) {
         char *group = (char *)out + (size_t)g * nb * gbb;
         for (int b = 0; b < nb; b++) {
@@ -85,11 +109,14 @@ void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int co
             for (int p = 0; p < 4; p++) {
                 const uint8_t *a = blk[2 * p], *c = blk[2 * p + 1];
                 uint8_t *pp = (uint8_t *)o + p * pb;
-                if (type == VS_Q8_0) {
+                if (byte_codes(type)) {
+                    uint8_t ua[32], uc[32];
+                    unpack_codes(type, a, ua);
+                    unpack_codes(type, c, uc);
                     for (int k = 0; k < 8; k++)
                         for (int i = 0; i < 4; i++) {
-                            pp[8 * k + i] = a[2 + 4 * k + i] ^ 0x80;
-                            pp[8 * k + 4 + i] = c[2 + 4 * k + i] ^ 0x80;
+                            pp[8 * k + i] = ua[4 * k + i];
+                            pp[8 * k + 4 + i] = uc[4 * k + i];
                         }
                     memcpy(pp + 64, a, 2);
                     memcpy(pp + 66, c, 2);
@@ -115,7 +142,7 @@ void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int co
 #define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define INLINE static inline __attribute__((always_inline))
 
-static inline int type_offset(int type) { return type == VS_Q4_1 ? 0 : type == VS_Q4_0 ? 8 : 128; }
+static inline int type_offset(int type) { return type == VS_Q4_1 ? 0 : type == VS_Q4_0 ? 8 : type == VS_Q5_0 ? 16 : 128; }
 
 /// One group of 8 rows × T tokens; y gets rows [0, valid).
 INLINE TGT void kernel(const int type, const int T, int nb, const char *group,
@@ -143,14 +170,14 @@ INLINE TGT void kernel(const int type, const int T, int nb, const char *group,
         for (int p = 0; p < 4; p++) {
             const char *pp = blk + p * pb;
             __m512i u;
-            if (type == VS_Q8_0) {
+            if (byte_codes(type)) {
                 u = _mm512_loadu_si512((const void *)pp);
             } else {
                 __m512i P = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)pp));
                 u = _mm512_and_si512(_mm512_mask_srli_epi16(P, (__mmask32)0xFFFF0000u, P, 4), nibble);
             }
             int32_t scales;
-            memcpy(&scales, pp + (type == VS_Q8_0 ? 64 : 32), 4);
+            memcpy(&scales, pp + pair_bytes(type) - 4, 4);
             const __m512 dw = _mm512_cvtph_ps(_mm256_set1_epi32(scales));   // da db da db …
             for (int t = 0; t < T; t++) {
                 __m512 lanes = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(N[t], u, X[t]));
@@ -179,8 +206,9 @@ INLINE TGT void kernel(const int type, const int T, int nb, const char *group,
             out[2 * p] = lanes[0];
             out[2 * p + 1] = lanes[1];
         }
-        for (int r = 0; r < valid; r++)
-            y[(size_t)t * ldy + r] = type == VS_Q4_1 ? out[r] + s[r] : out[r];
+        if (type == VS_Q4_1) for (int r = 0; r < valid; r++) y[(size_t)t * ldy + r] = out[r] + s[r];
+        else if (valid == 8) _mm256_storeu_ps(y + (size_t)t * ldy, _mm256_loadu_ps(out));   // (the loop would be a memcpy call)
+        else for (int r = 0; r < valid; r++) y[(size_t)t * ldy + r] = out[r];
     }
 }
 
@@ -195,6 +223,7 @@ TGT __attribute__((noinline)) static void run_kernel(int type, int T, int nb, co
                                                      const char *a, size_t astride, float *y, size_t ldy, int valid) {
     if (type == VS_Q4_1) { KERNEL_T(VS_Q4_1) }
     else if (type == VS_Q4_0) { KERNEL_T(VS_Q4_0) }
+    else if (type == VS_Q5_0) { KERNEL_T(VS_Q5_0) }
     else { KERNEL_T(VS_Q8_0) }
 }
 

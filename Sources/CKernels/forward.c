@@ -124,23 +124,25 @@ TGT512 static inline __m512 round_half512(__m512 x) {
     return _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
-/// head_dim == 64: attention_row_scalar's arithmetic, vectorised without changing any rounding.
-TGT512 static void attention_row_avx512_64(const float *q, const float *keys, const float *values, size_t kv_stride,
-                                           int first, int length, float scale, int round_half, int single, float *scores, float *out) {
-    const __m512 q0 = _mm512_loadu_ps(q), q1 = _mm512_loadu_ps(q + 16), q2 = _mm512_loadu_ps(q + 32), q3 = _mm512_loadu_ps(q + 48);
+/// head_dim a multiple of 16 (64: SmolLM2, 128: Qwen2.5, 256: Gemma 3): attention_row_scalar's
+/// arithmetic, vectorised without changing any rounding.
+TGT512 static void attention_row_avx512(const float *q, const float *keys, const float *values, size_t kv_stride,
+                                        int first, int length, int head_dim, float scale, int round_half, int single,
+                                        float *scores, float *out) {
+    const int chunks = head_dim / 16;
     float top = -INFINITY;
     for (int j = 0; j < length; j++) {
         if (j < first) { scores[j] = -INFINITY; continue; }   // masked: exp512 gives 0
         const float *k = keys + (size_t)j * kv_stride;
         __m512 a;
-        if (single) {
-            a = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(k), q0), _mm512_mul_ps(_mm512_loadu_ps(k + 32), q2)),
-                              _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(k + 16), q1), _mm512_mul_ps(_mm512_loadu_ps(k + 48), q3)));
+        if (single) {   // chunk c into accumulator c mod 4 (lanes (c + l) mod 64), then reduce64's (a0 + a2) + (a1 + a3)
+            __m512 acc[4] = { _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps() };
+            for (int c = 0; c < chunks; c++)
+                acc[c & 3] = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), acc[c & 3]);
+            a = _mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3]));
         } else {
-            a = _mm512_mul_ps(_mm512_loadu_ps(k), q0);
-            a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16), q1, a);
-            a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 32), q2, a);
-            a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 48), q3, a);
+            a = _mm512_setzero_ps();
+            for (int c = 0; c < chunks; c++) a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a);
         }
         float s = reduce512(a) * scale;
         scores[j] = s;
@@ -161,25 +163,28 @@ TGT512 static void attention_row_avx512_64(const float *q, const float *keys, co
         if (round_half) p = round_half512(p);
         _mm512_mask_storeu_ps(scores + j, mask, p);
     }
-    // lanes[l][0..63]: the partial sums of keys j ≡ l (mod 16, or 64 for a single query) for all 64
-    // output elements.
+    // Per 64 output elements (4 registers): lanes[l][c] holds the partial sums of keys j ≡ l (mod 16, or
+    // 64 for a single query).
     __m512 lanes[64][4];
     const int width = single ? 64 : 16;
-    for (int l = 0; l < width; l++) for (int c = 0; c < 4; c++) lanes[l][c] = _mm512_setzero_ps();
-    for (int j = 0; j < length; j++) {
-        const float *v = values + (size_t)j * kv_stride;
-        const __m512 p = _mm512_set1_ps(scores[j]);
-        __m512 *acc = lanes[j % width];
-        for (int c = 0; c < 4; c++) acc[c] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16 * c), p, acc[c]);
-    }
-    for (int c = 0; c < 4; c++) {
-        __m512 x[16], h[8], r[4];
-        for (int l = 0; l < 16; l++)
-            x[l] = single ? _mm512_add_ps(_mm512_add_ps(lanes[l][c], lanes[32 + l][c]), _mm512_add_ps(lanes[16 + l][c], lanes[48 + l][c]))
-                          : lanes[l][c];
-        for (int i = 0; i < 8; i++) h[i] = _mm512_add_ps(x[8 + i], x[i]);
-        for (int i = 0; i < 4; i++) r[i] = _mm512_add_ps(h[4 + i], h[i]);
-        _mm512_storeu_ps(out + 16 * c, _mm512_add_ps(_mm512_add_ps(r[0], r[2]), _mm512_add_ps(r[1], r[3])));
+    for (int o = 0; o < chunks; o += 4) {
+        const int nc = chunks - o < 4 ? chunks - o : 4;
+        for (int l = 0; l < width; l++) for (int c = 0; c < nc; c++) lanes[l][c] = _mm512_setzero_ps();
+        for (int j = 0; j < length; j++) {
+            const float *v = values + (size_t)j * kv_stride + 16 * o;
+            const __m512 p = _mm512_set1_ps(scores[j]);
+            __m512 *acc = lanes[j % width];
+            for (int c = 0; c < nc; c++) acc[c] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16 * c), p, acc[c]);
+        }
+        for (int c = 0; c < nc; c++) {
+            __m512 x[16], h[8], r[4];
+            for (int l = 0; l < 16; l++)
+                x[l] = single ? _mm512_add_ps(_mm512_add_ps(lanes[l][c], lanes[32 + l][c]), _mm512_add_ps(lanes[16 + l][c], lanes[48 + l][c]))
+                              : lanes[l][c];
+            for (int i = 0; i < 8; i++) h[i] = _mm512_add_ps(x[8 + i], x[i]);
+            for (int i = 0; i < 4; i++) r[i] = _mm512_add_ps(h[4 + i], h[i]);
+            _mm512_storeu_ps(out + 16 * (o + c), _mm512_add_ps(_mm512_add_ps(r[0], r[2]), _mm512_add_ps(r[1], r[3])));
+        }
     }
 }
 
@@ -227,8 +232,8 @@ void vs_attention_row(const float *q, const float *keys, const float *values, si
                       int first, int length, int head_dim, float scale, int round_half, int single, float *scores, float *out,
                       int path) {
 #if defined(__x86_64__)
-    if (head_dim == 64 && vs_resolve_path(path) >= VS_PATH_AVX512) {
-        attention_row_avx512_64(q, keys, values, kv_stride, first, length, scale, round_half, single, scores, out);
+    if (head_dim % 16 == 0 && vs_resolve_path(path) >= VS_PATH_AVX512) {
+        attention_row_avx512(q, keys, values, kv_stride, first, length, head_dim, scale, round_half, single, scores, out);
         return;
     }
 #endif

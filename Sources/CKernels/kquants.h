@@ -36,19 +36,33 @@ KQ_INLINE void kq_scale_min(int j, const uint8_t *q, int *sc, int *m) {
     else { *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4); *m = (q[j + 4] >> 4) | ((q[j] >> 6) << 4); }
 }
 
+/// The fields of a Q4_K or Q5_K block: the same, but for Q5_K's fifth bits qh (NULL for Q4_K).
+typedef struct { uint16_t d, dmin; const uint8_t *scales, *qs, *qh; } kq_q45_block;
+KQ_INLINE kq_q45_block kq_q45(int type, const void *wr, int b) {
+    if (type == VS_Q5_K) {
+        const block_q5_K *x = (const block_q5_K *)wr + b;
+        return (kq_q45_block){ x->d, x->dmin, x->scales, x->qs, x->qh };
+    }
+    const block_q4_K *x = (const block_q4_K *)wr + b;
+    return (kq_q45_block){ x->d, x->dmin, x->scales, x->qs, NULL };
+}
+
 /// One 256-block decoded: element e is sc[e / sub] · (q[e] − bias) · d − m[e / sub] · dmin.
 typedef struct {
-    uint8_t q[256];
-    int32_t sc[16], m[16];
-    int32_t lane_sc[64];   ///< sc of elements 4j…4j+3, for the SIMD sums
+    // Aligned: the SIMD decoders store these and the sums load them in whole registers.
+    _Alignas(64) uint8_t q[256];
+    _Alignas(64) int32_t lane_sc[64];   ///< sc of elements 4j…4j+3
+    _Alignas(32) int16_t sc16[16];      ///< sc of elements 16g…16g+15, for the sums with Q8_K's 16-sums
+    _Alignas(32) int16_t m16[16];       ///< m of elements 16g…16g+15
+    int32_t sc[16], m[16];   ///< per sub-block, from kq_decode_scales (the SIMD decoders skip them)
     int sub;          ///< elements per sub-block: 16 or 32
     int bias;         ///< Q3_K 4, Q6_K 32, else 0
     int has_min;      ///< Q2_K, Q4_K, Q5_K
     float d, dmin;
 } kq_block;
 
-/// Block `b` of the row at `wr` (ggml-common.h layouts; element orders as dequantize_row_q*_K).
-KQ_INLINE void kq_decode_block(int type, const void *wr, int b, kq_block *k) {
+/// The scales of block `b` of the row at `wr` (ggml-common.h layouts): sc, m, sub, bias, has_min, d, dmin.
+KQ_INLINE void kq_decode_scales(int type, const void *wr, int b, kq_block *k) {
     k->bias = 0; k->has_min = 0; k->dmin = 0;
     switch (type) {
     case VS_Q2_K: {
@@ -56,8 +70,6 @@ KQ_INLINE void kq_decode_block(int type, const void *wr, int b, kq_block *k) {
         k->sub = 16; k->has_min = 1;
         k->d = vs_half_to_float(x->d); k->dmin = vs_half_to_float(x->dmin);
         for (int s = 0; s < 16; s++) { k->sc[s] = x->scales[s] & 0xF; k->m[s] = x->scales[s] >> 4; }
-        for (int e = 0; e < 256; e++)   // half e/128, byte e%32, bits 2·(e%128/32)
-            k->q[e] = (x->qs[32 * (e >> 7) + (e & 31)] >> (2 * ((e & 127) >> 5))) & 3;
         return;
     }
     case VS_Q3_K: {
@@ -69,28 +81,16 @@ KQ_INLINE void kq_decode_block(int type, const void *wr, int b, kq_block *k) {
             k->sc[s] = (low | ((x->scales[8 + s % 4] >> (2 * (s / 4))) & 3) << 4) - 32;
             k->m[s] = 0;
         }
-        for (int e = 0; e < 256; e++) {   // 2 bits from qs as Q2_K, the third from hmask
-            const int half = e >> 7, group = (e & 127) >> 5, l = e & 31;
-            k->q[e] = ((x->qs[32 * half + l] >> (2 * group)) & 3) | (((x->hmask[l] >> (4 * half + group)) & 1) << 2);
-        }
         return;
     }
     case VS_Q4_K: case VS_Q5_K: {
-        const int q5 = type == VS_Q5_K;
-        const block_q4_K *x4 = (const block_q4_K *)wr + b;
-        const block_q5_K *x5 = (const block_q5_K *)wr + b;
-        const uint8_t *scales = q5 ? x5->scales : x4->scales, *qs = q5 ? x5->qs : x4->qs;
+        const kq_q45_block x = kq_q45(type, wr, b);
         k->sub = 32; k->has_min = 1;
-        k->d = vs_half_to_float(q5 ? x5->d : x4->d); k->dmin = vs_half_to_float(q5 ? x5->dmin : x4->dmin);
+        k->d = vs_half_to_float(x.d); k->dmin = vs_half_to_float(x.dmin);
         for (int s = 0; s < 8; s++) {
             int sc, m;
-            kq_scale_min(s, scales, &sc, &m);
+            kq_scale_min(s, x.scales, &sc, &m);
             k->sc[s] = sc; k->m[s] = m;
-            for (int l = 0; l < 32; l++) {   // sub-block s: nibble s&1 of qs[32·(s/2) + l], Q5_K's bit s of qh[l]
-                int v = (qs[32 * (s / 2) + l] >> (4 * (s & 1))) & 0xF;
-                if (q5) v |= ((x5->qh[l] >> s) & 1) << 4;
-                k->q[32 * s + l] = (uint8_t)v;
-            }
         }
         return;
     }
@@ -99,6 +99,41 @@ KQ_INLINE void kq_decode_block(int type, const void *wr, int b, kq_block *k) {
         k->sub = 16; k->bias = 32;
         k->d = vs_half_to_float(x->d);
         for (int s = 0; s < 16; s++) { k->sc[s] = x->scales[s]; k->m[s] = 0; }
+        return;
+    }
+    }
+}
+
+/// The codes k->q of block `b` (element orders as dequantize_row_q*_K), one element at a time: the
+/// reference of kq_decode_codes_avx2 (kquants_avx2.h).
+KQ_INLINE void kq_decode_codes(int type, const void *wr, int b, kq_block *k) {
+    switch (type) {
+    case VS_Q2_K: {
+        const block_q2_K *x = (const block_q2_K *)wr + b;
+        for (int e = 0; e < 256; e++)   // half e/128, byte e%32, bits 2·(e%128/32)
+            k->q[e] = (x->qs[32 * (e >> 7) + (e & 31)] >> (2 * ((e & 127) >> 5))) & 3;
+        return;
+    }
+    case VS_Q3_K: {
+        const block_q3_K *x = (const block_q3_K *)wr + b;
+        for (int e = 0; e < 256; e++) {   // 2 bits from qs as Q2_K, the third from hmask
+            const int half = e >> 7, group = (e & 127) >> 5, l = e & 31;
+            k->q[e] = ((x->qs[32 * half + l] >> (2 * group)) & 3) | (((x->hmask[l] >> (4 * half + group)) & 1) << 2);
+        }
+        return;
+    }
+    case VS_Q4_K: case VS_Q5_K: {
+        const kq_q45_block x = kq_q45(type, wr, b);
+        for (int s = 0; s < 8; s++)
+            for (int l = 0; l < 32; l++) {   // sub-block s: nibble s&1 of qs[32·(s/2) + l], Q5_K's bit s of qh[l]
+                int v = (x.qs[32 * (s / 2) + l] >> (4 * (s & 1))) & 0xF;
+                if (x.qh) v |= ((x.qh[l] >> s) & 1) << 4;
+                k->q[32 * s + l] = (uint8_t)v;
+            }
+        return;
+    }
+    default: {   // VS_Q6_K
+        const block_q6_K *x = (const block_q6_K *)wr + b;
         for (int e = 0; e < 256; e++) {
             const int half = e >> 7, kk = (e & 127) >> 5, l = e & 31;
             const uint8_t low = x->ql[64 * half + l + 32 * (kk & 1)];
@@ -109,10 +144,18 @@ KQ_INLINE void kq_decode_block(int type, const void *wr, int b, kq_block *k) {
     }
 }
 
-/// kq_decode_block, plus the scales per 4 elements.
+/// k->lane_sc, k->sc16 and k->m16 from k->sc and k->m.
+KQ_INLINE void kq_lane_scales(kq_block *k) {
+    const int shift = k->sub == 16 ? 0 : 1;
+    for (int j = 0; j < 64; j++) k->lane_sc[j] = k->sc[(j >> 2) >> shift];
+    for (int g = 0; g < 16; g++) { k->sc16[g] = (int16_t)k->sc[g >> shift]; k->m16[g] = (int16_t)k->m[g >> shift]; }
+}
+
+/// Block `b` of the row at `wr` decoded: element e is sc[e / sub] · (q[e] − bias) · d − m[e / sub] · dmin.
 KQ_INLINE void kq_decode(int type, const void *wr, int b, kq_block *k) {
-    kq_decode_block(type, wr, b, k);
-    for (int j = 0; j < 64; j++) k->lane_sc[j] = k->sc[4 * j / k->sub];
+    kq_decode_scales(type, wr, b, k);
+    kq_decode_codes(type, wr, b, k);
+    kq_lane_scales(k);
 }
 
 /// The routine of llama.cpp an output comes from (see the top of this file).
@@ -123,9 +166,10 @@ typedef struct { float acc[8], accm[4], y, ym; } kq_state;
 
 /// The integer sums every routine starts from, for one block and one token: with v = q − lb and the
 /// sub-block scales sc, lane[l] = Σ sc·v·x over columns 4l…4l+3 of every 32 (ggml_vec_dot's lanes) and
-/// part[c] = Σ sc·v·x over elements 64c…64c+63. lb is the block's bias, except for Q6_K's vec_dot
-/// (kq_lane_bias). Exact in any order: kq_block_ints below or a SIMD kernel (avx512_kquants.c).
-typedef struct { int32_t lane[8], part[4]; } kq_ints;
+/// part[c] = Σ sc·v·x over elements 64c…64c+63, and over elements 32i…32i+31 mins[i] = Σ m·bsum and
+/// scs[i] = Σ sc·bsum. lb is the block's bias, except for Q6_K's vec_dot (kq_lane_bias). Exact in any
+/// order: kq_block_ints below or a SIMD kernel (avx512_kquants.c).
+typedef struct { int32_t lane[8], part[4], mins[8], scs[8]; } kq_ints;
 
 /// The bias the sums of `k` are taken with: Q6_K's ggml_vec_dot multiplies the unsigned codes and
 /// takes its 32 out afterwards (kq_accumulate).
@@ -133,34 +177,40 @@ KQ_INLINE int kq_lane_bias(int type, int mode, const kq_block *k) {
     return type == VS_Q6_K && mode == KQ_MODE_VEC ? 0 : k->bias;
 }
 
-/// kq_ints of block `k` against one token's 256 activations `x`.
-KQ_INLINE void kq_block_ints(const kq_block *k, int lb, const int8_t *x, kq_ints *out) {
+/// kq_ints of block `k` against one token's 256 activations `x` and their 16-sums `bs`. (A SIMD version
+/// may leave out what `mode` does not read: lane for all but KQ_MODE_VEC, part for it; for TILED and
+/// GEMV it may give the total in part[0] and 0 in the others.)
+KQ_INLINE void kq_block_ints(const kq_block *k, int lb, const int8_t *x, const int16_t *bs, int mode, kq_ints *out) {
+    (void)mode;
     int32_t lane[8] = { 0 }, part[4] = { 0 };
     for (int c = 0; c < 4; c++)
         for (int e = 64 * c; e < 64 * c + 64; e++) {
-            const int32_t v = k->sc[e / k->sub] * (k->q[e] - lb) * x[e];
+            const int32_t v = k->lane_sc[e >> 2] * (k->q[e] - lb) * x[e];
             lane[(e & 31) >> 2] += v;
             part[c] += v;
         }
     memcpy(out->lane, lane, sizeof lane);
     memcpy(out->part, part, sizeof part);
+    for (int i = 0; i < 8; i++) {
+        out->mins[i] = k->m16[2 * i] * bs[2 * i] + k->m16[2 * i + 1] * bs[2 * i + 1];
+        out->scs[i] = k->sc16[2 * i] * bs[2 * i] + k->sc16[2 * i + 1] * bs[2 * i + 1];
+    }
 }
 
-/// Σ_s m_s·bsum_s over the sub-blocks of elements [e0, e1).
-KQ_INLINE int32_t kq_min_sum(const kq_block *k, const int16_t *bsums, int e0, int e1) {
+/// Σ m·bsum over elements [e0, e1) (multiples of 32).
+KQ_INLINE int32_t kq_min_sum(const kq_ints *ints, int e0, int e1) {
     int32_t mins = 0;
-    for (int g = e0 / 16; g < e1 / 16; g++) mins += k->m[g * 16 / k->sub] * bsums[g];
+    for (int i = e0 / 32; i < e1 / 32; i++) mins += ints->mins[i];
     return mins;
 }
 
-/// Adds block `k` (its sums against this token in `ints`) with the token's Q8_K scale `dx` and 16-sums
-/// `bs` to `st`, in the float order of `mode`.
-KQ_INLINE void kq_accumulate(int type, int mode, const kq_block *k, const kq_ints *ints, float dx,
-                             const int16_t *bs, kq_state *st) {
+/// Adds block `k` (its sums against this token in `ints`) with the token's Q8_K scale `dx` to `st`, in
+/// the float order of `mode`.
+KQ_INLINE void kq_accumulate(int type, int mode, const kq_block *k, const kq_ints *ints, float dx, kq_state *st) {
     if (mode == KQ_MODE_TILED) {
         const int32_t isum = ints->part[0] + ints->part[1] + ints->part[2] + ints->part[3];
         float r = (float)isum * k->d;
-        if (k->has_min) r = fmaf(-k->dmin, (float)kq_min_sum(k, bs, 0, 256), r);
+        if (k->has_min) r = fmaf(-k->dmin, (float)kq_min_sum(ints, 0, 256), r);
         st->y = fmaf(r, dx, st->y);
         return;
     }
@@ -172,7 +222,7 @@ KQ_INLINE void kq_accumulate(int type, int mode, const kq_block *k, const kq_int
             int32_t isum = 0;
             for (int c = c0; c < c0 + parts; c++) isum += ints->part[c];
             st->y = fmaf((float)isum, scale, st->y);
-            st->ym = fmaf((float)kq_min_sum(k, bs, 64 * c0, 64 * (c0 + parts)), scale_min, st->ym);
+            st->ym = fmaf((float)kq_min_sum(ints, 64 * c0, 64 * (c0 + parts)), scale_min, st->ym);
         }
         return;
     }
@@ -182,16 +232,16 @@ KQ_INLINE void kq_accumulate(int type, int mode, const kq_block *k, const kq_int
     switch (type) {
     case VS_Q2_K:
         for (int l = 0; l < 8; l++)
-            st->acc[l] = fmaf(dmin, (float)(k->m[2 * l] * bs[2 * l] + k->m[2 * l + 1] * bs[2 * l + 1]), st->acc[l]);
+            st->acc[l] = fmaf(dmin, (float)ints->mins[l], st->acc[l]);
         break;
     case VS_Q4_K:
-        for (int i = 0; i < 4; i++) st->accm[i] = fmaf(dmin, (float)kq_min_sum(k, bs, 64 * i, 64 * i + 64), st->accm[i]);
+        for (int i = 0; i < 4; i++) st->accm[i] = fmaf(dmin, (float)kq_min_sum(ints, 64 * i, 64 * i + 64), st->accm[i]);
         break;
     case VS_Q5_K:
-        st->ym = fmaf(dmin, (float)kq_min_sum(k, bs, 0, 256), st->ym);
+        st->ym = fmaf(dmin, (float)kq_min_sum(ints, 0, 256), st->ym);
         break;
     case VS_Q6_K:
-        for (int l = 0; l < 8; l++) lane[l] -= 32 * (bs[2 * l] * k->sc[2 * l] + bs[2 * l + 1] * k->sc[2 * l + 1]);
+        for (int l = 0; l < 8; l++) lane[l] -= 32 * ints->scs[l];
         break;
     default: break;
     }
@@ -219,8 +269,11 @@ KQ_INLINE int kq_mode(int repacked, int t, int n) {
 #define KQ_TOKENS 16
 
 /// Rows [r0, r1) × n tokens of a K-quant matrix; `repacked`: llama.cpp repacked it (vs_llamacpp_repacks).
-/// `ints` computes kq_ints (kq_block_ints, or a SIMD version with the same integers).
-KQ_INLINE void kq_matmul(void (*ints)(const kq_block *, int, const int8_t *, kq_ints *), int type, int repacked,
+/// `decode` fills a kq_block (kq_decode, or a SIMD version with the same contents); `ints` computes kq_ints
+/// (kq_block_ints, or a SIMD version with the same integers).
+typedef void (*kq_decoder)(int, const void *, int, kq_block *);
+typedef void (*kq_summer)(const kq_block *, int, const int8_t *, const int16_t *, int, kq_ints *);
+KQ_INLINE void kq_matmul(kq_decoder decode, kq_summer ints, int type, int repacked,
                          const void *w, size_t row_bytes, int cols, int r0, int r1, const void *qk, int n,
                          float *y, size_t ldy) {
     const size_t stride = vs_q8k_bytes(cols);
@@ -233,18 +286,39 @@ KQ_INLINE void kq_matmul(void (*ints)(const kq_block *, int, const int8_t *, kq_
             memset(st, 0, sizeof st);
             for (int b = 0; b < nb; b++) {
                 kq_block k;
-                kq_decode(type, wr, b, &k);
+                decode(type, wr, b, &k);
                 for (int i = 0; i < tn; i++) {
-                    const int mode = kq_mode(repacked, t0 + i, n);
                     const char *tok = (const char *)qk + (size_t)(t0 + i) * stride;
+                    const int8_t *x = q8k_qs(tok) + 256 * b;
+                    const int16_t *bs = q8k_bsums(tok, cols) + 16 * b;
+                    const float dx = q8k_d(tok, cols)[b];
                     kq_ints sums;
-                    ints(&k, kq_lane_bias(type, mode, &k), q8k_qs(tok) + 256 * b, &sums);
-                    kq_accumulate(type, mode, &k, &sums, q8k_d(tok, cols)[b], q8k_bsums(tok, cols) + 16 * b, &st[i]);
+                    // The mode a constant in each case, so that `ints` computes only what it reads.
+#define KQ_STEP(M) ints(&k, kq_lane_bias(type, M, &k), x, bs, M, &sums); kq_accumulate(type, M, &k, &sums, dx, &st[i]); break;
+                    switch (kq_mode(repacked, t0 + i, n)) {
+                    case KQ_MODE_VEC: KQ_STEP(KQ_MODE_VEC)
+                    case KQ_MODE_TILED: KQ_STEP(KQ_MODE_TILED)
+                    case KQ_MODE_GEMV: KQ_STEP(KQ_MODE_GEMV)
+                    default: KQ_STEP(KQ_MODE_GEMM)
+                    }
+#undef KQ_STEP
                 }
             }
             for (int i = 0; i < tn; i++)
                 y[(size_t)(t0 + i) * ldy + r] = kq_finish(type, kq_mode(repacked, t0 + i, n), &st[i]);
         }
     }
+}
+
+/// kq_matmul with the type a constant in each case, so that the compiler specialises decoding and sums
+/// for each type.
+KQ_INLINE void kq_matmul_typed(kq_decoder decode, kq_summer ints, int type, int repacked, const void *w,
+                               size_t row_bytes, int cols, int r0, int r1, const void *qk, int n, float *y, size_t ldy) {
+#define KQ_CASE(T) case T: kq_matmul(decode, ints, T, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy); return;
+    switch (type) {
+    KQ_CASE(VS_Q2_K) KQ_CASE(VS_Q3_K) KQ_CASE(VS_Q4_K) KQ_CASE(VS_Q5_K)
+    default: kq_matmul(decode, ints, VS_Q6_K, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy); return;
+    }
+#undef KQ_CASE
 }
 #endif

@@ -190,7 +190,7 @@ void vs_quantize_q8k(const float *x, size_t ldx, int cols, int t0, int t1, int g
 
 void vs_matmul_k_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const void *qk, int n, float *y, size_t ldy) {
-    kq_matmul(kq_block_ints, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
+    kq_matmul_typed(kq_decode, kq_block_ints, type, repacked, w, row_bytes, cols, r0, r1, qk, n, y, ldy);
 }
 
 int vs_matmul_rows_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,

@@ -17,12 +17,13 @@ enum BenchEngineCommand: Command {
                                             help: "Run llama.cpp's anchor (llamacpp_anchor.py; with --batch, scripts/llamacpp_batched_anchor.py) first, same model and threads, and print the ratios.")
         let batch: Option<String?> = .text("batch", value: "B,B,…",
                                            help: "Measure aggregate decode of B sequences decoded together, for each B (1...64), instead.")
+        let context = GenerateCommand.context
         let model = EvalCommand.model
     }
 
     static let spec = CommandSpec(
         path: ["bench", "engine"], summary: "Measure the embedded engine's prefill and decode speed.",
-        usage: "[--threads N] [--batch B,B,…] [--anchor SCRIPT] [--json]",
+        usage: "[--threads N] [--context N] [--batch B,B,…] [--model NAME|PATH] [--anchor SCRIPT] [--json]",
         options: Options(),
         discussion: """
         Prefill: one batch of the first N tokens of "The quick brown fox jumps over the lazy dog. " × 200,
@@ -40,7 +41,7 @@ enum BenchEngineCommand: Command {
         let promptCount = try arguments[\.promptTokens]
         let decodeCount = try arguments[\.decodeTokens]
         let path = try ModelStore().modelFile(try arguments[\.model])
-        let model = try ModelFactory.embedded(path: path, threads: threads)
+        let model = try ModelFactory.embedded(path: path, threads: threads, contextLength: try arguments[\.context])
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
         let tokens = Array(model.tokenizer.encode(text, parseSpecial: false, addBOS: false).prefix(promptCount))
         guard tokens.count >= 16 + 64 else { throw LanguageModelError.failed("bench text gave only \(tokens.count) tokens") }

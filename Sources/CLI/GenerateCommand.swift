@@ -21,10 +21,13 @@ enum GenerateCommand: Command {
         let stop: Option<[String]> = .repeated("stop", value: "TEXT", help: "Stop before TEXT (repeatable).")
         let chat: Option<Bool> = .flag("chat", help: "Wrap PROMPT as a user turn of the model's chat template.")
         let threads = EvalCommand.threads
-        let context: Option<Int> = .integer("context", value: "N", bound: Limits.context,
-                                            default: EmbeddedLanguageModel.defaultContextLength, help: "KV cache positions.")
+        let context = GenerateCommand.context
         let model = EvalCommand.model
     }
+
+    /// The engine's KV cache length (also `bench engine`'s).
+    static let context: Option<Int> = .integer("context", value: "N", bound: Limits.context,
+                                               default: EmbeddedLanguageModel.defaultContextLength, help: "KV cache positions.")
 
     static let spec = CommandSpec(
         path: ["generate"], summary: "Generate text with the embedded model.",

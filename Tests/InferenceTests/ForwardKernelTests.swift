@@ -30,6 +30,37 @@ struct ForwardKernelTests {
         }
     }
 
+    /// Every path against the portable C kernel, bit for bit: the head sizes of SmolLM2 (64), Qwen2.5 (128)
+    /// and Gemma 3 (256), in the decode order (`singleQuery`) and the batch order, with a sliding window.
+    @Test(arguments: [64, 128, 256])
+    func attentionRowPathsAreBitIdentical(headDim: Int) {
+        let stride = headDim * 3
+        for length in [1, 5, 17, 100, 513] {
+            let keys = Self.values(length * stride, seed: 11, range: 3)
+            let values = Self.values(length * stride, seed: 12)
+            let query = Self.values(headDim, seed: 13, range: 2)
+            var scores = [Float](repeating: 0, count: (length + 15) / 16 * 16)
+            for single in [false, true] {
+                for round in [false, true] {
+                    for first in [0, length / 3] {
+                        var portable = [Float](repeating: .nan, count: headDim)
+                        AttentionKernel.row(query: query, keys: keys, values: values, stride: stride, first: first, length: length,
+                                            headDim: headDim, scale: 0.0625, roundProbabilities: round, singleQuery: single,
+                                            path: .scalar, scores: &scores, out: &portable)
+                        for path in KernelPath.allCases where path != .scalar && path.isSupported {
+                            var out = [Float](repeating: .nan, count: headDim)
+                            AttentionKernel.row(query: query, keys: keys, values: values, stride: stride, first: first, length: length,
+                                                headDim: headDim, scale: 0.0625, roundProbabilities: round, singleQuery: single,
+                                                path: path, scores: &scores, out: &out)
+                            #expect(out.map(\.bitPattern) == portable.map(\.bitPattern),
+                                    "head \(headDim) length \(length) single \(single) round \(round) first \(first) \(path)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func halfRoundingMatchesTheReferenceAndFloat16() {
         var x = Self.values(4096, seed: 4, range: 50) + Self.values(1000, seed: 5, range: 1e-4) + [0, -0, 1, 65504, 6.1e-5, -3e-8]
         let expected = x.map(HalfRounding.round)

@@ -38,7 +38,7 @@ enum { VS_ACT_F32 = 0, VS_ACT_Q8_0 = 1, VS_ACT_Q8_1 = 2, VS_ACT_Q8_K = 3 };
     X(F16,  1,   1,   2, VS_ACT_F32,  0) \
     X(Q4_0, 2,  32,  18, VS_ACT_Q8_0, 1) \
     X(Q4_1, 3,  32,  20, VS_ACT_Q8_1, 1) \
-    X(Q5_0, 6,  32,  22, VS_ACT_Q8_0, 0) \
+    X(Q5_0, 6,  32,  22, VS_ACT_Q8_0, 1) \
     X(Q5_1, 7,  32,  24, VS_ACT_Q8_1, 0) \
     X(Q8_0, 8,  32,  34, VS_ACT_Q8_0, 1) \
     X(Q2_K, 10, 256,  84, VS_ACT_Q8_K, 0) \
@@ -85,8 +85,9 @@ size_t vs_packed_act_token_bytes(int cols);
 /// VNNI kernel reads (token stride vs_packed_act_token_bytes).
 void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *packed);
 
-/// Bytes of a Q4_0, Q4_1 or Q8_0 matrix repacked for the AVX-512 VNNI kernel (as many as its GGUF
-/// blocks, rows padded to a multiple of 8); 0 for other types.
+/// Bytes of a matrix of a type with `packs` in VS_WEIGHT_TYPES (Q4_0, Q4_1, Q5_0, Q8_0) repacked for the
+/// AVX-512 VNNI kernel (as many as its GGUF blocks, Q5_0's 34 per 32 weights; rows padded to a multiple
+/// of 8); 0 for other types.
 size_t vs_packed_weight_bytes(int type, int rows, int cols);
 /// Repacks row groups [g0, g1) (8 rows each) of a matrix into `out` (vs_packed_weight_bytes).
 void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);
