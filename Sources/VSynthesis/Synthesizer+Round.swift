@@ -17,7 +17,7 @@ extension Synthesizer {
             let references = chooseReferences(pool, options: options, format: format, using: &generator)
             let target = targeting ? Self.leastCovered(format.labels, counts: counts) : nil
             if let target { counts[target, default: 0] += 1 }
-            return SlotPlan(references: references, target: target,
+            return SlotPlan(slot: slot, references: references, target: target,
                             seed: SplitMix64.derive(options.seed, 2, UInt64(round), UInt64(slot)))
         }
     }
@@ -30,44 +30,70 @@ extension Synthesizer {
     func generateRound(_ plans: [SlotPlan], prompt: GenerationPrompt, options: SynthesisOptions,
                        consume: (CandidateAttempt) throws -> Bool) async throws {
         let width = max(1, options.parallelism)
-        try await withThrowingTaskGroup(of: (Int, Result<CandidateAttempt, any Error>).self) { group in
+        // The children never throw (each hands back its slot's result, `SlotResult`); an error is
+        // thrown when its slot's turn comes, after the group.
+        var failure: (any Error)?
+        await withTaskGroup(of: SlotResult.self) { group in
             var started = 0
-            var finished: [Int: Result<CandidateAttempt, any Error>] = [:]
             var consumed = 0
-            func startNext() {
-                let slot = started
-                started += 1
-                group.addTask {
-                    do {
-                        return (slot, .success(try await generateCandidate(prompt, plan: plans[slot], options: options)))
-                    } catch {
-                        return (slot, .failure(error))
+            var finished: [Int: Result<CandidateAttempt, any Error>] = [:]
+            while consumed < plans.count {
+                // In flight: started less finished (consumed or waiting for an earlier slot).
+                while started < plans.count, started - consumed - finished.count < width {
+                    let plan = plans[started]
+                    started += 1
+                    group.addTask {
+                        do {
+                            return SlotResult(slot: plan.slot, .success(try await generateCandidate(prompt, plan: plan, options: options)))
+                        } catch {
+                            return SlotResult(slot: plan.slot, .failure(error))
+                        }
                     }
                 }
-            }
-            while started < min(width, plans.count) { startNext() }
-            while consumed < plans.count, let (slot, result) = try await group.next() {
-                finished[slot] = result
+                guard let done = await group.next() else {
+                    failure = VSynthesisError.model("internal: a round ended with \(plans.count - consumed) of its \(plans.count) candidates unaccounted for")
+                    return
+                }
+                finished[done.slot] = done.result
                 while let next = finished.removeValue(forKey: consumed) {
                     consumed += 1
-                    guard try consume(try next.get()) else {
+                    do {
+                        guard try consume(try next.get()) else {
+                            group.cancelAll()
+                            return
+                        }
+                    } catch {
+                        failure = error
                         group.cancelAll()
                         return
                     }
                 }
-                // In flight: started less finished (consumed or waiting for an earlier slot).
-                while started < plans.count, started - consumed - finished.count < width { startNext() }
             }
         }
+        if let failure { throw failure }
     }
 }
 
 /// What one slot of a round generates from, fixed when the round starts.
 struct SlotPlan: Sendable {
+    /// Its place in the round, from 0.
+    var slot: Int
     /// The demonstrations shown to the model, as (input, output).
     var references: [(input: String, output: String)]
     /// The label the input is asked for (`.target`), else nil.
     var target: String?
     /// Seeds every generation of the slot (derived from the run's seed, the round and the slot).
     var seed: UInt64
+}
+
+/// A slot's attempt as the round's task group hands it back: boxed, since the release build
+/// corrupted a `(Int, Result<CandidateAttempt, any Error>)` group result (slot numbers read as garbage).
+final class SlotResult: Sendable {
+    let slot: Int
+    let result: Result<CandidateAttempt, any Error>
+
+    init(slot: Int, _ result: Result<CandidateAttempt, any Error>) {
+        self.slot = slot
+        self.result = result
+    }
 }
