@@ -110,13 +110,18 @@ final class GenerationBatch {
         }
         var state = GenerationState(options: request.options, tokenizer: session.model.tokenizer,
                                     mask: try session.grammarMask(for: request.options.constraint))
+        // Only whole reusable blocks are forked, and the rest is evaluated in chunks that break at
+        // the prompt's tail (InferenceSequence.reuseBlock): the prompt's numbers do not depend on
+        // which sequence was forked, nor on whether one was.
+        let tail = InferenceSequence.tailStart(ofPrompt: prompt.count)
+        let block = InferenceSequence.reuseBlock
         let sources = retained + running.map { $0.sequence! }
-        let commons = sources.map { $0.commonPrefix(with: prompt) }
+        let commons = sources.map { min($0.commonPrefix(with: prompt), $0.reusable, tail) / block * block }
         let best = commons.indices.max { commons[$0] < commons[$1] }
         let sequence: InferenceSequence
         var restart = 0
         if let best, commons[best] > 0 {
-            restart = InferenceSession.restartPoint(common: commons[best], count: prompt.count)
+            restart = commons[best]
             if best < retained.count {
                 sequence = retained.remove(at: best)
                 sequence.truncate(to: restart)
@@ -131,7 +136,9 @@ final class GenerationBatch {
         session.cancellation = request.flag
         defer { session.cancellation = nil }
         let vocab = session.model.config.vocabularySize
-        try session.append(prompt[restart...], to: sequence, logitsFrom: prompt.count - 1 - restart) { _, logits in
+        try session.append(prompt[restart..<tail], to: sequence, logitsFrom: tail - restart) { _, _ in }
+        sequence.reusable = tail
+        try session.append(prompt[tail...], to: sequence, logitsFrom: prompt.count - 1 - tail) { _, logits in
             state.choose(logits, vocabularySize: vocab)
         }
         statistics.evaluatedPromptTokens += prompt.count - restart

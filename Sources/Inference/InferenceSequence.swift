@@ -6,6 +6,26 @@ public final class InferenceSequence {
     let cache: KVCache
     /// Tokens whose keys and values are in the cache.
     public internal(set) var tokens: [Int32] = []
+    /// Leading positions another prompt may fork: whole `reuseBlock`s evaluated as prompt rows in
+    /// chunks that start on a block boundary (`GenerationBatch`), never decoded rows nor a prompt's
+    /// last, partial block. Their bits are a function of the tokens alone (see `reuseBlock`).
+    var reusable = 0
+
+    /// The granularity of prefix reuse between generations. A decoded row (one-token arithmetic and
+    /// attention order) and a prompt's last rows (evaluated in a chunk whose size, and so whose
+    /// matmul routine, depends on where evaluation started) differ in their low bits from the same
+    /// rows evaluated inside a longer prompt. Forking only whole blocks evaluated in chunks that
+    /// start and end on block boundaries makes a prompt's numbers independent of which cached
+    /// sequence it forked, and so a seed's text independent of what else ran (issue 14): every
+    /// chunk is then ≥ 64 rows in whole groups of 4, where each row's matmul and attention
+    /// arithmetic is that of any other such chunk. The cost is at most a block of re-evaluation.
+    public static let reuseBlock = 64
+
+    /// The last block boundary before a prompt's final token: the prompt's rows from here on are
+    /// always evaluated as one chunk of their own, whatever was forked.
+    public static func tailStart(ofPrompt count: Int) -> Int {
+        max(0, count - 1) / reuseBlock * reuseBlock
+    }
 
     /// An empty sequence with room for `capacity` positions.
     init(layerCount: Int, capacity: Int, kvDim: Int) {
@@ -18,6 +38,7 @@ public final class InferenceSequence {
     /// Forgets positions from `count` on.
     func truncate(to count: Int) {
         tokens.removeLast(tokens.count - max(0, min(count, tokens.count)))
+        reusable = min(reusable, tokens.count)
     }
 
     /// Starts this (empty or stale) sequence as the first `count` positions of `source`.
@@ -25,6 +46,7 @@ public final class InferenceSequence {
         precondition(count <= source.tokens.count, "fork: \(count) positions of a sequence of \(source.tokens.count)")
         cache.copyPrefix(count, from: source.cache)
         tokens = Array(source.tokens.prefix(count))
+        reusable = min(count, source.reusable)
     }
 
     /// Tokens at the start of `tokens` that this sequence holds too.

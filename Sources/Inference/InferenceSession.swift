@@ -37,7 +37,8 @@ public final class InferenceSession {
     /// - Parameters:
     ///   - contextLength: positions of the KV cache (default 2048, at most the model's trained length
     ///     is not enforced: RoPE extrapolates as llama.cpp does).
-    ///   - batchCapacity: most tokens evaluated in one forward pass (longer inputs are split).
+    ///   - batchCapacity: most tokens evaluated in one forward pass (longer inputs are split); a multiple
+    ///     of `InferenceSequence.reuseBlock`, as the default, keeps generations' numbers independent of forks.
     public init(model: TransformerModel, pool: ThreadPool, contextLength: Int = 2048, batchCapacity: Int = 512) {
         self.model = model
         self.pool = pool

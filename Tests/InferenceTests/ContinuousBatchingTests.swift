@@ -88,24 +88,41 @@ struct ContinuousBatchingTests {
         }
     }
 
-    @Test("a prompt that extends a cached sequence evaluates only the rest, with the numbers of a fresh engine")
+    @Test("a prompt that extends a cached sequence forks its whole prompt blocks only, with the numbers of a fresh engine")
     func sharedPrefixIsForked() async throws {
         let model = try Self.open(maxBatch: 8)
         let tokenizer = model.tokenizer
-        let base = tokenizer.encode(Self.prompt("Tell me a long story about a lighthouse keeper and a storm."), parseSpecial: true, addBOS: false)
+        let story = "Tell me a long story about a lighthouse keeper, his old dog, the fishing boats of the harbour, "
+            + "the winter storms that came from the north every year, and the night the great lamp went out. "
+            + "Say how the keeper climbed the tower in the dark, what he found at the top, who helped him "
+            + "light it again, and what the captains in the harbour said about him the next morning."
+        let base = tokenizer.encode(Self.prompt(story), parseSpecial: true, addBOS: false)
         let longer = base + tokenizer.encode(" And the sea was quiet that night.", parseSpecial: false, addBOS: false)
+        let block = InferenceSequence.reuseBlock
+        #expect(base.count > block, "the base prompt must hold a whole block to fork")
         let started = StreamedText()
         let first = Task {
             try await model.generate(tokens: base, options: GenerationOptions(maxTokens: 48)) { started.append($0) }
         }
-        // The second request arrives while the first runs: its prompt forks the first's cached rows.
+        // The second request arrives while the first runs: its prompt forks the first's whole prompt
+        // blocks, and evaluates the rest (the first's last partial block included) itself.
         while started.text.isEmpty { try await Task.sleep(nanoseconds: 2_000_000) }
         let second = try await model.generate(tokens: longer, options: GenerationOptions(maxTokens: 6))
-        _ = try await first.value
-        let statistics = try await model.batchStatistics()
-        #expect(statistics.reusedPromptTokens == base.count)
-        #expect(statistics.evaluatedPromptTokens == longer.count)
-        let fresh = try await Self.open(maxBatch: 1).generate(tokens: longer, options: GenerationOptions(maxTokens: 6))
-        #expect(second == fresh)
+        let told = try await first.value
+        var statistics = try await model.batchStatistics()
+        let forked = InferenceSequence.tailStart(ofPrompt: base.count)
+        #expect(forked > 0 && forked % block == 0)
+        #expect(statistics.reusedPromptTokens == forked)
+        #expect(statistics.evaluatedPromptTokens == base.count + longer.count - forked)
+        #expect(second == (try await Self.open(maxBatch: 1).generate(tokens: longer, options: GenerationOptions(maxTokens: 6))))
+
+        // A prompt that goes on after the first's generated text: the decoded rows are never forked
+        // (their one-token arithmetic differs from prompt rows), so it too forks only the prompt blocks.
+        let continued = base + tokenizer.encode(told.text + " Then what happened?", parseSpecial: false, addBOS: false)
+        let third = try await model.generate(tokens: continued, options: GenerationOptions(maxTokens: 6))
+        statistics = try await model.batchStatistics()
+        let reusedByThird = statistics.reusedPromptTokens - forked
+        #expect(reusedByThird > 0 && reusedByThird % block == 0 && reusedByThird <= base.count)
+        #expect(third == (try await Self.open(maxBatch: 1).generate(tokens: continued, options: GenerationOptions(maxTokens: 6))))
     }
 }
