@@ -39,22 +39,22 @@ extension ReplyLimitTests {
 
         @Test func oversizedBodyIsRefused() async throws {
             let server = try FakeHTTPServer { _ in .large(bytes: 20 << 20) }
-            let started = Date()
             await #expect(throws: BackendError.replyTooLarge(url: server.url.absoluteString + "/v1/models", limit: 1 << 20)) {
                 _ = try await Self.run(server, limit: 1 << 20)
             }
-            #expect(Date().timeIntervalSince(started) < 5)
-            #expect(await server.waitUntilIdle(), "the client kept reading after the limit")
+            // No wall-clock bound (the suite shares 2 cores with the model tests): a client that kept
+            // reading would keep the fake server's connection open for good.
+            #expect(await server.waitUntilIdle(timeout: 60), "the client kept reading after the limit")
         }
 
         @Test func endlessBodyIsRefused() async throws {
             let server = try FakeHTTPServer { _ in .endlessChunked }
-            let started = Date()
             await #expect(throws: BackendError.replyTooLarge(url: server.url.absoluteString + "/v1/models", limit: 1 << 20)) {
                 _ = try await Self.run(server, limit: 1 << 20)
             }
-            #expect(Date().timeIntervalSince(started) < 5)
-            #expect(await server.waitUntilIdle(), "the client kept reading after the limit")
+            // No wall-clock bound (the suite shares 2 cores with the model tests): a client that kept
+            // reading would keep the fake server's connection open for good.
+            #expect(await server.waitUntilIdle(timeout: 60), "the client kept reading after the limit")
         }
 
         @Test func stallIsRefused() async throws {
