@@ -4,8 +4,12 @@ import Tokenizer
 /// One generation between forward passes: its sampler, grammar, stop strings and text decoder, the
 /// token chosen for the next step and the tokens taken so far. The one-at-a-time loop
 /// (`InferenceSession.generate`) and the batch scheduler (`GenerationBatch`) drive the same state the
-/// same way (choose from the logits, then accept), so a sequence's output does not depend on which of
-/// them ran it or on the sequences beside it.
+/// same way (choose from the logits, then accept), so a sequence's output does not depend on the
+/// sequences beside it. The two differ in prefix reuse, on purpose: the loop reuses the primary
+/// sequence's whole common prefix and evaluates the rest in one batch, as llama.cpp does (the greedy
+/// golden tests compare it), while the batch forks only whole prompt blocks and splits off the tail
+/// (`InferenceSequence.reuseBlock`), so that its numbers do not depend on what ran before; on
+/// K-quant files the two can differ in low bits.
 struct GenerationState {
     let options: GenerationOptions
     private let tokenizer: Tokenizer
