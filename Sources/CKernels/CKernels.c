@@ -63,7 +63,7 @@ int vs_llamacpp_repacks(int type, int rows) {
 
 int vs_q8k_grouped_end(int type, int rows, int n) {
     const vs_weight_type_info *info = vs_weight_type(type);
-    return info && info->activation == VS_ACT_Q8_K && vs_llamacpp_repacks(type, rows) ? n - n % 4 : 0;
+    return info && info->activation == VS_ACT_Q8_K && vs_llamacpp_repacks(type, rows) ? n - n % VS_KQ_GEMM_GROUP : 0;
 }
 
 size_t vs_qact_token_bytes(int cols) { return vs_qact_bytes(cols); }

@@ -18,7 +18,7 @@
 int vs_per_token_group(int type, int rows) {
     const vs_weight_type_info *info = vs_weight_type(type);
     if (!info || info->activation != VS_ACT_Q8_K) return INT_MAX;
-    return vs_llamacpp_repacks(type, rows) ? 3 : 7;
+    return vs_llamacpp_repacks(type, rows) ? VS_KQ_GEMM_GROUP - 1 : VS_KQ_TILED_MIN - 1;
 }
 
 int vs_matmul_rows_per_token(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,

@@ -6,6 +6,12 @@
 #include <string.h>
 #include <math.h>
 
+/// Where llama.cpp's K-quant routine changes with the token count n (kquants.h, kq_mode): a repacked
+/// matrix runs its gemm for the tokens in whole groups of VS_KQ_GEMM_GROUP, any other matrix the tiled
+/// matmul from VS_KQ_TILED_MIN tokens up (ggml_tiled_min_batch), the one-token routines below.
+#define VS_KQ_GEMM_GROUP 4
+#define VS_KQ_TILED_MIN 8
+
 // ggml block layouts (ggml-common.h).
 typedef struct { uint16_t d; uint8_t qs[16]; } block_q4_0;               // 18 bytes
 typedef struct { uint16_t d; uint16_t m; uint8_t qs[16]; } block_q4_1;   // 20 bytes

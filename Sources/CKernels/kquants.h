@@ -262,7 +262,8 @@ KQ_INLINE float kq_finish(int type, int mode, const kq_state *st) {
 /// through the gemm for the tokens in whole groups of 4 and the gemv after; otherwise the tiled matmul
 /// from 8 tokens up (ggml_tiled_min_batch), ggml_vec_dot below.
 KQ_INLINE int kq_mode(int repacked, int t, int n) {
-    return repacked ? (t < n - n % 4 ? KQ_MODE_GEMM : KQ_MODE_GEMV) : n >= 8 ? KQ_MODE_TILED : KQ_MODE_VEC;
+    return repacked ? (t < n - n % VS_KQ_GEMM_GROUP ? KQ_MODE_GEMM : KQ_MODE_GEMV)
+                    : n >= VS_KQ_TILED_MIN ? KQ_MODE_TILED : KQ_MODE_VEC;
 }
 
 /// Tokens handled per pass over a row: each block is decoded once for all of them.
