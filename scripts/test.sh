@@ -117,6 +117,12 @@ step "summary"
 # (XCTest's line only when it ran tests: every test here is Swift Testing, and XCTest's "Executed 0
 # tests" would read as a run with no tests.)
 { grep -E "Executed [1-9][0-9]* tests?, with" "$log" | tail -1; grep -E "Test run with [0-9]+ tests?" "$log" | tail -1; } >&2 || true
+# Which tests failed and where, repeated here: CI shows only the end of the log, and a failure
+# that happens on its machine alone must be readable from there.
+if grep -qE "✘ (Test|Suite) .*(recorded an issue|failed)" "$log"; then
+  echo "failed tests (first 40 lines; the whole log is above):" >&2
+  grep -E "✘ (Test|Suite) .*(recorded an issue|failed)" "$log" | grep -v "Test run with" | head -40 | cut -c1-400 >&2
+fi
 elapsed=$((SECONDS - started))
 if ((${#failed[@]})); then
   printf 'test.sh: FAILED: %s (%d s)\n' "${failed[*]}" "$elapsed" >&2

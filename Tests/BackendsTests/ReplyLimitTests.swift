@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Backends
 
@@ -29,29 +30,33 @@ import Testing
 
     /// `reply` against an 8 MiB limit: `replyTooLarge`, not `timedOut` at the 20 s request limit (the
     /// error says which limit ended it; no wall-clock bound, since parallel synchronous suites can
-    /// hold the two-thread cooperative pool for long), and
-    /// anonymous resident memory at its peak less than 2× the limit above the start (the old client
-    /// took 191 MiB for the 100 MB body, and GBs for the stream). Other suites run in parallel and
-    /// allocate too, so the best of three tries counts: the old client failed every one by far.
+    /// hold the two-thread cooperative pool for long). Then the memory: `vsynth backend check` in a
+    /// child process of its own, against this reply and against a tiny one, peak resident memory
+    /// (`wait4`) less than 2× the limit apart (the old client took 191 MiB for the 100 MB body, and GBs
+    /// for the stream). A child process because this one's memory moves with whatever the suites
+    /// running in parallel allocate: measured in here it grew by 40 MB with no fault of the client.
     static func endsAtTheLimit(_ reply: FakeHTTPServer.Reply, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try #require(ResidentMemory.current() > 0, "needs /proc/self/statm", sourceLocation: sourceLocation)
         let limit = 8 << 20
-        var growths: [Int] = []
-        for _ in 0..<3 {
-            let server = try FakeHTTPServer { _ in reply }
-            let client = Self.client(server, limit: limit, timeout: 20)
-            let (growth, result) = await ResidentMemory.peakGrowth {
-                await Result(awaiting: { try await client.get("/v1/models") })
-            }
-            guard case let .failure(error) = result else {
-                Issue.record("the reply was accepted", sourceLocation: sourceLocation)
-                return
-            }
-            #expect(Self.isTooLarge(error, limit: limit), "\(error)", sourceLocation: sourceLocation)
-            growths.append(growth)
-            if growth < 2 * limit { break }
+        let server = try FakeHTTPServer { _ in reply }
+        let client = Self.client(server, limit: limit, timeout: 20)
+        let result = await Result(awaiting: { try await client.get("/v1/models") })
+        guard case let .failure(error) = result else {
+            Issue.record("the reply was accepted", sourceLocation: sourceLocation)
+            return
         }
-        #expect(growths.min()! < 2 * limit, "anonymous resident memory grew by \(growths.map { $0 >> 20 }) MiB for an 8 MiB limit",
+        #expect(Self.isTooLarge(error, limit: limit), "\(error)", sourceLocation: sourceLocation)
+
+        let tiny = try FakeHTTPServer { _ in .text(status: 200, body: "not JSON") }
+        func check(_ server: FakeHTTPServer) async throws -> VSynthBinary.Result {
+            try await VSynthBinary.run(["backend", "check", "\(server.url.absoluteString)?max_reply_mib=8&retries=0&timeout=20"],
+                                       sourceLocation: sourceLocation)
+        }
+        let baseline = try await check(tiny), large = try await check(server)
+        #expect(baseline.status == 1 && baseline.stderr.contains("is not JSON"), "\(baseline.stderr)", sourceLocation: sourceLocation)
+        #expect(large.status == 1 && large.stderr.contains("larger than 8 MiB"), "\(large.stderr)", sourceLocation: sourceLocation)
+        let growth = large.peakResidentBytes - baseline.peakResidentBytes
+        #expect(baseline.peakResidentBytes > 0, "wait4 reported no resident memory", sourceLocation: sourceLocation)
+        #expect(growth < 2 * limit, "peak resident memory \(large.peakResidentBytes >> 20) MiB against \(baseline.peakResidentBytes >> 20) MiB for a tiny reply, for an 8 MiB limit",
                 sourceLocation: sourceLocation)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `vsynth logprobs --context-ids/--continuation-ids`: the token-id path (what

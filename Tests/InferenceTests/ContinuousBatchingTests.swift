@@ -71,16 +71,18 @@ struct ContinuousBatchingTests {
         let alone = try await Self.oneAtATime(prompts, maxTokens: 40)
         let model = try Self.open(maxBatch: 8)
         let victim = 1
-        let started = StreamedText()
+        try #require(alone[victim].tokenCount >= 10, "the victim must still be running after its first piece of text")
+        let gate = FirstTextGate()
         let tasks = prompts.enumerated().map { i, prompt in
             Task {
                 try await model.generate(prompt: prompt, options: Self.options(i, maxTokens: 40)) { text in
-                    if i == victim { started.append(text) }
+                    if i == victim { gate.onText(text) }
                 }
             }
         }
-        while started.text.isEmpty { try await Task.sleep(nanoseconds: 2_000_000) }
+        try await gate.waitForFirstText()
         tasks[victim].cancel()
+        gate.release()
         await #expect(throws: LanguageModelError.cancelled) { _ = try await tasks[victim].value }
         for i in prompts.indices where i != victim {
             let generation = try await tasks[i].value

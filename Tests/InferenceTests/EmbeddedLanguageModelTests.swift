@@ -71,12 +71,13 @@ struct EmbeddedLanguageModelTests {
     @Test func cancellationStopsGeneration() async throws {
         let model = try Self.open()
         let prompt = ChatTemplate.chatML.userTurn("Write a very long story about a dragon.") + ChatTemplate.chatML.assistantPrefix
-        let started = StreamedText()
+        let gate = FirstTextGate()
         let task = Task {
-            try await model.generate(prompt: prompt, options: GenerationOptions(maxTokens: 900, temperature: 1, seed: 1)) { started.append($0) }
+            try await model.generate(prompt: prompt, options: GenerationOptions(maxTokens: 900, temperature: 1, seed: 1)) { gate.onText($0) }
         }
-        while started.text.isEmpty { try await Task.sleep(nanoseconds: 5_000_000) }
+        try await gate.waitForFirstText()
         task.cancel()
+        gate.release()
         await #expect(throws: LanguageModelError.cancelled) { _ = try await task.value }
         // The engine is still usable afterwards.
         let after = try await model.generate(prompt: prompt, options: GenerationOptions(maxTokens: 2))
