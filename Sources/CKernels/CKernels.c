@@ -84,6 +84,19 @@ void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t
     }
 }
 
+int vs_matmul_k_packed(int type, const void *wp, int cols, int r0, int r1, const void *qk, int n, int gemm_end,
+                       float *y, size_t ldy, int path) {
+#if defined(__x86_64__)
+    if (type == VS_Q4_K && wp && vs_resolve_path(path) == VS_PATH_AVX512) {
+        vs_matmul_q4k_packed_avx512(wp, cols, r0, r1, qk, n, gemm_end, y, ldy);
+        return 1;
+    }
+#else
+    (void)type; (void)wp; (void)cols; (void)r0; (void)r1; (void)qk; (void)n; (void)gemm_end; (void)y; (void)ldy; (void)path;
+#endif
+    return 0;
+}
+
 int vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
                    const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
                    float *y, size_t ldy, int path) {
@@ -94,6 +107,7 @@ int vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols
     }
     const int repacked = vs_llamacpp_repacks(type, rows);
     if (info->activation == VS_ACT_Q8_K) {
+        if (vs_matmul_k_packed(type, wp, cols, r0, r1, qa, n, n - n % VS_KQ_GEMM_GROUP, y, ldy, path)) return 0;
 #if defined(__x86_64__)
         if (vs_resolve_path(path) == VS_PATH_AVX512) {
             vs_matmul_k_avx512(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);

@@ -67,22 +67,31 @@ struct KernelMatmulTests {
 
     /// The K-quant kernels (SIMD block decoding and sums, kquants_avx2.h, avx512_kquants.c) on every path
     /// against llama.cpp's arithmetic, bit for bit, for each of its routines: 48 rows (Q4_K and Q2_K
-    /// repacked: gemv, and gemm for whole groups of 4) and 53 (ggml_vec_dot below 8 tokens, tiled from 8).
+    /// repacked: gemv, and gemm for whole groups of 4; 40 rows too, a packed Q4_K's last group of 16 half
+    /// padding) and 53 (ggml_vec_dot below 8 tokens, tiled from 8). Each with and without the packed copy
+    /// the model loader makes (Q4_K's 16-row kernel, q4k_packed.c, on the AVX-512 path).
     @Test("K-quant paths equal llama.cpp's arithmetic", arguments: [GGMLType.q2_K, .q3_K, .q4_K, .q5_K, .q6_K])
     func kQuantPaths(type: GGMLType) async throws {
         try await blocking {
-            for rows in [48, 53] {
+            for rows in [48, 40, 53] {
                 let cols = 768
                 let weights = try RandomWeights(type: type, rows: rows, cols: cols, seed: UInt64(type.rawValue) * 7 + UInt64(rows))
-                let w = weights.matrix
+                var packed = weights.matrix
+                packed.packed = PackedWeights.pack(packed)
+                if type == .q4_K && rows % 8 == 0 && KernelPath.detected == .avx512 {
+                    #expect(packed.packed != nil, "a Q4_K matrix llama.cpp repacks is packed")
+                }
                 for n in [1, 3, 4, 7, 8, 13] {
                     let x = randomActivations(n: n, cols: cols, seed: UInt64(n * 31 + rows))
                     var reference = [Float](repeating: 0, count: n * rows)
-                    Kernels.matmulGGMLReference(w, x: x, n: n, y: &reference)
+                    Kernels.matmulGGMLReference(weights.matrix, x: x, n: n, y: &reference)
                     for path in Self.paths {
-                        var y = [Float](repeating: .nan, count: n * rows)
-                        Kernels.matmul(w, x: x, n: n, y: &y, pool: Self.pool, path: path)
-                        #expect(y.map(\.bitPattern) == reference.map(\.bitPattern), "\(type.name) rows \(rows) n=\(n) \(path)")
+                        for w in [weights.matrix, packed] {
+                            var y = [Float](repeating: .nan, count: n * rows)
+                            Kernels.matmul(w, x: x, n: n, y: &y, pool: Self.pool, path: path)
+                            #expect(y.map(\.bitPattern) == reference.map(\.bitPattern),
+                                    "\(type.name) rows \(rows) n=\(n) \(path)\(w.packed == nil ? "" : " packed")")
+                        }
                     }
                 }
                 withExtendedLifetime(weights) {}

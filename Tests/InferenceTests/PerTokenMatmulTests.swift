@@ -26,13 +26,16 @@ struct PerTokenMatmulTests {
         // 40 rows: Q4_0, Q4_K and Q2_K are repacked (gemv/gemm); 37: they are not, and row tails occur.
         for rows in [40, 37] {
             let weights = try RandomWeights(type: type, rows: rows, cols: cols, seed: UInt64(type.rawValue) * 13 + UInt64(rows))
-            let w = weights.matrix
+            var packed = weights.matrix
+            packed.packed = PackedWeights.pack(packed)   // as the model loader does (AVX-512 kernels)
             let x = randomActivations(n: 16, cols: cols, seed: UInt64(rows) + 3)
-            let alone = (0..<16).flatMap { Self.matmul(w, x, first: $0, n: 1, perToken: false, path: path) }
-            for n in [2, 3, 4, 5, 8, 9, 16] {
-                let batch = Self.matmul(w, x, first: 0, n: n, perToken: true, path: path)
-                let differing = (0..<n * rows).filter { batch[$0] != alone[$0] }
-                #expect(differing.isEmpty, "\(type.name) \(path) rows \(rows) n \(n): \(differing.count) elements differ from one-token matmuls, first at token \((differing.first ?? 0) / rows)")
+            let alone = (0..<16).flatMap { Self.matmul(weights.matrix, x, first: $0, n: 1, perToken: false, path: path) }
+            for w in [weights.matrix, packed] {
+                for n in [2, 3, 4, 5, 8, 9, 16] {
+                    let batch = Self.matmul(w, x, first: 0, n: n, perToken: true, path: path)
+                    let differing = (0..<n * rows).filter { batch[$0] != alone[$0] }
+                    #expect(differing.isEmpty, "\(type.name) \(path) rows \(rows) n \(n)\(w.packed == nil ? "" : " packed"): \(differing.count) elements differ from one-token matmuls, first at token \((differing.first ?? 0) / rows)")
+                }
             }
             withExtendedLifetime(weights) {}
         }
@@ -43,10 +46,14 @@ struct PerTokenMatmulTests {
     @Test("a K-quant batch without the per-token mode differs from one-token matmuls", arguments: [GGMLType.q4_K, .q6_K])
     func batchRoutinesDiffer(type: GGMLType) throws {
         let weights = try RandomWeights(type: type, rows: 40, cols: 512, seed: 99)
+        var packed = weights.matrix
+        packed.packed = PackedWeights.pack(packed)
         let x = randomActivations(n: 8, cols: 512, seed: 4)
         let alone = (0..<8).flatMap { Self.matmul(weights.matrix, x, first: $0, n: 1, perToken: false, path: .best) }
-        let batch = Self.matmul(weights.matrix, x, first: 0, n: 8, perToken: false, path: .best)
-        #expect(batch != alone)
-        #expect(Self.matmul(weights.matrix, x, first: 0, n: 8, perToken: true, path: .best) == alone)
+        for w in [weights.matrix, packed] {
+            let batch = Self.matmul(w, x, first: 0, n: 8, perToken: false, path: .best)
+            #expect(batch != alone)
+            #expect(Self.matmul(w, x, first: 0, n: 8, perToken: true, path: .best) == alone)
+        }
     }
 }

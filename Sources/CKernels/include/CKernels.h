@@ -43,7 +43,7 @@ enum { VS_ACT_F32 = 0, VS_ACT_Q8_0 = 1, VS_ACT_Q8_1 = 2, VS_ACT_Q8_K = 3 };
     X(Q8_0, 8,  32,  34, VS_ACT_Q8_0, 1) \
     X(Q2_K, 10, 256,  84, VS_ACT_Q8_K, 0) \
     X(Q3_K, 11, 256, 110, VS_ACT_Q8_K, 0) \
-    X(Q4_K, 12, 256, 144, VS_ACT_Q8_K, 0) \
+    X(Q4_K, 12, 256, 144, VS_ACT_Q8_K, 1) \
     X(Q5_K, 13, 256, 176, VS_ACT_Q8_K, 0) \
     X(Q6_K, 14, 256, 210, VS_ACT_Q8_K, 0) \
     X(BF16, 30,  1,   2, VS_ACT_F32,  0)
@@ -85,11 +85,14 @@ size_t vs_packed_act_token_bytes(int cols);
 /// VNNI kernel reads (token stride vs_packed_act_token_bytes).
 void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *packed);
 
-/// Bytes of a matrix of a type with `packs` in VS_WEIGHT_TYPES (Q4_0, Q4_1, Q5_0, Q8_0) repacked for the
-/// AVX-512 VNNI kernel (as many as its GGUF blocks, Q5_0's 34 per 32 weights; rows padded to a multiple
-/// of 8); 0 for other types.
+/// Bytes of a matrix of a type with `packs` in VS_WEIGHT_TYPES repacked for the AVX-512 VNNI kernels:
+/// Q4_0, Q4_1, Q5_0, Q8_0 (as many as its GGUF blocks, Q5_0's 34 per 32 weights; rows padded to a
+/// multiple of 8), and Q4_K where llama.cpp repacks it (q4k_packed.c; rows padded to a multiple of
+/// 16); 0 for other types and shapes.
 size_t vs_packed_weight_bytes(int type, int rows, int cols);
-/// Repacks row groups [g0, g1) (8 rows each) of a matrix into `out` (vs_packed_weight_bytes).
+/// The rows of one group of the packed layout of `type`: 16 for Q4_K, 8 for the others.
+int vs_pack_group_rows(int type);
+/// Repacks row groups [g0, g1) (vs_pack_group_rows rows each) of a matrix into `out` (vs_packed_weight_bytes).
 void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);
 
 /// y[t*ldy + r] = Σ_c W[r, c] · x̂[t, c] for rows [r0, r1) and tokens [0, n), where x̂ are the quantized
@@ -98,7 +101,7 @@ void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int co
 /// matrix of `rows` rows (llama.cpp's Q4_K order depends on it). `qp` is `qa` packed
 /// by vs_pack_activations and `wp` the weights packed by vs_pack_weights, both read by the AVX-512
 /// path only (without `wp` it runs the AVX2 kernel, which computes the same bits). For the quantized
-/// types every path gives llama.cpp's results bit for bit; `r0` is a multiple of 8. Returns 0, or -1 for a
+/// types every path gives llama.cpp's results bit for bit; `r0` is a multiple of 16. Returns 0, or -1 for a
 /// type outside VS_WEIGHT_TYPES (outputs set to NaN).
 int vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
                    const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,

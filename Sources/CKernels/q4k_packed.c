@@ -1,0 +1,165 @@
+// Q4_K weights repacked for the AVX-512 VNNI kernel: 16 rows side by side, so that one vpdpbusd
+// multiplies 4 codes of each of 16 rows by the same 4 activations (broadcast) and every 32-bit lane
+// is one row's sum. No lane ever needs a horizontal add; the scales and the float steps then run on
+// 16 rows at once. Only the matrices llama.cpp repacks (rows a multiple of 8) are packed, so the float
+// order is that of its ggml_gemm_q4_K_8x8_q8_K / ggml_gemv_q4_K_8x8_q8_K, as kquants.h writes it out
+// (KQ_MODE_GEMM: per 64 elements, acc = fma(Σ, d_w·d_x, acc), accm = fma(Σm, dmin_w·d_x, accm);
+// KQ_MODE_GEMV: the same per 256-block; y = acc − accm), and the results are those bits.
+//
+// Layout, per group of 16 rows (the last one padded with zero rows) and per 256-block, 2432 bytes:
+//   codes  [c 0..3][j 0..7][row 0..15][k 0..3]  byte qs[32c + 4j + k] of the row (two nibbles: the low
+//          one is element 64c + 4j + k, in sub-block 2c; the high one element 64c + 32 + 4j + k, in 2c + 1)
+//   sc     [s 0..7][row]  the 6-bit scales        m [s 0..7][row]  the 6-bit minimums
+//   d      [row] f32      dmin [row] f32          (the block's F16 scales, converted)
+#include "CKernels.h"
+#include "internal.h"
+#include "kquants.h"
+
+#define Q4KP_ROWS 16
+#define Q4KP_CODES 2048
+#define Q4KP_BLOCK (Q4KP_CODES + 2 * 8 * Q4KP_ROWS + 2 * 4 * Q4KP_ROWS)
+
+size_t vs_q4k_packed_bytes(int rows, int cols) {
+    return (size_t)((rows + Q4KP_ROWS - 1) / Q4KP_ROWS) * (size_t)(cols / 256) * Q4KP_BLOCK;
+}
+
+void vs_q4k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out) {
+    const int nb = cols / 256;
+    for (int g = g0; g < g1; g++)
+        for (int b = 0; b < nb; b++) {
+            uint8_t *o = (uint8_t *)out + ((size_t)g * nb + b) * Q4KP_BLOCK;
+            uint8_t *sc = o + Q4KP_CODES, *m = sc + 8 * Q4KP_ROWS;
+            float *d = (float *)(m + 8 * Q4KP_ROWS), *dmin = d + Q4KP_ROWS;
+            for (int r = 0; r < Q4KP_ROWS; r++) {
+                const int row = g * Q4KP_ROWS + r;
+                if (row >= rows) {   // padding: codes, scales and minimums 0 give 0
+                    for (int c = 0; c < 4; c++)
+                        for (int j = 0; j < 8; j++) memset(o + (c * 8 + j) * 64 + r * 4, 0, 4);
+                    for (int s = 0; s < 8; s++) sc[s * Q4KP_ROWS + r] = m[s * Q4KP_ROWS + r] = 0;
+                    d[r] = dmin[r] = 0;
+                    continue;
+                }
+                const block_q4_K *x = (const block_q4_K *)((const char *)w + (size_t)row * row_bytes) + b;
+                for (int c = 0; c < 4; c++)
+                    for (int j = 0; j < 8; j++) memcpy(o + (c * 8 + j) * 64 + r * 4, x->qs + 32 * c + 4 * j, 4);
+                for (int s = 0; s < 8; s++) {
+                    int scale, min;
+                    kq_scale_min(s, x->scales, &scale, &min);
+                    sc[s * Q4KP_ROWS + r] = (uint8_t)scale;
+                    m[s * Q4KP_ROWS + r] = (uint8_t)min;
+                }
+                d[r] = vs_half_to_float(x->d);
+                dmin[r] = vs_half_to_float(x->dmin);
+            }
+        }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
+#define Q4KP_INLINE static inline __attribute__((always_inline))
+
+/// One group of 16 rows × T tokens (T ≤ 4) from `tok` (token stride `stride`); token i sums in
+/// llama.cpp's gemm order when `gemm[i]`, in its gemv order otherwise. y gets rows [0, valid).
+Q4KP_INLINE TGT void q4kp_kernel(const int T, const uint8_t *group, int nb, const char *tok, size_t stride, int cols,
+                                 const int *gemm, float *y, size_t ldy, int valid) {
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    __m512 acc[4], accm[4];
+    for (int i = 0; i < T; i++) { acc[i] = _mm512_setzero_ps(); accm[i] = _mm512_setzero_ps(); }
+    for (int b = 0; b < nb; b++) {
+        const uint8_t *blk = group + (size_t)b * Q4KP_BLOCK;
+        const uint8_t *sc = blk + Q4KP_CODES, *mn = sc + 8 * Q4KP_ROWS;
+        const __m512 dw = _mm512_loadu_ps((const float *)(mn + 8 * Q4KP_ROWS));
+        const __m512 dminw = _mm512_loadu_ps((const float *)(mn + 8 * Q4KP_ROWS) + Q4KP_ROWS);
+        const int8_t *x[4];
+        const int16_t *bs[4];
+        __m512 scale[4], scale_min[4];
+        __m512i isum[4], msum[4];
+        for (int i = 0; i < T; i++) {
+            const char *t = tok + (size_t)i * stride;
+            x[i] = q8k_qs(t) + 256 * b;
+            bs[i] = q8k_bsums(t, cols) + 16 * b;
+            const __m512 dx = _mm512_set1_ps(q8k_d(t, cols)[b]);
+            scale[i] = _mm512_mul_ps(dw, dx);
+            scale_min[i] = _mm512_mul_ps(dminw, dx);
+            isum[i] = msum[i] = _mm512_setzero_si512();
+        }
+        for (int c = 0; c < 4; c++) {
+            __m512i lo[4], hi[4];
+            for (int i = 0; i < T; i++) lo[i] = hi[i] = _mm512_setzero_si512();
+            for (int j = 0; j < 8; j++) {
+                const __m512i codes = _mm512_load_si512((const void *)(blk + (c * 8 + j) * 64));
+                const __m512i low = _mm512_and_si512(codes, nibble);
+                const __m512i high = _mm512_and_si512(_mm512_srli_epi16(codes, 4), nibble);
+                for (int i = 0; i < T; i++) {
+                    int32_t a, e;
+                    memcpy(&a, x[i] + 64 * c + 4 * j, 4);
+                    memcpy(&e, x[i] + 64 * c + 32 + 4 * j, 4);
+                    lo[i] = _mm512_dpbusd_epi32(lo[i], low, _mm512_set1_epi32(a));
+                    hi[i] = _mm512_dpbusd_epi32(hi[i], high, _mm512_set1_epi32(e));
+                }
+            }
+            // Σ over the 64 elements of chunk c: the two sub-blocks' sums times their scales, and
+            // Σm: the minimums times the activations' 16-sums, per sub-block of 32 (exact integers).
+            const __m512i sc_lo = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(sc + (2 * c) * Q4KP_ROWS)));
+            const __m512i sc_hi = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(sc + (2 * c + 1) * Q4KP_ROWS)));
+            const __m512i m_lo = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(mn + (2 * c) * Q4KP_ROWS)));
+            const __m512i m_hi = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(mn + (2 * c + 1) * Q4KP_ROWS)));
+            for (int i = 0; i < T; i++) {
+                const __m512i part = _mm512_add_epi32(_mm512_mullo_epi32(lo[i], sc_lo), _mm512_mullo_epi32(hi[i], sc_hi));
+                const __m512i mins = _mm512_add_epi32(
+                    _mm512_mullo_epi32(m_lo, _mm512_set1_epi32(bs[i][4 * c] + bs[i][4 * c + 1])),
+                    _mm512_mullo_epi32(m_hi, _mm512_set1_epi32(bs[i][4 * c + 2] + bs[i][4 * c + 3])));
+                if (gemm[i]) {
+                    acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(part), scale[i], acc[i]);
+                    accm[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(mins), scale_min[i], accm[i]);
+                } else {
+                    isum[i] = _mm512_add_epi32(isum[i], part);
+                    msum[i] = _mm512_add_epi32(msum[i], mins);
+                }
+            }
+        }
+        for (int i = 0; i < T; i++)
+            if (!gemm[i]) {
+                acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[i]), scale[i], acc[i]);
+                accm[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(msum[i]), scale_min[i], accm[i]);
+            }
+    }
+    const __mmask16 keep = (__mmask16)((1u << valid) - 1);
+    for (int i = 0; i < T; i++) _mm512_mask_storeu_ps(y + (size_t)i * ldy, keep, _mm512_sub_ps(acc[i], accm[i]));
+}
+
+TGT __attribute__((noinline)) static void q4kp_run(int T, const uint8_t *group, int nb, const char *tok, size_t stride,
+                                                   int cols, const int *gemm, float *y, size_t ldy, int valid) {
+    switch (T) {
+    case 1: q4kp_kernel(1, group, nb, tok, stride, cols, gemm, y, ldy, valid); return;
+    case 2: q4kp_kernel(2, group, nb, tok, stride, cols, gemm, y, ldy, valid); return;
+    case 3: q4kp_kernel(3, group, nb, tok, stride, cols, gemm, y, ldy, valid); return;
+    default: q4kp_kernel(4, group, nb, tok, stride, cols, gemm, y, ldy, valid); return;
+    }
+}
+
+TGT void vs_matmul_q4k_packed_avx512(const void *wp, int cols, int r0, int r1, const void *qk, int n, int gemm_end,
+                                     float *y, size_t ldy) {
+    const int nb = cols / 256;
+    const size_t stride = vs_q8k_bytes(cols), gstride = (size_t)nb * Q4KP_BLOCK;
+    // Token blocks whose activations stay in L2 while the row groups pass over them.
+    int block = (int)((256 * 1024) / stride);
+    block = block < 4 ? 4 : block - block % 4;
+    for (int b0 = 0; b0 < n; b0 += block) {
+        const int b1 = n - b0 < block ? n : b0 + block;
+        for (int r = r0; r < r1; r += Q4KP_ROWS) {
+            const int valid = r1 - r < Q4KP_ROWS ? r1 - r : Q4KP_ROWS;
+            const uint8_t *group = (const uint8_t *)wp + (size_t)(r / Q4KP_ROWS) * gstride;
+            for (int t0 = b0; t0 < b1; t0 += 4) {
+                const int T = b1 - t0 < 4 ? b1 - t0 : 4;
+                int gemm[4];
+                for (int i = 0; i < T; i++) gemm[i] = t0 + i < gemm_end;
+                q4kp_run(T, group, nb, (const char *)qk + (size_t)t0 * stride, stride, cols, gemm,
+                         y + (size_t)t0 * ldy + r, ldy, valid);
+            }
+        }
+    }
+}
+#endif
