@@ -84,15 +84,20 @@ void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t
     }
 }
 
-int vs_matmul_k_packed(int type, const void *wp, int cols, int r0, int r1, const void *qk, int n, int gemm_end,
+int vs_matmul_k_packed(int type, const void *wp, int cols, int r0, int r1, const void *qk, int n, int one_token,
                        float *y, size_t ldy, int path) {
 #if defined(__x86_64__)
-    if (type == VS_Q4_K && wp && vs_resolve_path(path) == VS_PATH_AVX512) {
-        vs_matmul_q4k_packed_avx512(wp, cols, r0, r1, qk, n, gemm_end, y, ldy);
+    if (!wp || vs_resolve_path(path) != VS_PATH_AVX512) return 0;
+    if (type == VS_Q4_K) {   // packed only where llama.cpp repacks: its gemm for whole groups of 4, gemv after
+        vs_matmul_q4k_packed_avx512(wp, cols, r0, r1, qk, n, one_token ? 0 : n - n % VS_KQ_GEMM_GROUP, y, ldy);
+        return 1;
+    }
+    if (type == VS_Q6_K) {
+        vs_matmul_q6k_packed_avx512(wp, cols, r0, r1, qk, n, !one_token && n >= VS_KQ_TILED_MIN, y, ldy);
         return 1;
     }
 #else
-    (void)type; (void)wp; (void)cols; (void)r0; (void)r1; (void)qk; (void)n; (void)gemm_end; (void)y; (void)ldy; (void)path;
+    (void)type; (void)wp; (void)cols; (void)r0; (void)r1; (void)qk; (void)n; (void)one_token; (void)y; (void)ldy; (void)path;
 #endif
     return 0;
 }
@@ -107,7 +112,7 @@ int vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols
     }
     const int repacked = vs_llamacpp_repacks(type, rows);
     if (info->activation == VS_ACT_Q8_K) {
-        if (vs_matmul_k_packed(type, wp, cols, r0, r1, qa, n, n - n % VS_KQ_GEMM_GROUP, y, ldy, path)) return 0;
+        if (vs_matmul_k_packed(type, wp, cols, r0, r1, qa, n, 0, y, ldy, path)) return 0;
 #if defined(__x86_64__)
         if (vs_resolve_path(path) == VS_PATH_AVX512) {
             vs_matmul_k_avx512(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);

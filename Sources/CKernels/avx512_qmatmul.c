@@ -71,12 +71,13 @@ static inline size_t pair_bytes(int type) { return byte_codes(type) ? 68 : 36; }
 /// Bytes of one block of one group of 8 rows.
 static inline size_t group_block_bytes(int type) { return 4 * pair_bytes(type) + (type == VS_Q4_1 ? 16 : 0); }
 
-int vs_pack_group_rows(int type) { return type == VS_Q4_K ? 16 : 8; }
+int vs_pack_group_rows(int type) { return type == VS_Q4_K || type == VS_Q6_K ? 16 : 8; }
 
 size_t vs_packed_weight_bytes(int type, int rows, int cols) {
     const vs_weight_type_info *info = vs_weight_type(type);
     if (!info || !info->packs) return 0;
     if (type == VS_Q4_K) return vs_llamacpp_repacks(type, rows) ? vs_q4k_packed_bytes(rows, cols) : 0;
+    if (type == VS_Q6_K) return vs_q6k_packed_bytes(rows, cols);
     return (size_t)((rows + 7) / 8) * (size_t)(cols / 32) * group_block_bytes(type);
 }
 
@@ -98,6 +99,7 @@ static void unpack_codes(int type, const uint8_t *block, uint8_t u[32]) {
 
 void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out) {
     if (type == VS_Q4_K) { vs_q4k_pack(w, row_bytes, rows, cols, g0, g1, out); return; }
+    if (type == VS_Q6_K) { vs_q6k_pack(w, row_bytes, rows, cols, g0, g1, out); return; }
     const int nb = cols / 32;
     const size_t bb = block_bytes(type), gbb = group_block_bytes(type), pb = pair_bytes(type);
     static const uint8_t zero_block[34] = { 0 };   // (Q5_0: codes 0, d = 0)

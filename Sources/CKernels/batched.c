@@ -24,8 +24,8 @@ int vs_per_token_group(int type, int rows) {
 int vs_matmul_rows_per_token(int type, const void *w, size_t row_bytes, int rows, int cols, int r0, int r1,
                              const float *x, size_t ldx, const void *qa, const void *qp, const void *wp, int n,
                              float *y, size_t ldy, int path) {
-    // The packed Q4_K kernel takes any number of tokens in the one-token (gemv) order.
-    if (vs_matmul_k_packed(type, wp, cols, r0, r1, qa, n, 0, y, ldy, path)) return 0;
+    // The packed K-quant kernels take any number of tokens in the one-token order.
+    if (vs_matmul_k_packed(type, wp, cols, r0, r1, qa, n, 1, y, ldy, path)) return 0;
     const int group = vs_per_token_group(type, rows);
     if (n <= group) return vs_matmul_rows(type, w, row_bytes, rows, cols, r0, r1, x, ldx, qa, qp, wp, n, y, ldy, path);
     const size_t stride = vs_q8k_bytes(cols);   // only the K-quants get here

@@ -111,9 +111,12 @@ static inline const int16_t *q8k_bsums(const void *tok, int cols) {
 
 size_t vs_q4k_packed_bytes(int rows, int cols);
 void vs_q4k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);
+size_t vs_q6k_packed_bytes(int rows, int cols);
+void vs_q6k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);
 /// Runs the AVX-512 kernel of packed K-quant weights when it applies (`wp` given, this path, a packed
-/// type), tokens below `gemm_end` in llama.cpp's gemm order; returns whether it ran.
-int vs_matmul_k_packed(int type, const void *wp, int cols, int r0, int r1, const void *qk, int n, int gemm_end,
+/// type) in the order llama.cpp gives n tokens (kq_mode), or with `one_token` the order it gives each
+/// token alone; returns whether it ran.
+int vs_matmul_k_packed(int type, const void *wp, int cols, int r0, int r1, const void *qk, int n, int one_token,
                        float *y, size_t ldy, int path);
 void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols);
 void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
@@ -135,6 +138,10 @@ void vs_matmul_q_avx2(int type, int repacked, const void *w, size_t row_bytes, i
 /// Q4_K weights packed by vs_q4k_pack (q4k_packed.c) × Q8_K activations, rows [r0, r1) (r0 a multiple
 /// of 16): tokens below `gemm_end` in llama.cpp's gemm order, the others in its gemv order.
 void vs_matmul_q4k_packed_avx512(const void *wp, int cols, int r0, int r1, const void *qk, int n, int gemm_end,
+                                 float *y, size_t ldy);
+/// Q6_K weights packed by vs_q6k_pack (q6k_packed.c) × Q8_K activations, rows [r0, r1) (r0 a multiple
+/// of 16): llama.cpp's tiled order when `tiled`, its ggml_vec_dot order otherwise.
+void vs_matmul_q6k_packed_avx512(const void *wp, int cols, int r0, int r1, const void *qk, int n, int tiled,
                                  float *y, size_t ldy);
 void vs_matmul_k_avx512(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const void *qk, int n, float *y, size_t ldy);

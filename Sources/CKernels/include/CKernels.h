@@ -45,7 +45,7 @@ enum { VS_ACT_F32 = 0, VS_ACT_Q8_0 = 1, VS_ACT_Q8_1 = 2, VS_ACT_Q8_K = 3 };
     X(Q3_K, 11, 256, 110, VS_ACT_Q8_K, 0) \
     X(Q4_K, 12, 256, 144, VS_ACT_Q8_K, 1) \
     X(Q5_K, 13, 256, 176, VS_ACT_Q8_K, 0) \
-    X(Q6_K, 14, 256, 210, VS_ACT_Q8_K, 0) \
+    X(Q6_K, 14, 256, 210, VS_ACT_Q8_K, 1) \
     X(BF16, 30,  1,   2, VS_ACT_F32,  0)
 
 #define VS_TYPE_ENUM(name, number, block, bytes, act, packs) VS_##name = number,
@@ -87,10 +87,10 @@ void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *
 
 /// Bytes of a matrix of a type with `packs` in VS_WEIGHT_TYPES repacked for the AVX-512 VNNI kernels:
 /// Q4_0, Q4_1, Q5_0, Q8_0 (as many as its GGUF blocks, Q5_0's 34 per 32 weights; rows padded to a
-/// multiple of 8), and Q4_K where llama.cpp repacks it (q4k_packed.c; rows padded to a multiple of
-/// 16); 0 for other types and shapes.
+/// multiple of 8), Q4_K where llama.cpp repacks it (q4k_packed.c) and Q6_K (q6k_packed.c, codes one per
+/// byte; rows padded to a multiple of 16); 0 for other types and shapes.
 size_t vs_packed_weight_bytes(int type, int rows, int cols);
-/// The rows of one group of the packed layout of `type`: 16 for Q4_K, 8 for the others.
+/// The rows of one group of the packed layout of `type`: 16 for Q4_K and Q6_K, 8 for the others.
 int vs_pack_group_rows(int type);
 /// Repacks row groups [g0, g1) (vs_pack_group_rows rows each) of a matrix into `out` (vs_packed_weight_bytes).
 void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);

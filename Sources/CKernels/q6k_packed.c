@@ -1,0 +1,203 @@
+// Q6_K weights repacked for the AVX-512 VNNI kernel: 16 rows side by side, as q4k_packed.c does for
+// Q4_K, in the file's own bits (low nibbles and high 2-bit pairs apart, so decode steps stream no more
+// bytes than the GGUF holds). llama.cpp does not repack Q6_K, so its float order is that of
+// ggml_vec_dot_q6_K_q8_K below 8 tokens and of the tiled matmul from 8 (kquants.h):
+//   KQ_MODE_VEC    8 integer lanes l (columns 4l…4l+3 of every 32), lane_l = Σ sc·q·x − 32·Σ sc·bsum
+//                  over elements 32l…32l+31, acc_l = fma(d_x·d_w, lane_l, acc_l), y = hsum_float_8(acc)
+//   KQ_MODE_TILED  one Σ = Σ sc·(q − 32)·x per 256-block, y = fma(float(Σ)·d_w, d_x, y)
+// Each 4-code product pair goes through vpmaddubsw (u8·s8, pairs exact in int16: 2·63·127 < 2^15) and
+// vpdpwssd against the sub-block's scale, so a 32-bit lane holds one row's scaled sum.
+//
+// Element 128h + 32kk + 4j + k of a row is the nibble kk/2 of ql[64h + 32(kk%2) + 4j + k] with the bits
+// 2kk…2kk+1 of qh[32h + 4j + k] above it (dequantize_row_q6_K). Its ggml lane is j. Layout, per group
+// of 16 rows (the last one padded with zero rows) and per 256-block, 3392 bytes:
+//   ql  [h 0..1][a 0..1][j 0..7][row 0..15][k 0..3]  byte ql[64h + 32a + 4j + k] of the row
+//   qh  [h 0..1][j 0..7][row][k]                     byte qh[32h + 4j + k]
+//   sc  [s 0..15][row]  the int8 scales of the sub-blocks of 16
+//   d   [row] f32
+#include "CKernels.h"
+#include "internal.h"
+#include "kquants.h"
+
+#define Q6KP_ROWS 16
+#define Q6KP_QL 2048
+#define Q6KP_QH 1024
+#define Q6KP_SC (Q6KP_QL + Q6KP_QH)
+#define Q6KP_D (Q6KP_SC + 16 * Q6KP_ROWS)
+#define Q6KP_BLOCK (Q6KP_D + 4 * Q6KP_ROWS)
+
+size_t vs_q6k_packed_bytes(int rows, int cols) {
+    return (size_t)((rows + Q6KP_ROWS - 1) / Q6KP_ROWS) * (size_t)(cols / 256) * Q6KP_BLOCK;
+}
+
+void vs_q6k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out) {
+    static const block_q6_K zero;   // padding: codes and scales 0 give 0
+    const int nb = cols / 256;
+    for (int g = g0; g < g1; g++)
+        for (int b = 0; b < nb; b++) {
+            uint8_t *o = (uint8_t *)out + ((size_t)g * nb + b) * Q6KP_BLOCK;
+            for (int r = 0; r < Q6KP_ROWS; r++) {
+                const int row = g * Q6KP_ROWS + r;
+                const block_q6_K *x = row < rows ? (const block_q6_K *)((const char *)w + (size_t)row * row_bytes) + b : &zero;
+                for (int i = 0; i < 32; i++) memcpy(o + i * 64 + r * 4, x->ql + 4 * i, 4);             // i = 16h + 8a + j
+                for (int i = 0; i < 16; i++) memcpy(o + Q6KP_QL + i * 64 + r * 4, x->qh + 4 * i, 4);   // i = 8h + j
+                for (int s = 0; s < 16; s++) o[Q6KP_SC + s * Q6KP_ROWS + r] = (uint8_t)x->scales[s];
+                ((float *)(o + Q6KP_D))[r] = vs_half_to_float(x->d);
+            }
+        }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
+#define Q6KP_INLINE static inline __attribute__((always_inline))
+
+/// Sub-block s's scales as int16 pairs (sc, sc) per row: the second operand of vpdpwssd.
+Q6KP_INLINE TGT __m512i q6kp_scale_pairs(const uint8_t *blk, int s) {
+    const __m512i v = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + Q6KP_SC + s * Q6KP_ROWS)));
+    return _mm512_ternarylogic_epi32(_mm512_slli_epi32(v, 16), v, _mm512_set1_epi32(0xFFFF), 0xF8);   // A | (B & C)
+}
+
+/// The scales of sub-blocks 2i and 2i + 1 as an int16 pair per row: with the activations' 16-sums
+/// bsum[2i], bsum[2i + 1] as the other pair, vpdpwssd gives Σ sc·bsum over elements 32i…32i+31.
+Q6KP_INLINE TGT __m512i q6kp_scale_couple(const uint8_t *blk, int i) {
+    const __m128i a = _mm_loadu_si128((const __m128i *)(blk + Q6KP_SC + (2 * i) * Q6KP_ROWS));
+    const __m128i b = _mm_loadu_si128((const __m128i *)(blk + Q6KP_SC + (2 * i + 1) * Q6KP_ROWS));
+    return _mm512_cvtepi8_epi16(_mm256_set_m128i(_mm_unpackhi_epi8(a, b), _mm_unpacklo_epi8(a, b)));
+}
+
+/// 32·Σ sc·bsum over elements 32l…32l+31 of one token, per row: the −32 of the codes taken out.
+Q6KP_INLINE TGT __m512i q6kp_bias(const uint8_t *blk, int l, const int16_t *bs) {
+    int32_t pair;
+    memcpy(&pair, bs + 2 * l, 4);
+    return _mm512_slli_epi32(_mm512_dpwssd_epi32(_mm512_setzero_si512(), q6kp_scale_couple(blk, l), _mm512_set1_epi32(pair)), 5);
+}
+
+/// Four activations (bytes 4J…4J+3) broadcast to every row's lane.
+Q6KP_INLINE TGT __m512i q6kp_x4(const int8_t *x, int J) {
+    int32_t v;
+    memcpy(&v, x + 4 * J, 4);
+    return _mm512_set1_epi32(v);
+}
+
+/// The codes of elements 128h + 32kk + 4j … +3 of the 16 rows, kk = 0…3: a low nibble from ql with
+/// two bits of qh above it.
+Q6KP_INLINE TGT void q6kp_codes(const uint8_t *blk, int h, int j, __m512i codes[4]) {
+    const __m512i low4 = _mm512_set1_epi8(0x0F), high2 = _mm512_set1_epi8(0x30);
+    const __m512i a0 = _mm512_load_si512((const void *)(blk + (16 * h + j) * 64));
+    const __m512i a1 = _mm512_load_si512((const void *)(blk + (16 * h + 8 + j) * 64));
+    const __m512i qh = _mm512_load_si512((const void *)(blk + Q6KP_QL + (8 * h + j) * 64));
+    // (A & B) | C: the 16-bit shifts move no foreign bit into the bits kept.
+    codes[0] = _mm512_ternarylogic_epi32(_mm512_slli_epi16(qh, 4), high2, _mm512_and_si512(a0, low4), 0xEA);
+    codes[1] = _mm512_ternarylogic_epi32(_mm512_slli_epi16(qh, 2), high2, _mm512_and_si512(a1, low4), 0xEA);
+    codes[2] = _mm512_ternarylogic_epi32(qh, high2, _mm512_and_si512(_mm512_srli_epi16(a0, 4), low4), 0xEA);
+    codes[3] = _mm512_ternarylogic_epi32(_mm512_srli_epi16(qh, 2), high2, _mm512_and_si512(_mm512_srli_epi16(a1, 4), low4), 0xEA);
+}
+
+/// One group of 16 rows × one token in ggml_vec_dot_q6_K_q8_K's order.
+Q6KP_INLINE TGT void q6kp_vec(const uint8_t *group, int nb, const char *tok, int cols, float *y, int valid) {
+    __m512 acc[8];
+    for (int l = 0; l < 8; l++) acc[l] = _mm512_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        const uint8_t *blk = group + (size_t)b * Q6KP_BLOCK;
+        const int8_t *x = q8k_qs(tok) + 256 * b;
+        const int16_t *bs = q8k_bsums(tok, cols) + 16 * b;
+        __m512i lane[8];
+        for (int l = 0; l < 8; l++) lane[l] = _mm512_setzero_si512();
+        for (int h = 0; h < 2; h++)
+            for (int half = 0; half < 2; half++) {   // j = 4·half … 4·half + 3: sub-blocks 8h + 2kk + half
+                __m512i pairs[4];
+                for (int kk = 0; kk < 4; kk++) pairs[kk] = q6kp_scale_pairs(blk, 8 * h + 2 * kk + half);
+                for (int j = 4 * half; j < 4 * half + 4; j++) {
+                    __m512i codes[4];
+                    q6kp_codes(blk, h, j, codes);
+                    for (int kk = 0; kk < 4; kk++)
+                        lane[j] = _mm512_dpwssd_epi32(lane[j], _mm512_maddubs_epi16(codes[kk], q6kp_x4(x, 32 * h + 8 * kk + j)), pairs[kk]);
+                }
+            }
+        const __m512 d = _mm512_mul_ps(_mm512_set1_ps(q8k_d(tok, cols)[b]), _mm512_loadu_ps((const float *)(blk + Q6KP_D)));
+        for (int l = 0; l < 8; l++)
+            acc[l] = _mm512_fmadd_ps(d, _mm512_cvtepi32_ps(_mm512_sub_epi32(lane[l], q6kp_bias(blk, l, bs))), acc[l]);
+    }
+    // hsum_float_8: ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)), for 16 rows at once.
+    const __m512 sum = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[4]), _mm512_add_ps(acc[2], acc[6])),
+                                     _mm512_add_ps(_mm512_add_ps(acc[1], acc[5]), _mm512_add_ps(acc[3], acc[7])));
+    _mm512_mask_storeu_ps(y, (__mmask16)((1u << valid) - 1), sum);
+}
+
+/// One group of 16 rows × T tokens (T ≤ 4) in the tiled matmul's order.
+Q6KP_INLINE TGT void q6kp_tiled(const int T, const uint8_t *group, int nb, const char *tok, size_t stride, int cols,
+                                float *y, size_t ldy, int valid) {
+    __m512 out[4];
+    for (int i = 0; i < T; i++) out[i] = _mm512_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        const uint8_t *blk = group + (size_t)b * Q6KP_BLOCK;
+        const int8_t *x[4];
+        __m512i sum[4];
+        for (int i = 0; i < T; i++) {
+            x[i] = q8k_qs(tok + (size_t)i * stride) + 256 * b;
+            sum[i] = _mm512_setzero_si512();
+        }
+        for (int h = 0; h < 2; h++)
+            for (int half = 0; half < 2; half++) {
+                __m512i pairs[4];
+                for (int kk = 0; kk < 4; kk++) pairs[kk] = q6kp_scale_pairs(blk, 8 * h + 2 * kk + half);
+                for (int j = 4 * half; j < 4 * half + 4; j++) {
+                    __m512i codes[4];
+                    q6kp_codes(blk, h, j, codes);
+                    for (int kk = 0; kk < 4; kk++)
+                        for (int i = 0; i < T; i++)
+                            sum[i] = _mm512_dpwssd_epi32(sum[i], _mm512_maddubs_epi16(codes[kk], q6kp_x4(x[i], 32 * h + 8 * kk + j)), pairs[kk]);
+                }
+            }
+        // Σ sc·(q − 32)·x = Σ sc·q·x − 32·Σ sc·bsum.
+        const __m512 dw = _mm512_loadu_ps((const float *)(blk + Q6KP_D));
+        for (int i = 0; i < T; i++) {
+            const char *t = tok + (size_t)i * stride;
+            const int16_t *bs = q8k_bsums(t, cols) + 16 * b;
+            __m512i v = sum[i];
+            for (int l = 0; l < 8; l++) v = _mm512_sub_epi32(v, q6kp_bias(blk, l, bs));
+            const __m512 r = _mm512_mul_ps(_mm512_cvtepi32_ps(v), dw);
+            out[i] = _mm512_fmadd_ps(r, _mm512_set1_ps(q8k_d(t, cols)[b]), out[i]);
+        }
+    }
+    const __mmask16 keep = (__mmask16)((1u << valid) - 1);
+    for (int i = 0; i < T; i++) _mm512_mask_storeu_ps(y + (size_t)i * ldy, keep, out[i]);
+}
+
+TGT __attribute__((noinline)) static void q6kp_run(int tiled, int T, const uint8_t *group, int nb, const char *tok,
+                                                   size_t stride, int cols, float *y, size_t ldy, int valid) {
+    if (!tiled) {
+        for (int i = 0; i < T; i++) q6kp_vec(group, nb, tok + (size_t)i * stride, cols, y + (size_t)i * ldy, valid);
+        return;
+    }
+    switch (T) {
+    case 1: q6kp_tiled(1, group, nb, tok, stride, cols, y, ldy, valid); return;
+    case 2: q6kp_tiled(2, group, nb, tok, stride, cols, y, ldy, valid); return;
+    case 3: q6kp_tiled(3, group, nb, tok, stride, cols, y, ldy, valid); return;
+    default: q6kp_tiled(4, group, nb, tok, stride, cols, y, ldy, valid); return;
+    }
+}
+
+TGT void vs_matmul_q6k_packed_avx512(const void *wp, int cols, int r0, int r1, const void *qk, int n, int tiled,
+                                     float *y, size_t ldy) {
+    const int nb = cols / 256;
+    const size_t stride = vs_q8k_bytes(cols), gstride = (size_t)nb * Q6KP_BLOCK;
+    // Token blocks whose activations stay in L2 while the row groups pass over them.
+    int block = (int)((256 * 1024) / stride);
+    block = block < 4 ? 4 : block - block % 4;
+    for (int b0 = 0; b0 < n; b0 += block) {
+        const int b1 = n - b0 < block ? n : b0 + block;
+        for (int r = r0; r < r1; r += Q6KP_ROWS) {
+            const int valid = r1 - r < Q6KP_ROWS ? r1 - r : Q6KP_ROWS;
+            const uint8_t *group = (const uint8_t *)wp + (size_t)(r / Q6KP_ROWS) * gstride;
+            for (int t0 = b0; t0 < b1; t0 += 4) {
+                const int T = b1 - t0 < 4 ? b1 - t0 : 4;
+                q6kp_run(tiled, T, group, nb, (const char *)qk + (size_t)t0 * stride, stride, cols,
+                         y + (size_t)t0 * ldy + r, ldy, valid);
+            }
+        }
+    }
+}
+#endif
