@@ -10,19 +10,18 @@
 //
 // Element 128h + 32kk + 4j + k of a row is the nibble kk/2 of ql[64h + 32(kk%2) + 4j + k] with the bits
 // 2kk…2kk+1 of qh[32h + 4j + k] above it (dequantize_row_q6_K). Its ggml lane is j. Layout, per group
-// of 16 rows (the last one padded with zero rows) and per 256-block, 3392 bytes:
-//   ql  [h 0..1][a 0..1][j 0..7][row 0..15][k 0..3]  byte ql[64h + 32a + 4j + k] of the row
-//   qh  [h 0..1][j 0..7][row][k]                     byte qh[32h + 4j + k]
-//   sc  [s 0..15][row]  the int8 scales of the sub-blocks of 16
+// of 16 rows (the last one padded with zero rows) and per 256-block, 3392 bytes, the codes in the
+// order the kernels read them (one sequential stream for the prefetchers):
+//   codes [j 0..7][h 0..1][part 0..2][row 0..15][k 0..3]  part a < 2: byte ql[64h + 32a + 4j + k] of
+//         the row; part 2: byte qh[32h + 4j + k]
+//   sc  [i 0..7][row][e 0..1]  the int8 scale of sub-block (of 16) 2i + e
 //   d   [row] f32
 #include "CKernels.h"
 #include "internal.h"
 #include "kquants.h"
 
 #define Q6KP_ROWS 16
-#define Q6KP_QL 2048
-#define Q6KP_QH 1024
-#define Q6KP_SC (Q6KP_QL + Q6KP_QH)
+#define Q6KP_SC 3072
 #define Q6KP_D (Q6KP_SC + 16 * Q6KP_ROWS)
 #define Q6KP_BLOCK (Q6KP_D + 4 * Q6KP_ROWS)
 
@@ -39,9 +38,14 @@ void vs_q6k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, in
             for (int r = 0; r < Q6KP_ROWS; r++) {
                 const int row = g * Q6KP_ROWS + r;
                 const block_q6_K *x = row < rows ? (const block_q6_K *)((const char *)w + (size_t)row * row_bytes) + b : &zero;
-                for (int i = 0; i < 32; i++) memcpy(o + i * 64 + r * 4, x->ql + 4 * i, 4);             // i = 16h + 8a + j
-                for (int i = 0; i < 16; i++) memcpy(o + Q6KP_QL + i * 64 + r * 4, x->qh + 4 * i, 4);   // i = 8h + j
-                for (int s = 0; s < 16; s++) o[Q6KP_SC + s * Q6KP_ROWS + r] = (uint8_t)x->scales[s];
+                for (int j = 0; j < 8; j++)
+                    for (int h = 0; h < 2; h++) {
+                        uint8_t *line = o + (j * 2 + h) * 3 * 64 + r * 4;
+                        memcpy(line, x->ql + 64 * h + 4 * j, 4);
+                        memcpy(line + 64, x->ql + 64 * h + 32 + 4 * j, 4);
+                        memcpy(line + 128, x->qh + 32 * h + 4 * j, 4);
+                    }
+                for (int s = 0; s < 16; s++) o[Q6KP_SC + (s / 2) * 2 * Q6KP_ROWS + 2 * r + s % 2] = (uint8_t)x->scales[s];
                 ((float *)(o + Q6KP_D))[r] = vs_half_to_float(x->d);
             }
         }
@@ -53,25 +57,26 @@ void vs_q6k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, in
 #define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define Q6KP_INLINE static inline __attribute__((always_inline))
 
-/// Sub-block s's scales as int16 pairs (sc, sc) per row: the second operand of vpdpwssd.
-Q6KP_INLINE TGT __m512i q6kp_scale_pairs(const uint8_t *blk, int s) {
-    const __m512i v = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + Q6KP_SC + s * Q6KP_ROWS)));
-    return _mm512_ternarylogic_epi32(_mm512_slli_epi32(v, 16), v, _mm512_set1_epi32(0xFFFF), 0xF8);   // A | (B & C)
-}
-
 /// The scales of sub-blocks 2i and 2i + 1 as an int16 pair per row: with the activations' 16-sums
 /// bsum[2i], bsum[2i + 1] as the other pair, vpdpwssd gives Σ sc·bsum over elements 32i…32i+31.
 Q6KP_INLINE TGT __m512i q6kp_scale_couple(const uint8_t *blk, int i) {
-    const __m128i a = _mm_loadu_si128((const __m128i *)(blk + Q6KP_SC + (2 * i) * Q6KP_ROWS));
-    const __m128i b = _mm_loadu_si128((const __m128i *)(blk + Q6KP_SC + (2 * i + 1) * Q6KP_ROWS));
-    return _mm512_cvtepi8_epi16(_mm256_set_m128i(_mm_unpackhi_epi8(a, b), _mm_unpacklo_epi8(a, b)));
+    return _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(blk + Q6KP_SC + i * 2 * Q6KP_ROWS)));
+}
+
+/// Sub-block 2i + e's scales as int16 pairs (sc, sc) per row, from the couple: the second operand of
+/// vpdpwssd against the codes' products.
+Q6KP_INLINE TGT __m512i q6kp_scale_pairs(__m512i couple, int e) {
+    // vpshufb indexes bytes within each 128-bit lane: dword k's int16 e is bytes 4k + 2e, 4k + 2e + 1.
+    const __m128i low = _mm_setr_epi8(0, 1, 0, 1, 4, 5, 4, 5, 8, 9, 8, 9, 12, 13, 12, 13);
+    const __m128i high = _mm_setr_epi8(2, 3, 2, 3, 6, 7, 6, 7, 10, 11, 10, 11, 14, 15, 14, 15);
+    return _mm512_shuffle_epi8(couple, _mm512_broadcast_i32x4(e ? high : low));
 }
 
 /// 32·Σ sc·bsum over elements 32l…32l+31 of one token, per row: the −32 of the codes taken out.
-Q6KP_INLINE TGT __m512i q6kp_bias(const uint8_t *blk, int l, const int16_t *bs) {
+Q6KP_INLINE TGT __m512i q6kp_bias(__m512i couple, int l, const int16_t *bs) {
     int32_t pair;
     memcpy(&pair, bs + 2 * l, 4);
-    return _mm512_slli_epi32(_mm512_dpwssd_epi32(_mm512_setzero_si512(), q6kp_scale_couple(blk, l), _mm512_set1_epi32(pair)), 5);
+    return _mm512_slli_epi32(_mm512_dpwssd_epi32(_mm512_setzero_si512(), couple, _mm512_set1_epi32(pair)), 5);
 }
 
 /// Four activations (bytes 4J…4J+3) broadcast to every row's lane.
@@ -85,9 +90,10 @@ Q6KP_INLINE TGT __m512i q6kp_x4(const int8_t *x, int J) {
 /// two bits of qh above it.
 Q6KP_INLINE TGT void q6kp_codes(const uint8_t *blk, int h, int j, __m512i codes[4]) {
     const __m512i low4 = _mm512_set1_epi8(0x0F), high2 = _mm512_set1_epi8(0x30);
-    const __m512i a0 = _mm512_load_si512((const void *)(blk + (16 * h + j) * 64));
-    const __m512i a1 = _mm512_load_si512((const void *)(blk + (16 * h + 8 + j) * 64));
-    const __m512i qh = _mm512_load_si512((const void *)(blk + Q6KP_QL + (8 * h + j) * 64));
+    const uint8_t *line = blk + (j * 2 + h) * 3 * 64;
+    const __m512i a0 = _mm512_load_si512((const void *)line);
+    const __m512i a1 = _mm512_load_si512((const void *)(line + 64));
+    const __m512i qh = _mm512_load_si512((const void *)(line + 128));
     // (A & B) | C: the 16-bit shifts move no foreign bit into the bits kept.
     codes[0] = _mm512_ternarylogic_epi32(_mm512_slli_epi16(qh, 4), high2, _mm512_and_si512(a0, low4), 0xEA);
     codes[1] = _mm512_ternarylogic_epi32(_mm512_slli_epi16(qh, 2), high2, _mm512_and_si512(a1, low4), 0xEA);
@@ -95,7 +101,9 @@ Q6KP_INLINE TGT void q6kp_codes(const uint8_t *blk, int h, int j, __m512i codes[
     codes[3] = _mm512_ternarylogic_epi32(_mm512_srli_epi16(qh, 2), high2, _mm512_and_si512(_mm512_srli_epi16(a1, 4), low4), 0xEA);
 }
 
-/// One group of 16 rows × one token in ggml_vec_dot_q6_K_q8_K's order.
+/// One group of 16 rows × one token in ggml_vec_dot_q6_K_q8_K's order. Lane by lane: lane j takes
+/// elements 128h + 32kk + 4j … +3 (h, kk = 0…3), so one integer accumulator is live at a time and the
+/// sub-block scales of the four lanes of a half stay in registers.
 Q6KP_INLINE TGT void q6kp_vec(const uint8_t *group, int nb, const char *tok, int cols, float *y, int valid) {
     __m512 acc[8];
     for (int l = 0; l < 8; l++) acc[l] = _mm512_setzero_ps();
@@ -103,22 +111,24 @@ Q6KP_INLINE TGT void q6kp_vec(const uint8_t *group, int nb, const char *tok, int
         const uint8_t *blk = group + (size_t)b * Q6KP_BLOCK;
         const int8_t *x = q8k_qs(tok) + 256 * b;
         const int16_t *bs = q8k_bsums(tok, cols) + 16 * b;
-        __m512i lane[8];
-        for (int l = 0; l < 8; l++) lane[l] = _mm512_setzero_si512();
-        for (int h = 0; h < 2; h++)
-            for (int half = 0; half < 2; half++) {   // j = 4·half … 4·half + 3: sub-blocks 8h + 2kk + half
-                __m512i pairs[4];
-                for (int kk = 0; kk < 4; kk++) pairs[kk] = q6kp_scale_pairs(blk, 8 * h + 2 * kk + half);
-                for (int j = 4 * half; j < 4 * half + 4; j++) {
+        const __m512 d = _mm512_mul_ps(_mm512_set1_ps(q8k_d(tok, cols)[b]), _mm512_loadu_ps((const float *)(blk + Q6KP_D)));
+        for (int half = 0; half < 2; half++) {   // lanes j = 4·half … 4·half + 3: sub-blocks 8h + 2kk + half
+            __m512i pairs[2][4];
+            for (int h = 0; h < 2; h++)
+                for (int kk = 0; kk < 4; kk++) pairs[h][kk] = q6kp_scale_pairs(q6kp_scale_couple(blk, 4 * h + kk), half);
+            for (int j = 4 * half; j < 4 * half + 4; j++) {
+                __m512i lane[2];
+                for (int h = 0; h < 2; h++) {
                     __m512i codes[4];
                     q6kp_codes(blk, h, j, codes);
+                    lane[h] = _mm512_setzero_si512();
                     for (int kk = 0; kk < 4; kk++)
-                        lane[j] = _mm512_dpwssd_epi32(lane[j], _mm512_maddubs_epi16(codes[kk], q6kp_x4(x, 32 * h + 8 * kk + j)), pairs[kk]);
+                        lane[h] = _mm512_dpwssd_epi32(lane[h], _mm512_maddubs_epi16(codes[kk], q6kp_x4(x, 32 * h + 8 * kk + j)), pairs[h][kk]);
                 }
+                const __m512i v = _mm512_sub_epi32(_mm512_add_epi32(lane[0], lane[1]), q6kp_bias(q6kp_scale_couple(blk, j), j, bs));
+                acc[j] = _mm512_fmadd_ps(d, _mm512_cvtepi32_ps(v), acc[j]);
             }
-        const __m512 d = _mm512_mul_ps(_mm512_set1_ps(q8k_d(tok, cols)[b]), _mm512_loadu_ps((const float *)(blk + Q6KP_D)));
-        for (int l = 0; l < 8; l++)
-            acc[l] = _mm512_fmadd_ps(d, _mm512_cvtepi32_ps(_mm512_sub_epi32(lane[l], q6kp_bias(blk, l, bs))), acc[l]);
+        }
     }
     // hsum_float_8: ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)), for 16 rows at once.
     const __m512 sum = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[4]), _mm512_add_ps(acc[2], acc[6])),
@@ -139,25 +149,26 @@ Q6KP_INLINE TGT void q6kp_tiled(const int T, const uint8_t *group, int nb, const
             x[i] = q8k_qs(tok + (size_t)i * stride) + 256 * b;
             sum[i] = _mm512_setzero_si512();
         }
-        for (int h = 0; h < 2; h++)
-            for (int half = 0; half < 2; half++) {
-                __m512i pairs[4];
-                for (int kk = 0; kk < 4; kk++) pairs[kk] = q6kp_scale_pairs(blk, 8 * h + 2 * kk + half);
-                for (int j = 4 * half; j < 4 * half + 4; j++) {
+        for (int half = 0; half < 2; half++) {   // in the layout's order: j, then h
+            __m512i pairs[2][4];
+            for (int h = 0; h < 2; h++)
+                for (int kk = 0; kk < 4; kk++) pairs[h][kk] = q6kp_scale_pairs(q6kp_scale_couple(blk, 4 * h + kk), half);
+            for (int j = 4 * half; j < 4 * half + 4; j++)
+                for (int h = 0; h < 2; h++) {
                     __m512i codes[4];
                     q6kp_codes(blk, h, j, codes);
                     for (int kk = 0; kk < 4; kk++)
                         for (int i = 0; i < T; i++)
-                            sum[i] = _mm512_dpwssd_epi32(sum[i], _mm512_maddubs_epi16(codes[kk], q6kp_x4(x[i], 32 * h + 8 * kk + j)), pairs[kk]);
+                            sum[i] = _mm512_dpwssd_epi32(sum[i], _mm512_maddubs_epi16(codes[kk], q6kp_x4(x[i], 32 * h + 8 * kk + j)), pairs[h][kk]);
                 }
-            }
+        }
         // Σ sc·(q − 32)·x = Σ sc·q·x − 32·Σ sc·bsum.
         const __m512 dw = _mm512_loadu_ps((const float *)(blk + Q6KP_D));
         for (int i = 0; i < T; i++) {
             const char *t = tok + (size_t)i * stride;
             const int16_t *bs = q8k_bsums(t, cols) + 16 * b;
             __m512i v = sum[i];
-            for (int l = 0; l < 8; l++) v = _mm512_sub_epi32(v, q6kp_bias(blk, l, bs));
+            for (int l = 0; l < 8; l++) v = _mm512_sub_epi32(v, q6kp_bias(q6kp_scale_couple(blk, l), l, bs));
             const __m512 r = _mm512_mul_ps(_mm512_cvtepi32_ps(v), dw);
             out[i] = _mm512_fmadd_ps(r, _mm512_set1_ps(q8k_d(t, cols)[b]), out[i]);
         }
