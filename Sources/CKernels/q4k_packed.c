@@ -6,18 +6,22 @@
 // (KQ_MODE_GEMM: per 64 elements, acc = fma(Σ, d_w·d_x, acc), accm = fma(Σm, dmin_w·d_x, accm);
 // KQ_MODE_GEMV: the same per 256-block; y = acc − accm), and the results are those bits.
 //
-// Layout, per group of 16 rows (the last one padded with zero rows) and per 256-block, 2432 bytes:
-//   codes  [c 0..3][j 0..7][row 0..15][k 0..3]  byte qs[32c + 4j + k] of the row (two nibbles: the low
-//          one is element 64c + 4j + k, in sub-block 2c; the high one element 64c + 32 + 4j + k, in 2c + 1)
-//   sc     [s 0..7][row]  the 6-bit scales        m [s 0..7][row]  the 6-bit minimums
-//   d      [row] f32      dmin [row] f32          (the block's F16 scales, converted)
+// Layout, per group of 16 rows (the last one padded with zero rows) and per 256-block, 2432 bytes in
+// the order the kernel reads them (one sequential stream for the prefetchers):
+//   d [row] f32, dmin [row] f32                   the block's F16 scales, converted
+//   per chunk c 0..3 of 64 elements:
+//     sc [e 0..1][row], m [e 0..1][row]           6-bit scale and minimum of sub-block 2c + e
+//     codes [j 0..7][row 0..15][k 0..3]           byte qs[32c + 4j + k] of the row (two nibbles: the low
+//                                                 one is element 64c + 4j + k, in sub-block 2c; the high
+//                                                 one element 64c + 32 + 4j + k, in 2c + 1)
 #include "CKernels.h"
 #include "internal.h"
 #include "kquants.h"
 
 #define Q4KP_ROWS 16
-#define Q4KP_CODES 2048
-#define Q4KP_BLOCK (Q4KP_CODES + 2 * 8 * Q4KP_ROWS + 2 * 4 * Q4KP_ROWS)
+#define Q4KP_CHUNK (64 + 8 * 64)          // a chunk's scales and minimums, then its codes
+#define Q4KP_HEAD (2 * 4 * Q4KP_ROWS)     // d, dmin
+#define Q4KP_BLOCK (Q4KP_HEAD + 4 * Q4KP_CHUNK)
 
 size_t vs_q4k_packed_bytes(int rows, int cols) {
     return (size_t)((rows + Q4KP_ROWS - 1) / Q4KP_ROWS) * (size_t)(cols / 256) * Q4KP_BLOCK;
@@ -28,25 +32,20 @@ void vs_q4k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, in
     for (int g = g0; g < g1; g++)
         for (int b = 0; b < nb; b++) {
             uint8_t *o = (uint8_t *)out + ((size_t)g * nb + b) * Q4KP_BLOCK;
-            uint8_t *sc = o + Q4KP_CODES, *m = sc + 8 * Q4KP_ROWS;
-            float *d = (float *)(m + 8 * Q4KP_ROWS), *dmin = d + Q4KP_ROWS;
+            float *d = (float *)o, *dmin = d + Q4KP_ROWS;
             for (int r = 0; r < Q4KP_ROWS; r++) {
                 const int row = g * Q4KP_ROWS + r;
-                if (row >= rows) {   // padding: codes, scales and minimums 0 give 0
-                    for (int c = 0; c < 4; c++)
-                        for (int j = 0; j < 8; j++) memset(o + (c * 8 + j) * 64 + r * 4, 0, 4);
-                    for (int s = 0; s < 8; s++) sc[s * Q4KP_ROWS + r] = m[s * Q4KP_ROWS + r] = 0;
-                    d[r] = dmin[r] = 0;
-                    continue;
-                }
-                const block_q4_K *x = (const block_q4_K *)((const char *)w + (size_t)row * row_bytes) + b;
-                for (int c = 0; c < 4; c++)
-                    for (int j = 0; j < 8; j++) memcpy(o + (c * 8 + j) * 64 + r * 4, x->qs + 32 * c + 4 * j, 4);
-                for (int s = 0; s < 8; s++) {
-                    int scale, min;
-                    kq_scale_min(s, x->scales, &scale, &min);
-                    sc[s * Q4KP_ROWS + r] = (uint8_t)scale;
-                    m[s * Q4KP_ROWS + r] = (uint8_t)min;
+                static const block_q4_K zero;   // padding: codes, scales and minimums 0 give 0
+                const block_q4_K *x = row < rows ? (const block_q4_K *)((const char *)w + (size_t)row * row_bytes) + b : &zero;
+                for (int c = 0; c < 4; c++) {
+                    uint8_t *chunk = o + Q4KP_HEAD + c * Q4KP_CHUNK;
+                    for (int e = 0; e < 2; e++) {
+                        int scale, min;
+                        kq_scale_min(2 * c + e, x->scales, &scale, &min);
+                        chunk[e * Q4KP_ROWS + r] = (uint8_t)scale;
+                        chunk[(2 + e) * Q4KP_ROWS + r] = (uint8_t)min;
+                    }
+                    for (int j = 0; j < 8; j++) memcpy(chunk + 64 + j * 64 + r * 4, x->qs + 32 * c + 4 * j, 4);
                 }
                 d[r] = vs_half_to_float(x->d);
                 dmin[r] = vs_half_to_float(x->dmin);
@@ -69,9 +68,8 @@ Q4KP_INLINE TGT void q4kp_kernel(const int T, const uint8_t *group, int nb, cons
     for (int i = 0; i < T; i++) { acc[i] = _mm512_setzero_ps(); accm[i] = _mm512_setzero_ps(); }
     for (int b = 0; b < nb; b++) {
         const uint8_t *blk = group + (size_t)b * Q4KP_BLOCK;
-        const uint8_t *sc = blk + Q4KP_CODES, *mn = sc + 8 * Q4KP_ROWS;
-        const __m512 dw = _mm512_loadu_ps((const float *)(mn + 8 * Q4KP_ROWS));
-        const __m512 dminw = _mm512_loadu_ps((const float *)(mn + 8 * Q4KP_ROWS) + Q4KP_ROWS);
+        const __m512 dw = _mm512_load_ps((const float *)blk);
+        const __m512 dminw = _mm512_load_ps((const float *)blk + Q4KP_ROWS);
         const int8_t *x[4];
         const int16_t *bs[4];
         __m512 scale[4], scale_min[4];
@@ -86,10 +84,11 @@ Q4KP_INLINE TGT void q4kp_kernel(const int T, const uint8_t *group, int nb, cons
             isum[i] = msum[i] = _mm512_setzero_si512();
         }
         for (int c = 0; c < 4; c++) {
+            const uint8_t *chunk = blk + Q4KP_HEAD + c * Q4KP_CHUNK;
             __m512i lo[4], hi[4];
             for (int i = 0; i < T; i++) lo[i] = hi[i] = _mm512_setzero_si512();
             for (int j = 0; j < 8; j++) {
-                const __m512i codes = _mm512_load_si512((const void *)(blk + (c * 8 + j) * 64));
+                const __m512i codes = _mm512_load_si512((const void *)(chunk + 64 + j * 64));
                 const __m512i low = _mm512_and_si512(codes, nibble);
                 const __m512i high = _mm512_and_si512(_mm512_srli_epi16(codes, 4), nibble);
                 for (int i = 0; i < T; i++) {
@@ -102,10 +101,10 @@ Q4KP_INLINE TGT void q4kp_kernel(const int T, const uint8_t *group, int nb, cons
             }
             // Σ over the 64 elements of chunk c: the two sub-blocks' sums times their scales, and
             // Σm: the minimums times the activations' 16-sums, per sub-block of 32 (exact integers).
-            const __m512i sc_lo = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(sc + (2 * c) * Q4KP_ROWS)));
-            const __m512i sc_hi = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(sc + (2 * c + 1) * Q4KP_ROWS)));
-            const __m512i m_lo = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(mn + (2 * c) * Q4KP_ROWS)));
-            const __m512i m_hi = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(mn + (2 * c + 1) * Q4KP_ROWS)));
+            const __m512i sc_lo = _mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)chunk));
+            const __m512i sc_hi = _mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)(chunk + Q4KP_ROWS)));
+            const __m512i m_lo = _mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)(chunk + 2 * Q4KP_ROWS)));
+            const __m512i m_hi = _mm512_cvtepu8_epi32(_mm_load_si128((const __m128i *)(chunk + 3 * Q4KP_ROWS)));
             for (int i = 0; i < T; i++) {
                 const __m512i part = _mm512_add_epi32(_mm512_mullo_epi32(lo[i], sc_lo), _mm512_mullo_epi32(hi[i], sc_hi));
                 const __m512i mins = _mm512_add_epi32(
