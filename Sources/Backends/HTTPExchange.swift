@@ -63,9 +63,6 @@ final class HTTPExchange: @unchecked Sendable {
         }
     }
 
-    /// Whether a limit, the reply's end or cancellation has ended the exchange.
-    var isFinished: Bool { lock.withLock { finished } }
-
     /// The headers arrived: refuse a body announced larger than the limit, start the idle clock.
     func received(_ response: HTTPURLResponse) {
         let announced = response.expectedContentLength
@@ -81,24 +78,16 @@ final class HTTPExchange: @unchecked Sendable {
         scheduleIdleCheck(after: idleTimeout)
     }
 
-    /// A piece of the body: kept while the total stays within the limit. Data after the exchange
-    /// ended means the task is still reading: cancelled again, since corelibs can lose a cancel that
-    /// lands while it is busy with the transfer (an endless stream then went on for over a minute
-    /// on a loaded CI machine).
+    /// A piece of the body: kept while the total stays within the limit.
     func received(_ data: Data) {
-        enum Next { case keep, overflow, cancelAgain(URLSessionTask?) }
-        let next = lock.withLock { () -> Next in
-            guard !finished else { return .cancelAgain(task) }
-            guard body.count + data.count <= limit else { return .overflow }
+        let overflow = lock.withLock { () -> Bool in
+            guard !finished else { return false }
+            guard body.count + data.count <= limit else { return true }
             body.append(data)
             lastActivity = .now()
-            return .keep
+            return false
         }
-        switch next {
-        case .keep: break
-        case .overflow: fail(BackendError.replyTooLarge(url: url, limit: limit))
-        case .cancelAgain(let task): task?.cancel()
-        }
+        if overflow { fail(BackendError.replyTooLarge(url: url, limit: limit)) }
     }
 
     /// The URL loading system finished the task (a limit may have ended it first: then this is a no-op).

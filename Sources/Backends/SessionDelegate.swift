@@ -28,11 +28,8 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendab
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
-        let exchange = exchange(dataTask)
-        if let response = response as? HTTPURLResponse { exchange?.received(response) }
-        // An exchange the headers ended (a body announced over the limit) refuses the body here too,
-        // beside its cancel.
-        completionHandler(exchange?.isFinished == true ? .cancel : .allow)
+        if let response = response as? HTTPURLResponse { exchange(dataTask)?.received(response) }
+        completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {

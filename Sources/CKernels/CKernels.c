@@ -84,6 +84,13 @@ void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t
     }
 }
 
+void vs_quantize_q8k(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk) {
+#if defined(__x86_64__)
+    if (vs_best_path() >= VS_PATH_AVX512) { vs_quantize_q8k_avx512(x, ldx, cols, t0, t1, grouped_end, qk); return; }
+#endif
+    vs_quantize_q8k_scalar(x, ldx, cols, t0, t1, grouped_end, qk);
+}
+
 int vs_matmul_k_packed(int type, const void *wp, int cols, int r0, int r1, const void *qk, int n, int one_token,
                        float *y, size_t ldy, int path) {
 #if defined(__x86_64__)

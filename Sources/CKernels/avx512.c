@@ -3,6 +3,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <math.h>
+#include <string.h>
 #include "CKernels.h"
 #include "internal.h"
 #include "fmatmul.h"
@@ -11,6 +12,55 @@
 #define INLINE static inline __attribute__((always_inline))
 
 // MARK: Activation quantization
+
+/// vs_quantize_q8k_scalar 16 lanes at a time, the same bits: the largest magnitude by max (a NaN lane
+/// never wins, as `a > amax` never holds for one), the first element of that magnitude by a compare
+/// mask, q = round-half-even(iscale·x) by vcvtps2dq (the default rounding, as nearbyintf), clamped at
+/// 127 and kept as int8 (the 16-sums of what is kept).
+TGT void vs_quantize_q8k_avx512(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk) {
+    const size_t stride = vs_q8k_bytes(cols);
+    const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
+    for (int t = t0; t < t1; t++) {
+        const float *xt = x + (size_t)t * ldx;
+        char *tok = (char *)qk + (size_t)t * stride;
+        int8_t *qs = (int8_t *)tok;
+        float *ds = (float *)(tok + cols);
+        int16_t *bsums = (int16_t *)(tok + cols + (size_t)cols / 256 * 4);
+        for (int b = 0; b < cols / 256; b++) {
+            const float *v = xt + 256 * b;
+            __m512 m = _mm512_setzero_ps();
+            for (int i = 0; i < 16; i++) m = _mm512_max_ps(_mm512_and_ps(_mm512_loadu_ps(v + 16 * i), absmask), m);
+            const float amax = _mm512_reduce_max_ps(m);
+            if (amax == 0) {
+                memset(qs + 256 * b, 0, 256);
+                memset(bsums + 16 * b, 0, 32);
+                ds[b] = 0;
+                continue;
+            }
+            const __m512 va = _mm512_set1_ps(amax);
+            float max = 0;
+            int found = 0, positive = 0;
+            for (int i = 0; i < 16; i++) {
+                const __m512 vi = _mm512_loadu_ps(v + 16 * i);
+                const __mmask16 same = _mm512_cmp_ps_mask(_mm512_and_ps(vi, absmask), va, _CMP_EQ_OQ);
+                if (!found && same) { max = v[16 * i + __builtin_ctz(same)]; found = 1; }
+                positive |= _mm512_cmp_ps_mask(vi, va, _CMP_EQ_OQ) != 0;
+            }
+            // quantize_row_q8_K_ref takes the first element of largest magnitude; the 4-token x86
+            // quantizer a positive one when there is one.
+            const float iscale = t < grouped_end ? (positive ? -127.f / amax : 127.f / amax) : -127.f / max;
+            const __m512 vs = _mm512_set1_ps(iscale);
+            for (int i = 0; i < 16; i++) {
+                __m512i q = _mm512_cvtps_epi32(_mm512_mul_ps(vs, _mm512_loadu_ps(v + 16 * i)));
+                const __m128i q8 = _mm512_cvtepi32_epi8(_mm512_min_epi32(q, _mm512_set1_epi32(127)));
+                _mm_storeu_si128((__m128i *)(qs + 256 * b + 16 * i), q8);
+                bsums[16 * b + i] = (int16_t)_mm512_reduce_add_epi32(_mm512_cvtepi8_epi32(q8));
+            }
+            ds[b] = 1 / iscale;
+        }
+    }
+}
+
 
 TGT void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0, int t1, void *qa) {
     size_t stride = vs_qact_bytes(cols);

@@ -119,6 +119,7 @@ void vs_q6k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, in
 int vs_matmul_k_packed(int type, const void *wp, int cols, int r0, int r1, const void *qk, int n, int one_token,
                        float *y, size_t ldy, int path);
 void vs_dequantize_row_scalar(int type, const void *row, float *out, int cols);
+void vs_quantize_q8k_scalar(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk);
 void vs_quantize_tokens_scalar(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
 /// Weights of the table's F32 and Q8_0/Q8_1-activation types; -1 (nothing written) for any other type.
 /// `repacked` (vs_llamacpp_repacks): Q4_0 in llama.cpp's gemv/gemm order.
@@ -128,6 +129,7 @@ int vs_matmul_rows_scalar(int type, int repacked, const void *w, size_t row_byte
 void vs_matmul_k_scalar(int type, int repacked, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const void *qk, int n, float *y, size_t ldy);
 #if defined(__x86_64__)
+void vs_quantize_q8k_avx512(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk);
 void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
 void vs_matmul_q_avx512(int type, const void *wp, int cols, int r0, int r1, const void *qp, int n, float *y, size_t ldy);
 void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,

@@ -153,7 +153,7 @@ static float dot_ggml(int type, int repacked, const char *wr, size_t bbytes, con
     return repacked ? summs : has_min ? h + summs : h;
 }
 
-void vs_quantize_q8k(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk) {
+void vs_quantize_q8k_scalar(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk) {
     const size_t stride = vs_q8k_bytes(cols);
     for (int t = t0; t < t1; t++) {
         const float *xt = x + (size_t)t * ldx;

@@ -1,8 +1,5 @@
 import Foundation
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Runs the built `vsynth` executable as a user would, for black-box tests.
 ///
@@ -14,9 +11,6 @@ public enum VSynthBinary {
         public var status: Int32
         public var stdout: String
         public var stderr: String
-        /// The child's peak resident memory (`wait4`'s `ru_maxrss`), in bytes: what this one process
-        /// reached, whatever the test process around it (suites in parallel) allocates meanwhile.
-        public var peakResidentBytes: Int
     }
 
     public static let path: String? = {
@@ -45,7 +39,7 @@ public enum VSynthBinary {
     /// Runs `vsynth arguments…` with the test process's environment changed by `environment`
     /// (a nil value removes a variable) and returns its exit status and output.
     public static func run(_ arguments: [String], environment changes: [String: String?] = [:],
-                           sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
+                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
         guard let path else {
             Issue.record("no vsynth executable found beside the test bundle or in .build; run 'swift build' (or set VSYNTH_BIN)",
                          sourceLocation: sourceLocation)
@@ -56,42 +50,32 @@ public enum VSynthBinary {
         return try await blocking { [environment] in try run(path, arguments, environment) }
     }
 
-    /// Starts the program and waits for it (blocking the calling thread). posix_spawn and wait4
-    /// rather than Foundation's `Process`, which reaps its children itself and so cannot report
-    /// their resource use.
+    /// Starts the program and waits for it (blocking the calling thread).
     private static func run(_ path: String, _ arguments: [String], _ environment: [String: String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = environment
         let directory = FileManager.default.temporaryDirectory
-        let outPath = directory.appendingPathComponent("vsynth-out-\(UUID().uuidString)").path
-        let errPath = directory.appendingPathComponent("vsynth-err-\(UUID().uuidString)").path
+        let outURL = directory.appendingPathComponent("vsynth-out-\(UUID().uuidString)")
+        let errURL = directory.appendingPathComponent("vsynth-err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
         }
         // Files rather than pipes: no deadlock however much either stream holds.
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
-
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECHILD) }
-        }
-        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
-        let exited = status & 0x7F == 0
-        return Result(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
-                      stdout: try String(contentsOfFile: outPath, encoding: .utf8),
-                      stderr: try String(contentsOfFile: errPath, encoding: .utf8),
-                      peakResidentBytes: usage.ru_maxrss * 1024)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Result(status: process.terminationStatus,
+                      stdout: try String(contentsOf: outURL, encoding: .utf8),
+                      stderr: try String(contentsOf: errURL, encoding: .utf8))
     }
 }
