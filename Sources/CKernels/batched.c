@@ -7,7 +7,8 @@
 // llama.cpp does (kquants.h): a repacked matrix runs its gemm for tokens in whole groups of 4, any other
 // the tiled matmul from 8 tokens up. Below those sizes every token takes the one-token routine (gemv,
 // vec_dot), so the rows go through the dispatcher in groups of at most 3 or 7 tokens while a small tile
-// of weight rows stays in cache.
+// of weight rows stays in cache; the packed Q4_K and Q6_K kernels (AVX-512) take any number of rows in
+// the one-token order directly.
 #include <limits.h>
 #include "CKernels.h"
 #include "internal.h"
