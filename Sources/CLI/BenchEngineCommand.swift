@@ -9,7 +9,7 @@ enum BenchEngineCommand: Command {
     struct Options: OptionGroup {
         let threads = EvalCommand.threads
         let promptTokens: Option<Int> = .integer("prompt-tokens", value: "N", bound: Limits.benchPromptTokens, default: 512,
-                                                 help: "Tokens in the prefill batch.")
+                                                 help: "Tokens in the prefill batch (from 80: the decode steps replay tokens 16…79 of it, as llama.cpp's anchor does).")
         let decodeTokens: Option<Int> = .integer("decode-tokens", value: "N", bound: Limits.benchDecodeTokens, default: 128,
                                                  help: "Single-token decode steps.")
         let json: Option<Bool> = .flag("json", help: "Print one JSON object instead of text.")

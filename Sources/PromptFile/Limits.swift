@@ -58,7 +58,7 @@ public enum Limits {
     public static let benchBatch = 1...8192
     public static let benchSeconds = 0.01...60.0
     public static let benchRuns = 1...100
-    public static let benchPromptTokens = 17...2048
+    public static let benchPromptTokens = 80...2048
     public static let benchDecodeTokens = 1...1024
 
     /// `0...1000`, `-1e+06...1e+06`: a range as messages and docs write it.
