@@ -7,7 +7,8 @@ extension InferenceSession {
     /// Prefix reuse: the longest common prefix with the cached tokens is not evaluated again, and scores
     /// computed earlier for positions inside that prefix are reused, so scoring continuations one after
     /// another after the same context costs only each continuation's new tokens (plus the one position
-    /// where it parts from the previous sequence).
+    /// where it parts from the previous sequence). Not with `scoresWholeSequences`: then every sequence
+    /// is evaluated whole, from position 0.
     public func score(_ sequence: [Int32], from: Int) throws(LanguageModelError) -> [TokenScore] {
         let first = max(0, from)
         guard sequence.count >= 2, first < sequence.count - 1 else { return [] }
@@ -15,7 +16,7 @@ extension InferenceSession {
             throw .contextOverflow(needed: sequence.count, limit: contextLength)
         }
         try checkTokens(sequence)
-        let common = primary.commonPrefix(with: sequence)
+        let common = scoresWholeSequences ? 0 : primary.commonPrefix(with: sequence)
         // Positions p in first ..< sequence.count-1 need a score for sequence[p+1]; the stored one is
         // valid when sequence[p+1] is still inside the common prefix. Evaluation restarts at the first
         // position without one (or where the sequences part, if earlier), keeping the cache before it.

@@ -31,6 +31,14 @@ public final class InferenceSession {
     /// Computes every matmul with the plain scalar reference (f32 activations, no quantization) and
     /// keeps keys, values and attention in full Float precision: the exact-arithmetic model, for tests.
     public var usesReferenceArithmetic = false
+    /// Scores every sequence by evaluating it whole from position 0, as llama.cpp's reference does
+    /// (`vscore_reference.py`: reset, then one evaluation of context and D), instead of after the
+    /// cached prefix it shares with the last one. On by default where the weights' numbers depend
+    /// on the batching (`TransformerWeights.numbersDependOnBatching`, the K-quants): there, scoring D
+    /// after a cached context moves single log-probabilities by up to 0.24 nats on Gemma 3 270M
+    /// (llama.cpp itself moves the same way), so V-Scores could not match llama.cpp's. Off where the
+    /// numbers are the same either way, which keeps prefix reuse's speed.
+    public var scoresWholeSequences: Bool
     /// Every token's bytes, built on the first grammar-constrained generation and kept.
     var tokenPieces: TokenPieces?
 
@@ -43,6 +51,7 @@ public final class InferenceSession {
         self.model = model
         self.pool = pool
         self.contextLength = max(1, contextLength)
+        scoresWholeSequences = model.weights.numbersDependOnBatching
         let config = model.config
         primary = InferenceSequence(layerCount: config.layerCount, capacity: self.contextLength, kvDim: config.kvDim)
         buffers = ForwardBuffers(config: config, batchCapacity: max(1, batchCapacity), logitCapacity: 32,

@@ -1,3 +1,4 @@
+import CKernels
 import GGUF
 
 /// The tensors of a transformer as views into the memory-mapped GGUF file (the small norm, bias and
@@ -50,6 +51,15 @@ public struct TransformerWeights: @unchecked Sendable {
     /// (ropeDimensions / 2) `rope_freqs.weight`: RoPE angle i is divided by ropeFactors[i] (Llama 3's
     /// long-context frequency scaling), or nil.
     public let ropeFactors: [Float]?
+
+    /// Whether some matrix's llama.cpp routine changes with the number of tokens evaluated together
+    /// (the K-quants: the tiled matmul from 8 tokens, the repacked gemm from 4), so that a sequence's
+    /// numbers depend on how its tokens were batched: evaluated at once, or after a cached prefix.
+    public var numbersDependOnBatching: Bool {
+        ([output] + layers.flatMap { layer in Layer.matrices.map { layer[keyPath: $0] } }).contains { w in
+            vs_per_token_group(Int32(w.type.rawValue), Int32(w.rows)) != Int32.max
+        }
+    }
 
     /// Finds and checks every tensor the configuration needs; a missing tensor, a wrong shape or an
     /// unsupported type is an error naming the tensor.

@@ -47,6 +47,34 @@ struct PrefixReuseTests {
         #expect(again == sameSession)
     }
 
+    /// K-quant weights: llama.cpp's numbers depend on how tokens are batched, so scoring evaluates
+    /// every sequence whole (`scoresWholeSequences`, on by default there, off for the default model):
+    /// equal to a fresh evaluation of each, bit for bit, where scoring after the cached context is not
+    /// (the control: the same session with prefix reuse switched back on).
+    @Test func kQuantScoringEvaluatesWholeSequences() throws {
+        #expect(try TestModel.session().scoresWholeSequences == false, "the default model keeps prefix reuse")
+        let model = try TestModel.weights(requantized: "Q4_K_M")
+        let session = InferenceSession(model: model, pool: TestModel.pool)
+        #expect(session.scoresWholeSequences, "a Q4_K_M file scores whole sequences")
+        let context = model.tokenizer.encode(Self.context, parseSpecial: true, addBOS: false)
+        let continuations = Self.continuations.map { model.tokenizer.encode($0, parseSpecial: true, addBOS: false) }
+        var fresh: [[TokenScore]] = []
+        for continuation in continuations {
+            session.reset()
+            fresh.append(try session.score(context: context, continuations: [continuation])[0])
+        }
+        let before = session.evaluatedTokenCount
+        let whole = try session.score(context: context, continuations: continuations)
+        #expect(whole == fresh)
+        #expect(session.evaluatedTokenCount - before == continuations.reduce(0) { $0 + context.count + $1.count },
+                "every sequence evaluated from position 0")
+        session.scoresWholeSequences = false
+        session.reset()
+        _ = try session.score(context: context, continuations: [continuations[0]])
+        let reused = try session.score(context: context, continuations: Array(continuations.dropFirst()))
+        #expect(reused != Array(fresh.dropFirst()), "after a cached context the K-quant numbers move (else this test shows nothing)")
+    }
+
     @Test func referenceArithmeticPrefixReuseIsExact() throws {
         // Without activation quantization, the split of work into batches cannot change the numbers
         // beyond float summation order.
