@@ -17,8 +17,9 @@
 #include "CKernels.h"
 #include "internal.h"
 #include "kquants.h"
+#include "kpacked.h"
 
-#define Q4KP_ROWS 16
+#define Q4KP_ROWS KP_ROWS
 #define Q4KP_CHUNK (64 + 8 * 64)          // a chunk's scales and minimums, then its codes
 #define Q4KP_HEAD (2 * 4 * Q4KP_ROWS)     // d, dmin
 #define Q4KP_BLOCK (Q4KP_HEAD + 4 * Q4KP_CHUNK)
@@ -129,8 +130,11 @@ Q4KP_INLINE TGT void q4kp_kernel(const int T, const uint8_t *group, int nb, cons
     for (int i = 0; i < T; i++) _mm512_mask_storeu_ps(y + (size_t)i * ldy, keep, _mm512_sub_ps(acc[i], accm[i]));
 }
 
-TGT __attribute__((noinline)) static void q4kp_run(int T, const uint8_t *group, int nb, const char *tok, size_t stride,
-                                                   int cols, const int *gemm, float *y, size_t ldy, int valid) {
+/// kp_tile: `gemm_end` is the first token in gemv order.
+TGT __attribute__((noinline)) static void q4kp_tile(int T, const uint8_t *group, int nb, const char *tok, size_t stride,
+                                                    int cols, int t0, int gemm_end, float *y, size_t ldy, int valid) {
+    int gemm[4];
+    for (int i = 0; i < T; i++) gemm[i] = t0 + i < gemm_end;
     switch (T) {
     case 1: q4kp_kernel(1, group, nb, tok, stride, cols, gemm, y, ldy, valid); return;
     case 2: q4kp_kernel(2, group, nb, tok, stride, cols, gemm, y, ldy, valid); return;
@@ -141,24 +145,6 @@ TGT __attribute__((noinline)) static void q4kp_run(int T, const uint8_t *group, 
 
 TGT void vs_matmul_q4k_packed_avx512(const void *wp, int cols, int r0, int r1, const void *qk, int n, int gemm_end,
                                      float *y, size_t ldy) {
-    const int nb = cols / 256;
-    const size_t stride = vs_q8k_bytes(cols), gstride = (size_t)nb * Q4KP_BLOCK;
-    // Token blocks whose activations stay in L2 while the row groups pass over them.
-    int block = (int)((256 * 1024) / stride);
-    block = block < 4 ? 4 : block - block % 4;
-    for (int b0 = 0; b0 < n; b0 += block) {
-        const int b1 = n - b0 < block ? n : b0 + block;
-        for (int r = r0; r < r1; r += Q4KP_ROWS) {
-            const int valid = r1 - r < Q4KP_ROWS ? r1 - r : Q4KP_ROWS;
-            const uint8_t *group = (const uint8_t *)wp + (size_t)(r / Q4KP_ROWS) * gstride;
-            for (int t0 = b0; t0 < b1; t0 += 4) {
-                const int T = b1 - t0 < 4 ? b1 - t0 : 4;
-                int gemm[4];
-                for (int i = 0; i < T; i++) gemm[i] = t0 + i < gemm_end;
-                q4kp_run(T, group, nb, (const char *)qk + (size_t)t0 * stride, stride, cols, gemm,
-                         y + (size_t)t0 * ldy + r, ldy, valid);
-            }
-        }
-    }
+    kp_matmul(q4kp_tile, Q4KP_BLOCK, wp, cols, r0, r1, qk, n, gemm_end, y, ldy);
 }
 #endif

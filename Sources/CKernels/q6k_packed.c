@@ -19,8 +19,9 @@
 #include "CKernels.h"
 #include "internal.h"
 #include "kquants.h"
+#include "kpacked.h"
 
-#define Q6KP_ROWS 16
+#define Q6KP_ROWS KP_ROWS
 #define Q6KP_SC 3072
 #define Q6KP_D (Q6KP_SC + 16 * Q6KP_ROWS)
 #define Q6KP_BLOCK (Q6KP_D + 4 * Q6KP_ROWS)
@@ -177,8 +178,10 @@ Q6KP_INLINE TGT void q6kp_tiled(const int T, const uint8_t *group, int nb, const
     for (int i = 0; i < T; i++) _mm512_mask_storeu_ps(y + (size_t)i * ldy, keep, out[i]);
 }
 
-TGT __attribute__((noinline)) static void q6kp_run(int tiled, int T, const uint8_t *group, int nb, const char *tok,
-                                                   size_t stride, int cols, float *y, size_t ldy, int valid) {
+/// kp_tile: the tiled order when `tiled`, ggml_vec_dot's (token by token) otherwise.
+TGT __attribute__((noinline)) static void q6kp_tile(int T, const uint8_t *group, int nb, const char *tok, size_t stride,
+                                                    int cols, int t0, int tiled, float *y, size_t ldy, int valid) {
+    (void)t0;
     if (!tiled) {
         for (int i = 0; i < T; i++) q6kp_vec(group, nb, tok + (size_t)i * stride, cols, y + (size_t)i * ldy, valid);
         return;
@@ -193,22 +196,6 @@ TGT __attribute__((noinline)) static void q6kp_run(int tiled, int T, const uint8
 
 TGT void vs_matmul_q6k_packed_avx512(const void *wp, int cols, int r0, int r1, const void *qk, int n, int tiled,
                                      float *y, size_t ldy) {
-    const int nb = cols / 256;
-    const size_t stride = vs_q8k_bytes(cols), gstride = (size_t)nb * Q6KP_BLOCK;
-    // Token blocks whose activations stay in L2 while the row groups pass over them.
-    int block = (int)((256 * 1024) / stride);
-    block = block < 4 ? 4 : block - block % 4;
-    for (int b0 = 0; b0 < n; b0 += block) {
-        const int b1 = n - b0 < block ? n : b0 + block;
-        for (int r = r0; r < r1; r += Q6KP_ROWS) {
-            const int valid = r1 - r < Q6KP_ROWS ? r1 - r : Q6KP_ROWS;
-            const uint8_t *group = (const uint8_t *)wp + (size_t)(r / Q6KP_ROWS) * gstride;
-            for (int t0 = b0; t0 < b1; t0 += 4) {
-                const int T = b1 - t0 < 4 ? b1 - t0 : 4;
-                q6kp_run(tiled, T, group, nb, (const char *)qk + (size_t)t0 * stride, stride, cols,
-                         y + (size_t)t0 * ldy + r, ldy, valid);
-            }
-        }
-    }
+    kp_matmul(q6kp_tile, Q6KP_BLOCK, wp, cols, r0, r1, qk, n, tiled, y, ldy);
 }
 #endif
