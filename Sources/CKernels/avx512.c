@@ -23,9 +23,9 @@ TGT void vs_quantize_q8k_avx512(const float *x, size_t ldx, int cols, int t0, in
     for (int t = t0; t < t1; t++) {
         const float *xt = x + (size_t)t * ldx;
         char *tok = (char *)qk + (size_t)t * stride;
-        int8_t *qs = (int8_t *)tok;
-        float *ds = (float *)(tok + cols);
-        int16_t *bsums = (int16_t *)(tok + cols + (size_t)cols / 256 * 4);
+        int8_t *qs = (int8_t *)q8k_qs(tok);
+        float *ds = (float *)q8k_d(tok, cols);
+        int16_t *bsums = (int16_t *)q8k_bsums(tok, cols);
         for (int b = 0; b < cols / 256; b++) {
             const float *v = xt + 256 * b;
             __m512 m = _mm512_setzero_ps();
@@ -46,9 +46,7 @@ TGT void vs_quantize_q8k_avx512(const float *x, size_t ldx, int cols, int t0, in
                 if (!found && same) { max = v[16 * i + __builtin_ctz(same)]; found = 1; }
                 positive |= _mm512_cmp_ps_mask(vi, va, _CMP_EQ_OQ) != 0;
             }
-            // quantize_row_q8_K_ref takes the first element of largest magnitude; the 4-token x86
-            // quantizer a positive one when there is one.
-            const float iscale = t < grouped_end ? (positive ? -127.f / amax : 127.f / amax) : -127.f / max;
+            const float iscale = vs_q8k_iscale(amax, max, positive, t < grouped_end);
             const __m512 vs = _mm512_set1_ps(iscale);
             for (int i = 0; i < 16; i++) {
                 __m512i q = _mm512_cvtps_epi32(_mm512_mul_ps(vs, _mm512_loadu_ps(v + 16 * i)));
@@ -60,7 +58,6 @@ TGT void vs_quantize_q8k_avx512(const float *x, size_t ldx, int cols, int t0, in
         }
     }
 }
-
 
 TGT void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0, int t1, void *qa) {
     size_t stride = vs_qact_bytes(cols);

@@ -33,6 +33,7 @@
 #include <string.h>
 #include "CKernels.h"
 #include "internal.h"
+#include "kpacked.h"
 
 /// Packed activations per token: per block 64 bytes (q[0:4] twice, q[4:8] twice, … q[12:16] twice,
 /// then the same for q[16:32]), then f32 d[nb], f32 s[nb], padded to 64 bytes.
@@ -71,7 +72,7 @@ static inline size_t pair_bytes(int type) { return byte_codes(type) ? 68 : 36; }
 /// Bytes of one block of one group of 8 rows.
 static inline size_t group_block_bytes(int type) { return 4 * pair_bytes(type) + (type == VS_Q4_1 ? 16 : 0); }
 
-int vs_pack_group_rows(int type) { return type == VS_Q4_K || type == VS_Q6_K ? 16 : 8; }
+int vs_pack_group_rows(int type) { return type == VS_Q4_K || type == VS_Q6_K ? KP_ROWS : 8; }
 
 size_t vs_packed_weight_bytes(int type, int rows, int cols) {
     const vs_weight_type_info *info = vs_weight_type(type);

@@ -108,6 +108,13 @@ static inline const float *q8k_d(const void *tok, int cols) { return (const floa
 static inline const int16_t *q8k_bsums(const void *tok, int cols) {
     return (const int16_t *)((const char *)tok + cols + (size_t)cols / 256 * 4);
 }
+/// The inverse scale ggml quantizes a Q8_K block with, from its largest magnitude `amax` (not 0), the
+/// first element of that magnitude `first`, and whether +amax occurs: quantize_row_q8_K_ref takes the
+/// first element's sign; the 4-token x86 quantizer (`grouped`: whole groups of 4 tokens) a positive
+/// one when there is one.
+static inline float vs_q8k_iscale(float amax, float first, int positive, int grouped) {
+    return grouped ? (positive ? -127.f / amax : 127.f / amax) : -127.f / first;
+}
 
 size_t vs_q4k_packed_bytes(int rows, int cols);
 void vs_q4k_pack(const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);

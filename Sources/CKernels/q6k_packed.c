@@ -165,11 +165,13 @@ Q6KP_INLINE TGT void q6kp_tiled(const int T, const uint8_t *group, int nb, const
         }
         // Σ sc·(q − 32)·x = Σ sc·q·x − 32·Σ sc·bsum.
         const __m512 dw = _mm512_loadu_ps((const float *)(blk + Q6KP_D));
+        __m512i couples[8];
+        for (int l = 0; l < 8; l++) couples[l] = q6kp_scale_couple(blk, l);
         for (int i = 0; i < T; i++) {
             const char *t = tok + (size_t)i * stride;
             const int16_t *bs = q8k_bsums(t, cols) + 16 * b;
             __m512i v = sum[i];
-            for (int l = 0; l < 8; l++) v = _mm512_sub_epi32(v, q6kp_bias(q6kp_scale_couple(blk, l), l, bs));
+            for (int l = 0; l < 8; l++) v = _mm512_sub_epi32(v, q6kp_bias(couples[l], l, bs));
             const __m512 r = _mm512_mul_ps(_mm512_cvtepi32_ps(v), dw);
             out[i] = _mm512_fmadd_ps(r, _mm512_set1_ps(q8k_d(t, cols)[b]), out[i]);
         }

@@ -158,9 +158,9 @@ void vs_quantize_q8k_scalar(const float *x, size_t ldx, int cols, int t0, int t1
     for (int t = t0; t < t1; t++) {
         const float *xt = x + (size_t)t * ldx;
         char *tok = (char *)qk + (size_t)t * stride;
-        int8_t *qs = (int8_t *)tok;
-        float *ds = (float *)(tok + cols);
-        int16_t *bsums = (int16_t *)(tok + cols + (size_t)cols / 256 * 4);
+        int8_t *qs = (int8_t *)q8k_qs(tok);
+        float *ds = (float *)q8k_d(tok, cols);
+        int16_t *bsums = (int16_t *)q8k_bsums(tok, cols);
         for (int b = 0; b < cols / 256; b++) {
             const float *v = xt + 256 * b;
             float amax = 0, max = 0;
@@ -170,10 +170,7 @@ void vs_quantize_q8k_scalar(const float *x, size_t ldx, int cols, int t0, int t1
                 if (a > amax) { amax = a; max = v[j]; }
             }
             for (int j = 0; j < 256; j++) positive |= v[j] == amax;
-            // quantize_row_q8_K_ref takes the first element of largest magnitude; the 4-token x86
-            // quantizer a positive one when there is one.
-            float iscale = 0;
-            if (amax != 0) iscale = t < grouped_end ? (positive ? -127.f / amax : 127.f / amax) : -127.f / max;
+            const float iscale = amax != 0 ? vs_q8k_iscale(amax, max, positive, t < grouped_end) : 0;
             for (int j = 0; j < 256; j++) {
                 int q = amax != 0 ? (int)nearbyintf(iscale * v[j]) : 0;
                 qs[256 * b + j] = (int8_t)(q > 127 ? 127 : q);
