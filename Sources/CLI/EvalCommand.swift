@@ -66,6 +66,7 @@ enum EvalCommand {
         options.nearDuplicateThreshold = try arguments[\.synthesis.nearDuplicate]
         options.weightPerToken = try arguments[\.synthesis.perToken] || options.weightPerToken
         options.labelMargin = try arguments[\.synthesis.labelMargin]
+        options.orderings = try arguments[\.synthesis.orderings]
         options.seed = try seed(arguments) ?? options.seed
         options.parallelism = try arguments[\.synthesis.parallel]
         let tau = try arguments[\.synthesis.tau]

@@ -27,6 +27,7 @@ struct SynthesisOptionGroup: OptionGroup {
     let epsilon: Option<Double?>
     let perToken: Option<Bool>
     let labelMargin: Option<Double>
+    let orderings: Option<Int>
     let temperature: Option<Double>
     let topP: Option<Double>
     let maxTokens: Option<Int>
@@ -61,6 +62,8 @@ struct SynthesisOptionGroup: OptionGroup {
         perToken = .flag("per-token", help: "Weight by V-Score per token instead of the total.")
         labelMargin = .number("label-margin", value: "D", bound: Limits.labelMargin, default: defaults.labelMargin,
                               help: "Labelled tasks (vinfo, classify, calibrated): drop a candidate as ambiguous when its best label leads the next by less than D nats (0: never).")
+        orderings = .integer("orderings", value: "N", bound: Limits.orderings, default: defaults.orderings,
+                             help: "Labelled tasks (vsynthesis, topk): orders of the chosen demonstrations tried, keeping the one whose in-context answers on the pool's inputs spread most over the labels (1: the draw order).")
         temperature = .number("temperature", value: "T", bound: Limits.temperature, default: defaults.temperature,
                               help: "Sampling temperature of the generations.")
         topP = .number("top-p", value: "P", bound: Limits.synthesisTopP, default: defaults.topP, help: "Nucleus sampling mass.")

@@ -33,6 +33,8 @@ public enum Limits {
     public static let epsilon = 0.0...1e6
     /// Nats between a candidate's best two labels below which it is dropped as ambiguous.
     public static let labelMargin = 0.0...1000.0
+    /// Orders of the chosen demonstrations tried on a labelled task (4 demonstrations have 24).
+    public static let orderings = 1...720
 
     // The engine and the processes.
     /// Compute threads (0 = all cores).

@@ -57,37 +57,15 @@ public struct ICLEvaluation: Sendable {
 
     /// Fraction of `task`'s test items whose best-scoring label is the right one, given `demonstrations`.
     public func accuracy(task: TaskDataset.Task, demonstrations: [Demonstration]) async throws -> Double {
-        let template = synthesizer.scorer.frame.template
         let items = task.test ?? []
         let labels = task.answerSet
         guard !items.isEmpty, !labels.isEmpty else { return 0 }
-        let prefix = template.systemTurn(task.definition)
-            + demonstrations.enumerated().map { index, demonstration in
-                template.userTurn(demonstration.input, afterSystem: index == 0) + template.assistantTurn(demonstration.output)
-            }.joined()
-        var continuations: [String] = []
-        for item in items {
-            let turns = task.format.demonstration(input: item.input, output: "")
-            for label in labels {
-                let answer = task.format.demonstration(input: item.input, output: label)
-                continuations.append(template.userTurn(turns.input, afterSystem: demonstrations.isEmpty)
-                                     + template.assistantTurn(answer.output))
-            }
-        }
-        try Task.checkCancellation()
-        let scores = try await model.score(context: prefix, continuations: continuations)
-        guard scores.count == continuations.count else {
-            throw VSynthesisError.scoreCountMismatch(expected: continuations.count, got: scores.count)
-        }
-        var correct = 0
-        for (itemIndex, item) in items.enumerated() {
-            let block = scores[(itemIndex * labels.count)..<((itemIndex + 1) * labels.count)]
-            var best = 0
-            for (offset, score) in block.enumerated() where score.total > block[block.startIndex + best].total {
-                best = offset
-            }
-            if labels[best] == item.output { correct += 1 }
-        }
+        let classifier = InContextClassifier(model: model, template: synthesizer.scorer.frame.template,
+                                             definition: task.definition, format: task.format, labels: labels)
+        let scores = try await classifier.labelScores(demonstrations: demonstrations, inputs: items.map(\.input))
+        let correct = zip(items, scores).filter { item, scores in
+            labels[InContextClassifier.argmax(scores)] == item.output
+        }.count
         return Double(correct) / Double(items.count)
     }
 
@@ -98,6 +76,15 @@ public struct ICLEvaluation: Sendable {
             let zero = try await accuracy(task: task, demonstrations: [])
             cells.append(Cell(task: task.id, condition: "zero-shot", seed: nil, demonstrations: 0, accuracy: zero))
             progress?("\(task.id) zero-shot: \(String(format: "%.3f", zero))")
+            if !task.demos.isEmpty {
+                // The data set's own demonstrations: what a careful person would have written, so
+                // the synthesized sets have a bar above zero-shot to be read against.
+                let demonstrations = task.demos.map { task.format.demonstration(input: $0.input, output: $0.output) }
+                let value = try await accuracy(task: task, demonstrations: demonstrations)
+                cells.append(Cell(task: task.id, condition: Self.handWritten, seed: nil,
+                                  demonstrations: demonstrations.count, accuracy: value))
+                progress?("\(task.id) \(Self.handWritten): \(String(format: "%.3f", value))")
+            }
             for method in methods {
                 for seed in seeds {
                     try Task.checkCancellation()
@@ -114,7 +101,8 @@ public struct ICLEvaluation: Sendable {
                 }
             }
         }
-        let conditions = ["zero-shot"] + methods.map(\.rawValue)
+        let given = cells.contains { $0.condition == Self.handWritten } ? [Self.handWritten] : []
+        let conditions = ["zero-shot"] + given + methods.map(\.rawValue)
         let summaries = conditions.map { condition -> Summary in
             let mine = cells.filter { $0.condition == condition }
             var perTask: [String: Double] = [:]
@@ -122,7 +110,7 @@ public struct ICLEvaluation: Sendable {
                 perTask[task.id] = Self.mean(mine.filter { $0.task == task.id }.map(\.accuracy))
             }
             // Task-averaged accuracy per seed, then its mean and standard deviation.
-            let seedsSeen = condition == "zero-shot" ? [nil] : seeds.map { Optional($0) }
+            let seedsSeen = condition == "zero-shot" || condition == Self.handWritten ? [nil] : seeds.map { Optional($0) }
             let perSeed = seedsSeen.map { seed in Self.mean(mine.filter { $0.seed == seed }.map(\.accuracy)) }
             let mean = Self.mean(perSeed)
             let variance = perSeed.count > 1
@@ -132,6 +120,9 @@ public struct ICLEvaluation: Sendable {
         return Report(model: model.identity.description, frame: synthesizer.scorer.frame.name, seeds: seeds,
                       cells: cells, summaries: summaries)
     }
+
+    /// The condition of the data set's own demonstrations (`demos`), evaluated once per task.
+    public static let handWritten = "hand-written"
 
     static func mean(_ values: [Double]) -> Double {
         values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)

@@ -54,6 +54,9 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// With `.vinfo`, `.classify` or `.calibrated`: a candidate whose best label leads the second by
     /// less than this many nats is dropped as `ambiguous` (0: never).
     public var labelMargin: Double = 0
+    /// Labelled tasks (vsynthesis, topk): the orders of the chosen demonstrations tried by
+    /// `DemonstrationOrder` (all of them up to this many; 1: the draw order).
+    public var orderings: Int = 24
     /// Weight by V-Score per token instead of the total (long demonstrations otherwise dominate).
     public var weightPerToken: Bool = false
     public var temperature: Double = 0.8
@@ -87,6 +90,7 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         try Self.check("label-margin", labelMargin, Limits.labelMargin)
         try Self.check("attempts", maxAttemptsPerDemonstration, 1...1000)
         try Self.check("parallel", parallelism, Limits.parallel)
+        try Self.check("orderings", orderings, Limits.orderings)
         switch weighting {
         case let .softmax(tau): try Self.check("tau", tau, Limits.tau)
         case let .clip(epsilon): try Self.check("epsilon", epsilon, Limits.epsilon)

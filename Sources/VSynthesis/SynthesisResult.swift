@@ -36,7 +36,8 @@ public struct SynthesisProgress: Hashable, Sendable {
 /// What a synthesis run produced. Everything except `generationSeconds` is a function of
 /// (model, input, options): two runs with the same seed give equal results.
 public struct SynthesisResult: Sendable {
-    /// The n chosen demonstrations, in the order they were drawn.
+    /// The n chosen demonstrations, in the order they go into the file: as drawn, or with a label set
+    /// (V-Synthesis, topk) the order `DemonstrationOrder` chose.
     public var selected: [ScoredDemonstration]
     /// The pool at the end: the file's demonstrations, then every accepted candidate.
     public var pool: [ScoredDemonstration]

@@ -113,6 +113,9 @@ public struct Synthesizer: Sendable {
             let scores = try await scorer.score(task: definition, demonstrations: selected.map(\.demonstration))
             for index in selected.indices { selected[index].score = scores[index] }
         }
+        if !labels.isEmpty, options.method != .naive, options.orderings > 1, selected.count > 1 {
+            selected = try await order(selected, pool: pool, definition: definition, format: format, options: options)
+        }
         let histogram = LabelBalance.histogram(outputs: selected.map { format.values(of: $0.demonstration).output },
                                                labels: labels)
         return SynthesisResult(selected: selected, pool: pool, drops: drops, generations: generations,
@@ -150,6 +153,19 @@ public struct Synthesizer: Sendable {
         case .naive:
             return Array(candidates.prefix(options.count))
         }
+    }
+
+    /// `selected` in the order `DemonstrationOrder` finds best after the file's own demonstrations
+    /// (docs/method.md, V-Synthesis step 5).
+    func order(_ selected: [ScoredDemonstration], pool: [ScoredDemonstration], definition: String,
+               format: DemonstrationFormat, options: SynthesisOptions) async throws -> [ScoredDemonstration] {
+        let classifier = InContextClassifier(model: model, template: scorer.frame.template, definition: definition,
+                                             format: format, labels: format.labels)
+        var generator = SplitMix64(seed: SplitMix64.derive(options.seed, 4))
+        let order = try await DemonstrationOrder.best(selected.map(\.demonstration),
+                                                      after: pool.filter { $0.origin == .existing }.map(\.demonstration),
+                                                      classifier: classifier, limit: options.orderings, using: &generator)
+        return order.map { selected[$0] }
     }
 
     func weightScore(_ item: ScoredDemonstration, _ options: SynthesisOptions) -> Double {
