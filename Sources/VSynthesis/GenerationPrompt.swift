@@ -117,10 +117,17 @@ public struct GenerationPrompt: Sendable {
 
     /// An input field's step ends where the next line label of the layout begins (the next field's,
     /// the output's, or a new example's), at a blank line unless `paragraphs`, or at the end of the
-    /// turn; not at a line break.
+    /// turn; not at a line break, except for a field the file's user turn keeps on one line
+    /// (`InputTemplate.isOneLine`: a subject above its body). In a multi-field file it also ends
+    /// where the output label begins mid-line (`… , Team: billing`): SmolLM2-135M ran a ticket's
+    /// subject on into answer lines without a line break.
     public func stop(afterField index: Int) -> [String] {
         var stops = fieldLabels.map { "\n\($0):" } + ["\n\(parser.outputLabel):"] + (paragraphs ? [] : ["\n\n"])
         if index + 1 < fieldLabels.count { stops.insert("\n\(fieldLabels[index + 1]):", at: 0) }
+        if let inputTemplate = format.inputTemplate, inputTemplate.fields.count > 1 {
+            if inputTemplate.isOneLine(inputTemplate.fields[index]) { stops.insert("\n", at: 0) }
+            stops.append(" \(parser.outputLabel):")
+        }
         stops.append(template.turnSuffix.trimmingWhitespace)
         var seen = Set<String>()
         return stops.filter { !$0.isEmpty && seen.insert($0).inserted }

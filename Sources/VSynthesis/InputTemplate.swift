@@ -49,6 +49,16 @@ public struct InputTemplate: Hashable, Sendable, Codable {
     }
 
     /// What the generation prompt calls a field: `order_id` → `Order id`.
+    /// Whether `field`'s value must stay on one line: the template text right after it begins a
+    /// new line with more of the template (`Subject: {{subject}}\nBody: {{body}}`), so a line break
+    /// inside the value would read back as the start of that line. The last field may span lines.
+    public func isOneLine(_ field: String) -> Bool {
+        guard let index = parts.firstIndex(of: .field(field)), index + 1 < parts.count,
+              case let .text(next) = parts[index + 1] else { return false }
+        let rest = next.drop { $0 == " " || $0 == "\t" }
+        return rest.first == "\n" && (index + 2 < parts.count || rest.contains { !$0.isWhitespace })
+    }
+
     public static func promptLabel(_ field: String) -> String {
         let spaced = field.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: ".", with: " ")
         return spaced.prefix(1).uppercased() + spaced.dropFirst()

@@ -53,9 +53,28 @@ import Testing
         #expect(first.hasSuffix("Question: Who?\nContext: Ann did.\nIt was late.\nAnswer: Ann\n\nQuestion:"))
         #expect(prompt.fieldPrompt(references: references, fields: ["Why?"]).hasSuffix("\n\nQuestion: Why?\nContext:"))
         #expect(prompt.outputPrompt(references: references, fields: ["Why?", "Because."]).hasSuffix("Context: Because.\nAnswer:"))
-        #expect(prompt.stop(afterField: 0).first == "\nContext:")
+        // The question sits on a line of its own above the context: it ends at its line's end, or
+        // where the answer label starts mid-line; the context (last) may span lines.
+        #expect(prompt.stop(afterField: 0).prefix(2) == ["\n", "\nContext:"])
+        #expect(prompt.stop(afterField: 0).contains(" Answer:"))
         #expect(!prompt.stop(afterField: 1).contains("\n"))
         #expect(prompt.stop(afterField: 1).contains("\nAnswer:"))
+        #expect(prompt.stop(afterField: 1).contains(" Answer:"))
+    }
+
+    @Test func aFieldIsOneLineWhenTheTemplateGoesOnBelowIt() throws {
+        let template = try #require(InputTemplate("Subject: {{subject}}\nBody: {{body}}\n"))
+        #expect(template.isOneLine("subject"))
+        #expect(!template.isOneLine("body"), "the last field, only a line break after it")
+        // Two fields on one line: neither ends at a line break of its own.
+        let inline = try #require(InputTemplate("From {{from}} to {{to}}:\n{{text}}"))
+        #expect(!inline.isOneLine("from"))
+        #expect(!inline.isOneLine("to"), "followed by ':' on the same line")
+        #expect(!inline.isOneLine("text"))
+        // A field directly followed by another field on the next line.
+        let stacked = try #require(InputTemplate("{{title}}\n{{text}}"))
+        #expect(stacked.isOneLine("title"))
+        #expect(!template.isOneLine("missing"))
     }
 
     /// The loop on a model that answers each step by the label the prompt ends with: the
