@@ -60,13 +60,47 @@ import PromptFile
         #expect(synthesis.frame == "llama3-v1")
     }
 
-    @Test func iclDataIsValid() throws {
-        let path = TestFiles.repositoryRoot.appendingPathComponent("data/icl.json").path
+    /// A task with demonstrations of its own gets one `hand-written` cell (no seed), computed with
+    /// those demonstrations in the task's format, and its summary row follows zero-shot.
+    @Test func iclReportsTheDataSetsOwnDemonstrations() async throws {
+        let demos: [TaskDataset.Item] = [.init(input: "b", output: "no"), .init(input: "a", output: "yes")]
+        let task = TaskDataset.Task(id: "t", definition: "Answer.", inputLabel: "Q", outputLabel: "A", demos: demos,
+                                    test: [.init(input: "a", output: "yes"), .init(input: "bb", output: "no")],
+                                    labels: ["yes", "no"])
+        let model = RecordingModel()
+        let report = try await ICLEvaluation(model: model, options: SynthesisOptions(), methods: [], seeds: [1, 2])
+            .run(TaskDataset(tasks: [task]))
+        let cells = report.cells.filter { $0.condition == ICLEvaluation.handWritten }
+        #expect(cells.count == 1)
+        #expect(cells.first?.seed == nil)
+        #expect(cells.first?.demonstrations == 2)
+        let expected = try await ICLEvaluation(model: model, options: SynthesisOptions())
+            .accuracy(task: task, demonstrations: [Demonstration(input: "Q: b", output: "A: no"),
+                                                   Demonstration(input: "Q: a", output: "A: yes")])
+        #expect(cells.first?.accuracy == expected)
+        #expect(report.summaries.map(\.condition) == ["zero-shot", "hand-written"])
+        #expect(report.summaries.last?.spread == 0)
+        // Without demonstrations of its own, no such row.
+        var bare = task
+        bare.demos = []
+        let none = try await ICLEvaluation(model: RecordingModel(), options: SynthesisOptions(), methods: [], seeds: [1])
+            .run(TaskDataset(tasks: [bare]))
+        #expect(none.summaries.map(\.condition) == ["zero-shot"])
+    }
+
+    @Test(arguments: ["icl.json", "icl-fresh.json", "icl-holdout.json"])
+    func iclDataIsValid(file: String) throws {
+        let path = TestFiles.repositoryRoot.appendingPathComponent("data/\(file)").path
         let dataset = try TaskDataset.load(path: path)
         #expect(dataset.tasks.count >= 4)
         for task in dataset.tasks {
-            #expect((task.test ?? []).count >= 30, "\(task.id)")
+            let test = task.test ?? []
+            #expect(test.count >= 24, "\(task.id)")
             #expect(task.answerSet.count >= 2)
+            // Every item's answer is one of the labels, and the demonstrations are on-task.
+            #expect(test.allSatisfy { task.answerSet.contains($0.output) }, "\(task.id)")
+            #expect(task.demos.allSatisfy { task.answerSet.contains($0.output) }, "\(task.id)")
+            #expect(Set(test.map(\.input)).count == test.count, "\(task.id): repeated test input")
         }
     }
 }
