@@ -32,6 +32,10 @@ public final class SplitLanguageModel: LanguageModel {
         try await scorer.score(context: context, continuations: continuations)
     }
 
+    public func rankingScore(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+        try await scorer.rankingScore(context: context, continuations: continuations)
+    }
+
     public func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
         try await generator.generate(prompt: prompt, options: options)
     }

@@ -14,6 +14,11 @@ public protocol LanguageModel: Sendable {
     /// ln p of every token of each continuation given `context` and the continuation's earlier tokens.
     /// Engines may share the context's computation (prefix reuse) and batch the continuations.
     func score(context: String, continuations: [String]) async throws -> [ContinuationScore]
+    /// As `score`, for numbers that are only compared with each other (which label is likelier) and
+    /// never reported, cached or checked against llama.cpp: an engine may reuse computation that
+    /// moves their low bits. The embedded engine keeps prefix reuse here on K-quant files, where
+    /// `score` evaluates every sequence whole for llama.cpp's numbers. Default: `score`.
+    func rankingScore(context: String, continuations: [String]) async throws -> [ContinuationScore]
     /// Sampled or greedy text after `prompt` (already in the model's chat template).
     func generate(prompt: String, options: GenerationOptions) async throws -> Generation
 }
@@ -110,5 +115,11 @@ public enum LanguageModelError: Error, Equatable, Sendable, CustomStringConverti
         case let .unsupported(what): "model: unsupported: \(what)"
         case let .failed(message): "model: \(message)"
         }
+    }
+}
+
+extension LanguageModel {
+    public func rankingScore(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+        try await score(context: context, continuations: continuations)
     }
 }

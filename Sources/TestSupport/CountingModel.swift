@@ -54,6 +54,10 @@ public final class CountingModel: LanguageModel, Sendable {
         try await base.score(context: context, continuations: continuations)
     }
 
+    public func rankingScore(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+        try await base.rankingScore(context: context, continuations: continuations)
+    }
+
     public func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
         let afterMark = state.withLock {
             $0.started += 1

@@ -91,7 +91,7 @@ enum DemonstrationOrder {
         var bestKey = (answers: -Double.infinity, mean: -Double.infinity)
         for order in orders {
             let scores = try await classifier.labelScores(demonstrations: existing + order.map { chosen[$0] },
-                                                          inputs: probes)
+                                                          inputs: probes, ranking: true)
             let key = spread(scores, labels: classifier.labels.count)
             if key.answers > bestKey.answers + 1e-12
                 || (abs(key.answers - bestKey.answers) <= 1e-12 && key.mean > bestKey.mean + 1e-12) {

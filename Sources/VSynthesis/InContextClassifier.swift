@@ -16,7 +16,8 @@ struct InContextClassifier: Sendable {
 
     /// For every input, the score of each label in `labels`' order. One scoring call: T and the
     /// demonstrations are the shared context, and each input's label continuations start alike.
-    func labelScores(demonstrations: [Demonstration], inputs: [String]) async throws -> [[Double]] {
+    /// `ranking`: the scores are only compared, never reported (`LanguageModel.rankingScore`).
+    func labelScores(demonstrations: [Demonstration], inputs: [String], ranking: Bool = false) async throws -> [[Double]] {
         guard !inputs.isEmpty, !labels.isEmpty else { return inputs.map { _ in [] } }
         let prefix = template.systemTurn(definition)
             + demonstrations.enumerated().map { index, demonstration in
@@ -32,7 +33,8 @@ struct InContextClassifier: Sendable {
             }
         }
         try Task.checkCancellation()
-        let scores = try await model.score(context: prefix, continuations: continuations)
+        let scores = ranking ? try await model.rankingScore(context: prefix, continuations: continuations)
+                             : try await model.score(context: prefix, continuations: continuations)
         guard scores.count == continuations.count else {
             throw VSynthesisError.scoreCountMismatch(expected: continuations.count, got: scores.count)
         }

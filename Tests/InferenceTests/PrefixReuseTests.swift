@@ -75,6 +75,32 @@ struct PrefixReuseTests {
         #expect(reused != Array(fresh.dropFirst()), "after a cached context the K-quant numbers move (else this test shows nothing)")
     }
 
+    /// `rankingScore` (numbers only compared, never reported) keeps prefix reuse on a K-quant file:
+    /// fewer tokens evaluated, numbers close to `score`'s, and `score` after it still gives llama.cpp's
+    /// numbers, bit for bit those of a fresh model (the ranking call leaves no reused rows behind
+    /// for it).
+    @Test func rankingScoresReusePrefixesWithoutTouchingExactScores() async throws {
+        let path = try TestModel.requantizedPath("Q4_K_M")
+        let exact = try EmbeddedLanguageModel(path: path, threads: 2, contextLength: 512)
+        let expected = try await exact.score(context: Self.context, continuations: Self.continuations)
+        let model = try EmbeddedLanguageModel(path: path, threads: 2, contextLength: 512)
+        let start = try await model.withSession { $0.evaluatedTokenCount }
+        let ranking = try await model.rankingScore(context: Self.context, continuations: Self.continuations)
+        let evaluated = try await model.withSession { $0.evaluatedTokenCount } - start
+        var whole = 0
+        for continuation in Self.continuations {
+            whole += try await model.tokenize(Self.context).count + model.tokenize(continuation).count
+        }
+        #expect(evaluated < whole * 3 / 4, "\(evaluated) tokens evaluated; whole sequences would be \(whole)")
+        for (r, e) in zip(ranking, expected) {
+            #expect(r.tokenTexts == e.tokenTexts)
+            #expect(abs(r.total - e.total) < 0.5, "\(r.total) against \(e.total)")
+        }
+        #expect(ranking != expected, "prefix reuse moved the K-quant numbers (else this test shows nothing)")
+        let scored = try await model.score(context: Self.context, continuations: Self.continuations)
+        #expect(scored == expected)
+    }
+
     @Test func referenceArithmeticPrefixReuseIsExact() throws {
         // Without activation quantization, the split of work into batches cannot change the numbers
         // beyond float summation order.

@@ -27,6 +27,10 @@ public final class BoundedModel: LanguageModel, @unchecked Sendable {
         try await gate.withPermit { try await self.base.score(context: context, continuations: continuations) }
     }
 
+    public func rankingScore(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+        try await gate.withPermit { try await self.base.rankingScore(context: context, continuations: continuations) }
+    }
+
     public func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
         try await gate.withPermit { try await self.base.generate(prompt: prompt, options: options) }
     }
