@@ -21,7 +21,7 @@ enum EvalICLCommand: Command {
         usage: "DATA.json [--json] [--seeds LIST] [--methods LIST] [synthesis options]",
         options: Options(),
         positionals: 1...1,
-        discussion: "For tasks with a labelled `test` list, the label with the highest ln p after the task definition, the demonstrations and the input is the answer. Prints mean accuracy over tasks and its spread (standard deviation over seeds) per condition, and per task.")
+        discussion: "For tasks with a labelled `test` list, the label with the highest ln p after the task definition, the demonstrations and the input is the answer. Prints mean accuracy over tasks and its spread (standard deviation over seeds) per condition, and per task; the conditions are zero-shot, the data set's own demonstrations (hand-written, where a task has them) and each method.")
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let options = try EvalCommand.synthesisOptions(arguments)
