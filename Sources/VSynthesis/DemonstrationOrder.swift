@@ -7,7 +7,8 @@ import Support
 /// Why: a small model reading demonstrations copies the label it saw last (recency) or most, and
 /// the order alone moves its accuracy more than which demonstrations were chosen. Measured with the
 /// default 135M model on data/icl-fresh.json's own hand-written demonstrations (one per label):
-/// emotion 0.34 to 0.81 and formality 0.50 to 0.81 accuracy across orders, the good orders being
+/// emotion 0.34 to 0.81 and formality 0.50 to 0.81 accuracy across 6 orders
+/// (scripts/icl-order-study.py), the good orders being
 /// those whose answers spread over the labels rather than collapsing onto one. So each order tried
 /// is read by the in-context classifier (`InContextClassifier`, what `vsynth eval icl` measures) on
 /// content-free inputs ("N/A", "", "[MASK]": contextual calibration's probes, Zhao et al. 2021, which
