@@ -63,8 +63,11 @@ struct GoldenScores: Decodable {
             SynthesisCommandTests.respond(session, uri: uri, text: text, version: version)
             try session.open(uri, original)
             _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 1]]))
-            _ = try await session.client.nextServerRequest(method: ApplyEditRequest.method, timeout: .seconds(300))
-            let after = PromptDocument(text: text.withLock { $0 })
+            let request = try await session.client.nextServerRequest(method: ApplyEditRequest.method, timeout: .seconds(300))
+            // The request's own edits on the text it was made for: the responder that also applies
+            // them to `text` may not have run yet when this wait returns.
+            let (_, edits) = try EditApplier.edits(in: request, uri: uri)
+            let after = PromptDocument(text: EditApplier.apply(edits, to: original))
             #expect(after.errors.isEmpty)
             #expect(after.demonstrations.count == 3)
             #expect(Array(after.demonstrationPairs.prefix(2)) == PromptDocument(text: original).demonstrationPairs)
