@@ -41,9 +41,9 @@ struct SynthesisOptionGroup: OptionGroup {
         self.defaults = defaults
         method = .choice("method", value: "M", choices: SynthesisOptions.Method.allCases, default: defaults.method,
                          help: "vsynthesis, topk or naive.")
-        labels = .choice("labels", value: "S", choices: [.vinfo, .classify, .calibrated, .argmax, .score, .target],
+        labels = .choice("labels", value: "S", choices: [.vinfo, .agreed, .classify, .calibrated, .argmax, .score, .target],
                          default: defaults.labelStrategy,
-                         help: "Labelled tasks: vinfo (V-information from T to the label), classify (zero-shot ln p(label | T, x)), calibrated (classify less its scores for the input N/A), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered).")
+                         help: "Labelled tasks: vinfo (V-information from T to the label), agreed (vinfo's label where calibrated chooses the same, else dropped as ambiguous), classify (zero-shot ln p(label | T, x)), calibrated (classify less its scores for the input N/A), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered).")
         count = .integer("count", short: "n", value: "N", bound: Limits.demonstrations, help: "Demonstrations to produce (n).")
         scale = .integer("scale", value: "S", bound: Limits.scale, default: defaults.scale,
                          help: "Synthesized pool size N before the final choice.")
@@ -61,7 +61,7 @@ struct SynthesisOptionGroup: OptionGroup {
         epsilon = .number("epsilon", value: "E", bound: Limits.epsilon, shownDefault: epsilonShown, help: "ε of clip weighting.")
         perToken = .flag("per-token", help: "Weight by V-Score per token instead of the total.")
         labelMargin = .number("label-margin", value: "D", bound: Limits.labelMargin, default: defaults.labelMargin,
-                              help: "Labelled tasks (vinfo, classify, calibrated): drop a candidate as ambiguous when its best label leads the next by less than D nats (0: never).")
+                              help: "Labelled tasks (vinfo, agreed, classify, calibrated): drop a candidate as ambiguous when its best label leads the next by less than D nats (0: never).")
         orderings = .integer("orderings", value: "N", bound: Limits.orderings, default: defaults.orderings,
                              help: "Labelled tasks (vsynthesis, topk): orders of the chosen demonstrations tried, keeping the one whose in-context answers on the pool's inputs spread most over the labels (1: the draw order).")
         temperature = .number("temperature", value: "T", bound: Limits.temperature, default: defaults.temperature,

@@ -34,6 +34,11 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         /// contextual calibration in the zero-shot frame, which cancels the prior over the labels
         /// and keeps what the input says about them (which `.vinfo`'s ∅ side partly cancels too).
         case calibrated
+        /// `.vinfo`'s label when `.calibrated` chooses the same one; a candidate on which they
+        /// disagree is dropped as `ambiguous`. The V-information choice alone labelled "Very Bad"
+        /// `positive` on examples/sentiment.prompt, where the calibrated zero-shot reading says
+        /// `negative`: two readings that disagree mean the label is a guess.
+        case agreed
     }
 
     public var method: Method = .vsynthesis
@@ -51,7 +56,7 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// Demonstrations to return (n).
     public var count: Int = TopUp.defaultCount
     public var weighting: Weighting = .defaultClip
-    /// With `.vinfo`, `.classify` or `.calibrated`: a candidate whose best label leads the second by
+    /// With `.vinfo`, `.agreed`, `.classify` or `.calibrated`: a candidate whose best label leads the second by
     /// less than this many nats is dropped as `ambiguous` (0: never).
     public var labelMargin: Double = 0
     /// Labelled tasks (vsynthesis, topk): the orders of the chosen demonstrations tried by

@@ -30,7 +30,7 @@ extension Synthesizer {
         }
         try Task.checkCancellation()
         let output: String
-        if !prompt.format.labels.isEmpty, [.classify, .vinfo, .calibrated].contains(options.labelStrategy) {
+        if !prompt.format.labels.isEmpty, [.classify, .vinfo, .calibrated, .agreed].contains(options.labelStrategy) {
             let choice = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
                                             format: prompt.format, strategy: options.labelStrategy)
             if choice.margin < options.labelMargin { return CandidateAttempt(.ambiguous, tokens: tokens) }
@@ -89,8 +89,10 @@ extension Synthesizer {
     /// (`.classify`, `.vinfo`, `.calibrated`): each label's demonstration is V-scored (through the
     /// scorer's cache, so the chosen one's score is free later), and the best by ln p(D | T)
     /// (`.classify`), by V(D) (`.vinfo`) or by ln p(D | T) less the same label's ln p(D | T) after
-    /// the input "N/A" (`.calibrated`) wins, ties to the earliest label. Never free text. The
-    /// margin is the winner's lead over the runner-up in nats (infinite with a single label).
+    /// the input "N/A" (`.calibrated`) wins, ties to the earliest label; `.agreed` takes `.vinfo`'s
+    /// label when `.calibrated` chooses the same, else gives a margin of −∞ (dropped as ambiguous).
+    /// Never free text. The margin is the winner's lead over the runner-up in nats (infinite with a
+    /// single label).
     func classify(input: String, task: String, format: DemonstrationFormat,
                   strategy: SynthesisOptions.LabelStrategy) async throws -> (label: String, margin: Double) {
         let labels = format.labels
@@ -99,8 +101,9 @@ extension Synthesizer {
         guard scores.count == labels.count else {
             throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: scores.count)
         }
-        var key = scores.map { strategy == .vinfo ? $0.total : $0.logpTask }
-        if strategy == .calibrated {
+        var key = scores.map { strategy == .vinfo || strategy == .agreed ? $0.total : $0.logpTask }
+        var calibrated: [Double] = []
+        if strategy == .calibrated || strategy == .agreed {
             let frame = scorer.frame
             let prior = try await model.score(context: frame.context(task: task), continuations: labels.map {
                 frame.text(of: format.demonstration(input: GenerationPrompt.contentFree, output: $0))
@@ -108,11 +111,21 @@ extension Synthesizer {
             guard prior.count == labels.count else {
                 throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: prior.count)
             }
-            key = zip(key, prior).map { $0 - $1.total }
+            calibrated = zip(scores, prior).map { $0.logpTask - $1.total }
+            if strategy == .calibrated { key = calibrated }
         }
-        let best = key.indices.max { key[$0] < key[$1] || (key[$0] == key[$1] && $0 > $1) } ?? 0
+        let best = Self.best(key)
+        if strategy == .agreed, Self.best(calibrated) != best {
+            // Two readings of the label disagree: the label is a guess.
+            return (labels[best], -.infinity)
+        }
         let runnerUp = key.indices.filter { $0 != best }.map { key[$0] }.max()
         return (labels[best], runnerUp.map { key[best] - $0 } ?? .infinity)
+    }
+
+    /// The index of the highest value, ties to the earliest.
+    static func best(_ values: [Double]) -> Int {
+        values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) } ?? 0
     }
 
     /// The label a candidate is generated for (`.target`): the least covered in `counts`, ties

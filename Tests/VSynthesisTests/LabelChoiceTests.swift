@@ -120,6 +120,49 @@ import Testing
         #expect(alone.margin == .infinity)
     }
 
+    /// ln p(D) by table for (context has the task?, input, label): "Very Bad" is `negative` to the
+    /// model without the task (−2 against −6), and the task lifts `positive` more than `negative`,
+    /// so the V-information choice says positive (3 against 1) while the calibrated zero-shot one
+    /// says negative (+1 against −1): `.agreed` drops it. "Lovely" is positive to both.
+    final class DisagreeingModel: LanguageModel, @unchecked Sendable {
+        let identity = ModelIdentity(backend: "test", model: "disagreeing", revision: "1")
+        let template = ChatTemplate.chatML
+        static let task = "Classify the sentiment."
+        let table: [String: [String: (task: Double, null: Double)]] = [
+            "Very Bad": ["positive": (-3, -6), "negative": (-1, -2)],
+            "Lovely": ["positive": (-1, -4), "negative": (-5, -6)],
+            "N/A": ["positive": (-2, -2), "negative": (-2, -2)],
+        ]
+        func tokenize(_ text: String) async throws -> [Int32] { [] }
+        func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+            Generation(text: "", tokenCount: 0, finishReason: .stop)
+        }
+        func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+            let underTask = context.contains(Self.task)
+            return continuations.map { continuation in
+                let input = table.keys.first { continuation.contains(template.userTurn("Text: \($0)")) } ?? ""
+                let label = ["positive", "negative"].first { continuation.hasSuffix(template.assistantTurn("Sentiment: \($0)")) } ?? ""
+                let entry = table[input]?[label] ?? (-20, -20)
+                return ContinuationScore(tokenLogprobs: [underTask ? entry.task : entry.null], tokenTexts: [continuation])
+            }
+        }
+    }
+
+    @Test func agreedDropsWhatTheTwoReadingsLabelDifferently() async throws {
+        let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Sentiment", labels: ["positive", "negative"])
+        let synthesizer = Synthesizer(model: DisagreeingModel())
+        func choice(_ input: String, _ strategy: SynthesisOptions.LabelStrategy) async throws -> (label: String, margin: Double) {
+            try await synthesizer.classify(input: input, task: DisagreeingModel.task, format: format, strategy: strategy)
+        }
+        #expect(try await choice("Very Bad", .vinfo).label == "positive")
+        #expect(try await choice("Very Bad", .calibrated).label == "negative")
+        let dropped = try await choice("Very Bad", .agreed)
+        #expect(dropped.margin == -.infinity, "below any --label-margin, 0 included: dropped as ambiguous")
+        let kept = try await choice("Lovely", .agreed)
+        #expect(kept.label == "positive")
+        #expect(abs(kept.margin - 2) < 1e-9, "vinfo's lead: (−1 + 4) − (−5 + 6)")
+    }
+
     @Test func valuesEndWhereAnotherLabelledLineBegins() {
         #expect(GenerationPrompt.cleaned(" A friendly stranger\nEcho: A friendly stranger.") == "A friendly stranger")
         #expect(GenerationPrompt.cleaned(" Hi Bo,\nthe server moved: rack 4.\nRegards") == "Hi Bo,\nthe server moved: rack 4.\nRegards")
