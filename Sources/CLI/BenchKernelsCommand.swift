@@ -128,7 +128,7 @@ enum BenchKernelsCommand: Command {
             let out = UnsafeMutablePointer<Float>.allocate(capacity: logits * vocab)
             defer { x.deallocate(); y.deallocate(); out.deallocate() }
             for i in 0..<n * ffn { x[i] = Float(i % 89) / 44 - 1 }
-            let small = QuantizedActivations(cols: hidden, capacity: n), wide = QuantizedActivations(cols: ffn, capacity: n)
+            let small = QuantizedActivations(cols: hidden, capacity: n)
             let time = measure(seconds: seconds) {
                 for w in blocks {
                     small.quantize(x, n: n, pool: pool, path: path)
