@@ -63,6 +63,7 @@ enum SynthesizeCommand: Command {
         let progress: (@Sendable (SynthesisProgress) -> Void)?
         if try arguments[\.progress] || Console.stderrIsTerminal {
             progress = { p in
+                if let message = p.orderingMessage { return Console.err(message) }
                 Console.err("round \(p.round): \(p.candidates) candidates, \(p.accepted)/\(p.target) accepted, "
                             + "\(EvalCommand.f(p.tokensPerSecond, 1)) tok/s")
             }

@@ -31,6 +31,12 @@ public struct SynthesisProgress: Hashable, Sendable {
     public var target: Int
     /// Generated tokens per second of generation wall time so far (`SynthesisResult.generationSeconds`).
     public var tokensPerSecond: Double
+    /// The pool is complete and the order of the chosen demonstrations is being chosen
+    /// (`DemonstrationOrder`: a few seconds of scoring with nothing else to report).
+    public var ordering = false
+
+    /// What a synthesis says while it is choosing the order, or nil while it is still generating.
+    public var orderingMessage: String? { ordering ? "choosing the order of the demonstrations" : nil }
 }
 
 /// What a synthesis run produced. Everything except `generationSeconds` is a function of

@@ -114,6 +114,8 @@ public struct Synthesizer: Sendable {
             for index in selected.indices { selected[index].score = scores[index] }
         }
         if !labels.isEmpty, options.method != .naive, options.orderings > 1, selected.count > 1 {
+            progress?(SynthesisProgress(round: rounds, candidates: generations, accepted: synthesized, target: target,
+                                        tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0, ordering: true))
             selected = try await order(selected, pool: pool, definition: definition, format: format, options: options)
         }
         let histogram = LabelBalance.histogram(outputs: selected.map { format.values(of: $0.demonstration).output },

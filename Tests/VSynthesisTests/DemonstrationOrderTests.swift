@@ -68,6 +68,35 @@ import Testing
     }
 }
 
+extension DemonstrationOrderTests {
+    /// A labelled run says when it has moved on to choosing the order (the last few seconds of a
+    /// synthesis, with no round to report), and only when it does choose one.
+    @Test(arguments: [24, 1])
+    func aLabelledRunReportsChoosingTheOrderLast(orderings: Int) async throws {
+        let model = RecordingModel()
+        model.scriptedPairs = [("dog", "x"), ("cat", "x"), ("cow", "x"), ("duck", "x"), ("owl", "x"), ("pig", "x")]
+        var options = SynthesisOptions()
+        options.scale = 4
+        options.count = 2
+        options.seed = 1
+        options.orderings = orderings
+        let reports = Locked<[SynthesisProgress]>([])
+        let result = try await Synthesizer(model: model).synthesize(
+            definition: "Name the sound that the animal makes.",
+            format: DemonstrationFormat(inputLabel: "Animal", outputLabel: "Sound", labels: ["bark", "meow"]),
+            options: options) { progress in reports.withLock { $0.append(progress) } }
+        #expect(result.selected.count == 2)
+        let seen = reports.withLock { $0 }
+        #expect(seen.count >= (orderings > 1 ? 2 : 1), "one round, then (with orderings) the order")
+        #expect(seen.dropLast().allSatisfy { !$0.ordering && $0.orderingMessage == nil })
+        #expect(seen.last?.ordering == (orderings > 1))
+        if orderings > 1 {
+            #expect(seen.last?.orderingMessage == "choosing the order of the demonstrations")
+            #expect(seen.last?.accepted == 4)
+        }
+    }
+}
+
 /// The scripted stand-in of `picksTheOrderWhoseAnswersSpread` (a recency-biased classifier).
 final class RecencyModel: LanguageModel, @unchecked Sendable {
     let identity = ModelIdentity(backend: "test", model: "recency", revision: "1")

@@ -90,7 +90,8 @@ extension LanguageServer {
             let statusNotifications = configuration.statusNotifications
             let report: @Sendable (SynthesisProgress) -> Void = { progress in
                 let percentage = progress.target > 0 ? min(99, 100 * progress.accepted / progress.target) : 0
-                let message = "\(progress.accepted)/\(progress.target) candidates, round \(progress.round)"
+                let message = progress.orderingMessage
+                    ?? "\(progress.accepted)/\(progress.target) candidates, round \(progress.round)"
                 // Recorded for later statuses, and sent now (as `$/progress` is) to clients that
                 // asked for statuses: thin ones follow a synthesis without `$/progress`.
                 let advanced = job.progress.withLock { current -> Bool in
