@@ -18,23 +18,19 @@
 /// mask, q = round-half-even(iscale·x) by vcvtps2dq (the default rounding, as nearbyintf), clamped at
 /// 127 and kept as int8 (the 16-sums of what is kept).
 TGT void vs_quantize_q8k_avx512(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk) {
-    const size_t stride = vs_q8k_bytes(cols);
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
     for (int t = t0; t < t1; t++) {
         const float *xt = x + (size_t)t * ldx;
-        char *tok = (char *)qk + (size_t)t * stride;
-        int8_t *qs = (int8_t *)q8k_qs(tok);
-        float *ds = (float *)q8k_d(tok, cols);
-        int16_t *bsums = (int16_t *)q8k_bsums(tok, cols);
+        const q8k_row row = q8k_row_of(qk, cols, t);
         for (int b = 0; b < cols / 256; b++) {
             const float *v = xt + 256 * b;
             __m512 m = _mm512_setzero_ps();
             for (int i = 0; i < 16; i++) m = _mm512_max_ps(_mm512_and_ps(_mm512_loadu_ps(v + 16 * i), absmask), m);
             const float amax = _mm512_reduce_max_ps(m);
             if (amax == 0) {
-                memset(qs + 256 * b, 0, 256);
-                memset(bsums + 16 * b, 0, 32);
-                ds[b] = 0;
+                memset(row.qs + 256 * b, 0, 256);
+                memset(row.bsums + 16 * b, 0, 32);
+                row.d[b] = 0;
                 continue;
             }
             const __m512 va = _mm512_set1_ps(amax);
@@ -51,10 +47,10 @@ TGT void vs_quantize_q8k_avx512(const float *x, size_t ldx, int cols, int t0, in
             for (int i = 0; i < 16; i++) {
                 __m512i q = _mm512_cvtps_epi32(_mm512_mul_ps(vs, _mm512_loadu_ps(v + 16 * i)));
                 const __m128i q8 = _mm512_cvtepi32_epi8(_mm512_min_epi32(q, _mm512_set1_epi32(127)));
-                _mm_storeu_si128((__m128i *)(qs + 256 * b + 16 * i), q8);
-                bsums[16 * b + i] = (int16_t)_mm512_reduce_add_epi32(_mm512_cvtepi8_epi32(q8));
+                _mm_storeu_si128((__m128i *)(row.qs + 256 * b + 16 * i), q8);
+                row.bsums[16 * b + i] = (int16_t)_mm512_reduce_add_epi32(_mm512_cvtepi8_epi32(q8));
             }
-            ds[b] = 1 / iscale;
+            row.d[b] = 1 / iscale;
         }
     }
 }

@@ -108,6 +108,12 @@ static inline const float *q8k_d(const void *tok, int cols) { return (const floa
 static inline const int16_t *q8k_bsums(const void *tok, int cols) {
     return (const int16_t *)((const char *)tok + cols + (size_t)cols / 256 * 4);
 }
+/// Token t's Q8_K row as the quantizers write it: the accessors above over the buffer `qk`, writable.
+typedef struct { int8_t *qs; float *d; int16_t *bsums; } q8k_row;
+static inline q8k_row q8k_row_of(void *qk, int cols, int t) {
+    const char *tok = (const char *)qk + (size_t)t * vs_q8k_bytes(cols);
+    return (q8k_row){ (int8_t *)q8k_qs(tok), (float *)q8k_d(tok, cols), (int16_t *)q8k_bsums(tok, cols) };
+}
 /// The inverse scale ggml quantizes a Q8_K block with, from its largest magnitude `amax` (not 0), the
 /// first element of that magnitude `first`, and whether +amax occurs: quantize_row_q8_K_ref takes the
 /// first element's sign; the 4-token x86 quantizer (`grouped`: whole groups of 4 tokens) a positive

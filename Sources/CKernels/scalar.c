@@ -154,13 +154,9 @@ static float dot_ggml(int type, int repacked, const char *wr, size_t bbytes, con
 }
 
 void vs_quantize_q8k_scalar(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk) {
-    const size_t stride = vs_q8k_bytes(cols);
     for (int t = t0; t < t1; t++) {
         const float *xt = x + (size_t)t * ldx;
-        char *tok = (char *)qk + (size_t)t * stride;
-        int8_t *qs = (int8_t *)q8k_qs(tok);
-        float *ds = (float *)q8k_d(tok, cols);
-        int16_t *bsums = (int16_t *)q8k_bsums(tok, cols);
+        const q8k_row row = q8k_row_of(qk, cols, t);
         for (int b = 0; b < cols / 256; b++) {
             const float *v = xt + 256 * b;
             float amax = 0, max = 0;
@@ -173,14 +169,14 @@ void vs_quantize_q8k_scalar(const float *x, size_t ldx, int cols, int t0, int t1
             const float iscale = amax != 0 ? vs_q8k_iscale(amax, max, positive, t < grouped_end) : 0;
             for (int j = 0; j < 256; j++) {
                 int q = amax != 0 ? (int)nearbyintf(iscale * v[j]) : 0;
-                qs[256 * b + j] = (int8_t)(q > 127 ? 127 : q);
+                row.qs[256 * b + j] = (int8_t)(q > 127 ? 127 : q);
             }
             for (int g = 0; g < 16; g++) {
                 int sum = 0;
-                for (int j = 0; j < 16; j++) sum += qs[256 * b + 16 * g + j];
-                bsums[16 * b + g] = (int16_t)sum;
+                for (int j = 0; j < 16; j++) sum += row.qs[256 * b + 16 * g + j];
+                row.bsums[16 * b + g] = (int16_t)sum;
             }
-            ds[b] = amax != 0 ? 1 / iscale : 0;
+            row.d[b] = amax != 0 ? 1 / iscale : 0;
         }
     }
 }
