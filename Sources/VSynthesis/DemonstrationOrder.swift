@@ -64,7 +64,7 @@ enum DemonstrationOrder {
         var counts = [Double](repeating: 0, count: labels)
         var mass = [Double](repeating: 0, count: labels)
         for row in scores where row.count == labels {
-            counts[InContextClassifier.argmax(row)] += 1
+            counts[row.indexOfMax] += 1
             let top = row.max() ?? 0
             let weights = row.map { Foundation.exp($0 - top) }
             let total = weights.reduce(0, +)

@@ -64,7 +64,7 @@ public struct ICLEvaluation: Sendable {
                                              definition: task.definition, format: task.format, labels: labels)
         let scores = try await classifier.labelScores(demonstrations: demonstrations, inputs: items.map(\.input))
         let correct = zip(items, scores).filter { item, scores in
-            labels[InContextClassifier.argmax(scores)] == item.output
+            labels[scores.indexOfMax] == item.output
         }.count
         return Double(correct) / Double(items.count)
     }

@@ -42,11 +42,4 @@ struct InContextClassifier: Sendable {
             (0..<labels.count).map { scores[item * labels.count + $0].total }
         }
     }
-
-    /// The index of the best label (the first of equals).
-    static func argmax(_ scores: [Double]) -> Int {
-        var best = 0
-        for (index, score) in scores.enumerated() where score > scores[best] { best = index }
-        return best
-    }
 }

@@ -76,8 +76,7 @@ extension Synthesizer {
         }
         let logprobs = zip(scores, priors).map { $0.total - $1.total }
         if options.labelStrategy != .score || options.temperature == 0 {
-            let best = logprobs.indices.max { logprobs[$0] < logprobs[$1] || (logprobs[$0] == logprobs[$1] && $0 > $1) }
-            return labels[best ?? 0]
+            return labels[logprobs.indexOfMax]
         }
         var generator = SplitMix64(seed: seed)
         let weights = Weighting.softmax(temperature: options.temperature).weights(logprobs)
@@ -114,18 +113,13 @@ extension Synthesizer {
             calibrated = zip(scores, prior).map { $0.logpTask - $1.total }
             if strategy == .calibrated { key = calibrated }
         }
-        let best = Self.best(key)
-        if strategy == .agreed, Self.best(calibrated) != best {
+        let best = key.indexOfMax
+        if strategy == .agreed, calibrated.indexOfMax != best {
             // Two readings of the label disagree: the label is a guess.
             return (labels[best], -.infinity)
         }
         let runnerUp = key.indices.filter { $0 != best }.map { key[$0] }.max()
         return (labels[best], runnerUp.map { key[best] - $0 } ?? .infinity)
-    }
-
-    /// The index of the highest value, ties to the earliest.
-    static func best(_ values: [Double]) -> Int {
-        values.indices.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) } ?? 0
     }
 
     /// The label a candidate is generated for (`.target`): the least covered in `counts`, ties
