@@ -63,7 +63,7 @@ struct SynthesisOptionGroup: OptionGroup {
         labelMargin = .number("label-margin", value: "D", bound: Limits.labelMargin, default: defaults.labelMargin,
                               help: "Labelled tasks (vinfo, agreed, classify, calibrated): drop a candidate as ambiguous when its best label leads the next by less than D nats (0: never).")
         orderings = .integer("orderings", value: "N", bound: Limits.orderings, default: defaults.orderings,
-                             help: "Labelled tasks (vsynthesis, topk): orders of the chosen demonstrations tried, keeping the one whose in-context answers on the pool's inputs spread most over the labels (1: the draw order).")
+                             help: "Labelled tasks (vsynthesis, topk): orders of the chosen demonstrations tried, keeping the one whose in-context answers to content-free inputs spread most over the labels (1: the draw order).")
         temperature = .number("temperature", value: "T", bound: Limits.temperature, default: defaults.temperature,
                               help: "Sampling temperature of the generations.")
         topP = .number("top-p", value: "P", bound: Limits.synthesisTopP, default: defaults.topP, help: "Nucleus sampling mass.")

@@ -39,7 +39,7 @@ public enum VSynthBinary {
     /// Runs `vsynth arguments…` with the test process's environment changed by `environment`
     /// (a nil value removes a variable) and returns its exit status and output.
     public static func run(_ arguments: [String], environment changes: [String: String?] = [:],
-                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
+                           sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
         guard let path else {
             Issue.record("no vsynth executable found beside the test bundle or in .build; run 'swift build' (or set VSYNTH_BIN)",
                          sourceLocation: sourceLocation)

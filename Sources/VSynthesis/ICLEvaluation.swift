@@ -79,7 +79,7 @@ public struct ICLEvaluation: Sendable {
             if !task.demos.isEmpty {
                 // The data set's own demonstrations: what a careful person would have written, so
                 // the synthesized sets have a bar above zero-shot to be read against.
-                let demonstrations = task.demos.map { task.format.demonstration(input: $0.input, output: $0.output) }
+                let demonstrations = task.demos.map(task.demonstration)
                 let value = try await accuracy(task: task, demonstrations: demonstrations)
                 cells.append(Cell(task: task.id, condition: Self.handWritten, seed: nil,
                                   demonstrations: demonstrations.count, accuracy: value))
