@@ -137,7 +137,7 @@ int vs_matmul_rows(int type, const void *w, size_t row_bytes, int rows, int cols
 #if defined(__x86_64__)
     case VS_PATH_AVX512:
         // The VNNI kernel computes ggml_vec_dot's order; a matrix llama.cpp repacks takes the AVX2 one.
-        if (vs_type_uses_qact(type) && wp && !repacked) vs_matmul_q_avx512(type, wp, cols, r0, r1, qp, n, y, ldy);
+        if (vs_type_uses_qact(type) && wp && !repacked) vs_matmul_q_avx512(type, wp, cols, r0, r1, qa, qp, n, y, ldy);
         else if (vs_type_uses_qact(type)) vs_matmul_q_avx2(type, repacked, w, row_bytes, cols, r0, r1, qa, n, y, ldy);
         else vs_matmul_f_avx512(type, w, row_bytes, cols, r0, r1, x, ldx, n, y, ldy);
         return 0;

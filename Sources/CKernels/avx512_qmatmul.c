@@ -8,78 +8,68 @@
 //     y = hsum8(acc) (+ Σ_b m_b·s_b for Q4_1, summed in order)
 //     hsum8(a) = ((a4 + a0) + (a6 + a2)) + ((a5 + a1) + (a7 + a3))
 //
-// Every rounding of that is kept here, so the engine's numbers are llama.cpp's bits; the speed comes
-// from doing it for two rows at once in one 512-bit register and reusing each weight register for up
-// to three tokens.
+// Every rounding of that is kept here, so the engine's numbers are llama.cpp's bits. The lanes are
+// transposed: a 512-bit register holds one g_i (or acc_i) of 16 rows, so
+//   - a block's scales d_w·d_x are one multiply of the 16 rows' d_w by the token's d_x, shared by the
+//     8 FMAs of the block (ggml's layout needs a multiply or a broadcast per FMA, and on Zen 4 both
+//     compete with the integer dot products and FMAs for the same pipes: 3 cycles per 64 products
+//     where this layout takes 2);
+//   - the token's 4 activations of g_i are the dot product's broadcast memory operand;
+//   - hsum8 is 7 vector additions for the 16 rows at once.
+// Each weight register is reused for up to 3 tokens.
 //
-// Weights are repacked once (at model load, vs_pack_weights), laid out for this kernel: rows in groups
-// of 8 (4 pairs a, b), and per group and block:
-//   per pair  Q4: 32 bytes P = qa[0:4] qb[0:4] qa[4:8] qb[4:8] … qb[12:16] (the nibble bytes), f16 da, db
-//             Q8_0: 64 bytes P = (qa[0:4] qb[0:4] … qb[28:32]) + 128, f16 da, db
-//             Q5_0: as Q8_0, with the 5-bit codes (q + 16, unpacked from qs and qh) in place of q + 128
-//   then      Q4_1: f16 m[8]
-// so that u = P with its low nibbles in bytes 0-31 and high nibbles in 32-63 (Q8_0, Q5_0: P itself) gives, in
-// 32-bit lane l, row (l & 1)'s elements 4(l>>1) + 16(l>=8) … +3: lane l = ggml's g_i of row a (even l)
-// or b (odd l), i = (l>>1) mod 4 + 4(l>=8). The activations are packed to match (vs_pack_activations),
-// and one broadcast of the 32-bit pair (da, db) converted from F16 is the lanes' weight scales.
+// Weights are repacked once (at model load, vs_pack_weights): rows in groups of 16, per group and block
+//   Q8_0, Q5_0: for i = 0…7: u[r][4i…4i+3] for the 16 rows r (64 bytes), u = q + off
+//   Q4_0, Q4_1: for k = 0…3: the nibble bytes qs[4k…4k+3] of the 16 rows (64 bytes): their low nibbles
+//               are u of g_k, their high nibbles u of g_k+4 (ggml's element order)
+//   then f16 d[16], then (Q4_1) f16 m[16]
+// so a group's block takes as many bytes as its 16 GGUF blocks (Q5_0: 34 per 32 weights, the file 22).
 //
-// The packed form has the GGUF blocks' size, but for Q5_0 (34 bytes per 32 weights where the file has 22).
-// ggml_vec_dot_q5_0_q8_0 sums like Q4_0's and Q8_0's (8 lanes of 4 products, fma(d_w·d_x, lane, acc),
-// hsum_float_8), so the same kernel gives its bits.
-//
-// Weights are fed as unsigned bytes u = w + off (off = 0 for Q4_1, 8 for Q4_0, 16 for Q5_0, 128 for Q8_0), and each
-// lane starts from −off·Σq over its four activations, so the integer lane is exactly Σ w·q.
+// Weights are fed as unsigned bytes u = w + off (off = 0 for Q4_1, 8 for Q4_0, 16 for Q5_0, 128 for Q8_0),
+// and each lane starts from −off·S_i, S_i the sum of its four activations (vs_pack_activations), so the
+// integer lane is exactly Σ w·q. It also starts from the bits of 1.5·2^23: the lane's float bits are then
+// those of 1.5·2^23 + g_i (|g_i| < 2^22), and subtracting 1.5·2^23 gives (float)g_i exactly, on the
+// adder pipes instead of the converter's.
 #include <stdlib.h>
 #include <string.h>
 #include "CKernels.h"
 #include "internal.h"
 #include "kpacked.h"
 
-/// Packed activations per token: per block 64 bytes (q[0:4] twice, q[4:8] twice, … q[12:16] twice,
-/// then the same for q[16:32]), then f32 d[nb], f32 s[nb], padded to 64 bytes.
-static inline size_t act_bytes(int cols) {
-    size_t nb = (size_t)cols / 32;
-    return nb * 64 + ((nb * 8 + 63) & ~(size_t)63);
-}
+/// Rows per packed group: one 512-bit register of f32 lanes.
+#define GROUP_ROWS 16
+
+/// Packed activations per token: int32 S[b][i] = Σ_{j<4} q[32b + 4i + j], padded to 64 bytes.
+static inline size_t act_bytes(int cols) { return ((size_t)cols + 63) & ~(size_t)63; }
 
 size_t vs_packed_act_token_bytes(int cols) { return act_bytes(cols); }
 
 void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *packed) {
     (void)n;
     size_t stride = vs_qact_bytes(cols), pstride = act_bytes(cols);
-    int nb = cols / 32;
     for (int t = t0; t < t1; t++) {
-        const char *tok = (const char *)qa + (size_t)t * stride;
-        char *out = (char *)packed + (size_t)t * pstride;
-        for (int b = 0; b < nb; b++) {
-            const int8_t *q = qa_qs(tok) + (size_t)b * 32;
-            char *o = out + (size_t)b * 64;
-            for (int half = 0; half < 2; half++)
-                for (int g = 0; g < 4; g++) {
-                    memcpy(o + half * 32 + g * 8, q + half * 16 + g * 4, 4);
-                    memcpy(o + half * 32 + g * 8 + 4, q + half * 16 + g * 4, 4);
-                }
-        }
-        memcpy(out + (size_t)nb * 64, qa_d(tok, cols), (size_t)nb * 4);
-        memcpy(out + (size_t)nb * 68, qa_s(tok, cols), (size_t)nb * 4);
+        const int8_t *q = qa_qs((const char *)qa + (size_t)t * stride);
+        int32_t *S = (int32_t *)((char *)packed + (size_t)t * pstride);
+        for (int g = 0; g < cols / 4; g++) S[g] = q[4 * g] + q[4 * g + 1] + q[4 * g + 2] + q[4 * g + 3];
     }
 }
 
 static inline size_t block_bytes(int type) { return (size_t)vs_weight_type(type)->bytes; }
-/// Q8_0 and Q5_0 keep one byte per weight, Q4_0 and Q4_1 the nibbles; then the pair's two f16 scales.
+/// Q8_0 and Q5_0 keep one byte per weight, Q4_0 and Q4_1 the nibbles.
 static inline int byte_codes(int type) { return type == VS_Q8_0 || type == VS_Q5_0; }
-static inline size_t pair_bytes(int type) { return byte_codes(type) ? 68 : 36; }
-/// Bytes of one block of one group of 8 rows.
-static inline size_t group_block_bytes(int type) { return 4 * pair_bytes(type) + (type == VS_Q4_1 ? 16 : 0); }
+/// Bytes of the codes of one block of one group.
+static inline size_t codes_bytes(int type) { return byte_codes(type) ? 8 * 64 : 4 * 64; }
+/// Bytes of one block of one group: the codes, 16 f16 scales, (Q4_1) 16 f16 minima.
+static inline size_t group_block_bytes(int type) { return codes_bytes(type) + 32 + (type == VS_Q4_1 ? 32 : 0); }
 
-int vs_pack_group_rows(int type) { return type == VS_Q4_K || type == VS_Q6_K ? KP_ROWS : 8; }
+int vs_pack_group_rows(int type) { return type == VS_Q4_K || type == VS_Q6_K ? KP_ROWS : GROUP_ROWS; }
 
 size_t vs_packed_weight_bytes(int type, int rows, int cols) {
     const vs_weight_type_info *info = vs_weight_type(type);
     if (!info || !info->packs) return 0;
     if (type == VS_Q4_K) return vs_llamacpp_repacks(type, rows) ? vs_q4k_packed_bytes(rows, cols) : 0;
     if (type == VS_Q6_K) return vs_q6k_packed_bytes(rows, cols);
-    return (size_t)((rows + 7) / 8) * (size_t)(cols / 32) * group_block_bytes(type);
+    return (size_t)((rows + GROUP_ROWS - 1) / GROUP_ROWS) * (size_t)(cols / 32) * group_block_bytes(type);
 }
 
 /// The unsigned codes u = q + off of one Q8_0 or Q5_0 block (dequantize_row_q5_0's element order).
@@ -102,43 +92,29 @@ void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int co
     if (type == VS_Q4_K) { vs_q4k_pack(w, row_bytes, rows, cols, g0, g1, out); return; }
     if (type == VS_Q6_K) { vs_q6k_pack(w, row_bytes, rows, cols, g0, g1, out); return; }
     const int nb = cols / 32;
-    const size_t bb = block_bytes(type), gbb = group_block_bytes(type), pb = pair_bytes(type);
+    const size_t bb = block_bytes(type), gbb = group_block_bytes(type), cb = codes_bytes(type);
     static const uint8_t zero_block[34] = { 0 };   // (Q5_0: codes 0, d = 0)
     for (int g = g0; g < g1; g++) {
         char *group = (char *)out + (size_t)g * nb * gbb;
         for (int b = 0; b < nb; b++) {
-            char *o = group + (size_t)b * gbb;
-            const uint8_t *blk[8];
-            for (int r = 0; r < 8; r++) {
-                int row = g * 8 + r;
+            uint8_t *o = (uint8_t *)group + (size_t)b * gbb;
+            const uint8_t *blk[GROUP_ROWS];
+            for (int r = 0; r < GROUP_ROWS; r++) {
+                int row = g * GROUP_ROWS + r;
                 blk[r] = row < rows ? (const uint8_t *)w + (size_t)row * row_bytes + (size_t)b * bb : zero_block;
             }
-            for (int p = 0; p < 4; p++) {
-                const uint8_t *a = blk[2 * p], *c = blk[2 * p + 1];
-                uint8_t *pp = (uint8_t *)o + p * pb;
+            for (int r = 0; r < GROUP_ROWS; r++) {
                 if (byte_codes(type)) {
-                    uint8_t ua[32], uc[32];
-                    unpack_codes(type, a, ua);
-                    unpack_codes(type, c, uc);
-                    for (int k = 0; k < 8; k++)
-                        for (int i = 0; i < 4; i++) {
-                            pp[8 * k + i] = ua[4 * k + i];
-                            pp[8 * k + 4 + i] = uc[4 * k + i];
-                        }
-                    memcpy(pp + 64, a, 2);
-                    memcpy(pp + 66, c, 2);
+                    uint8_t u[32];
+                    unpack_codes(type, blk[r], u);
+                    for (int i = 0; i < 8; i++) memcpy(o + 64 * i + 4 * r, u + 4 * i, 4);
                 } else {
                     const int qoff = type == VS_Q4_1 ? 4 : 2;
-                    for (int k = 0; k < 4; k++) {
-                        memcpy(pp + 8 * k, a + qoff + 4 * k, 4);
-                        memcpy(pp + 8 * k + 4, c + qoff + 4 * k, 4);
-                    }
-                    memcpy(pp + 32, a, 2);
-                    memcpy(pp + 34, c, 2);
+                    for (int k = 0; k < 4; k++) memcpy(o + 64 * k + 4 * r, blk[r] + qoff + 4 * k, 4);
                 }
+                memcpy(o + cb + 2 * r, blk[r], 2);                                  // d
+                if (type == VS_Q4_1) memcpy(o + cb + 32 + 2 * r, blk[r] + 2, 2);   // m
             }
-            if (type == VS_Q4_1)
-                for (int r = 0; r < 8; r++) memcpy(o + 4 * pb + 2 * r, blk[r] + 2, 2);
         }
     }
 }
@@ -148,109 +124,104 @@ void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int co
 
 #define TGT __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define INLINE static inline __attribute__((always_inline))
+/// Tokens per weight register.
+#define TOKENS 3
 
 static inline int type_offset(int type) { return type == VS_Q4_1 ? 0 : type == VS_Q4_0 ? 8 : type == VS_Q5_0 ? 16 : 128; }
 
-/// One group of 8 rows × T tokens; y gets rows [0, valid).
-INLINE TGT void kernel(const int type, const int T, int nb, const char *group,
-                       const char *a, size_t astride, float *y, size_t ldy, int valid) {
-    const int off = type_offset(type);
-    const size_t gbb = group_block_bytes(type), pb = pair_bytes(type);
-    __m512 acc[4][3];
-    __m256 summ[3];
-    for (int p = 0; p < 4; p++) for (int t = 0; t < T; t++) acc[p][t] = _mm512_setzero_ps();
-    for (int t = 0; t < T; t++) summ[t] = _mm256_setzero_ps();
-    const float *dx[3], *sx[3];
+/// One group of 16 rows × T tokens (quantized activations `qa`, their sums `sp`); y gets rows [0, valid).
+INLINE TGT void kernel(const int type, const int T, int cols, const char *group, const char *qa, size_t qstride,
+                       const char *sp, size_t sstride, float *y, size_t ldy, int valid) {
+    const int nb = cols / 32, off = type_offset(type);
+    const int shift = off == 8 ? 3 : off == 16 ? 4 : 7;   // off = 2^shift
+    const size_t gbb = group_block_bytes(type), cb = codes_bytes(type);
+    __m512 acc[8][TOKENS];   // lane r of acc[i][t]: ggml's acc_i of row r, token t
+    __m512 summ[TOKENS];     // Q4_1: Σ_b m_b·s_b
+    const int8_t *q[TOKENS];
+    const float *dx[TOKENS], *sx[TOKENS];
+    const int32_t *S[TOKENS];
     for (int t = 0; t < T; t++) {
-        dx[t] = (const float *)(a + (size_t)t * astride + (size_t)nb * 64);
-        sx[t] = dx[t] + nb;
+        for (int i = 0; i < 8; i++) acc[i][t] = _mm512_setzero_ps();
+        summ[t] = _mm512_setzero_ps();
+        const char *tok = qa + (size_t)t * qstride;
+        q[t] = qa_qs(tok);
+        dx[t] = qa_d(tok, cols);
+        sx[t] = qa_s(tok, cols);
+        S[t] = (const int32_t *)(sp + (size_t)t * sstride);
     }
-    const __m512i offsets = _mm512_set1_epi8((char)off), nibble = _mm512_set1_epi8(0x0F);
+    const __m512i magic = _mm512_set1_epi32(0x4B400000), nibble = _mm512_set1_epi8(0x0F);
+    const __m512 magicf = _mm512_set1_ps(12582912.0f);
     for (int b = 0; b < nb; b++) {
         const char *blk = group + (size_t)b * gbb;
-        __m512i X[3], N[3];
-        for (int t = 0; t < T; t++) {
-            X[t] = _mm512_load_si512((const void *)(a + (size_t)t * astride + (size_t)b * 64));
-            N[t] = off ? _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), offsets, X[t]))
-                       : _mm512_setzero_si512();
-        }
-        for (int p = 0; p < 4; p++) {
-            const char *pp = blk + p * pb;
+        const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + cb)));
+        __m512 d[TOKENS];   // d_w·d_x, rounded once as ggml's
+        for (int t = 0; t < T; t++) d[t] = _mm512_mul_ps(dw, _mm512_set1_ps(dx[t][b]));
+        for (int i = 0; i < 8; i++) {
             __m512i u;
             if (byte_codes(type)) {
-                u = _mm512_loadu_si512((const void *)pp);
+                u = _mm512_loadu_si512((const void *)(blk + 64 * i));
             } else {
-                __m512i P = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)pp));
-                u = _mm512_and_si512(_mm512_mask_srli_epi16(P, (__mmask32)0xFFFF0000u, P, 4), nibble);
+                const __m512i P = _mm512_loadu_si512((const void *)(blk + 64 * (i & 3)));
+                u = _mm512_and_si512(i < 4 ? P : _mm512_srli_epi16(P, 4), nibble);
             }
-            int32_t scales;
-            memcpy(&scales, pp + pair_bytes(type) - 4, 4);
-            const __m512 dw = _mm512_cvtph_ps(_mm256_set1_epi32(scales));   // da db da db …
             for (int t = 0; t < T; t++) {
-                __m512 lanes = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(N[t], u, X[t]));
-                __m512 d = _mm512_mul_ps(dw, _mm512_set1_ps(dx[t][b]));
-                acc[p][t] = _mm512_fmadd_ps(d, lanes, acc[p][t]);
+                int32_t q4;
+                memcpy(&q4, q[t] + 32 * b + 4 * i, 4);
+                const __m512i start = off ? _mm512_sub_epi32(magic, _mm512_slli_epi32(_mm512_set1_epi32(S[t][8 * b + i]), shift))
+                                          : magic;
+                const __m512i bits = _mm512_dpbusd_epi32(start, u, _mm512_set1_epi32(q4));
+                acc[i][t] = _mm512_fmadd_ps(d[t], _mm512_sub_ps(_mm512_castsi512_ps(bits), magicf), acc[i][t]);
             }
         }
         if (type == VS_Q4_1) {
             // m·s is exact (two F16 values), so fma = ggml's add of the product.
-            __m256 m = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(blk + 4 * pb)));
-            for (int t = 0; t < T; t++) summ[t] = _mm256_fmadd_ps(m, _mm256_set1_ps(sx[t][b]), summ[t]);
+            const __m512 m = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + cb + 32)));
+            for (int t = 0; t < T; t++) summ[t] = _mm512_fmadd_ps(m, _mm512_set1_ps(sx[t][b]), summ[t]);
         }
     }
+    const __mmask16 rows = (__mmask16)((1u << valid) - 1);
     for (int t = 0; t < T; t++) {
-        float s[8], out[8];
-        _mm256_storeu_ps(s, summ[t]);
-        for (int p = 0; p < 4; p++) {
-            // ggml's hsum_float_8 for row a (even lanes: g0..g3 in lanes 0 2 4 6, g4..g7 in 8 10 12 14)
-            // and row b (odd lanes) at once; additions commute, so operand order changes nothing.
-            __m512 v = acc[p][t];
-            v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(1, 0, 3, 2)));   // g_i + g_i+4
-            v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, _MM_SHUFFLE(2, 3, 0, 1)));   // (g0+g4) + (g2+g6), …
-            v = _mm512_add_ps(v, _mm512_shuffle_ps(v, v, _MM_SHUFFLE(1, 0, 3, 2)));      // … + ((g1+g5) + (g3+g7))
-            float lanes[16];
-            _mm512_storeu_ps(lanes, v);
-            out[2 * p] = lanes[0];
-            out[2 * p + 1] = lanes[1];
-        }
-        if (type == VS_Q4_1) for (int r = 0; r < valid; r++) y[(size_t)t * ldy + r] = out[r] + s[r];
-        else if (valid == 8) _mm256_storeu_ps(y + (size_t)t * ldy, _mm256_loadu_ps(out));   // (the loop would be a memcpy call)
-        else for (int r = 0; r < valid; r++) y[(size_t)t * ldy + r] = out[r];
+        // hsum8 for the 16 rows at once (additions commute, so operand order changes nothing).
+        __m512 v = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(acc[4][t], acc[0][t]), _mm512_add_ps(acc[6][t], acc[2][t])),
+                                 _mm512_add_ps(_mm512_add_ps(acc[5][t], acc[1][t]), _mm512_add_ps(acc[7][t], acc[3][t])));
+        if (type == VS_Q4_1) v = _mm512_add_ps(v, summ[t]);
+        _mm512_mask_storeu_ps(y + (size_t)t * ldy, rows, v);
     }
 }
 
 #define KERNEL_T(TYPE) \
     switch (T) { \
-    case 1: kernel(TYPE, 1, nb, group, a, astride, y, ldy, valid); break; \
-    case 2: kernel(TYPE, 2, nb, group, a, astride, y, ldy, valid); break; \
-    default: kernel(TYPE, 3, nb, group, a, astride, y, ldy, valid); break; \
+    case 1: kernel(TYPE, 1, cols, group, qa, qstride, sp, sstride, y, ldy, valid); break; \
+    case 2: kernel(TYPE, 2, cols, group, qa, qstride, sp, sstride, y, ldy, valid); break; \
+    default: kernel(TYPE, 3, cols, group, qa, qstride, sp, sstride, y, ldy, valid); break; \
     }
 
-TGT __attribute__((noinline)) static void run_kernel(int type, int T, int nb, const char *group,
-                                                     const char *a, size_t astride, float *y, size_t ldy, int valid) {
+TGT __attribute__((noinline)) static void run_kernel(int type, int T, int cols, const char *group, const char *qa, size_t qstride,
+                                                     const char *sp, size_t sstride, float *y, size_t ldy, int valid) {
     if (type == VS_Q4_1) { KERNEL_T(VS_Q4_1) }
     else if (type == VS_Q4_0) { KERNEL_T(VS_Q4_0) }
     else if (type == VS_Q5_0) { KERNEL_T(VS_Q5_0) }
     else { KERNEL_T(VS_Q8_0) }
 }
 
-/// Rows [r0, r1) (r0 a multiple of 8) × n tokens of packed activations `qp` (vs_pack_activations),
-/// from weights packed by vs_pack_weights.
-TGT void vs_matmul_q_avx512(int type, const void *wp, int cols, int r0, int r1, const void *qp, int n, float *y, size_t ldy) {
+/// Rows [r0, r1) (r0 a multiple of 16) × n tokens of quantized activations `qa` with their sums `qp`
+/// (vs_pack_activations), from weights packed by vs_pack_weights.
+TGT void vs_matmul_q_avx512(int type, const void *wp, int cols, int r0, int r1, const void *qa, const void *qp, int n,
+                            float *y, size_t ldy) {
     const int nb = cols / 32;
-    const size_t astride = act_bytes(cols), gstride = (size_t)nb * group_block_bytes(type);
-    // Token blocks whose packed activations stay in L2 while the weight groups pass over them.
-    int block = (int)((256 * 1024) / astride);
-    block = block < 3 ? 3 : block > 255 ? 255 : block - block % 3;
+    const size_t qstride = vs_qact_bytes(cols), sstride = act_bytes(cols), gstride = (size_t)nb * group_block_bytes(type);
+    // Token blocks whose activations stay in L2 while the weight groups pass over them.
+    int block = (int)((256 * 1024) / (qstride + sstride));
+    block = block < TOKENS ? TOKENS : block > 255 ? 255 : block - block % TOKENS;
     for (int b0 = 0; b0 < n; b0 += block) {
         int bn = n - b0 < block ? n - b0 : block;
-        for (int q = r0; q < r1; q += 8) {
-            int valid = r1 - q < 8 ? r1 - q : 8;
-            const char *group = (const char *)wp + (size_t)(q / 8) * gstride;
-            for (int t0 = b0; t0 < b0 + bn; t0 += 3) {
-                int T = b0 + bn - t0 < 3 ? b0 + bn - t0 : 3;
-                run_kernel(type, T, nb, group, (const char *)qp + (size_t)t0 * astride, astride,
-                           y + (size_t)t0 * ldy + q, ldy, valid);
+        for (int g = r0; g < r1; g += GROUP_ROWS) {
+            int valid = r1 - g < GROUP_ROWS ? r1 - g : GROUP_ROWS;
+            const char *group = (const char *)wp + (size_t)(g / GROUP_ROWS) * gstride;
+            for (int t0 = b0; t0 < b0 + bn; t0 += TOKENS) {
+                int T = b0 + bn - t0 < TOKENS ? b0 + bn - t0 : TOKENS;
+                run_kernel(type, T, cols, group, (const char *)qa + (size_t)t0 * qstride, qstride,
+                           (const char *)qp + (size_t)t0 * sstride, sstride, y + (size_t)t0 * ldy + g, ldy, valid);
             }
         }
     }

@@ -144,7 +144,8 @@ void vs_matmul_k_scalar(int type, int repacked, const void *w, size_t row_bytes,
 #if defined(__x86_64__)
 void vs_quantize_q8k_avx512(const float *x, size_t ldx, int cols, int t0, int t1, int grouped_end, void *qk);
 void vs_quantize_tokens_avx512(const float *x, size_t ldx, int cols, int t0, int t1, void *qa);
-void vs_matmul_q_avx512(int type, const void *wp, int cols, int r0, int r1, const void *qp, int n, float *y, size_t ldy);
+void vs_matmul_q_avx512(int type, const void *wp, int cols, int r0, int r1, const void *qa, const void *qp, int n,
+                        float *y, size_t ldy);
 void vs_matmul_f_avx512(int type, const void *w, size_t row_bytes, int cols, int r0, int r1,
                         const float *x, size_t ldx, int n, float *y, size_t ldy);
 void vs_dequantize_row_avx512(int type, const void *row, float *out, int cols);
