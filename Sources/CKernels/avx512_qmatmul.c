@@ -129,6 +129,14 @@ void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int co
 
 static inline int type_offset(int type) { return type == VS_Q4_1 ? 0 : type == VS_Q4_0 ? 8 : type == VS_Q5_0 ? 16 : 128; }
 
+/// x broadcast to 16 lanes by a load: the compiler's own choice for a value it has just stored (a
+/// register broadcast) takes a shuffle pipe that the dot products and FMAs need.
+INLINE TGT __m512i broadcast_load(const int32_t *x) {
+    __m512i r;
+    __asm__("vpbroadcastd %1, %0" : "=v"(r) : "m"(*x));
+    return r;
+}
+
 /// One group of 16 rows × T tokens (quantized activations `qa`, their sums `sp`); y gets rows [0, valid).
 INLINE TGT void kernel(const int type, const int T, int cols, const char *group, const char *qa, size_t qstride,
                        const char *sp, size_t sstride, float *y, size_t ldy, int valid) {
@@ -136,47 +144,42 @@ INLINE TGT void kernel(const int type, const int T, int cols, const char *group,
     const int shift = off == 8 ? 3 : off == 16 ? 4 : 7;   // off = 2^shift
     const size_t gbb = group_block_bytes(type), cb = codes_bytes(type);
     __m512 acc[8][TOKENS];   // lane r of acc[i][t]: ggml's acc_i of row r, token t
-    __m512 summ[TOKENS];     // Q4_1: Σ_b m_b·s_b
     const int8_t *q[TOKENS];
-    const float *dx[TOKENS], *sx[TOKENS];
+    const float *dx[TOKENS];
     const int32_t *S[TOKENS];
     for (int t = 0; t < T; t++) {
         for (int i = 0; i < 8; i++) acc[i][t] = _mm512_setzero_ps();
-        summ[t] = _mm512_setzero_ps();
         const char *tok = qa + (size_t)t * qstride;
         q[t] = qa_qs(tok);
         dx[t] = qa_d(tok, cols);
-        sx[t] = qa_s(tok, cols);
         S[t] = (const int32_t *)(sp + (size_t)t * sstride);
     }
-    const __m512i magic = _mm512_set1_epi32(0x4B400000), nibble = _mm512_set1_epi8(0x0F);
-    const __m512 magicf = _mm512_set1_ps(12582912.0f);
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    const __m512 magicf = _mm512_set1_ps(12582912.0f);   // 1.5·2^23, bits 0x4B400000
+    const __m256i magic8 = _mm256_set1_epi32(0x4B400000);
+    _Alignas(32) int32_t start[TOKENS][8];   // the lanes' first value: magic − off·S_i
     for (int b = 0; b < nb; b++) {
         const char *blk = group + (size_t)b * gbb;
         const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + cb)));
         __m512 d[TOKENS];   // d_w·d_x, rounded once as ggml's
-        for (int t = 0; t < T; t++) d[t] = _mm512_mul_ps(dw, _mm512_set1_ps(dx[t][b]));
-        for (int i = 0; i < 8; i++) {
-            __m512i u;
-            if (byte_codes(type)) {
-                u = _mm512_loadu_si512((const void *)(blk + 64 * i));
-            } else {
-                const __m512i P = _mm512_loadu_si512((const void *)(blk + 64 * (i & 3)));
-                u = _mm512_and_si512(i < 4 ? P : _mm512_srli_epi16(P, 4), nibble);
+        for (int t = 0; t < T; t++) {
+            d[t] = _mm512_mul_ps(dw, _mm512_set1_ps(dx[t][b]));
+            if (off) {
+                const __m256i sums = _mm256_loadu_si256((const __m256i *)(S[t] + 8 * b));
+                _mm256_store_si256((__m256i *)start[t], _mm256_sub_epi32(magic8, _mm256_slli_epi32(sums, shift)));
             }
+        }
+        for (int i = 0; i < 8; i++) {
+            const char *codes = blk + 64 * (byte_codes(type) ? i : i & 3);
+            __m512i u = _mm512_loadu_si512((const void *)codes);
+            if (!byte_codes(type)) u = _mm512_and_si512(i < 4 ? u : _mm512_srli_epi16(u, 4), nibble);
             for (int t = 0; t < T; t++) {
                 int32_t q4;
                 memcpy(&q4, q[t] + 32 * b + 4 * i, 4);
-                const __m512i start = off ? _mm512_sub_epi32(magic, _mm512_slli_epi32(_mm512_set1_epi32(S[t][8 * b + i]), shift))
-                                          : magic;
-                const __m512i bits = _mm512_dpbusd_epi32(start, u, _mm512_set1_epi32(q4));
+                const __m512i first = off ? broadcast_load(&start[t][i]) : _mm512_castps_si512(magicf);
+                const __m512i bits = _mm512_dpbusd_epi32(first, u, _mm512_set1_epi32(q4));
                 acc[i][t] = _mm512_fmadd_ps(d[t], _mm512_sub_ps(_mm512_castsi512_ps(bits), magicf), acc[i][t]);
             }
-        }
-        if (type == VS_Q4_1) {
-            // m·s is exact (two F16 values), so fma = ggml's add of the product.
-            const __m512 m = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + cb + 32)));
-            for (int t = 0; t < T; t++) summ[t] = _mm512_fmadd_ps(m, _mm512_set1_ps(sx[t][b]), summ[t]);
         }
     }
     const __mmask16 rows = (__mmask16)((1u << valid) - 1);
@@ -184,7 +187,16 @@ INLINE TGT void kernel(const int type, const int T, int cols, const char *group,
         // hsum8 for the 16 rows at once (additions commute, so operand order changes nothing).
         __m512 v = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(acc[4][t], acc[0][t]), _mm512_add_ps(acc[6][t], acc[2][t])),
                                  _mm512_add_ps(_mm512_add_ps(acc[5][t], acc[1][t]), _mm512_add_ps(acc[7][t], acc[3][t])));
-        if (type == VS_Q4_1) v = _mm512_add_ps(v, summ[t]);
+        if (type == VS_Q4_1) {
+            // + Σ_b m_b·s_b, summed in order; m·s is exact (two F16 values), so fma = ggml's add of the product.
+            const float *sx = qa_s(qa + (size_t)t * qstride, cols);
+            __m512 summ = _mm512_setzero_ps();
+            for (int b = 0; b < nb; b++) {
+                const __m512 m = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(group + (size_t)b * gbb + cb + 32)));
+                summ = _mm512_fmadd_ps(m, _mm512_set1_ps(sx[b]), summ);
+            }
+            v = _mm512_add_ps(v, summ);
+        }
         _mm512_mask_storeu_ps(y + (size_t)t * ldy, rows, v);
     }
 }
