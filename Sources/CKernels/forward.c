@@ -120,6 +120,14 @@ TGT512 static inline float reduce512(__m512 a) {
     return _mm_cvtss_f32(_mm_add_ss(t, _mm_shuffle_ps(t, t, _MM_SHUFFLE(1, 1, 1, 1))));
 }
 
+/// reduce16 of 16 registers lane by lane: out[e] = reduce16(x[0][e], …, x[15][e]).
+TGT512 static inline __m512 reduce16_lanes(const __m512 x[16]) {
+    __m512 h[8], r[4];
+    for (int i = 0; i < 8; i++) h[i] = _mm512_add_ps(x[8 + i], x[i]);
+    for (int i = 0; i < 4; i++) r[i] = _mm512_add_ps(h[4 + i], h[i]);
+    return _mm512_add_ps(_mm512_add_ps(r[0], r[2]), _mm512_add_ps(r[1], r[3]));
+}
+
 TGT512 static inline __m512 round_half512(__m512 x) {
     return _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
@@ -131,15 +139,43 @@ TGT512 static void attention_row_avx512(const float *q, const float *keys, const
                                         float *scores, float *out) {
     const int chunks = head_dim / 16;
     float top = -INFINITY;
-    for (int j = 0; j < length; j++) {
+    int j0 = 0;
+    if (!single) {
+        // 8 keys at a time: each key's chain of head_dim/16 FMAs is long (16 for Gemma's 256), and 8
+        // side by side keep the FMA pipe busy; every key's sum is the one-key loop's below.
+        for (; j0 < first; j0++) scores[j0] = -INFINITY;   // masked: exp512 gives 0
+        for (; j0 + 8 <= length; j0 += 8) {
+            __m512 a[8];
+            for (int k = 0; k < 8; k++) a[k] = _mm512_setzero_ps();
+            for (int c = 0; c < chunks; c++) {
+                const __m512 qc = _mm512_loadu_ps(q + 16 * c);
+                for (int k = 0; k < 8; k++)
+                    a[k] = _mm512_fmadd_ps(_mm512_loadu_ps(keys + (size_t)(j0 + k) * kv_stride + 16 * c), qc, a[k]);
+            }
+            for (int k = 0; k < 8; k++) {
+                const float s = reduce512(a[k]) * scale;
+                scores[j0 + k] = s;
+                if (s > top) top = s;
+            }
+        }
+    }
+    for (int j = j0; j < length; j++) {
         if (j < first) { scores[j] = -INFINITY; continue; }   // masked: exp512 gives 0
         const float *k = keys + (size_t)j * kv_stride;
         __m512 a;
         if (single) {   // chunk c into accumulator c mod 4 (lanes (c + l) mod 64), then reduce64's (a0 + a2) + (a1 + a3)
-            __m512 acc[4] = { _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps() };
-            for (int c = 0; c < chunks; c++)
-                acc[c & 3] = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), acc[c & 3]);
-            a = _mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3]));
+            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;   // (named: an array indexed c & 3 lives in memory)
+            int c = 0;
+            for (; c + 4 <= chunks; c += 4) {
+                a0 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a0);
+                a1 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 16), _mm512_loadu_ps(q + 16 * c + 16), a1);
+                a2 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 32), _mm512_loadu_ps(q + 16 * c + 32), a2);
+                a3 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 48), _mm512_loadu_ps(q + 16 * c + 48), a3);
+            }
+            if (c < chunks) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a0), c++;
+            if (c < chunks) a1 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a1), c++;
+            if (c < chunks) a2 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a2);
+            a = _mm512_add_ps(_mm512_add_ps(a0, a2), _mm512_add_ps(a1, a3));
         } else {
             a = _mm512_setzero_ps();
             for (int c = 0; c < chunks; c++) a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a);
@@ -165,25 +201,45 @@ TGT512 static void attention_row_avx512(const float *q, const float *keys, const
     }
     // Per 64 output elements (4 registers): lanes[l][c] holds the partial sums of keys j ≡ l (mod 16, or
     // 64 for a single query).
+    if (!single) {
+        // Per 16 output elements: the 16 lanes (key j in lane j mod 16) in registers, keys in order.
+        for (int c = 0; c < chunks; c++) {
+            __m512 x[16];
+            for (int l = 0; l < 16; l++) x[l] = _mm512_setzero_ps();
+            const float *v = values + 16 * c;
+            int j = 0;
+            for (; j + 16 <= length; j += 16)
+                for (int l = 0; l < 16; l++)
+                    x[l] = _mm512_fmadd_ps(_mm512_loadu_ps(v + (size_t)(j + l) * kv_stride), _mm512_set1_ps(scores[j + l]), x[l]);
+            for (int l = 0; j + l < length; l++)
+                x[l] = _mm512_fmadd_ps(_mm512_loadu_ps(v + (size_t)(j + l) * kv_stride), _mm512_set1_ps(scores[j + l]), x[l]);
+            _mm512_storeu_ps(out + 16 * c, reduce16_lanes(x));
+        }
+        return;
+    }
+    // A single query: 64 lanes (key j in lane j mod 64). Each lane's keys are summed in registers (keys
+    // l, l + 64, … in order), then stored once.
     __m512 lanes[64][4];
-    const int width = single ? 64 : 16;
+    const int width = 64;
     for (int o = 0; o < chunks; o += 4) {
         const int nc = chunks - o < 4 ? chunks - o : 4;
-        for (int l = 0; l < width; l++) for (int c = 0; c < nc; c++) lanes[l][c] = _mm512_setzero_ps();
-        for (int j = 0; j < length; j++) {
-            const float *v = values + (size_t)j * kv_stride + 16 * o;
-            const __m512 p = _mm512_set1_ps(scores[j]);
-            __m512 *acc = lanes[j % width];
-            for (int c = 0; c < nc; c++) acc[c] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16 * c), p, acc[c]);
+        for (int l = 0; l < width; l++) {
+            __m512 acc[4] = { _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps() };
+            for (int j = l; j < length; j += width) {
+                const float *v = values + (size_t)j * kv_stride + 16 * o;
+                const __m512 p = _mm512_set1_ps(scores[j]);
+                acc[0] = _mm512_fmadd_ps(_mm512_loadu_ps(v), p, acc[0]);
+                if (nc > 1) acc[1] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16), p, acc[1]);
+                if (nc > 2) acc[2] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 32), p, acc[2]);
+                if (nc > 3) acc[3] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 48), p, acc[3]);
+            }
+            for (int c = 0; c < nc; c++) lanes[l][c] = acc[c];
         }
-        for (int c = 0; c < nc; c++) {
-            __m512 x[16], h[8], r[4];
+        for (int c = 0; c < nc; c++) {   // reduce64: (a0 + a2) + (a1 + a3), then reduce16
+            __m512 x[16];
             for (int l = 0; l < 16; l++)
-                x[l] = single ? _mm512_add_ps(_mm512_add_ps(lanes[l][c], lanes[32 + l][c]), _mm512_add_ps(lanes[16 + l][c], lanes[48 + l][c]))
-                              : lanes[l][c];
-            for (int i = 0; i < 8; i++) h[i] = _mm512_add_ps(x[8 + i], x[i]);
-            for (int i = 0; i < 4; i++) r[i] = _mm512_add_ps(h[4 + i], h[i]);
-            _mm512_storeu_ps(out + 16 * (o + c), _mm512_add_ps(_mm512_add_ps(r[0], r[2]), _mm512_add_ps(r[1], r[3])));
+                x[l] = _mm512_add_ps(_mm512_add_ps(lanes[l][c], lanes[32 + l][c]), _mm512_add_ps(lanes[16 + l][c], lanes[48 + l][c]));
+            _mm512_storeu_ps(out + 16 * (o + c), reduce16_lanes(x));
         }
     }
 }
