@@ -132,58 +132,67 @@ TGT512 static inline __m512 round_half512(__m512 x) {
     return _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
-/// head_dim a multiple of 16 (64: SmolLM2, 128: Qwen2.5, 256: Gemma 3): attention_row_scalar's
-/// arithmetic, vectorised without changing any rounding.
-TGT512 static void attention_row_avx512(const float *q, const float *keys, const float *values, size_t kv_stride,
-                                        int first, int length, int head_dim, float scale, int round_half, int single,
-                                        float *scores, float *out) {
+/// Dot products of the keys with G queries (a grouped-query head group), scores[g][j] = (q_g·k_j)·scale,
+/// -inf below `first`; returns each query's largest score in top[g]. Each key is read from memory once
+/// for the G queries (the others find it in L1).
+TGT512 static inline void scores_avx512(const int G, const float *q, const float *keys, size_t kv_stride, int first,
+                                        int length, int head_dim, float scale, int single, float *scores, size_t sstride,
+                                        float top[4]) {
     const int chunks = head_dim / 16;
-    float top = -INFINITY;
-    int j0 = 0;
+    for (int g = 0; g < G; g++) top[g] = -INFINITY;
+    int j = 0;
+    for (; j < first; j++) for (int g = 0; g < G; g++) scores[g * sstride + j] = -INFINITY;   // masked: exp512 gives 0
     if (!single) {
         // 8 keys at a time: each key's chain of head_dim/16 FMAs is long (16 for Gemma's 256), and 8
         // side by side keep the FMA pipe busy; every key's sum is the one-key loop's below.
-        for (; j0 < first; j0++) scores[j0] = -INFINITY;   // masked: exp512 gives 0
-        for (; j0 + 8 <= length; j0 += 8) {
-            __m512 a[8];
-            for (int k = 0; k < 8; k++) a[k] = _mm512_setzero_ps();
-            for (int c = 0; c < chunks; c++) {
-                const __m512 qc = _mm512_loadu_ps(q + 16 * c);
-                for (int k = 0; k < 8; k++)
-                    a[k] = _mm512_fmadd_ps(_mm512_loadu_ps(keys + (size_t)(j0 + k) * kv_stride + 16 * c), qc, a[k]);
+        for (; j + 8 <= length; j += 8)
+            for (int g = 0; g < G; g++) {
+                const float *qg = q + (size_t)g * head_dim;
+                __m512 a[8];
+                for (int k = 0; k < 8; k++) a[k] = _mm512_setzero_ps();
+                for (int c = 0; c < chunks; c++) {
+                    const __m512 qc = _mm512_loadu_ps(qg + 16 * c);
+                    for (int k = 0; k < 8; k++)
+                        a[k] = _mm512_fmadd_ps(_mm512_loadu_ps(keys + (size_t)(j + k) * kv_stride + 16 * c), qc, a[k]);
+                }
+                for (int k = 0; k < 8; k++) {
+                    const float s = reduce512(a[k]) * scale;
+                    scores[g * sstride + j + k] = s;
+                    if (s > top[g]) top[g] = s;
+                }
             }
-            for (int k = 0; k < 8; k++) {
-                const float s = reduce512(a[k]) * scale;
-                scores[j0 + k] = s;
-                if (s > top) top = s;
-            }
-        }
     }
-    for (int j = j0; j < length; j++) {
-        if (j < first) { scores[j] = -INFINITY; continue; }   // masked: exp512 gives 0
+    for (; j < length; j++) {
         const float *k = keys + (size_t)j * kv_stride;
-        __m512 a;
-        if (single) {   // chunk c into accumulator c mod 4 (lanes (c + l) mod 64), then reduce64's (a0 + a2) + (a1 + a3)
-            __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;   // (named: an array indexed c & 3 lives in memory)
-            int c = 0;
-            for (; c + 4 <= chunks; c += 4) {
-                a0 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a0);
-                a1 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 16), _mm512_loadu_ps(q + 16 * c + 16), a1);
-                a2 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 32), _mm512_loadu_ps(q + 16 * c + 32), a2);
-                a3 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 48), _mm512_loadu_ps(q + 16 * c + 48), a3);
+        for (int g = 0; g < G; g++) {
+            const float *qg = q + (size_t)g * head_dim;
+            __m512 a;
+            if (single) {   // chunk c into accumulator c mod 4 (lanes (c + l) mod 64), then reduce64's (a0 + a2) + (a1 + a3)
+                __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;   // (named: an array indexed c & 3 lives in memory)
+                int c = 0;
+                for (; c + 4 <= chunks; c += 4) {
+                    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(qg + 16 * c), a0);
+                    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 16), _mm512_loadu_ps(qg + 16 * c + 16), a1);
+                    a2 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 32), _mm512_loadu_ps(qg + 16 * c + 32), a2);
+                    a3 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c + 48), _mm512_loadu_ps(qg + 16 * c + 48), a3);
+                }
+                if (c < chunks) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(qg + 16 * c), a0), c++;
+                if (c < chunks) a1 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(qg + 16 * c), a1), c++;
+                if (c < chunks) a2 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(qg + 16 * c), a2);
+                a = _mm512_add_ps(_mm512_add_ps(a0, a2), _mm512_add_ps(a1, a3));
+            } else {
+                a = _mm512_setzero_ps();
+                for (int c = 0; c < chunks; c++) a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(qg + 16 * c), a);
             }
-            if (c < chunks) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a0), c++;
-            if (c < chunks) a1 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a1), c++;
-            if (c < chunks) a2 = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a2);
-            a = _mm512_add_ps(_mm512_add_ps(a0, a2), _mm512_add_ps(a1, a3));
-        } else {
-            a = _mm512_setzero_ps();
-            for (int c = 0; c < chunks; c++) a = _mm512_fmadd_ps(_mm512_loadu_ps(k + 16 * c), _mm512_loadu_ps(q + 16 * c), a);
+            const float s = reduce512(a) * scale;
+            scores[g * sstride + j] = s;
+            if (s > top[g]) top[g] = s;
         }
-        float s = reduce512(a) * scale;
-        scores[j] = s;
-        if (s > top) top = s;
     }
+}
+
+/// p = softmax(scores) in place, each chunk of 16 summed as ggml does, then rounded to F16 if asked.
+TGT512 static inline void softmax_avx512(float *scores, int length, float top, int round_half) {
     const __m512 vm = _mm512_set1_ps(top);
     double sum = 0;
     for (int j = 0; j < length; j += 16) {
@@ -199,48 +208,87 @@ TGT512 static void attention_row_avx512(const float *q, const float *keys, const
         if (round_half) p = round_half512(p);
         _mm512_mask_storeu_ps(scores + j, mask, p);
     }
-    // Per 64 output elements (4 registers): lanes[l][c] holds the partial sums of keys j ≡ l (mod 16, or
-    // 64 for a single query).
-    if (!single) {
-        // Per 16 output elements: the 16 lanes (key j in lane j mod 16) in registers, keys in order.
-        for (int c = 0; c < chunks; c++) {
-            __m512 x[16];
-            for (int l = 0; l < 16; l++) x[l] = _mm512_setzero_ps();
-            const float *v = values + 16 * c;
-            int j = 0;
-            for (; j + 16 <= length; j += 16)
-                for (int l = 0; l < 16; l++)
-                    x[l] = _mm512_fmadd_ps(_mm512_loadu_ps(v + (size_t)(j + l) * kv_stride), _mm512_set1_ps(scores[j + l]), x[l]);
-            for (int l = 0; j + l < length; l++)
-                x[l] = _mm512_fmadd_ps(_mm512_loadu_ps(v + (size_t)(j + l) * kv_stride), _mm512_set1_ps(scores[j + l]), x[l]);
-            _mm512_storeu_ps(out + 16 * c, reduce16_lanes(x));
+}
+
+/// out_g = Vᵀ·p_g for G queries, per output chunk of 16: the 16 lanes (key j in lane j mod 16) four at
+/// a time for the G queries in registers, so each value row is read once for all of them.
+TGT512 static inline void values_batch_avx512(const int G, const float *values, size_t kv_stride, int length, int head_dim,
+                                              const float *p, size_t sstride, float *out) {
+    for (int c = 0; c < head_dim / 16; c++) {
+        __m512 x[4][16];
+        const float *v = values + 16 * c;
+        for (int quarter = 0; quarter < 4; quarter++) {
+            __m512 acc[4][4];
+            for (int g = 0; g < G; g++) for (int l = 0; l < 4; l++) acc[g][l] = _mm512_setzero_ps();
+            for (int j0 = 4 * quarter; j0 < length; j0 += 16)
+                for (int l = 0; l < 4 && j0 + l < length; l++) {
+                    const __m512 vj = _mm512_loadu_ps(v + (size_t)(j0 + l) * kv_stride);
+                    for (int g = 0; g < G; g++) acc[g][l] = _mm512_fmadd_ps(vj, _mm512_set1_ps(p[g * sstride + j0 + l]), acc[g][l]);
+                }
+            for (int g = 0; g < G; g++) for (int l = 0; l < 4; l++) x[g][4 * quarter + l] = acc[g][l];
         }
-        return;
+        for (int g = 0; g < G; g++) _mm512_storeu_ps(out + (size_t)g * head_dim + 16 * c, reduce16_lanes(x[g]));
     }
-    // A single query: 64 lanes (key j in lane j mod 64). Each lane's keys are summed in registers (keys
-    // l, l + 64, … in order), then stored once.
-    __m512 lanes[64][4];
-    const int width = 64;
+}
+
+/// out_g = Vᵀ·p_g for a single query row (ggml_vec_dot_f16's 64 lanes: key j in lane j mod 64, folded
+/// (a0 + a2) + (a1 + a3) before reduce16), G queries: each lane's keys (l, l + 64, …) summed in
+/// registers for 4 output chunks and the G queries, so each value row is read once for all of them.
+TGT512 static inline void values_single_avx512(const int G, const float *values, size_t kv_stride, int length, int head_dim,
+                                               const float *p, size_t sstride, float *out) {
+    const int chunks = head_dim / 16;
+    __m512 lanes[4][64][4];
     for (int o = 0; o < chunks; o += 4) {
         const int nc = chunks - o < 4 ? chunks - o : 4;
-        for (int l = 0; l < width; l++) {
-            __m512 acc[4] = { _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps() };
-            for (int j = l; j < length; j += width) {
+        for (int l = 0; l < 64; l++) {
+            __m512 acc[4][4];
+            for (int g = 0; g < G; g++) for (int c = 0; c < 4; c++) acc[g][c] = _mm512_setzero_ps();
+            for (int j = l; j < length; j += 64) {
                 const float *v = values + (size_t)j * kv_stride + 16 * o;
-                const __m512 p = _mm512_set1_ps(scores[j]);
-                acc[0] = _mm512_fmadd_ps(_mm512_loadu_ps(v), p, acc[0]);
-                if (nc > 1) acc[1] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16), p, acc[1]);
-                if (nc > 2) acc[2] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 32), p, acc[2]);
-                if (nc > 3) acc[3] = _mm512_fmadd_ps(_mm512_loadu_ps(v + 48), p, acc[3]);
+                for (int c = 0; c < nc; c++) {
+                    const __m512 vc = _mm512_loadu_ps(v + 16 * c);
+                    for (int g = 0; g < G; g++) acc[g][c] = _mm512_fmadd_ps(vc, _mm512_set1_ps(p[g * sstride + j]), acc[g][c]);
+                }
             }
-            for (int c = 0; c < nc; c++) lanes[l][c] = acc[c];
+            for (int g = 0; g < G; g++) for (int c = 0; c < nc; c++) lanes[g][l][c] = acc[g][c];
         }
-        for (int c = 0; c < nc; c++) {   // reduce64: (a0 + a2) + (a1 + a3), then reduce16
-            __m512 x[16];
-            for (int l = 0; l < 16; l++)
-                x[l] = _mm512_add_ps(_mm512_add_ps(lanes[l][c], lanes[32 + l][c]), _mm512_add_ps(lanes[16 + l][c], lanes[48 + l][c]));
-            _mm512_storeu_ps(out + 16 * (o + c), reduce16_lanes(x));
+        for (int g = 0; g < G; g++)
+            for (int c = 0; c < nc; c++) {
+                __m512 x[16];
+                for (int l = 0; l < 16; l++)
+                    x[l] = _mm512_add_ps(_mm512_add_ps(lanes[g][l][c], lanes[g][32 + l][c]),
+                                         _mm512_add_ps(lanes[g][16 + l][c], lanes[g][48 + l][c]));
+                _mm512_storeu_ps(out + (size_t)g * head_dim + 16 * (o + c), reduce16_lanes(x));
+            }
+    }
+}
+
+/// head_dim a multiple of 16 (64: SmolLM2, 128: Qwen2.5, 256: Gemma 3), G ≤ 4 queries sharing the keys
+/// and values: attention_row_scalar's arithmetic for each, vectorised without changing any rounding.
+TGT512 static inline void attention_group_avx512(const int G, const float *q, const float *keys, const float *values,
+                                                 size_t kv_stride, int first, int length, int head_dim, float scale,
+                                                 int round_half, int single, float *scores, size_t sstride, float *out) {
+    float top[4];
+    scores_avx512(G, q, keys, kv_stride, first, length, head_dim, scale, single, scores, sstride, top);
+    for (int g = 0; g < G; g++) softmax_avx512(scores + g * sstride, length, top[g], round_half);
+    if (single) values_single_avx512(G, values, kv_stride, length, head_dim, scores, sstride, out);
+    else values_batch_avx512(G, values, kv_stride, length, head_dim, scores, sstride, out);
+}
+
+TGT512 static void attention_rows_avx512(const float *q, int heads, const float *keys, const float *values, size_t kv_stride,
+                                         int first, int length, int head_dim, float scale, int round_half, int single,
+                                         float *scores, size_t sstride, float *out) {
+    for (int h = 0; h < heads; h += 4) {
+        const float *qh = q + (size_t)h * head_dim;
+        float *sh = scores + (size_t)h * sstride, *oh = out + (size_t)h * head_dim;
+#define GROUP(G) attention_group_avx512(G, qh, keys, values, kv_stride, first, length, head_dim, scale, round_half, single, sh, sstride, oh)
+        switch (heads - h < 4 ? heads - h : 4) {
+        case 1: GROUP(1); break;
+        case 2: GROUP(2); break;
+        case 3: GROUP(3); break;
+        default: GROUP(4); break;
         }
+#undef GROUP
     }
 }
 
@@ -284,16 +332,19 @@ TGT512 static void round_half_avx512(float *x, size_t count) {
 }
 #endif
 
-void vs_attention_row(const float *q, const float *keys, const float *values, size_t kv_stride,
-                      int first, int length, int head_dim, float scale, int round_half, int single, float *scores, float *out,
-                      int path) {
+void vs_attention_rows(const float *q, int heads, const float *keys, const float *values, size_t kv_stride,
+                       int first, int length, int head_dim, float scale, int round_half, int single,
+                       float *scores, size_t scores_stride, float *out, int path) {
 #if defined(__x86_64__)
     if (head_dim % 16 == 0 && vs_resolve_path(path) >= VS_PATH_AVX512) {
-        attention_row_avx512(q, keys, values, kv_stride, first, length, head_dim, scale, round_half, single, scores, out);
+        attention_rows_avx512(q, heads, keys, values, kv_stride, first, length, head_dim, scale, round_half, single,
+                              scores, scores_stride, out);
         return;
     }
 #endif
-    attention_row_scalar(q, keys, values, kv_stride, first, length, head_dim, scale, round_half, single, scores, out);
+    for (int h = 0; h < heads; h++)
+        attention_row_scalar(q + (size_t)h * head_dim, keys, values, kv_stride, first, length, head_dim, scale, round_half,
+                             single, scores + (size_t)h * scores_stride, out + (size_t)h * head_dim);
 }
 
 void vs_round_half(float *x, size_t count, int path) {

@@ -9,16 +9,21 @@ import CKernels
 /// before `first` are masked (a sliding window's query does not see them).
 public enum AttentionKernel {
     /// - Parameters:
+    ///   - heads: query heads sharing these keys and values (grouped-query attention), their queries and
+    ///     outputs `headDim` floats apart; each gets the numbers it would alone, and the keys and values
+    ///     are read once for all of them.
     ///   - roundProbabilities: round p to F16 before the product with V (llama.cpp's F16 cache path).
     ///   - singleQuery: the batch has one token: llama.cpp's decode-step summation order.
-    ///   - scores: scratch for `length` floats rounded up to 16.
+    ///   - scores: scratch for `heads` rows of `scoresStride` floats (≥ `length` rounded up to 16; 0:
+    ///     that rounded length).
     @inline(__always)
-    public static func row(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+    public static func row(query: UnsafePointer<Float>, heads: Int = 1, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
                            stride: Int, first: Int = 0, length: Int, headDim: Int, scale: Float,
                            roundProbabilities: Bool, singleQuery: Bool = false, path: KernelPath = .best,
-                           scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
-        vs_attention_row(query, keys, values, stride, Int32(first), Int32(length), Int32(headDim), scale,
-                         roundProbabilities ? 1 : 0, singleQuery ? 1 : 0, scores, out, path.rawValue)
+                           scores: UnsafeMutablePointer<Float>, scoresStride: Int = 0, out: UnsafeMutablePointer<Float>) {
+        vs_attention_rows(query, Int32(heads), keys, values, stride, Int32(first), Int32(length), Int32(headDim), scale,
+                          roundProbabilities ? 1 : 0, singleQuery ? 1 : 0, scores,
+                          scoresStride > 0 ? scoresStride : (length + 15) & ~15, out, path.rawValue)
     }
 
     /// The plain Swift reference of `row` (Double accumulation for the dot products and the sum).

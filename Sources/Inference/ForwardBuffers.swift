@@ -23,7 +23,8 @@ final class ForwardBuffers {
     let logitInput: UnsafeMutablePointer<Float>
     /// (logitCapacity, vocab)
     let logits: UnsafeMutablePointer<Float>
-    /// (threads, contextLength) attention scores of one (token, head) per thread.
+    /// (threads, groupSize, contextLength) attention scores of one (token, key/value head) per thread:
+    /// a row per query head of the group.
     let scores: UnsafeMutablePointer<Float>
     let scoresStride: Int
     /// xb quantized to 8 bits once for the matmuls that read it (Q, K, V; gate, up; the output).
@@ -47,7 +48,7 @@ final class ForwardBuffers {
         logitInput = .allocate(capacity: logitCapacity * config.dim)
         logits = .allocate(capacity: logitCapacity * config.vocabularySize)
         scoresStride = (contextLength + 15) & ~15
-        scores = .allocate(capacity: threads * scoresStride)
+        scores = .allocate(capacity: threads * config.groupSize * scoresStride)
         quantizedDim = QuantizedActivations(cols: config.dim, capacity: max(batchCapacity, logitCapacity))
         quantizedAttention = QuantizedActivations(cols: config.qDim, capacity: batchCapacity)
         quantizedFFN = QuantizedActivations(cols: config.ffnDim, capacity: batchCapacity)

@@ -9,38 +9,42 @@ extension InferenceSession {
     /// A sequence contributing one token (a decode step) sums in llama.cpp's decode order, one with more
     /// in its batch order (see vs_attention_row), so either way the numbers are llama.cpp's and do not
     /// depend on the other sequences of the batch.
-    /// One work item is one (row, head); items are ordered so that each thread's share mixes short
-    /// (early) and long (late) rows of the causal triangle.
+    /// One work item is one (row, key/value head): the `group` query heads that share the key/value
+    /// head go together, so its keys and values are read once for them. Items are ordered so that each
+    /// thread's share mixes short (early) and long (late) rows of the causal triangle.
     func attention(layer: Int, rows: ForwardRows, scale: Float, window: Int) {
         let config = model.config
-        let heads = config.headCount, headDim = config.headDim, group = config.groupSize
+        let kvHeads = config.kvHeadCount, headDim = config.headDim, group = config.groupSize
         let qDim = config.qDim, kvDim = config.kvDim
         let q = buffers.q, out = buffers.attentionOut
         let scratch = buffers.scores, stride = buffers.scoresStride
         let reference = usesReferenceArithmetic
         let n = rows.count
-        pool.parallelFor(n * heads) { begin, end, thread in
-            let scores = scratch + thread * stride
+        pool.parallelFor(n * kvHeads) { begin, end, thread in
+            let scores = scratch + thread * stride * group
             for item in begin..<end {
-                let head = item % heads
-                let slot = item / heads
+                let kvHead = item % kvHeads
+                let slot = item / kvHeads
                 let t = slot & 1 == 0 ? slot / 2 : n - 1 - slot / 2
                 let segment = rows.segments[rows.segmentOfRow[t]]
                 let position = segment.start + t - segment.firstRow
-                let kvOffset = (head / group) * headDim
+                let kvOffset = kvHead * headDim
                 let keys = segment.sequence.cache.keys(layer: layer, position: 0) + kvOffset
                 let values = segment.sequence.cache.values(layer: layer, position: 0) + kvOffset
-                let query = q + t * qDim + head * headDim
-                let output = out + t * qDim + head * headDim
+                let query = q + t * qDim + kvHead * group * headDim
+                let output = out + t * qDim + kvHead * group * headDim
                 let first = window > 0 ? max(0, position - window + 1) : 0
                 if reference {
-                    AttentionKernel.rowReference(query: query, keys: keys, values: values,
-                                                 stride: kvDim, first: first, length: position + 1, headDim: headDim, scale: scale,
-                                                 roundProbabilities: false, out: output)
+                    for h in 0..<group {
+                        AttentionKernel.rowReference(query: query + h * headDim, keys: keys, values: values,
+                                                     stride: kvDim, first: first, length: position + 1, headDim: headDim, scale: scale,
+                                                     roundProbabilities: false, out: output + h * headDim)
+                    }
                 } else {
-                    AttentionKernel.row(query: query, keys: keys, values: values,
+                    AttentionKernel.row(query: query, heads: group, keys: keys, values: values,
                                         stride: kvDim, first: first, length: position + 1, headDim: headDim, scale: scale,
-                                        roundProbabilities: true, singleQuery: segment.count == 1, scores: scores, out: output)
+                                        roundProbabilities: true, singleQuery: segment.count == 1,
+                                        scores: scores, scoresStride: stride, out: output)
                 }
             }
         }

@@ -61,6 +61,40 @@ struct ForwardKernelTests {
         }
     }
 
+    /// Query heads sharing one key/value head go through the kernel together (read once for all); each
+    /// head's output must be the bits it gets alone, for group sizes below, at and above the kernel's
+    /// block of 4 (SmolLM2's 3, Gemma 3's 4, Qwen2.5-1.5B's 6), in both orders and with a window.
+    @Test(arguments: [64, 256])
+    func groupedHeadsEqualEachHeadAlone(headDim: Int) {
+        let stride = headDim * 2
+        for heads in [1, 2, 3, 4, 6] {
+            for length in [1, 9, 40, 130] {
+                let keys = Self.values(length * stride, seed: 21, range: 3)
+                let values = Self.values(length * stride, seed: 22)
+                let queries = Self.values(heads * headDim, seed: UInt64(23 + heads), range: 2)
+                let scoresStride = (length + 15) / 16 * 16
+                for single in [false, true] {
+                    for first in [0, length / 2] {
+                        var together = [Float](repeating: .nan, count: heads * headDim)
+                        var scores = [Float](repeating: 0, count: heads * scoresStride)
+                        AttentionKernel.row(query: queries, heads: heads, keys: keys, values: values, stride: stride, first: first,
+                                            length: length, headDim: headDim, scale: 0.0625, roundProbabilities: true,
+                                            singleQuery: single, scores: &scores, scoresStride: scoresStride, out: &together)
+                        for h in 0..<heads {
+                            var alone = [Float](repeating: .nan, count: headDim)
+                            let query = Array(queries[h * headDim..<(h + 1) * headDim])
+                            AttentionKernel.row(query: query, keys: keys, values: values, stride: stride, first: first, length: length,
+                                                headDim: headDim, scale: 0.0625, roundProbabilities: true, singleQuery: single,
+                                                scores: &scores, out: &alone)
+                            #expect(Array(together[h * headDim..<(h + 1) * headDim]).map(\.bitPattern) == alone.map(\.bitPattern),
+                                    "head \(h) of \(heads), headDim \(headDim) length \(length) single \(single) first \(first)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func halfRoundingMatchesTheReferenceAndFloat16() {
         var x = Self.values(4096, seed: 4, range: 50) + Self.values(1000, seed: 5, range: 1e-4) + [0, -0, 1, 65504, 6.1e-5, -3e-8]
         let expected = x.map(HalfRounding.round)

@@ -5,18 +5,21 @@
 /// test comparing the two.
 #include <stddef.h>
 
-/// One query row of causal attention for one head:
+/// One query row of causal attention for `heads` heads that share one key/value head (grouped-query
+/// attention), each:
 ///   scores[j] = (q · k_j) · scale,  p = softmax(scores[0..<length]),  out = Σ_j p_j · v_j
-/// `keys` / `values` point at position 0 of this head's keys / values; consecutive positions are
-/// `kv_stride` floats apart and each holds `head_dim` contiguous floats. Keys before `first` are
-/// masked (a sliding window): p = 0 for them, summed in the same order as llama.cpp's -INF mask. `scores` is scratch for
-/// `length` floats rounded up to 16. With `round_half`, the probabilities are rounded to F16 before the
-/// product with V, as llama.cpp's F16 KV cache path does. The arithmetic is llama.cpp's, operation for
-/// operation (see forward.c); `single` picks its order for a batch of one token (a decode step).
-/// `path` as in CKernels.h (VS_PATH_BEST = -1).
-void vs_attention_row(const float *q, const float *keys, const float *values, size_t kv_stride,
-                      int first, int length, int head_dim, float scale, int round_half, int single, float *scores, float *out,
-                      int path);
+/// `q` and `out` hold the heads' `head_dim` floats one after another. `keys` / `values` point at
+/// position 0 of the shared key / value head; consecutive positions are `kv_stride` floats apart and
+/// each holds `head_dim` contiguous floats. Keys before `first` are masked (a sliding window): p = 0
+/// for them, summed in the same order as llama.cpp's -INF mask. `scores` is scratch for `heads` rows of
+/// `scores_stride` floats (≥ `length` rounded up to 16). With `round_half`, the probabilities are
+/// rounded to F16 before the product with V, as llama.cpp's F16 KV cache path does. The arithmetic is
+/// llama.cpp's, operation for operation and the same for each head as if it were alone (see forward.c);
+/// `single` picks its order for a batch of one token (a decode step). The heads go together so that
+/// each key and value is read from memory once for all of them. `path` as in CKernels.h (VS_PATH_BEST = -1).
+void vs_attention_rows(const float *q, int heads, const float *keys, const float *values, size_t kv_stride,
+                       int first, int length, int head_dim, float scale, int round_half, int single,
+                       float *scores, size_t scores_stride, float *out, int path);
 
 /// x[i] = the nearest F16 value of x[i] (round to nearest even), kept as float, for `count` values.
 void vs_round_half(float *x, size_t count, int path);
