@@ -7,7 +7,7 @@ extension InferenceSession {
     /// `scale` is 1/√headDim, or 1 where the queries were scaled before (Gemma 3). With a `window`
     /// (> 0), the query at position p sees only keys j with p − j < window (a local layer).
     /// A sequence contributing one token (a decode step) sums in llama.cpp's decode order, one with more
-    /// in its batch order (see vs_attention_row), so either way the numbers are llama.cpp's and do not
+    /// in its batch order (see vs_attention_rows), so either way the numbers are llama.cpp's and do not
     /// depend on the other sequences of the batch.
     /// One work item is one (row, key/value head): the `group` query heads that share the key/value
     /// head go together, so its keys and values are read once for them; a batch too small to give

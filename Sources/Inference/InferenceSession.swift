@@ -77,7 +77,7 @@ public final class InferenceSession {
 
     /// Where to start evaluating `count` tokens whose first `common` are cached already: after the
     /// shared prefix, but never with one token left alone when there is a prefix, since one token is
-    /// evaluated in llama.cpp's decode order (vs_attention_row) where a fresh evaluation of the whole
+    /// evaluated in llama.cpp's decode order (vs_attention_rows) where a fresh evaluation of the whole
     /// sequence takes its batch order.
     static func restartPoint(common: Int, count: Int) -> Int {
         let restart = min(common, count - 1)

@@ -64,13 +64,10 @@ public struct Synthesizer: Sendable {
         var referenceGenerator = SplitMix64(seed: SplitMix64.derive(options.seed, 1))
         let clock = ContinuousClock()
 
-        while synthesized < target, generations < maxGenerations {
-            try Task.checkCancellation()
-            rounds += 1
+        /// Generates the round of `plans`, filters its candidates and scores them into the pool, up
+        /// to `room` of them (nil: all).
+        func run(_ plans: [SlotPlan], room: Int?) async throws {
             var fresh: [Demonstration] = []
-            let plans = planRound(rounds, slots: min(options.candidatesPerRound, maxGenerations - generations),
-                                  pool: pool, labelCounts: labelCounts, targeting: targeting, format: format,
-                                  options: options, using: &referenceGenerator)
             let started = clock.now
             try await generateRound(plans, prompt: prompt, options: options) { attempt in
                 generations += 1
@@ -88,13 +85,12 @@ public struct Synthesizer: Sendable {
                 }
                 fresh.append(candidate)
                 labelCounts[format.values(of: candidate).output, default: 0] += 1
-                // Nothing consumed past the target: the round ends once the pool would be full.
-                return synthesized + fresh.count < target
+                // Nothing consumed past the room: the round ends once the pool would be full.
+                return room.map { fresh.count < $0 } ?? true
             }
             seconds += (clock.now - started).seconds
             if !fresh.isEmpty {
-                let room = target - synthesized
-                let kept = Array(fresh.prefix(room))
+                let kept = room.map { Array(fresh.prefix($0)) } ?? fresh
                 let scores: [VScore?] = scoring
                     ? try await scorer.score(task: definition, demonstrations: kept)
                     : kept.map { _ in nil }
@@ -105,6 +101,39 @@ public struct Synthesizer: Sendable {
             }
             progress?(SynthesisProgress(round: rounds, candidates: generations, accepted: synthesized,
                                         target: target, tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0))
+        }
+
+        while synthesized < target, generations < maxGenerations {
+            try Task.checkCancellation()
+            rounds += 1
+            try await run(planRound(rounds, slots: min(options.candidatesPerRound, maxGenerations - generations),
+                                    pool: pool, labelCounts: labelCounts, targeting: targeting, format: format,
+                                    options: options, using: &referenceGenerator),
+                          room: target - synthesized)
+        }
+        // Coverage (docs/method.md, step 3b): a label of which the synthesized pool holds less than its
+        // share of the count gets rounds whose inputs are asked for the least covered labels, as
+        // `.target` does for every round; each candidate's label is still the strategy's reading, so
+        // an input that misses keeps the label it reads as. At most two rounds per label, and none
+        // after a round that covered nothing more (the model reads no input as the missing label).
+        if !labels.isEmpty, !targeting, options.count > 0 {
+            let share = max(1, options.count / labels.count)
+            let budget = generations + 2 * labels.count * options.candidatesPerRound
+            func shortfall() -> Int {
+                let held = pool.filter { $0.origin == .synthesized }.map { format.values(of: $0.demonstration).output }
+                return labels.map { label in max(0, share - held.filter { $0 == label }.count) }.reduce(0, +)
+            }
+            var missing = shortfall()
+            while missing > 0, generations < budget {
+                try Task.checkCancellation()
+                rounds += 1
+                try await run(planRound(rounds, slots: options.candidatesPerRound, pool: pool, labelCounts: labelCounts,
+                                        targeting: true, format: format, options: options, using: &referenceGenerator),
+                              room: nil)
+                let now = shortfall()
+                if now == missing { break }
+                missing = now
+            }
         }
 
         var selected = try await choose(from: pool.filter { $0.origin == .synthesized }, format: format, options: options)

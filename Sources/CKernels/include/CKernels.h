@@ -79,18 +79,19 @@ size_t vs_qact_token_bytes(int cols);
 /// vs_qact_token_bytes). `cols` must be a multiple of 32.
 void vs_quantize_activations(const float *x, size_t ldx, int cols, int t0, int t1, void *qa, int path);
 
-/// Bytes per token of the packed activation layout of the AVX-512 VNNI kernel.
+/// Bytes per token of what the AVX-512 VNNI kernel reads beside the quantized activations.
 size_t vs_packed_act_token_bytes(int cols);
-/// Repacks tokens [t0, t1) of quantized activations `qa` (a batch of `n` tokens) into the layout the
-/// VNNI kernel reads (token stride vs_packed_act_token_bytes).
+/// For tokens [t0, t1) of quantized activations `qa` (a batch of `n` tokens), the sums of each 4
+/// consecutive activations (int32, cols / 4 per token, token stride vs_packed_act_token_bytes): the
+/// VNNI kernel's correction for weights fed as unsigned bytes.
 void vs_pack_activations(const void *qa, int cols, int t0, int t1, int n, void *packed);
 
 /// Bytes of a matrix of a type with `packs` in VS_WEIGHT_TYPES repacked for the AVX-512 VNNI kernels:
 /// Q4_0, Q4_1, Q5_0, Q8_0 (as many as its GGUF blocks, Q5_0's 34 per 32 weights; rows padded to a
-/// multiple of 8), Q4_K where llama.cpp repacks it (q4k_packed.c) and Q6_K (q6k_packed.c, codes one per
+/// multiple of 16), Q4_K where llama.cpp repacks it (q4k_packed.c) and Q6_K (q6k_packed.c, codes one per
 /// byte; rows padded to a multiple of 16); 0 for other types and shapes.
 size_t vs_packed_weight_bytes(int type, int rows, int cols);
-/// The rows of one group of the packed layout of `type`: 16 for Q4_K and Q6_K, 8 for the others.
+/// The rows of one group of the packed layout of `type` (16).
 int vs_pack_group_rows(int type);
 /// Repacks row groups [g0, g1) (vs_pack_group_rows rows each) of a matrix into `out` (vs_packed_weight_bytes).
 void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int cols, int g0, int g1, void *out);
@@ -98,7 +99,7 @@ void vs_pack_weights(int type, const void *w, size_t row_bytes, int rows, int co
 /// y[t*ldy + r] = Σ_c W[r, c] · x̂[t, c] for rows [r0, r1) and tokens [0, n), where x̂ are the quantized
 /// activations `qa` (the table's Q8_0/Q8_1 types and, in the Q8_K layout, the K-quants; integer dot
 /// products) or the f32 activations `x` (row stride `ldx`; F32, F16, BF16). `w` points at row 0 of a
-/// matrix of `rows` rows (llama.cpp's Q4_K order depends on it). `qp` is `qa` packed
+/// matrix of `rows` rows (llama.cpp's Q4_K order depends on it). `qp` holds `qa`'s sums made
 /// by vs_pack_activations and `wp` the weights packed by vs_pack_weights, both read by the AVX-512
 /// path only (without `wp` it runs the AVX2 kernel, which computes the same bits). For the quantized
 /// types every path gives llama.cpp's results bit for bit; `r0` is a multiple of 16. Returns 0, or -1 for a

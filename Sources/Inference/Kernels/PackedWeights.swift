@@ -7,9 +7,10 @@ import Darwin
 #endif
 
 /// A Q4_0, Q4_1, Q5_0 or Q8_0 matrix repacked for the AVX-512 VNNI kernel (Sources/CKernels/avx512_qmatmul.c):
-/// the same bytes as its GGUF blocks (Q5_0: its 5-bit codes one per byte), reordered so two rows share
-/// each 512-bit register and a decode step needs no unpacking but the nibbles'; or a Q4_K matrix that
-/// llama.cpp repacks, 16 rows side by side (Sources/CKernels/q4k_packed.c). Made once at model load; the matrix's file pages are then
+/// the same bytes as its GGUF blocks (Q5_0: its 5-bit codes one per byte), reordered 16 rows side by
+/// side so that one 512-bit register holds one of ggml's 8 lanes for 16 rows and a decode step needs
+/// no unpacking but the nibbles'; or a Q4_K matrix that llama.cpp repacks, 16 rows side by side
+/// (Sources/CKernels/q4k_packed.c). Made once at model load; the matrix's file pages are then
 /// released (read again, from the page cache, only by embedding lookups and the portable paths).
 public final class PackedWeights: @unchecked Sendable {
     /// The packed bytes, 64-byte aligned.

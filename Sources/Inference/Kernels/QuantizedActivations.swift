@@ -6,8 +6,9 @@ import CKernels
 /// matmul that reads the same x (the Q, K, V projections; gate and up), instead of once per matmul.
 ///
 /// Layout per token (`tokenStride` bytes): int8 qs[cols] | f32 d[cols/32] | f32 s[cols/32] (Q8_1's
-/// F16(d·Σq), the Q4_1 minimum's multiplier); beside it the same values repacked for the AVX-512
-/// VNNI kernel (Sources/CKernels/avx512_qmatmul.c).
+/// F16(d·Σq), the Q4_1 minimum's multiplier); beside it (`packed`) the sums of each 4 consecutive
+/// qs, which the AVX-512 VNNI kernel subtracts for weights it feeds as unsigned bytes
+/// (Sources/CKernels/avx512_qmatmul.c).
 ///
 /// K-quant weights read x in ggml's Q8_K form instead (blocks of 256, `quantizeK`), made on first use
 /// after each `quantize` and kept for the next matmul of the same x that asks for the same rounding.
@@ -20,7 +21,7 @@ public final class QuantizedActivations: @unchecked Sendable {
     public private(set) var capacity = 0
     /// Bytes per token.
     public let tokenStride: Int
-    /// Bytes per token of the packed copy.
+    /// Bytes per token of the sums (`packed`).
     let packedStride: Int
     private(set) var buffer: UnsafeMutableRawPointer?
     private(set) var packed: UnsafeMutableRawPointer?
