@@ -117,7 +117,7 @@ public struct Synthesizer: Sendable {
         // an input that misses keeps the label it reads as. At most two rounds per label, and none
         // after a round that covered nothing more (the model reads no input as the missing label).
         if !labels.isEmpty, !targeting, options.count > 0 {
-            let share = max(1, options.count / labels.count)
+            let share = (options.count + labels.count - 1) / labels.count   // (the remainder may fall on any label)
             let budget = generations + 2 * labels.count * options.candidatesPerRound
             func shortfall() -> Int {
                 let held = pool.filter { $0.origin == .synthesized }.map { format.values(of: $0.demonstration).output }
