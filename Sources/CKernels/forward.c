@@ -22,6 +22,9 @@
 // A batch of one token is different: llama.cpp's sgemm only runs for two or more, so decode steps use
 // ggml_vec_dot_f16 instead, whose 4 accumulators of 16 lanes take elements i mod 64, and end with
 // ((a0 + a2) + (a1 + a3)) before reduce16. `single` selects that order (both dot products).
+// The query heads that share a key/value head (grouped-query attention) go through together, each
+// with exactly its own arithmetic: the keys and values, which come from L2 or memory, are then read
+// once for the group instead of once per head.
 
 /// Sum of 16 lanes in the order GCC's _mm512_reduce_add_ps uses: halves, quarters, then pairs.
 static inline float reduce16(const float a[16]) {
