@@ -92,7 +92,10 @@ extension DemonstrationOrderTests {
         #expect(seen.last?.ordering == (orderings > 1))
         if orderings > 1 {
             #expect(seen.last?.orderingMessage == "choosing the order of the demonstrations")
-            #expect(seen.last?.accepted == 4)
+            // The last round's count (the scale, and more if coverage rounds ran: every scripted
+            // candidate reads as the same label here).
+            #expect(seen.last?.accepted == seen.dropLast().last?.accepted)
+            #expect((seen.last?.accepted ?? 0) >= 4)
         }
     }
 }
