@@ -227,8 +227,10 @@ import Testing
 
     @Test func otherDocumentsAreAnsweredQuicklyWhileASynthesisRuns() async throws {
         try await Exclusive.run {
-            // Generations slow enough that the synthesis outlasts the 20 request pairs by far.
-            let session = try TestSession(model: WordCacheModel(generationDelay: .seconds(20)))
+            // Generations slow enough that the synthesis outlasts the 20 request pairs by far, even on
+            // a loaded CI machine where the pairs took 122 s in all (one of them 37 s) and a synthesis
+            // of 20 s generations had finished; closing the session cancels the sleeping generations.
+            let session = try TestSession(model: WordCacheModel(generationDelay: .seconds(600)))
             try await session.initialize()
             let original = Fixture.prompt(demonstrations: 2)
             Self.respond(session, uri: uri, text: Locked(original), version: Locked(1))
