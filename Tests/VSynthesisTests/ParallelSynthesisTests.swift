@@ -51,7 +51,10 @@ import Testing
     /// Cancelling mid-round: the synthesis ends with a cancellation, every generation in flight
     /// ends cancelled, and none begun after the cancel runs to its end.
     @Test func cancellingMidRoundCancelsEveryGenerationInFlight() async throws {
-        let counting = CountingModel(try TestModel.freshModel())
+        // Each generation first waits 30 s (cancellably), so the ones in flight when the test cancels
+        // are still in flight then: without it, the engine's short generations could all finish
+        // between the wait below and the cancel (a CI run saw no generation cancelled).
+        let counting = CountingModel(try TestModel.freshModel()) { _ in .seconds(30) }
         let run = Task { try await synthesize("sql.prompt", parallelism: 4, model: counting) }
         let overlapping = await counting.wait { $0.inFlight >= 2 }
         #expect(overlapping, "\(counting.counts)")
