@@ -201,11 +201,12 @@ INLINE TGT void kernel(const int type, const int T, int cols, const char *group,
     }
 }
 
+_Static_assert(TOKENS == 3, "KERNEL_T instantiates the kernel for 1, 2 and TOKENS tokens");
 #define KERNEL_T(TYPE) \
     switch (T) { \
     case 1: kernel(TYPE, 1, cols, group, qa, qstride, sp, sstride, y, ldy, valid); break; \
     case 2: kernel(TYPE, 2, cols, group, qa, qstride, sp, sstride, y, ldy, valid); break; \
-    default: kernel(TYPE, 3, cols, group, qa, qstride, sp, sstride, y, ldy, valid); break; \
+    default: kernel(TYPE, TOKENS, cols, group, qa, qstride, sp, sstride, y, ldy, valid); break; \
     }
 
 TGT __attribute__((noinline)) static void run_kernel(int type, int T, int cols, const char *group, const char *qa, size_t qstride,

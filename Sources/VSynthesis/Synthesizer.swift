@@ -64,6 +64,12 @@ public struct Synthesizer: Sendable {
         var referenceGenerator = SplitMix64(seed: SplitMix64.derive(options.seed, 1))
         let clock = ContinuousClock()
 
+        /// Tells `progress` where the run stands (`ordering`: the pool is complete and the order is being chosen).
+        func report(ordering: Bool = false) {
+            progress?(SynthesisProgress(round: rounds, candidates: generations, accepted: synthesized, target: target,
+                                        tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0, ordering: ordering))
+        }
+
         /// Generates the round of `plans`, filters its candidates and scores them into the pool, up
         /// to `room` of them (nil: all).
         func run(_ plans: [SlotPlan], room: Int?) async throws {
@@ -99,8 +105,7 @@ public struct Synthesizer: Sendable {
                 }
                 synthesized += kept.count
             }
-            progress?(SynthesisProgress(round: rounds, candidates: generations, accepted: synthesized,
-                                        target: target, tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0))
+            report()
         }
 
         while synthesized < target, generations < maxGenerations {
@@ -111,7 +116,7 @@ public struct Synthesizer: Sendable {
                                     options: options, using: &referenceGenerator),
                           room: target - synthesized)
         }
-        // Coverage (docs/method.md, step 3b): a label of which the synthesized pool holds less than its
+        // Coverage (docs/method.md, step 3): a label of which the synthesized pool holds less than its
         // share of the count gets rounds whose inputs are asked for the least covered labels, as
         // `.target` does for every round; each candidate's label is still the strategy's reading, so
         // an input that misses keeps the label it reads as. At most two rounds per label, and none
@@ -143,8 +148,7 @@ public struct Synthesizer: Sendable {
             for index in selected.indices { selected[index].score = scores[index] }
         }
         if !labels.isEmpty, options.method != .naive, options.orderings > 1, selected.count > 1 {
-            progress?(SynthesisProgress(round: rounds, candidates: generations, accepted: synthesized, target: target,
-                                        tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0, ordering: true))
+            report(ordering: true)
             selected = try await order(selected, pool: pool, definition: definition, format: format, options: options)
         }
         let histogram = LabelBalance.histogram(outputs: selected.map { format.values(of: $0.demonstration).output },

@@ -3,7 +3,7 @@ import LanguageModel
 import Testing
 @testable import VSynthesis
 
-/// Coverage rounds (docs/method.md, step 3b): when the synthesized pool lacks a label's share, inputs
+/// Coverage rounds (docs/method.md, step 3): when the synthesized pool lacks a label's share, inputs
 /// are asked for the least covered labels; each candidate keeps the label the scores read.
 @Suite struct LabelCoverageTests {
     static let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Emotion", labelledTurns: false,
