@@ -13,6 +13,7 @@ public enum VSynthCLI {
         EvalConsistencyCommand.self,
         EvalSynthesisCommand.self,
         EvalICLCommand.self,
+        EvalLabelsCommand.self,
         LSPCommand.self,
         GenerateCommand.self,
         LogprobsCommand.self,
