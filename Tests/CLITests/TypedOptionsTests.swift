@@ -52,7 +52,7 @@ struct TypedOptionsTests {
         let bad = try arguments(["--method", "best"])
         #expect(throws: UsageError(command: ["demo"], message: "option '--method' needs topk or naive, got 'best'")) { try bad[\.method] }
         let labels = try arguments(["--labels", "x"])
-        #expect(throws: UsageError(command: ["demo"], message: "option '--labels' needs vinfo, agreed, classify, calibrated, argmax, score or target, got 'x'")) {
+        #expect(throws: UsageError(command: ["demo"], message: "option '--labels' needs calibrated, vinfo, agreed, classify, argmax, score or target, got 'x'")) {
             try labels[\.synthesis.labels]
         }
     }
