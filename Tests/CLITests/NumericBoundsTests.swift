@@ -12,7 +12,7 @@ struct NumericBoundsTests {
     /// Options that take a value that is not a number.
     static let textOptions: Set<String> = ["model", "backend", "method", "weighting", "stop", "anchor", "path", "types",
                                            "shape", "log", "api-key-env", "rows", "seeds", "task", "methods", "continuation", "labels",
-                                           "context-ids", "continuation-ids", "frame", "batch"]
+                                           "context-ids", "continuation-ids", "frame", "batch", "strategies"]
 
     /// Every option that takes a value, with its command.
     static var valueOptions: [(path: [String], option: CommandSpec.Option)] {
