@@ -34,6 +34,7 @@ extension SynthesizeCommand {
             + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed), "
             + "frame \(frame)"
             + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")))
+        if let warning = result.missingLabelsWarning { Console.err("\(path): warning: \(warning)") }
     }
 
     static func dropText(_ drops: DropCounts) -> String {

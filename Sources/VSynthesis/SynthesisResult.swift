@@ -66,6 +66,30 @@ public struct SynthesisResult: Sendable {
         labelHistogram.isEmpty ? 1 : Double(labelHistogram.filter { $0.count > 0 }.count) / Double(labelHistogram.count)
     }
 
+    /// How many of the pool's synthesized candidates carry each label, in the set's order (empty
+    /// without a label set): what the balanced choice had to choose from.
+    public var poolLabelHistogram: [LabelCount] = []
+
+    /// Labels that none of `selected` carries although the count had room for every label: the
+    /// model read no candidate as one of them (`poolLabelHistogram` says how few), so the balance
+    /// could not cover it. The user is told, since demonstrations that never show a label teach the
+    /// model not to answer it.
+    public var missingLabels: [String] {
+        guard selected.count >= labelHistogram.count else { return [] }
+        return labelHistogram.filter { $0.count == 0 }.map(\.label)
+    }
+
+    /// The warning about `missingLabels`, with the pool's histogram and what the user can do (the
+    /// CLI prints it after the file's name, the daemon shows it); nil when every label is covered.
+    public var missingLabelsWarning: String? {
+        let missing = missingLabels
+        guard !missing.isEmpty else { return nil }
+        let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+        let pool = poolLabelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
+        return "no demonstration is labelled \(names): the model read none of the candidates that way "
+            + "(pool: \(pool)); write one by hand, or try another seed or a larger scale"
+    }
+
     /// Parsed generations over all generations (0 when none ran).
     public var parseRate: Double { generations == 0 ? 0 : Double(parsed) / Double(generations) }
 

@@ -153,9 +153,11 @@ public struct Synthesizer: Sendable {
         }
         let histogram = LabelBalance.histogram(outputs: selected.map { format.values(of: $0.demonstration).output },
                                                labels: labels)
+        let poolHistogram = LabelBalance.histogram(
+            outputs: pool.filter { $0.origin == .synthesized }.map { format.values(of: $0.demonstration).output }, labels: labels)
         return SynthesisResult(selected: selected, pool: pool, drops: drops, generations: generations,
                                parsed: parsed, rounds: rounds, generatedTokens: tokens, generationSeconds: seconds,
-                               labelHistogram: histogram)
+                               labelHistogram: histogram, poolLabelHistogram: poolHistogram)
     }
 
     /// The n demonstrations to return, by the method's rule (docs/method.md, V-Synthesis step 4); with a label set,

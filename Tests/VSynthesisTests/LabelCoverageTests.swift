@@ -75,5 +75,18 @@ import Testing
         let mainPhase = 4   // scale 4, every candidate accepted
         #expect(result.generations == mainPhase + 2, "one coverage round of 2: \(result.generations) generations")
         #expect(model.askedForJoy == 2)
+        // What the user is warned of: joy is missing, and the pool held no joyful candidate.
+        #expect(result.missingLabels == ["joy"])
+        #expect(result.poolLabelHistogram == [LabelCount(label: "joy", count: 0), LabelCount(label: "sadness", count: 6)])
+        #expect(result.missingLabelsWarning == "no demonstration is labelled 'joy': the model read none of the candidates "
+                + "that way (pool: joy 0, sadness 6); write one by hand, or try another seed or a larger scale")
+    }
+
+    @Test func noLabelIsMissingWhenEveryOneIsCovered() async throws {
+        let result = try await synthesize(CueModel(obliges: true))
+        #expect(result.missingLabels.isEmpty)
+        #expect(result.missingLabelsWarning == nil)
+        #expect(result.poolLabelHistogram.map(\.label) == ["joy", "sadness"])
+        #expect(result.poolLabelHistogram.allSatisfy { $0.count > 0 })
     }
 }

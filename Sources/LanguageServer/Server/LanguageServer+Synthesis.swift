@@ -115,6 +115,7 @@ extension LanguageServer {
                 showMessage("synthesis produced no usable demonstration (\(result.generations) generations)")
             } else {
                 endMessage = await deliver(job, made: made, snapshot: snapshot)
+                if let warning = result.missingLabelsWarning { showMessage(warning) }
             }
         } catch is CancellationError {
             endMessage = "cancelled"
