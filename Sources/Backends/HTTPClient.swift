@@ -63,13 +63,17 @@ final class HTTPClient: Sendable {
     /// invalidating from a deinit that runs on the session's own queue deadlocks (corelibs). Timeouts
     /// and limits are per request (`HTTPExchange`); the concurrency limit is the semaphore's.
     static let delegate = SessionDelegate()
-    static let session: URLSession = {
+    static let session = makeSession(delegate: delegate)
+
+    /// A session as the process's (`session`) with `delegate`; tests make one per exchange so that
+    /// what corelibs leaves behind in one (a cancelled transfer's connection) never reaches the next.
+    static func makeSession(delegate: SessionDelegate) -> URLSession {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 3600
         configuration.timeoutIntervalForResource = 3600
         configuration.httpMaximumConnectionsPerHost = 64
         return URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-    }()
+    }
 
     /// POSTs `object` as JSON to `path` (e.g. `/v1/completions`) and parses the JSON reply.
     /// `retry: false` for probes whose failure is an answer, not an accident.
