@@ -85,6 +85,17 @@ enum EvalCommand {
         try arguments[\.synthesis.seed].map { UInt64($0) }
     }
 
+    /// The data set at `path` (the evaluations' positional argument) with only the tasks `only`
+    /// names (`--task`, all when empty); a name that is no task of it is a usage error of `command`.
+    static func dataset(_ path: String, only: [String], command: [String]) throws -> TaskDataset {
+        var dataset = try TaskDataset.load(path: path)
+        for id in only where !dataset.tasks.contains(where: { $0.id == id }) {
+            throw UsageError(command: command, message: "option '--task': no task '\(id)' in \(path)")
+        }
+        if !only.isEmpty { dataset.tasks = dataset.tasks.filter { only.contains($0.id) } }
+        return dataset
+    }
+
     /// Left-aligned columns separated by two spaces.
     static func table(_ rows: [[String]]) -> String {
         guard let width = rows.map(\.count).max() else { return "" }

@@ -33,12 +33,7 @@ enum EvalICLCommand: Command {
             }
             seeds.append(UInt64(seed))
         }
-        var dataset = try TaskDataset.load(path: arguments.positionals[0])
-        let only = try arguments[\.task]
-        for id in only where !dataset.tasks.contains(where: { $0.id == id }) {
-            throw UsageError(command: spec.path, message: "option '--task': no task '\(id)' in \(arguments.positionals[0])")
-        }
-        if !only.isEmpty { dataset.tasks = dataset.tasks.filter { only.contains($0.id) } }
+        let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
         guard dataset.tasks.contains(where: { !($0.test ?? []).isEmpty }) else {
             throw UsageError(command: spec.path, message: "\(arguments.positionals[0]) has no task with a 'test' list")
         }

@@ -32,12 +32,7 @@ enum EvalLabelsCommand: Command {
             }
             strategies.append(strategy)
         }
-        var dataset = try TaskDataset.load(path: arguments.positionals[0])
-        let only = try arguments[\.task]
-        for id in only where !dataset.tasks.contains(where: { $0.id == id }) {
-            throw UsageError(command: spec.path, message: "option '--task': no task '\(id)' in \(arguments.positionals[0])")
-        }
-        if !only.isEmpty { dataset.tasks = dataset.tasks.filter { only.contains($0.id) } }
+        let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
         guard dataset.tasks.contains(where: { !($0.test ?? []).isEmpty && !($0.labels ?? []).isEmpty }) else {
             throw UsageError(command: spec.path, message: "\(arguments.positionals[0]) has no task with both 'labels' and a 'test' list")
         }

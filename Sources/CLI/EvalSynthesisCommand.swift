@@ -49,18 +49,14 @@ enum EvalSynthesisCommand: Command {
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let options = try EvalCommand.synthesisOptions(arguments)
         let methods = try methods(try arguments[\.methods], command: spec.path)
-        let dataset = try TaskDataset.load(path: arguments.positionals[0])
-        let tasks = try arguments[\.task]
-        for id in tasks where !dataset.tasks.contains(where: { $0.id == id }) {
-            throw UsageError(command: spec.path, message: "option '--task': no task '\(id)' in \(arguments.positionals[0])")
-        }
+        let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
         let model = try await EvalCommand.openModel(arguments)
         let started = Date()
         var progress: (@Sendable (String) -> Void)?
         if try arguments[\.progress] || Console.stderrIsTerminal { progress = { Console.err($0) } }
         let report = try await SynthesisEvaluation(model: model, options: options, methods: methods,
                                                   frame: EvalCommand.frame(try arguments[\.frame]))
-            .run(dataset, tasks: tasks.isEmpty ? nil : tasks, progress: progress)
+            .run(dataset, progress: progress)
         let wall = Date().timeIntervalSince(started)
         if try arguments[\.json] {
             struct Output: Encodable {
