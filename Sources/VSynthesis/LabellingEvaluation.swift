@@ -54,7 +54,9 @@ public struct LabellingEvaluation: Sendable {
         self.strategies = strategies
     }
 
-    /// The label `strategy` gives `input`; nil when it declines.
+    /// The label `strategy` gives `input`; nil when it declines. `.score` and `.target` label as
+    /// `.argmax` does: the first draws from the same scores, the second only changes what the
+    /// generation is asked for.
     public func label(input: String, task: TaskDataset.Task, strategy: SynthesisOptions.LabelStrategy) async throws -> String? {
         let format = task.format
         switch strategy {
