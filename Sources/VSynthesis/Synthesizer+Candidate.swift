@@ -103,14 +103,16 @@ extension Synthesizer {
         var key = scores.map { strategy == .vinfo || strategy == .agreed ? $0.total : $0.logpTask }
         var calibrated: [Double] = []
         if strategy == .calibrated || strategy == .agreed {
-            let frame = scorer.frame
-            let prior = try await model.score(context: frame.context(task: task), continuations: labels.map {
-                frame.text(of: format.demonstration(input: GenerationPrompt.contentFree, output: $0))
+            // ln p(D | T) of each label's demonstration with the input "N/A": the logpTask of its
+            // V-Score, through the scorer's cache, so a synthesis computes it for its first
+            // candidate only (the same for every input of the task).
+            let prior = try await scorer.score(task: task, demonstrations: labels.map {
+                format.demonstration(input: GenerationPrompt.contentFree, output: $0)
             })
             guard prior.count == labels.count else {
                 throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: prior.count)
             }
-            calibrated = zip(scores, prior).map { $0.logpTask - $1.total }
+            calibrated = zip(scores, prior).map { $0.logpTask - $1.logpTask }
             if strategy == .calibrated { key = calibrated }
         }
         let best = key.indexOfMax
