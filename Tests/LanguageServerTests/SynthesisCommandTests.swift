@@ -71,6 +71,26 @@ import Testing
         await session.close()
     }
 
+    /// A label the model reads no candidate as is named to the user (`SynthesisResult.missingLabels`,
+    /// the warning `vsynth synthesize` prints). The word-cache model's label scores tie for every
+    /// input (no input holds a label word; `positive`, `negative` and `neutral` each appear once in
+    /// the task, `mixed` never), so every candidate gets the first label.
+    @Test func aLabelNoCandidateIsReadAsIsNamedInAWarning() async throws {
+        let session = try TestSession()
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 0, count: 3, extraSettings: "\n  labels: [positive, negative, mixed]")
+        let text = Locked(original), version = Locked(1)
+        Self.respond(session, uri: uri, text: text, version: version)
+        try session.open(uri, original)
+        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 3]]))
+        let message = try await session.message()
+        #expect(message.type == 2)
+        #expect(message.message.hasPrefix("vsynth: no demonstration is labelled 'negative', 'mixed': the model read none of the candidates that way (pool: positive "),
+                "\(message.message)")
+        #expect(PromptDocument(text: text.withLock { $0 }).demonstrations.count == 3, "the demonstrations are inserted all the same")
+        await session.close()
+    }
+
     /// A synthesis under way on a slow model: the two-demonstration fixture open at `uri` in an
     /// editor that applies the server's edits (`respond`), `vsynth.synthesize` sent with `arguments`.
     func synthesisUnderWay(_ arguments: JSONValue) async throws
