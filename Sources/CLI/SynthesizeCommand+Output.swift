@@ -14,13 +14,17 @@ extension SynthesizeCommand {
                 var file: String; var model: String; var frame: String; var method: String; var seed: UInt64
                 var demonstrations: [Item]; var generations: Int; var parseRate: Double; var drops: [String: Int]
                 var labels: [LabelCount]?
+                /// The synthesized pool's labels and the labels the chosen ones miss (`SynthesisResult.missingLabels`).
+                var poolLabels: [LabelCount]?; var missingLabels: [String]?
             }
             Console.out(try EvalCommand.json(Output(
                 file: path, model: model, frame: frame, method: options.method.rawValue, seed: options.seed,
                 demonstrations: result.selected.map { Item(input: $0.demonstration.input, output: $0.demonstration.output,
                                                            vscore: $0.score?.total, perToken: $0.score?.perToken) },
                 generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts,
-                labels: result.labelHistogram.isEmpty ? nil : result.labelHistogram)))
+                labels: result.labelHistogram.isEmpty ? nil : result.labelHistogram,
+                poolLabels: result.poolLabelHistogram.isEmpty ? nil : result.poolLabelHistogram,
+                missingLabels: result.labelHistogram.isEmpty ? nil : result.missingLabels)))
         } else if !diff {
             for (index, item) in result.selected.enumerated() {
                 let v = item.score.map { String(format: "V %.2f nats (%.3f/token)", $0.total, $0.perToken) } ?? "not scored"

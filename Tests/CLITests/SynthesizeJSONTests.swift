@@ -1,0 +1,49 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `vsynth synthesize FILE --json` on a labelled file, on the real model: the chosen demonstrations'
+/// label histogram, the synthesized pool's, and the labels the chosen ones miss agree with each other.
+struct SynthesizeJSONTests {
+    static let text = """
+    ---
+    vsynth:
+      task: Say whether the animal can fly. Answer yes or no.
+      count: 2
+      seed: 5
+      input_label: Animal
+      output_label: Flies
+      labels: [yes, no]
+    ---
+    {{!-- vsynth:demos --}}
+    {{!-- /vsynth:demos --}}
+    {{role "user"}}
+    {{animal}}
+
+    """
+
+    @Test func labelHistogramsAndMissingLabelsAgree() async throws {
+        let model = try TestModel.path()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/flies.prompt"
+        try Data(Self.text.utf8).write(to: URL(fileURLWithPath: path))
+        let run = try await VSynthBinary.run(["synthesize", path, "--json", "--model", model, "--scale", "4",
+                                              "--max-tokens", "24", "--orderings", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        func histogram(_ key: String) throws -> [String: Int] {
+            let entries = try #require(json[key] as? [[String: Any]], "\(key) in \(run.stdout)")
+            return Dictionary(uniqueKeysWithValues: entries.map { ($0["label"] as? String ?? "", $0["count"] as? Int ?? -1) })
+        }
+        let chosen = try histogram("labels"), pool = try histogram("poolLabels")
+        #expect(Set(chosen.keys) == ["yes", "no"] && Set(pool.keys) == ["yes", "no"])
+        let demonstrations = try #require(json["demonstrations"] as? [[String: Any]])
+        #expect(chosen.values.reduce(0, +) == demonstrations.count)
+        for label in ["yes", "no"] { #expect(chosen[label, default: 0] <= pool[label, default: 0], "chosen from the pool") }
+        let missing = try #require(json["missingLabels"] as? [String])
+        let expected = demonstrations.count >= 2 ? ["yes", "no"].filter { chosen[$0] == 0 } : []
+        #expect(missing == expected)
+        #expect(run.stderr.contains("warning: no demonstration is labelled") == !missing.isEmpty, "\(run.stderr)")
+    }
+}
