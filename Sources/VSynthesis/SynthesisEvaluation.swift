@@ -74,10 +74,9 @@ public struct SynthesisEvaluation: Sendable {
         demonstrations.map { let v = format.values(of: $0); return v.input + " " + v.output }
     }
 
-    public func run(_ dataset: TaskDataset, tasks: [String]? = nil,
-                    progress: (@Sendable (String) -> Void)? = nil) async throws -> Report {
+    public func run(_ dataset: TaskDataset, progress: (@Sendable (String) -> Void)? = nil) async throws -> Report {
         var runs: [Run] = []
-        for task in dataset.tasks where tasks.map({ $0.contains(task.id) }) ?? true {
+        for task in dataset.tasks {
             for method in methods {
                 try Task.checkCancellation()
                 var runOptions = options
