@@ -34,7 +34,7 @@ enum EvalICLCommand: Command {
             seeds.append(UInt64(seed))
         }
         let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
-        guard dataset.tasks.contains(where: { !($0.test ?? []).isEmpty }) else {
+        guard !ICLEvaluation.tasks(in: dataset).isEmpty else {
             throw UsageError(command: spec.path, message: "\(arguments.positionals[0]) has no task with a 'test' list")
         }
         let model = try await EvalCommand.openModel(arguments)
@@ -54,7 +54,7 @@ enum EvalICLCommand: Command {
                                                     summaries: report.summaries, cells: report.cells)))
             return 0
         }
-        let taskIDs = dataset.tasks.filter { !($0.test ?? []).isEmpty }.map(\.id)
+        let taskIDs = ICLEvaluation.tasks(in: dataset).map(\.id)
         var rows = [["condition", "accuracy", "± sd"] + taskIDs]
         for s in report.summaries {
             rows.append([s.condition, EvalCommand.f(s.meanAccuracy), EvalCommand.f(s.spread)]

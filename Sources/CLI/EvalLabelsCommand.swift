@@ -33,7 +33,7 @@ enum EvalLabelsCommand: Command {
             strategies.append(strategy)
         }
         let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
-        guard dataset.tasks.contains(where: { !($0.test ?? []).isEmpty && !($0.labels ?? []).isEmpty }) else {
+        guard !LabellingEvaluation.tasks(in: dataset).isEmpty else {
             throw UsageError(command: spec.path, message: "\(arguments.positionals[0]) has no task with both 'labels' and a 'test' list")
         }
         let model = try await EvalCommand.openModel(arguments)

@@ -69,8 +69,13 @@ public struct ICLEvaluation: Sendable {
         return Double(correct) / Double(items.count)
     }
 
+    /// The tasks of `dataset` this evaluation reads: those with a `test` list.
+    public static func tasks(in dataset: TaskDataset) -> [TaskDataset.Task] {
+        dataset.tasks.filter { !($0.test ?? []).isEmpty }
+    }
+
     public func run(_ dataset: TaskDataset, progress: (@Sendable (String) -> Void)? = nil) async throws -> Report {
-        let tasks = dataset.tasks.filter { !($0.test ?? []).isEmpty }
+        let tasks = Self.tasks(in: dataset)
         var cells: [Cell] = []
         for task in tasks {
             let zero = try await accuracy(task: task, demonstrations: [])

@@ -76,11 +76,15 @@ public struct LabellingEvaluation: Sendable {
         }
     }
 
+    /// The tasks of `dataset` this evaluation reads: those with a label set and a `test` list.
+    public static func tasks(in dataset: TaskDataset) -> [TaskDataset.Task] {
+        dataset.tasks.filter { !($0.test ?? []).isEmpty && !($0.labels ?? []).isEmpty }
+    }
+
     /// Every strategy on every labelled test item of `dataset`'s tasks that have a label set.
     public func run(_ dataset: TaskDataset, progress: (@Sendable (String) -> Void)? = nil) async throws -> Report {
-        let tasks = dataset.tasks.filter { !($0.test ?? []).isEmpty && !($0.labels ?? []).isEmpty }
         var cells: [Cell] = []
-        for task in tasks {
+        for task in Self.tasks(in: dataset) {
             for strategy in strategies {
                 var cell = Cell(task: task.id, strategy: strategy.rawValue, items: 0, correct: 0, abstained: 0, given: [:])
                 for item in task.test ?? [] {
