@@ -12,6 +12,8 @@ enum BenchEngineCommand: Command {
                                                  help: "Tokens in the prefill batch (from 80: the decode steps replay tokens 16…79 of it, as llama.cpp's anchor does).")
         let decodeTokens: Option<Int> = .integer("decode-tokens", value: "N", bound: Limits.benchDecodeTokens, default: 128,
                                                  help: "Single-token decode steps.")
+        let runs: Option<Int> = .integer("runs", value: "N", bound: Limits.benchRuns, default: 3,
+                                         help: "Measurements of each figure; the best counts. With --batch, a run measures every size in turn, and the speedup over B = 1 is the median of the runs' own.")
         let json: Option<Bool> = .flag("json", help: "Print one JSON object instead of text.")
         let anchor: Option<String?> = .text("anchor", value: "SCRIPT",
                                             help: "Run llama.cpp's anchor (llamacpp_anchor.py; with --batch, scripts/llamacpp_batched_anchor.py) first, same model and threads, and print the ratios.")
@@ -23,16 +25,18 @@ enum BenchEngineCommand: Command {
 
     static let spec = CommandSpec(
         path: ["bench", "engine"], summary: "Measure the embedded engine's prefill and decode speed.",
-        usage: "[--threads N] [--context N] [--batch B,B,…] [--model NAME|PATH] [--anchor SCRIPT] [--json]",
+        usage: "[--threads N] [--context N] [--batch B,B,…] [--runs N] [--model NAME|PATH] [--anchor SCRIPT] [--json]",
         options: Options(),
         discussion: """
         Prefill: one batch of the first N tokens of "The quick brown fox jumps over the lazy dog. " × 200,
         logits for the last position only. Decode: after 16 tokens, one token a step (toks[16 + i % 64]).
-        Each the best of 3. With --anchor ../shared/reference/llamacpp_anchor.py the anchor runs in the same
+        Each the best of --runs (3). With --anchor ../shared/reference/llamacpp_anchor.py the anchor runs in the same
         invocation (same model, threads and token counts) and a ratio line follows.
         With --batch 1,2,4,8,16: for each B, B sequences start from the text's first 16 tokens and decode
         --decode-tokens steps together, one token each per step (the engine's continuous batching);
-        aggregate tok/s, the speedup over B = 1, and with --anchor scripts/llamacpp_batched_anchor.py
+        aggregate tok/s (the best run), the speedup over B = 1 (each run measures every size in turn
+        and gives its own ratio, whose median is printed with their range, so drift of the host between
+        minutes does not land on one size only), and with --anchor scripts/llamacpp_batched_anchor.py
         llama.cpp decoding the same B sequences (llama_decode of B tokens, one per sequence) in the same run.
         """)
 
@@ -40,6 +44,7 @@ enum BenchEngineCommand: Command {
         let threads = try arguments[\.threads] ?? 0
         let promptCount = try arguments[\.promptTokens]
         let decodeCount = try arguments[\.decodeTokens]
+        let runs = try arguments[\.runs]
         let path = try ModelStore().modelFile(try arguments[\.model])
         let model = try ModelFactory.embedded(path: path, threads: threads, contextLength: try arguments[\.context])
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
@@ -47,7 +52,7 @@ enum BenchEngineCommand: Command {
         guard tokens.count >= 16 + 64 else { throw LanguageModelError.failed("bench text gave only \(tokens.count) tokens") }
         if let list = try arguments[\.batch] {
             return try await runBatches(try batchSizes(list), model: model, path: path, tokens: tokens, steps: decodeCount,
-                                        anchorScript: try arguments[\.anchor], json: try arguments[\.json])
+                                        runs: runs, anchorScript: try arguments[\.anchor], json: try arguments[\.json])
         }
         let anchor = try arguments[\.anchor].map { script throws(CLIError) in
             try LlamaCppAnchor(script: script, model: path, threads: model.threadCount,
@@ -55,14 +60,14 @@ enum BenchEngineCommand: Command {
         }
         let (prefill, decode) = try await model.withSession { session in
             var prefill = 0.0, decode = 0.0
-            for _ in 0..<3 {
+            for _ in 0..<runs {
                 session.reset()
                 let start = DispatchTime.now().uptimeNanoseconds
                 try session.append(tokens[...], logitsFrom: tokens.count - 1) { _, _ in }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 prefill = max(prefill, Double(tokens.count) / seconds)
             }
-            for _ in 0..<3 {
+            for _ in 0..<runs {
                 session.reset()
                 try session.append(tokens[..<16], logitsFrom: 15) { _, _ in }
                 let start = DispatchTime.now().uptimeNanoseconds
