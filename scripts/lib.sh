@@ -27,6 +27,26 @@ require_tools() {
   python3 --version >&2
 }
 
+# The CMAKE_ARGS for building llama.cpp (llama-cpp-python) on this host. Empty (llama.cpp's own
+# default, -march=native) unless the CPU lists AMX: then the build names the host's x86 features one
+# by one and leaves AMX out. Why: on virtual machines that list AMX but trap its instructions (seen:
+# Xeon Sapphire Rapids guests, SIGILL at `tilezero` in libggml-cpu.so on the first matrix product) a
+# native build dies; and where AMX does work, llama.cpp multiplies Q4_1 and the K-quants through it in
+# another order than its AVX-512 routines, whose numbers are the ones the engine matches bit for bit.
+llama_cpp_cmake_args() {
+  local flags
+  flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
+  [[ $flags == *" amx_tile "* ]] || return 0
+  local args="-DGGML_NATIVE=OFF" pair
+  for pair in sse4_2:SSE42 f16c:F16C fma:FMA bmi2:BMI2 avx:AVX avx2:AVX2 avx_vnni:AVX_VNNI \
+              avx512vbmi:AVX512_VBMI avx512_vnni:AVX512_VNNI avx512_bf16:AVX512_BF16; do
+    [[ $flags == *" ${pair%%:*} "* ]] && args+=" -DGGML_${pair#*:}=ON"
+  done
+  [[ $flags == *" avx512f "* && $flags == *" avx512cd "* && $flags == *" avx512vl "* && $flags == *" avx512dq "* \
+     && $flags == *" avx512bw "* ]] && args+=" -DGGML_AVX512=ON"
+  echo "$args"
+}
+
 # Installs a Python package when `import MODULE` fails: plain, then --user, then past PEP 668's
 # externally-managed marker (Debian's system python).
 pip_install_if_missing() {

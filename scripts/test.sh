@@ -51,7 +51,9 @@ if [[ -f scripts/llama-server.sh ]]; then
   # Compiles llama.cpp the first time (several minutes on 2 cores), so it needs a C++ compiler.
   if ! python3 -c 'import llama_cpp.server.app' 2>/dev/null; then
     command -v c++ >/dev/null || apt_install g++ || fail "no C++ compiler to build llama-cpp-python"
-    pip_install_if_missing llama_cpp.server.app 'llama-cpp-python[server]==0.3.36'
+    # (Not from pip's wheel cache: a wheel built with other CMAKE_ARGS would be taken as it is.)
+    CMAKE_ARGS=$(llama_cpp_cmake_args) PIP_NO_CACHE_DIR=1 \
+      pip_install_if_missing llama_cpp.server.app 'llama-cpp-python[server]==0.3.36'
   fi
   port=${VSYNTH_TEST_SERVER_PORT:-8765}
   # A fixed key (the servers listen on 127.0.0.1 only), so a server left running still matches.
