@@ -52,7 +52,8 @@ public struct CandidateFilter: Sendable {
     private let taskWords: Set<String>
     private let taskKey: String
 
-    public init(task: String, format: DemonstrationFormat, nearDuplicateThreshold: Double = 0.8,
+    public init(task: String, format: DemonstrationFormat,
+                nearDuplicateThreshold: Double = SynthesisOptions().nearDuplicateThreshold,
                 copyThreshold: Double = 0.8, maxValueLength: Int = 600) {
         self.task = task
         self.format = format

@@ -73,8 +73,12 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     public var topP: Double = 0.95
     public var maxTokens: Int = 80
     public var seed: UInt64 = 0
-    /// Token-Jaccard above which a candidate is a near duplicate of a pool member.
-    public var nearDuplicateThreshold: Double = 0.8
+    /// Token-Jaccard above which a candidate is a near duplicate of a pool member. 0.6 by
+    /// measurement (docs/prompt-files.md, "Near duplicates"): at 0.8 the 135M model's near-copies
+    /// ("But why did I have to watch it? I thought it was a fun movie." with and without "It's not
+    /// for me.", Jaccard 0.76) reached the chosen demonstrations with opposite labels, and in-context
+    /// accuracy over six seeds was lower on all three ICL sets.
+    public var nearDuplicateThreshold: Double = 0.6
     /// Generations allowed per accepted demonstration before the loop gives up (bad prompts, tiny
     /// models); bounds the run's length whatever the model does.
     public var maxAttemptsPerDemonstration: Int = 6

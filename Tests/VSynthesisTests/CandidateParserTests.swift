@@ -78,6 +78,23 @@ import PromptFile
         #expect(judge("the very quick brown fox jumps", "over it now") == .nearDuplicate)
     }
 
+    /// The default threshold (0.6) catches the 135M model's near-copies that reached the chosen
+    /// demonstrations under the former 0.8 with opposite labels (data/icl.json's movie-sentiment, seed 1).
+    @Test func nearCopiesWithAnotherLabelAreNearDuplicatesByDefault() {
+        let format = DemonstrationFormat(inputLabel: "Review", outputLabel: "Sentiment", labels: ["positive", "negative"])
+        let task = "Classify the sentiment of the movie review as positive or negative."
+        let first = format.demonstration(input: "But why did I have to watch it? It's not for me. I thought it was a fun movie.",
+                                         output: "negative")
+        let second = format.demonstration(input: "But why did I have to watch it? I thought it was a fun movie.", output: "positive")
+        var loose = CandidateFilter(task: task, format: format, nearDuplicateThreshold: 0.8)
+        #expect(loose.judge(first) == nil)
+        #expect(loose.judge(second) == nil, "Jaccard 0.76 passed the former default")
+        var filter = CandidateFilter(task: task, format: format)
+        #expect(filter.judge(first) == nil)
+        #expect(filter.judge(second) == .nearDuplicate)
+        #expect(filter.judge(format.demonstration(input: "A fun movie with a weak ending.", output: "positive")) == nil)
+    }
+
     @Test func dropCountsAddUp() {
         var drops = DropCounts()
         drops.add(.duplicate)
