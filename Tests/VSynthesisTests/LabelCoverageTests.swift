@@ -31,7 +31,8 @@ import Testing
                 if joy { askedForJoy += 1 }
                 written += 1
                 let word = Self.words[written % Self.words.count], other = Self.words[(written * 7 + 3) % Self.words.count]
-                return joy && obliges ? " a party by the \(word) and \(other) \(written)" : " a funeral near the \(word) and \(other) \(written)"
+                // Few words in common, as a model's texts have: the near-duplicate filter keeps them.
+                return joy && obliges ? " \(word) \(other) party \(written)" : " \(word) \(other) funeral \(written)"
             }
             return Generation(text: text, tokenCount: 8, finishReason: .stop)
         }

@@ -127,13 +127,17 @@ final class FieldModel: LanguageModel, @unchecked Sendable {
 
     func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
         let n = lock.withLock { calls += 1; return calls }
+        // Texts that differ in most of their words, as a model's do: the pool's near-duplicate
+        // filter (token Jaccard above 0.6) keeps them.
+        let words = LabelCoverageTests.CueModel.words
+        let word = { (k: Int) in words[(n * k + k) % words.count] }
         let text: String
         if prompt.hasSuffix("Question:") {
-            text = " What happened on day \(n)?\nContext: (the model runs on)"
+            text = " What happened to the \(word(3))?\nContext: (the model runs on)"
         } else if prompt.hasSuffix("Context:") {
-            text = " Hello team \(n),\nthe server moved to rack \(n * 7).\nRegards, Bo\nAnswer: x"
+            text = " Dear \(word(5)),\n\(word(7)) \(word(11)) \(n * 7).\nBo\nAnswer: x"
         } else if prompt.hasSuffix("Email:") {
-            text = " Hello team \(n),\nthe server moved to rack \(n * 7).\nRegards, Bo\nSummary: y"
+            text = " Dear \(word(5)),\n\(word(7)) \(word(11)) \(n * 7).\nBo\nSummary: y"
         } else {
             text = " answer \(n)\nQuestion: more"
         }
