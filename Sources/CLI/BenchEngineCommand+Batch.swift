@@ -97,8 +97,9 @@ extension BenchEngineCommand {
         }
         Console.out("batch  decode tok/s  vs B=1 (median, range over runs)" + (anchor == nil ? "" : "  llama.cpp tok/s  ratio"))
         for (index, (size, rate)) in zip(sizes, decode).enumerated() {
-            let speedup = speedups.map { runs in
-                String(format: "%.2fx (%.2f–%.2f)", median(runs[index]), runs[index].min() ?? 0, runs[index].max() ?? 0)
+            let speedup = speedups.map { perSize in
+                let ratios = perSize[index]
+                return String(format: "%.2fx (%.2f–%.2f)", median(ratios), ratios.min() ?? 0, ratios.max() ?? 0)
             } ?? "-"
             var line = String(format: "%5d  %12.0f  ", size, rate) + speedup.padding(toLength: 37, withPad: " ", startingAt: 0)
             if let anchor {
