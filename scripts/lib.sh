@@ -33,10 +33,13 @@ require_tools() {
 # Xeon Sapphire Rapids guests, SIGILL at `tilezero` in libggml-cpu.so on the first matrix product) a
 # native build dies; and where AMX does work, llama.cpp multiplies Q4_1 and the K-quants through it in
 # another order than its AVX-512 routines, whose numbers are the ones the engine matches bit for bit.
+# `llama_cpp_cmake_args --portable` names the features on any x86 host (the rebuild after a failed
+# smoke test, below).
 llama_cpp_cmake_args() {
   local flags
   flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
-  [[ $flags == *" amx_tile "* ]] || return 0
+  [[ $flags == *" amx_tile "* || ${1:-} == --portable ]] || return 0
+  [[ $flags == *" avx2 "* || $flags == *" sse4_2 "* ]] || { echo "-DGGML_NATIVE=OFF"; return 0; }
   local args="-DGGML_NATIVE=OFF" pair
   for pair in sse4_2:SSE42 f16c:F16C fma:FMA bmi2:BMI2 avx:AVX avx2:AVX2 avx_vnni:AVX_VNNI \
               avx512vbmi:AVX512_VBMI avx512_vnni:AVX512_VNNI avx512_bf16:AVX512_BF16; do
@@ -47,12 +50,36 @@ llama_cpp_cmake_args() {
   echo "$args"
 }
 
-# Installs a Python package when `import MODULE` fails: plain, then --user, then past PEP 668's
-# externally-managed marker (Debian's system python).
+# Loads MODEL with the installed llama.cpp (llama-cpp-python) and evaluates a short prompt, in a child
+# process: a build this CPU cannot run (instructions the host lacks, or that a virtual machine traps)
+# dies here with a signal, rather than inside the test servers, where it shows up as dozens of
+# connection errors. Fails (status 1) with the cause on stderr.
+llama_cpp_smoke_test() {  # MODEL
+  local status=0
+  python3 - "$1" >/dev/null 2>&1 <<'PY' || status=$?
+import sys, llama_cpp
+model = llama_cpp.Llama(model_path=sys.argv[1], n_ctx=64, n_threads=1, verbose=False)
+model.eval(model.tokenize(b"The quick brown fox jumps over the lazy dog."))
+PY
+  ((status == 0)) && return 0
+  if ((status > 128)); then
+    echo "llama.cpp died with signal $((status - 128)) ($(kill -l $((status - 128)) 2>/dev/null || echo '?')) evaluating a prompt: the build does not run on this CPU" >&2
+  else
+    echo "llama.cpp could not evaluate a prompt with $1 (python exit status $status)" >&2
+  fi
+  return 1
+}
+
+# `pip install ARGS`: plain, then --user, then past PEP 668's externally-managed marker (Debian's
+# system python).
+pip_install() {
+  python3 -m pip install -q "$@" >&2 || python3 -m pip install -q --user "$@" >&2 \
+    || python3 -m pip install -q --break-system-packages "$@" >&2
+}
+
+# Installs a Python package when `import MODULE` fails.
 pip_install_if_missing() {
   local module=$1 package=$2
   python3 -c "import $module" 2>/dev/null && return 0
-  python3 -m pip install -q "$package" >&2 || python3 -m pip install -q --user "$package" >&2 \
-    || python3 -m pip install -q --break-system-packages "$package" >&2 \
-    || fail "cannot install the Python package $package"
+  pip_install "$package" || fail "cannot install the Python package $package"
 }

@@ -55,6 +55,14 @@ if [[ -f scripts/llama-server.sh ]]; then
     CMAKE_ARGS=$(llama_cpp_cmake_args) PIP_NO_CACHE_DIR=1 \
       pip_install_if_missing llama_cpp.server.app 'llama-cpp-python[server]==0.3.36'
   fi
+  # A build made for another CPU (a reused environment, or a host that traps what it lists) is
+  # rebuilt once with the x86 features named one by one; it must then run, or the run stops here.
+  if ! llama_cpp_smoke_test "$("$bin/vsynth" model path)"; then
+    step "rebuilding llama-cpp-python without -march=native ($(llama_cpp_cmake_args --portable))"
+    CMAKE_ARGS=$(llama_cpp_cmake_args --portable) PIP_NO_CACHE_DIR=1 \
+      pip_install --force-reinstall --no-deps 'llama-cpp-python==0.3.36' || fail "cannot rebuild llama-cpp-python"
+    llama_cpp_smoke_test "$("$bin/vsynth" model path)" || fail "llama-cpp-python does not run on this CPU even when built without -march=native"
+  fi
   port=${VSYNTH_TEST_SERVER_PORT:-8765}
   # A fixed key (the servers listen on 127.0.0.1 only), so a server left running still matches.
   key=vsynth-test-key
