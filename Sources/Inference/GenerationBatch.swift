@@ -109,7 +109,7 @@ final class GenerationBatch {
             throw .contextOverflow(needed: prompt.count, limit: session.contextLength)
         }
         var state = GenerationState(options: request.options, tokenizer: session.model.tokenizer,
-                                    mask: try session.grammarMask(for: request.options.constraint))
+                                    mask: try session.tokenMask(for: request.options))
         // Only whole reusable blocks are forked, and the rest is evaluated in chunks that break at
         // the prompt's tail (InferenceSequence.reuseBlock): the prompt's numbers do not depend on
         // which sequence was forked, nor on whether one was.

@@ -14,7 +14,7 @@ struct GenerationState {
     let options: GenerationOptions
     private let tokenizer: Tokenizer
     private var sampler: Sampler
-    private var mask: GrammarMask?
+    private var mask: TokenMask?
     private var decoder: StreamingDecoder
     private var stops: StopMatcher
     /// The token chosen from the last logits: the one to evaluate next when `accept` says to go on.
@@ -24,7 +24,7 @@ struct GenerationState {
     private var generated = 0
     private var finish = Generation.FinishReason.length
 
-    init(options: GenerationOptions, tokenizer: Tokenizer, mask: GrammarMask?) {
+    init(options: GenerationOptions, tokenizer: Tokenizer, mask: TokenMask?) {
         self.options = options
         self.tokenizer = tokenizer
         self.mask = mask
@@ -52,7 +52,7 @@ struct GenerationState {
         if !ready.isEmpty { onText(ready) }
         if stopped { finish = .stop; return false }
         // The grammar's document is finished: nothing may follow it.
-        if mask?.matcher.isClosed == true { finish = .stop; return false }
+        if mask?.isClosed == true { finish = .stop; return false }
         return generated < options.maxTokens && !contextFull
     }
 

@@ -15,7 +15,7 @@ extension InferenceSession {
         }
         try checkTokens(prompt)
         let vocab = model.config.vocabularySize
-        var state = GenerationState(options: options, tokenizer: model.tokenizer, mask: try grammarMask(for: options.constraint))
+        var state = GenerationState(options: options, tokenizer: model.tokenizer, mask: try tokenMask(for: options))
         let restart = Self.restartPoint(common: primary.commonPrefix(with: prompt), count: prompt.count)
         truncate(to: restart)
         try append(prompt[restart...], logitsFrom: prompt.count - 1 - restart) { _, logits in
@@ -32,14 +32,18 @@ extension InferenceSession {
 }
 
 extension InferenceSession {
-    /// The token mask for a generation's constraint; nil for free text.
-    func grammarMask(for constraint: OutputConstraint?) throws(LanguageModelError) -> GrammarMask? {
-        guard case .json(let schema) = constraint else { return nil }
-        let grammar: JSONGrammar
-        do { grammar = try JSONGrammar(schema: schema) } catch { throw .unsupported(error.description) }
+    /// The token mask for a generation's constraint and banned openings; nil for free text.
+    func tokenMask(for options: GenerationOptions) throws(LanguageModelError) -> TokenMask? {
+        guard options.constraint != nil || !options.bannedOpenings.isEmpty else { return nil }
         if tokenPieces == nil {
             tokenPieces = TokenPieces(tokenizer: model.tokenizer, vocabularySize: model.config.vocabularySize)
         }
-        return GrammarMask(matcher: JSONGrammarMatcher(grammar: grammar, mode: .generation), pieces: tokenPieces!)
+        var grammar: GrammarMask?
+        if case .json(let schema) = options.constraint {
+            let compiled: JSONGrammar
+            do { compiled = try JSONGrammar(schema: schema) } catch { throw .unsupported(error.description) }
+            grammar = GrammarMask(matcher: JSONGrammarMatcher(grammar: compiled, mode: .generation), pieces: tokenPieces!)
+        }
+        return TokenMask(grammar: grammar, opening: OpeningMask(words: options.bannedOpenings, pieces: tokenPieces!))
     }
 }

@@ -51,7 +51,7 @@ public struct Sampler {
     /// The next token among those `mask` allows, as llama.cpp samples under a grammar: the
     /// unconstrained choice when the mask allows it (the common case, one check), else a draw from
     /// the allowed tokens alone, filtered and tempered the same way. Nil when no token is allowed.
-    mutating func sample(_ logits: UnsafePointer<Float>, vocabularySize: Int, mask: inout GrammarMask) -> Int32? {
+    mutating func sample(_ logits: UnsafePointer<Float>, vocabularySize: Int, mask: inout TokenMask) -> Int32? {
         let first = sample(logits, vocabularySize: vocabularySize)
         if mask.allows(first) { return first }
         mask.prepareScan()

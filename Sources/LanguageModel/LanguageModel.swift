@@ -71,9 +71,15 @@ public struct GenerationOptions: Hashable, Sendable, Codable {
     public var stop: [String]
     /// What the text must be, if anything (see `OutputConstraint`); nil: free text.
     public var constraint: OutputConstraint?
+    /// Words the text may not begin with, as whole words, ignoring case and any leading spaces and
+    /// punctuation ("Sports, Business" and "sports news" for `sports`; "Sportswear" is allowed). The
+    /// embedded engine refuses the tokens that would complete such an opening; remote backends
+    /// have no such request field and ignore it, so callers check the text either way.
+    public var bannedOpenings: [String]
 
     public init(maxTokens: Int = 256, temperature: Double = 0, topK: Int = 0, topP: Double = 1,
-                minP: Double = 0, seed: UInt64 = 0, stop: [String] = [], constraint: OutputConstraint? = nil) {
+                minP: Double = 0, seed: UInt64 = 0, stop: [String] = [], constraint: OutputConstraint? = nil,
+                bannedOpenings: [String] = []) {
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.topK = topK
@@ -82,6 +88,7 @@ public struct GenerationOptions: Hashable, Sendable, Codable {
         self.seed = seed
         self.stop = stop
         self.constraint = constraint
+        self.bannedOpenings = bannedOpenings
     }
 }
 

@@ -16,6 +16,9 @@ extension Synthesizer {
         var tokens = 0
         var generationOptions = GenerationOptions(maxTokens: options.maxTokens, temperature: options.temperature,
                                                   topP: options.topP, seed: SplitMix64.derive(seed, 1))
+        // An input field may not open with a label ("Sports, Business, Science" for a headline): the
+        // leak filter would drop it, and a small model that starts that way does so every time.
+        generationOptions.bannedOpenings = prompt.format.labels
         var fields: [String] = []
         for index in prompt.fieldLabels.indices {
             try Task.checkCancellation()
