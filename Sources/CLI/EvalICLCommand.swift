@@ -21,7 +21,7 @@ enum EvalICLCommand: Command {
         usage: "DATA.json [--json] [--seeds LIST] [--methods LIST] [synthesis options]",
         options: Options(),
         positionals: 1...1,
-        discussion: "For tasks with a labelled `test` list, the label with the highest ln p after the task definition, the demonstrations and the input is the answer. Prints mean accuracy over tasks and its spread (standard deviation over seeds) per condition, and per task; the conditions are zero-shot, the data set's own demonstrations (hand-written, where a task has them) and each method.")
+        discussion: "For tasks with a labelled `test` list, the label with the highest ln p after the task definition, the demonstrations and the input is the answer. Prints mean accuracy over tasks and its spread (standard deviation over seeds) per condition, and per task; the conditions are zero-shot, the data set's own demonstrations (hand-written, where a task has them) and each method. Then each method against zero-shot and against every later method, paired by seed (a seed's draw moves every method alike): the mean difference, the seeds ahead and behind, and each seed's difference.")
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let options = try EvalCommand.synthesisOptions(arguments)
@@ -48,10 +48,11 @@ enum EvalICLCommand: Command {
         if try arguments[\.json] {
             struct Output: Encodable {
                 var model: String; var frame: String; var options: SynthesisOptions; var seeds: [UInt64]; var wallSeconds: Double
-                var summaries: [ICLEvaluation.Summary]; var cells: [ICLEvaluation.Cell]
+                var summaries: [ICLEvaluation.Summary]; var comparisons: [ICLEvaluation.Comparison]; var cells: [ICLEvaluation.Cell]
             }
             Console.out(try EvalCommand.json(Output(model: report.model, frame: report.frame, options: options, seeds: seeds, wallSeconds: wall,
-                                                    summaries: report.summaries, cells: report.cells)))
+                                                    summaries: report.summaries, comparisons: report.comparisons,
+                                                    cells: report.cells)))
             return 0
         }
         let taskIDs = ICLEvaluation.tasks(in: dataset).map(\.id)
@@ -61,7 +62,23 @@ enum EvalICLCommand: Command {
                         + taskIDs.map { EvalCommand.f(s.perTask[$0] ?? 0) })
         }
         Console.out(EvalCommand.table(rows))
+        if !report.comparisons.isEmpty {
+            Console.out("")
+            Console.out(EvalCommand.table(comparisonRows(report.comparisons, seeds: seeds.count)))
+        }
         Console.out("seeds \(seeds.map(String.init).joined(separator: ",")), n \(options.count), N \(options.scale), \(EvalCommand.f(wall, 1)) s, \(report.model), frame \(report.frame)")
         return 0
     }
+
+    /// The paired comparisons as table rows: the mean difference, on how many seeds the method is
+    /// ahead and behind, and every seed's difference.
+    static func comparisonRows(_ comparisons: [ICLEvaluation.Comparison], seeds: Int) -> [[String]] {
+        [["paired by seed", "mean", "ahead", "behind", "per seed"]] + comparisons.map { comparison in
+            ["\(comparison.condition) − \(comparison.baseline)", signed(comparison.meanDifference),
+             "\(comparison.ahead) of \(seeds)", "\(comparison.behind) of \(seeds)",
+             comparison.perSeed.map(signed).joined(separator: " ")]
+        }
+    }
+
+    static func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + EvalCommand.f(value) }
 }

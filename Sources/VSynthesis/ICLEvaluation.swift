@@ -26,6 +26,37 @@ public struct ICLEvaluation: Sendable {
         /// Standard deviation over seeds of the task-averaged accuracy (0 for zero-shot).
         public var spread: Double
         public var perTask: [String: Double]
+        /// The task-averaged accuracy per seed, in `Report.seeds` order (one value for zero-shot
+        /// and the hand-written demonstrations, which no seed changes).
+        public var perSeed: [Double]
+    }
+
+    /// One condition against another seed by seed: the differences of their task-averaged
+    /// accuracies. Seeds are paired because a seed's draw moves a method's accuracy by as much as
+    /// the methods differ (0.04 of spread over seeds against 0.02 between V-Synthesis and topk on
+    /// `data/icl.json`), so the per-seed differences say what two means and their spreads cannot.
+    public struct Comparison: Sendable, Codable, Equatable {
+        public var condition: String
+        public var baseline: String
+        /// condition − baseline per seed, in `Report.seeds` order.
+        public var perSeed: [Double]
+        public var meanDifference: Double
+        /// Seeds on which `condition` is ahead of `baseline`, and behind it.
+        public var ahead: Int
+        public var behind: Int
+
+        /// `condition` against `baseline`; a baseline with one value (zero-shot) is the same for
+        /// every seed.
+        public init(_ condition: Summary, against baseline: Summary) {
+            self.condition = condition.condition
+            self.baseline = baseline.condition
+            perSeed = condition.perSeed.indices.map { index in
+                condition.perSeed[index] - baseline.perSeed[baseline.perSeed.count == 1 ? 0 : index]
+            }
+            meanDifference = ICLEvaluation.mean(perSeed)
+            ahead = perSeed.filter { $0 > 0 }.count
+            behind = perSeed.filter { $0 < 0 }.count
+        }
     }
 
     public struct Report: Sendable, Codable {
@@ -35,6 +66,17 @@ public struct ICLEvaluation: Sendable {
         public var seeds: [UInt64]
         public var cells: [Cell]
         public var summaries: [Summary]
+
+        /// Each method against zero-shot, then each method against every later one, by seed.
+        public var comparisons: [Comparison] {
+            let methods = summaries.filter { $0.condition != "zero-shot" && $0.condition != ICLEvaluation.handWritten }
+            guard let zero = summaries.first(where: { $0.condition == "zero-shot" }) else { return [] }
+            var result = methods.map { Comparison($0, against: zero) }
+            for (index, method) in methods.enumerated() {
+                result += methods[(index + 1)...].map { Comparison(method, against: $0) }
+            }
+            return result
+        }
     }
 
     public let model: any LanguageModel
@@ -120,7 +162,8 @@ public struct ICLEvaluation: Sendable {
             let mean = Self.mean(perSeed)
             let variance = perSeed.count > 1
                 ? perSeed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(perSeed.count - 1) : 0
-            return Summary(condition: condition, meanAccuracy: mean, spread: variance.squareRoot(), perTask: perTask)
+            return Summary(condition: condition, meanAccuracy: mean, spread: variance.squareRoot(), perTask: perTask,
+                           perSeed: perSeed)
         }
         return Report(model: model.identity.description, frame: synthesizer.scorer.frame.name, seeds: seeds,
                       cells: cells, summaries: summaries)

@@ -103,4 +103,28 @@ import PromptFile
             #expect(Set(test.map(\.input)).count == test.count, "\(task.id): repeated test input")
         }
     }
+
+    /// Paired comparisons, checked by hand: each method against zero-shot (one value, the same for
+    /// every seed), then against every later method, seed by seed.
+    @Test func iclComparisonsAreSeedBySeedDifferences() {
+        func summary(_ condition: String, _ perSeed: [Double]) -> ICLEvaluation.Summary {
+            ICLEvaluation.Summary(condition: condition, meanAccuracy: ICLEvaluation.mean(perSeed), spread: 0,
+                                  perTask: [:], perSeed: perSeed)
+        }
+        let report = ICLEvaluation.Report(model: "m", frame: "f", seeds: [1, 2, 3], cells: [], summaries: [
+            summary("zero-shot", [0.5]), summary(ICLEvaluation.handWritten, [0.9]),
+            summary("vsynthesis", [0.75, 0.5, 0.25]), summary("topk", [0.5, 0.75, 0.25]), summary("naive", [0.25, 0.25, 0.25]),
+        ])
+        let comparisons = report.comparisons
+        #expect(comparisons.map { "\($0.condition)-\($0.baseline)" } == [
+            "vsynthesis-zero-shot", "topk-zero-shot", "naive-zero-shot", "vsynthesis-topk", "vsynthesis-naive", "topk-naive",
+        ])
+        #expect(comparisons[0].perSeed == [0.25, 0, -0.25])
+        #expect((comparisons[0].ahead, comparisons[0].behind, comparisons[0].meanDifference) == (1, 1, 0))
+        #expect(comparisons[3].perSeed == [0.25, -0.25, 0])
+        #expect(comparisons[4].perSeed == [0.5, 0.25, 0])
+        #expect((comparisons[4].ahead, comparisons[4].behind, comparisons[4].meanDifference) == (2, 0, 0.25))
+        // Without zero-shot (no method ran), nothing to compare.
+        #expect(ICLEvaluation.Report(model: "m", frame: "f", seeds: [], cells: [], summaries: []).comparisons.isEmpty)
+    }
 }
