@@ -11,5 +11,14 @@ public struct TemporaryDirectory: Sendable {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
+    /// Writes `text` as UTF-8 to the file `name` inside (a relative path whose folders exist) and
+    /// returns the file's path.
+    @discardableResult
+    public func write(_ text: String, to name: String) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(text.utf8).write(to: file)
+        return file.path
+    }
+
     public func remove() { try? FileManager.default.removeItem(at: url) }
 }

@@ -18,12 +18,6 @@ import Testing
         return text + "{{!-- /vsynth:demos --}}\n"
     }
 
-    static func write(_ text: String, in directory: TemporaryDirectory, name: String = "task.prompt") -> String {
-        let path = directory.path + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-        return path
-    }
-
     // MARK: - vsynth.backend / vsynth.model (finding 7)
 
     @Test func aFileNamingAURLIsWarnedAtTheValueAndNothingIsSent() async throws {
@@ -32,7 +26,7 @@ import Testing
         defer { recorder.stop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let file = Self.write(Self.prompt(settings: ["backend: \(recorder.url)"]), in: directory)
+        let file = try directory.write(Self.prompt(settings: ["backend: \(recorder.url)"]), to: "task.prompt")
         let result = try await VSynthBinary.run(["score", file])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("\(file):4:12: warning: setting 'vsynth.backend' ignored: '\(recorder.url)' is a url"), "\(result.stderr)")
@@ -45,7 +39,7 @@ import Testing
         defer { recorder.stop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let file = Self.write(Self.prompt(settings: ["backend: my-server"]), in: directory)
+        let file = try directory.write(Self.prompt(settings: ["backend: my-server"]), to: "task.prompt")
         let result = try await VSynthBinary.run(["score", file], environment: ["VSYNTH_BACKEND_MY_SERVER": recorder.url + "?retries=0"])
         #expect(!result.stderr.contains("warning"), "\(result.stderr)")
         #expect(recorder.connections >= 1, "the named backend was not contacted: \(result.stderr)")
@@ -55,8 +49,8 @@ import Testing
         _ = try TestModel.path()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let bogus = Self.write("not a model", in: directory, name: "evil.gguf")
-        let file = Self.write(Self.prompt(settings: ["backend: gpu-box", "model: \(bogus)"]), in: directory)
+        let bogus = try directory.write("not a model", to: "evil.gguf")
+        let file = try directory.write(Self.prompt(settings: ["backend: gpu-box", "model: \(bogus)"]), to: "task.prompt")
         let result = try await VSynthBinary.run(["score", file])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("\(file):4:12: warning: setting 'vsynth.backend' ignored: 'gpu-box' names no configured backend (configured: embedded"),
@@ -70,7 +64,7 @@ import Testing
         defer { recorder.stop() }
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let file = Self.write(Self.prompt(), in: directory)
+        let file = try directory.write(Self.prompt(), to: "task.prompt")
         let result = try await VSynthBinary.run(["score", file, "--backend", recorder.url + "?retries=0"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(recorder.connections >= 1, "\(result.stderr)")
@@ -83,7 +77,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let pairs = (0..<300).map { ("Review number \($0) says it works.", $0 % 2 == 0 ? "positive" : "negative") }
-        let file = Self.write(Self.prompt(demonstrations: pairs), in: directory)
+        let file = try directory.write(Self.prompt(demonstrations: pairs), to: "task.prompt")
         let result = try await VSynthBinary.run(["score", file, "--progress"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("with the task: 128/300 demonstrations scored"), "\(result.stderr)")
@@ -137,7 +131,7 @@ import Testing
     @Test func aDoubledByteOrderMarkIsAnErrorAtTheStart() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let file = Self.write("\u{FEFF}\u{FEFF}" + Self.prompt(), in: directory)
+        let file = try directory.write("\u{FEFF}\u{FEFF}" + Self.prompt(), to: "task.prompt")
         let result = try await VSynthBinary.run(["parse", file])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(file):1:1: error: the file starts with two byte-order marks"), "\(result.stderr)")
@@ -151,7 +145,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let text = Self.prompt().replacingOccurrences(of: "{{!-- vsynth:demos --}}", with: written)
-        let file = Self.write(text, in: directory)
+        let file = try directory.write(text, to: "task.prompt")
         let result = try await VSynthBinary.run(["synthesize", file, "--write", "-n", "1"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(file):5:1: error: malformed region marker '\(written)': write it as '\(expected)'"), "\(result.stderr)")
@@ -162,8 +156,8 @@ import Testing
     @Test func anUnusableModelFileIsNamedWithAHint() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let model = Self.write("GGUF but not really", in: directory, name: "broken.gguf")
-        let file = Self.write(Self.prompt(), in: directory)
+        let model = try directory.write("GGUF but not really", to: "broken.gguf")
+        let file = try directory.write(Self.prompt(), to: "task.prompt")
         let result = try await VSynthBinary.run(["score", file], environment: ["VSYNTH_MODEL": model])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot load the model \(model): "), "\(result.stderr)")
@@ -175,7 +169,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let long = String(repeating: "Classify the review carefully. ", count: 700)
-        let file = Self.write(Self.prompt().replacingOccurrences(of: Self.task, with: long), in: directory)
+        let file = try directory.write(Self.prompt().replacingOccurrences(of: Self.task, with: long), to: "task.prompt")
         let result = try await VSynthBinary.run(["score", file])
         #expect(result.status == 1)
         #expect(result.stderr.contains("vsynth: \(file): the task definition with a demonstration is "), "\(result.stderr)")

@@ -73,8 +73,7 @@ struct NumericBoundsTests {
         _ = try TestModel.path()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.path + "/huge.prompt"
-        try """
+        let path = try directory.write("""
         ---
         vsynth:
           task: Classify the sentiment of a movie review as positive or negative.
@@ -84,7 +83,7 @@ struct NumericBoundsTests {
         {{!-- vsynth:demos --}}
         {{!-- /vsynth:demos --}}
 
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        """, to: "huge.prompt")
         for arguments in [["synthesize", path], ["synthesize", path, "--jobs", "1"], ["score", path], ["parse", path]] {
             let result = try await VSynthBinary.run(arguments + ["--threads", "2"].filter { _ in arguments[0] != "parse" })
             #expect(result.status == 1, "\(arguments): exit \(result.status)\n\(result.stderr)")
@@ -106,8 +105,7 @@ struct NumericBoundsTests {
         try handle.seek(toOffset: UInt64(size - size / 4))
         try handle.write(contentsOf: Data(repeating: 0xFF, count: size / 4))
         try handle.close()
-        let prompt = directory.path + "/p.prompt"
-        try """
+        let prompt = try directory.write("""
         ---
         vsynth.task: Give the opposite of the word.
         ---
@@ -118,7 +116,7 @@ struct NumericBoundsTests {
         cold
         {{!-- /vsynth:demos --}}
 
-        """.write(toFile: prompt, atomically: true, encoding: .utf8)
+        """, to: "p.prompt")
         for json in [false, true] {
             let result = try await VSynthBinary.run(["score", prompt, "--model", damaged, "--threads", "2"] + (json ? ["--json"] : []))
             #expect(result.status == 1, "exit \(result.status): \(result.stdout) \(result.stderr)")

@@ -40,9 +40,9 @@ struct SynthesizeBatchTests {
         {{word}}
 
         """
-        try Data(full.utf8).write(to: URL(fileURLWithPath: directory.path + "/full.prompt"))
-        try Data("---\nvsynth:\n  count: 1\n---\nno task\n".utf8).write(to: URL(fileURLWithPath: directory.path + "/broken.prompt"))
-        try Data("not a prompt".utf8).write(to: URL(fileURLWithPath: directory.path + "/notes.txt"))
+        try directory.write(full, to: "full.prompt")
+        try directory.write("---\nvsynth:\n  count: 1\n---\nno task\n", to: "broken.prompt")
+        try directory.write("not a prompt", to: "notes.txt")
         let result = try await VSynthBinary.run(["synthesize", directory.path, "--jobs", "2", "--model", model])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("broken.prompt: failed:") && result.stderr.contains("no task definition"), "\(result.stderr)")

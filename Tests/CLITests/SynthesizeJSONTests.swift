@@ -26,8 +26,7 @@ struct SynthesizeJSONTests {
         let model = try TestModel.path()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let path = directory.path + "/flies.prompt"
-        try Data(Self.text.utf8).write(to: URL(fileURLWithPath: path))
+        let path = try directory.write(Self.text, to: "flies.prompt")
         let run = try await VSynthBinary.run(["synthesize", path, "--json", "--model", model, "--scale", "4",
                                               "--max-tokens", "24", "--orderings", "2"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -31,8 +31,7 @@ struct SynthesizeWriteTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try FileManager.default.createDirectory(atPath: directory.path + "/real", withIntermediateDirectories: false)
-        let target = directory.path + "/real/animals.prompt", link = directory.path + "/animals.prompt"
-        try Data(Self.text.utf8).write(to: URL(fileURLWithPath: target))
+        let target = try directory.write(Self.text, to: "real/animals.prompt"), link = directory.path + "/animals.prompt"
         #expect(chmod(target, 0o444) == 0)
         #expect(symlink("real/animals.prompt", link) == 0)
         let arguments = ["synthesize", link, "--write", "--model", model, "--scale", "2", "--candidates", "2",

@@ -98,9 +98,9 @@ struct EmbeddedLanguageModelTests {
     }
 
     @Test func badFilesGiveErrorsNotCrashes() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-not-a-model.gguf").path
-        try Data("GGUF but not really".utf8).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = try TemporaryDirectory("not-a-model")
+        defer { directory.remove() }
+        let path = try directory.write("GGUF but not really", to: "m.gguf")
         #expect(throws: (any Error).self) { _ = try EmbeddedLanguageModel(path: path) }
     }
 }

@@ -45,8 +45,8 @@ import Testing
 
     @Test func topsUpTwoFilesSkipsTheFullOneAndResumes() async throws {
         let model = try TestModel.model()
-        let directory = try TemporaryDirectory("batch").url
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory("batch")
+        defer { directory.remove() }
         let files: [(name: String, text: String, count: Int)] = [
             ("animals.prompt", Self.promptFile(task: "Name the sound that the animal makes.", input: "animal", output: "sound",
                                                inputLabel: "Animal", outputLabel: "Sound", count: 2,
@@ -59,9 +59,9 @@ import Testing
                                             demonstrations: [("hot", "cold"), ("up", "down")]), 2),
         ]
         for file in files {
-            try Data(file.text.utf8).write(to: directory.appendingPathComponent(file.name))
+            try directory.write(file.text, to: file.name)
         }
-        let full = try Data(contentsOf: directory.appendingPathComponent("full.prompt"))
+        let full = try Data(contentsOf: directory.url.appendingPathComponent("full.prompt"))
         let paths = try PromptFileWalker.files([directory.path])
         #expect(paths.map { ($0 as NSString).lastPathComponent } == ["animals.prompt", "capitals.prompt.md", "full.prompt"])
 
@@ -75,13 +75,13 @@ import Testing
         #expect(summary.added == 2)
         #expect(reported.items.count == 3)
         for name in ["animals.prompt", "capitals.prompt.md"] {
-            let document = try PromptDocument(contentsOfFile: directory.appendingPathComponent(name).path)
+            let document = try PromptDocument(contentsOfFile: directory.url.appendingPathComponent(name).path)
             #expect(document.errors.isEmpty)
             #expect(document.demonstrationPairs.count == 2, "\(name)")
             // The hand-written demonstration is kept, first.
             #expect(document.demonstrationPairs.first?.input.contains(name == "animals.prompt" ? "dog" : "France") == true)
         }
-        #expect(try Data(contentsOf: directory.appendingPathComponent("full.prompt")) == full)
+        #expect(try Data(contentsOf: directory.url.appendingPathComponent("full.prompt")) == full)
 
         // A rerun finds every file at its count and changes nothing.
         let before = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
@@ -97,14 +97,13 @@ import Testing
     /// names are walked), the link stays a link, and the target keeps its mode.
     @Test func writesThroughLinksInsideTheDirectory() async throws {
         let model = try TestModel.model()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vsynth-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("real"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let target = directory.appendingPathComponent("real/animals.prompt").path
-        let link = directory.appendingPathComponent("animals.prompt").path
+        let directory = try TemporaryDirectory("batch")
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(at: directory.url.appendingPathComponent("real"), withIntermediateDirectories: true)
         let text = Self.promptFile(task: "Name the sound that the animal makes.", input: "animal", output: "sound",
                                    inputLabel: "Animal", outputLabel: "Sound", count: 2, demonstrations: [("dog", "bark")])
-        try Data(text.utf8).write(to: URL(fileURLWithPath: target))
+        let target = try directory.write(text, to: "real/animals.prompt")
+        let link = directory.url.appendingPathComponent("animals.prompt").path
         #expect(chmod(target, 0o640) == 0)
         #expect(symlink("real/animals.prompt", link) == 0)
         let summary = await BatchSynthesis(model: model, jobs: 2, options: Self.options())
@@ -114,17 +113,17 @@ import Testing
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "real/animals.prompt", "the link stays a link")
         #expect(try PromptDocument(contentsOfFile: target).demonstrationPairs.count == 2)
         #expect(try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? Int == 0o640)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("real").path) == ["animals.prompt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.appendingPathComponent("real").path) == ["animals.prompt"])
     }
 
     @Test func aBrokenFileFailsAndTheOthersStillRun() async throws {
         let model = try TestModel.model()
-        let directory = try TemporaryDirectory("batch").url
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data("---\nvsynth:\n  count: 1\n---\nno task here\n".utf8).write(to: directory.appendingPathComponent("a.prompt"))
+        let directory = try TemporaryDirectory("batch")
+        defer { directory.remove() }
+        try directory.write("---\nvsynth:\n  count: 1\n---\nno task here\n", to: "a.prompt")
         let full = Self.promptFile(task: "Give the opposite of the word.", input: "word", output: "opposite",
                                    inputLabel: "Word", outputLabel: "Opposite", count: 1, demonstrations: [("hot", "cold")])
-        try Data(full.utf8).write(to: directory.appendingPathComponent("b.prompt"))
+        try directory.write(full, to: "b.prompt")
         let summary = await BatchSynthesis(model: model, jobs: 2, options: Self.options())
             .run(files: try PromptFileWalker.files([directory.path]))
         #expect(summary.failed == 1)
