@@ -8,15 +8,6 @@ extension BenchEngineCommand {
     /// Most sequences one measurement decodes together.
     static let batchSizes = 1...64
 
-    /// The sizes of a `--batch` list, each within `batchSizes`.
-    static func batchSizes(_ list: String) throws(UsageError) -> [Int] {
-        let sizes = list.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !sizes.isEmpty, sizes.allSatisfy({ $0.map(batchSizes.contains) ?? false }) else {
-            throw UsageError(command: spec.path, message: "--batch '\(list)': a comma-separated list of sizes in \(batchSizes.lowerBound)...\(batchSizes.upperBound)")
-        }
-        return sizes.map { $0! }
-    }
-
     /// Aggregate decode tok/s of every size in each of `runs` runs (`[run][size]`): B sequences
     /// start from the bench text's first 16 tokens, then `steps` steps decode toks[16 + (i + s) % 64]
     /// for sequence s at step i. A run measures every size once, in turn, so that the host's drift

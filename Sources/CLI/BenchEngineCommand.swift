@@ -17,8 +17,11 @@ enum BenchEngineCommand: Command {
         let json: Option<Bool> = .flag("json", help: "Print one JSON object instead of text.")
         let anchor: Option<String?> = .text("anchor", value: "SCRIPT",
                                             help: "Run llama.cpp's anchor (llamacpp_anchor.py; with --batch, scripts/llamacpp_batched_anchor.py) first, same model and threads, and print the ratios.")
-        let batch: Option<String?> = .text("batch", value: "B,B,…",
-                                           help: "Measure aggregate decode of B sequences decoded together, for each B (1...64), instead.")
+        let batch: Option<[Int]?> = .list("batch", value: "B,B,…",
+                                          expected: "a batch size in \(Limits.text(BenchEngineCommand.batchSizes))",
+                                          help: "Measure aggregate decode of B sequences decoded together, for each B (1...64), instead.") {
+            Int($0).flatMap { BenchEngineCommand.batchSizes.contains($0) ? $0 : nil }
+        }
         let context = GenerateCommand.context
         let model = EvalCommand.model
     }
@@ -50,8 +53,8 @@ enum BenchEngineCommand: Command {
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 200)
         let tokens = Array(model.tokenizer.encode(text, parseSpecial: false, addBOS: false).prefix(promptCount))
         guard tokens.count >= 16 + 64 else { throw LanguageModelError.failed("bench text gave only \(tokens.count) tokens") }
-        if let list = try arguments[\.batch] {
-            return try await runBatches(try batchSizes(list), model: model, path: path, tokens: tokens, steps: decodeCount,
+        if let sizes = try arguments[\.batch] {
+            return try await runBatches(sizes, model: model, path: path, tokens: tokens, steps: decodeCount,
                                         runs: runs, anchorScript: try arguments[\.anchor], json: try arguments[\.json])
         }
         let anchor = try arguments[\.anchor].map { script throws(CLIError) in

@@ -11,8 +11,11 @@ enum BenchKernelsCommand: Command {
         let path: Option<KernelChoice> = .choice("path", value: "PATH", choices: KernelChoice.allCases, default: .best,
                                                  help: "force a kernel path: best, avx512, avx2 or scalar")
         let batch: Option<Int> = .integer("batch", value: "N", bound: Limits.benchBatch, default: 512, help: "prefill batch size")
-        let types: Option<String> = .text("types", value: "LIST", default: "Q4_1,Q8_0",
-                                          help: "weight types to time")
+        let types: Option<[GGMLType]> = .list("types", default: "Q4_1,Q8_0",
+                                              expected: "a weight type (\(GGMLType.allCases.map(\.name).joined(separator: ", ")))",
+                                              help: "weight types to time") { name in
+            GGMLType.allCases.first { $0.name == name.uppercased() }
+        }
         let seconds: Option<Double> = .number("seconds", value: "S", bound: Limits.benchSeconds, default: 0.3,
                                               help: "minimum time per measurement")
         let noSweep: Option<Bool> = .flag("no-sweep", help: "skip the whole-model sweep")
@@ -52,13 +55,7 @@ enum BenchKernelsCommand: Command {
         let batch = try arguments[\.batch]
         let seconds = try arguments[\.seconds]
         let path = try arguments[\.path].path
-        var types: [GGMLType] = []
-        for name in try arguments[\.types].split(separator: ",") {
-            guard let type = GGMLType.allCases.first(where: { $0.name == name.uppercased() }) else {
-                throw UsageError(command: command, message: "unknown type '\(name)'")
-            }
-            types.append(type)
-        }
+        let types = try arguments[\.types]
         let pool = ThreadPool(threads: threads)
         cpuTime = try arguments[\.cpuTime]
         if cpuTime && pool.threadCount != 1 {

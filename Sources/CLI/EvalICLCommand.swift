@@ -7,7 +7,10 @@ import VSynthesis
 enum EvalICLCommand: Command {
     struct Options: SynthesisOptionsDeclaring, ModelOptionsDeclaring {
         let json: Option<Bool> = .flag("json", help: "Print the report as JSON (every task, condition and seed).")
-        let seeds: Option<String> = .text("seeds", value: "LIST", default: "1,2,3", help: "Comma-separated seeds.")
+        let seeds: Option<[UInt64]> = .list("seeds", default: "1,2,3", expected: "an integer in \(Limits.text(Limits.seed))",
+                                            help: "Comma-separated seeds.") { word in
+            Int(word).flatMap { Limits.seed.contains($0) ? UInt64($0) : nil }
+        }
         let task: Option<[String]> = .repeated("task", value: "ID", help: "Only this task (repeatable).")
         let methods = EvalSynthesisCommand.methodList
         let progress: Option<Bool> = .flag("progress", help: "Report each cell on stderr.")
@@ -25,14 +28,8 @@ enum EvalICLCommand: Command {
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let options = try EvalCommand.synthesisOptions(arguments)
-        let methods = try EvalSynthesisCommand.methods(try arguments[\.methods], command: spec.path)
-        var seeds: [UInt64] = []
-        for text in try arguments[\.seeds].split(separator: ",") {
-            guard let seed = Int(text), Limits.seed.contains(seed) else {
-                throw UsageError(command: spec.path, message: "option '--seeds': '\(text)' is not an integer in \(Limits.text(Limits.seed))")
-            }
-            seeds.append(UInt64(seed))
-        }
+        let methods = try arguments[\.methods]
+        let seeds = try arguments[\.seeds]
         let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
         guard !ICLEvaluation.tasks(in: dataset).isEmpty else {
             throw UsageError(command: spec.path, message: "\(arguments.positionals[0]) has no task with a 'test' list")

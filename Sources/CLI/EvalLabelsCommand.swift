@@ -8,8 +8,8 @@ enum EvalLabelsCommand: Command {
     struct Options: ModelOptionsDeclaring {
         let json: Option<Bool> = .flag("json", help: "Print the report as JSON (every task and strategy, with the labels given).")
         let task: Option<[String]> = .repeated("task", value: "ID", help: "Only this task (repeatable).")
-        let strategies: Option<String> = .text(
-            "strategies", value: "LIST", default: LabellingEvaluation.strategies.map(\.rawValue).joined(separator: ","),
+        let strategies: Option<[SynthesisOptions.LabelStrategy]> = .choiceList(
+            "strategies", choices: LabellingEvaluation.strategies, default: LabellingEvaluation.strategies,
             help: "Comma-separated label strategies (those of synthesize --labels that label an input on its own).")
         let progress: Option<Bool> = .flag("progress", help: "Report each cell on stderr.")
         let frame = EvalCommand.frameOption
@@ -24,14 +24,7 @@ enum EvalLabelsCommand: Command {
         discussion: "Every labelled `test` item of every task with `labels` is labelled by each strategy as synthesize labels a generated input (argmax in the generation prompt without references). Prints per strategy the accuracy (right labels over items), the precision (right over the items it labelled: agreed abstains where its two readings disagree) and the abstentions, averaged over tasks, then per task the accuracy and how many items got each label.")
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
-        var strategies: [SynthesisOptions.LabelStrategy] = []
-        for name in try arguments[\.strategies].split(separator: ",") {
-            guard let strategy = SynthesisOptions.LabelStrategy(rawValue: String(name)),
-                  LabellingEvaluation.strategies.contains(strategy) else {
-                throw UsageError(command: spec.path, message: "option '--strategies': '\(name)' is not one of \(LabellingEvaluation.strategies.map(\.rawValue).joined(separator: ", "))")
-            }
-            strategies.append(strategy)
-        }
+        let strategies = try arguments[\.strategies]
         let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
         guard !LabellingEvaluation.tasks(in: dataset).isEmpty else {
             throw UsageError(command: spec.path, message: "\(arguments.positionals[0]) has no task with both 'labels' and a 'test' list")

@@ -23,8 +23,8 @@ enum EvalSynthesisCommand: Command {
     }()
 
     /// `--methods`, of both evaluations.
-    static let methodList: Option<String> = .text(
-        "methods", value: "LIST", default: SynthesisOptions.Method.allCases.map(\.rawValue).joined(separator: ","),
+    static let methodList: Option<[SynthesisOptions.Method]> = .choiceList(
+        "methods", choices: SynthesisOptions.Method.allCases, default: SynthesisOptions.Method.allCases,
         help: "Comma-separated methods.")
 
     static let spec = CommandSpec(
@@ -34,21 +34,9 @@ enum EvalSynthesisCommand: Command {
         positionals: 1...1,
         discussion: "For each task, n demonstrations are synthesized from scratch with each method; the table gives per method the parse rate, drops by reason, mean V-Score (total and per token), diversity (distinct-2, mean pairwise token Jaccard: lower is more diverse) and label coverage (labels among the chosen over the task's labels, for tasks with `labels`) of the chosen ones; the leak column counts candidates dropped for giving their answer away.")
 
-    /// The methods `--methods` lists.
-    static func methods(_ list: String, command: [String]) throws(UsageError) -> [SynthesisOptions.Method] {
-        var methods: [SynthesisOptions.Method] = []
-        for name in list.split(separator: ",") {
-            guard let method = SynthesisOptions.Method(rawValue: String(name)) else {
-                throw UsageError(command: command, message: "option '--methods': unknown method '\(name)'")
-            }
-            methods.append(method)
-        }
-        return methods
-    }
-
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
         let options = try EvalCommand.synthesisOptions(arguments)
-        let methods = try methods(try arguments[\.methods], command: spec.path)
+        let methods = try arguments[\.methods]
         let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
         let model = try await EvalCommand.openModel(arguments)
         let started = Date()

@@ -129,3 +129,48 @@ extension Option {
         throw UsageError(command: command, message: "option '--\(name)' needs \(list), got '\(word)'")
     }
 }
+
+extension Option {
+    /// `--name A,B,…`: the comma-separated items of the value given, else of `default`, each read by
+    /// `item`. An item it cannot read (an empty one too) is a usage error naming the option, the item
+    /// and `expected`, what an item is.
+    static func list<Item: Sendable>(_ name: String, value: String = "LIST", default: String, expected: String,
+                                     help: String, item: @escaping @Sendable (String) -> Item?) -> Option<[Item]> {
+        Option<[Item]>(.init(name, value: value, shownDefault: `default`, help: help)) { parsed, command throws(UsageError) in
+            try items(parsed.value(name) ?? `default`, of: name, command: command, expected: expected, item: item)
+        }
+    }
+
+    /// As `list` with no default: nil when the option is not given.
+    static func list<Item: Sendable>(_ name: String, value: String = "LIST", expected: String, help: String,
+                                     item: @escaping @Sendable (String) -> Item?) -> Option<[Item]?> {
+        Option<[Item]?>(.init(name, value: value, help: help)) { parsed, command throws(UsageError) in
+            guard let text = parsed.value(name) else { return nil }
+            return try items(text, of: name, command: command, expected: expected, item: item)
+        }
+    }
+
+    /// `--name A,B,…`, each one of `choices` by its raw value, else `default`.
+    static func choiceList<Choice: RawRepresentable & Sendable>(_ name: String, choices: [Choice], default: [Choice],
+                                                                help: String) -> Option<[Choice]>
+        where Choice.RawValue == String {
+        list(name, default: `default`.map(\.rawValue).joined(separator: ","),
+             expected: "one of " + choices.map(\.rawValue).joined(separator: ", "), help: help) { word in
+            choices.first { $0.rawValue == word }
+        }
+    }
+
+    /// The items of one comma-separated value, spaces around each ignored.
+    static func items<Item>(_ text: String, of name: String, command: [String], expected: String,
+                            item: (String) -> Item?) throws(UsageError) -> [Item] {
+        var items: [Item] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let word = String(part.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+            guard let value = item(word) else {
+                throw UsageError(command: command, message: "option '--\(name)': '\(word)' is not \(expected)")
+            }
+            items.append(value)
+        }
+        return items
+    }
+}

@@ -7,9 +7,16 @@ import Testing
 /// size with llama.cpp's batched anchor (scripts/llamacpp_batched_anchor.py) in the same run.
 struct BenchEngineBatchTests {
     @Test func batchListsAreCheckedWithTheirRange() throws {
-        #expect(try BenchEngineCommand.batchSizes("1,2, 8,16") == [1, 2, 8, 16])
+        func sizes(_ list: String) throws(UsageError) -> [Int]? {
+            let spec = BenchEngineCommand.spec
+            return try CommandArguments<BenchEngineCommand.Options>(try spec.parse(["--batch", list]), command: spec.path)[\.batch]
+        }
+        #expect(try sizes("1,2, 8,16") == [1, 2, 8, 16])
         for bad in ["", "0", "65", "1,,2", "1,x", "-1"] {
-            #expect(throws: UsageError.self, "--batch '\(bad)'") { _ = try BenchEngineCommand.batchSizes(bad) }
+            #expect(throws: UsageError.self, "--batch '\(bad)'") { _ = try sizes(bad) }
+        }
+        #expect(throws: UsageError(command: ["bench", "engine"], message: "option '--batch': '65' is not a batch size in 1...64")) {
+            _ = try sizes("8,65")
         }
     }
 

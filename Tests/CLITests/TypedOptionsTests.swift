@@ -67,4 +67,34 @@ struct TypedOptionsTests {
         #expect(evalHelp.contains("Synthesized pool size N before the final choice (default \(EvalSynthesisCommand.defaults.scale))."))
         #expect(SynthesizeCommand.spec.help.contains("(default \(SynthesisOptionGroup().defaults.scale))."))
     }
+
+    /// Comma-separated lists (`--seeds`, `--methods`, `--strategies`, `--types`, `--batch`): typed
+    /// items with their default, and an item that does not read is named with what an item is.
+    @Test func listsAreReadItemByItem() throws {
+        func icl(_ words: [String]) throws(UsageError) -> CommandArguments<EvalICLCommand.Options> {
+            CommandArguments(try EvalICLCommand.spec.parse(words + ["data.json"]), command: EvalICLCommand.spec.path)
+        }
+        let none = try icl([])
+        #expect(try none[\.seeds] == [1, 2, 3] && none[\.methods] == [.vsynthesis, .topk, .naive])
+        let some = try icl(["--seeds", "4, 5", "--methods", "naive,vsynthesis"])
+        #expect(try some[\.seeds] == [4, 5] && some[\.methods] == [.naive, .vsynthesis])
+        #expect(throws: UsageError(command: ["eval", "icl"], message: "option '--seeds': 'x' is not an integer in 0...9223372036854775807")) {
+            try icl(["--seeds", "1,x"])[\.seeds]
+        }
+        #expect(throws: UsageError(command: ["eval", "icl"], message: "option '--seeds': '' is not an integer in 0...9223372036854775807")) {
+            try icl(["--seeds", "1,,2"])[\.seeds]
+        }
+        #expect(throws: UsageError(command: ["eval", "icl"], message: "option '--methods': 'best' is not one of vsynthesis, topk, naive")) {
+            try icl(["--methods", "topk,best"])[\.methods]
+        }
+        let labels = try CommandArguments<EvalLabelsCommand.Options>(
+            try EvalLabelsCommand.spec.parse(["--strategies", "score", "d.json"]), command: EvalLabelsCommand.spec.path)
+        #expect(throws: UsageError(command: ["eval", "labels"],
+                                   message: "option '--strategies': 'score' is not one of argmax, classify, vinfo, calibrated, agreed")) {
+            try labels[\.strategies]
+        }
+        let kernels = try CommandArguments<BenchKernelsCommand.Options>(
+            try BenchKernelsCommand.spec.parse(["--types", "q4_1,Q8_0"]), command: BenchKernelsCommand.spec.path)
+        #expect(try kernels[\.types].map(\.name) == ["Q4_1", "Q8_0"])
+    }
 }
