@@ -14,7 +14,7 @@ extension SynthesizeCommand {
     }
 
     static func runBatch(_ arguments: CommandArguments<Options>) async throws -> Int32 {
-        if let option = arguments.firstGiven([\.diff, \.json, \.replace, \.synthesis.count]) {
+        if let option = arguments.firstGiven([\.diff, \.json, \.replace, \.showDrops, \.synthesis.count]) {
             throw UsageError(command: spec.path, message: "option '--\(option)' applies to one file only; a batch run tops each file up to its vsynth.count and writes it")
         }
         let jobs = try arguments[\.jobs]

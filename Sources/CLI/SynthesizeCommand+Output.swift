@@ -5,17 +5,21 @@ import VSynthesis
 /// the run's figures on stderr.
 extension SynthesizeCommand {
     /// Prints `result` of synthesizing for the file at `path`: as JSON, as text unless `diff` (the
-    /// diff is the output then), and the summary line on stderr.
+    /// diff is the output then), and the summary line on stderr, then with `showDrops` every dropped
+    /// candidate.
     static func printResult(_ result: SynthesisResult, of path: String, format: DemonstrationFormat,
-                            options: SynthesisOptions, model: String, frame: String, json: Bool, diff: Bool) throws {
+                            options: SynthesisOptions, model: String, frame: String, json: Bool, diff: Bool,
+                            showDrops: Bool = false) throws {
         if json {
             struct Item: Encodable { var input: String; var output: String; var vscore: Double?; var perToken: Double? }
+            struct Dropped: Encodable { var reason: String; var input: String; var output: String }
             struct Output: Encodable {
                 var file: String; var model: String; var frame: String; var method: String; var seed: UInt64
                 var demonstrations: [Item]; var generations: Int; var parseRate: Double; var drops: [String: Int]
                 var labels: [LabelCount]?
                 /// The synthesized pool's labels and the labels the chosen ones miss (`SynthesisResult.missingLabels`).
                 var poolLabels: [LabelCount]?; var missingLabels: [String]?
+                var dropped: [Dropped]
             }
             Console.out(try EvalCommand.json(Output(
                 file: path, model: model, frame: frame, method: options.method.rawValue, seed: options.seed,
@@ -24,7 +28,11 @@ extension SynthesizeCommand {
                 generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts,
                 labels: result.labelHistogram.isEmpty ? nil : result.labelHistogram,
                 poolLabels: result.poolLabelHistogram.isEmpty ? nil : result.poolLabelHistogram,
-                missingLabels: result.labelHistogram.isEmpty ? nil : result.missingLabels)))
+                missingLabels: result.labelHistogram.isEmpty ? nil : result.missingLabels,
+                dropped: result.dropped.map {
+                    let (input, output) = format.values(of: $0.demonstration)
+                    return Dropped(reason: $0.reason.rawValue, input: input, output: output)
+                })))
         } else if !diff {
             for (index, item) in result.selected.enumerated() {
                 let v = item.score.map { String(format: "V %.2f nats (%.3f/token)", $0.total, $0.perToken) } ?? "not scored"
@@ -39,6 +47,12 @@ extension SynthesizeCommand {
             + "frame \(frame)"
             + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")))
         if let warning = result.missingLabelsWarning { Console.err("\(path): warning: \(warning)") }
+        if showDrops {
+            for candidate in result.dropped {
+                let (input, output) = format.values(of: candidate.demonstration)
+                Console.err("dropped (\(candidate.reason.rawValue)):\n  \(format.promptInputLabel): \(input)\n  \(format.promptOutputLabel): \(output)")
+            }
+        }
     }
 
     static func dropText(_ drops: DropCounts) -> String {

@@ -54,6 +54,7 @@ public struct Synthesizer: Sendable {
         let paragraphs = existing.contains { format.values(of: $0).input.contains("\n\n") }
         let prompt = GenerationPrompt(template: scorer.frame.template, task: definition, format: format, paragraphs: paragraphs)
         var drops = DropCounts()
+        var dropped: [DroppedCandidate] = []
         var generations = 0, parsed = 0, rounds = 0, tokens = 0
         var seconds = 0.0
         var synthesized = 0
@@ -87,6 +88,7 @@ public struct Synthesizer: Sendable {
                 parsed += 1
                 if let reason = filter.judge(candidate) {
                     drops.add(reason)
+                    dropped.append(DroppedCandidate(reason: reason, demonstration: candidate))
                     return true
                 }
                 fresh.append(candidate)
@@ -155,7 +157,7 @@ public struct Synthesizer: Sendable {
                                                labels: labels)
         let poolHistogram = LabelBalance.histogram(
             outputs: pool.filter { $0.origin == .synthesized }.map { format.values(of: $0.demonstration).output }, labels: labels)
-        return SynthesisResult(selected: selected, pool: pool, drops: drops, generations: generations,
+        return SynthesisResult(selected: selected, pool: pool, drops: drops, dropped: dropped, generations: generations,
                                parsed: parsed, rounds: rounds, generatedTokens: tokens, generationSeconds: seconds,
                                labelHistogram: histogram, poolLabelHistogram: poolHistogram)
     }

@@ -8,7 +8,7 @@ struct SynthesizeBatchTests {
     @Test func singleFileOptionsAreUsageErrorsInABatch() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        for option in [["--diff"], ["--json"], ["--replace"], ["-n", "2"]] {
+        for option in [["--diff"], ["--json"], ["--replace"], ["--show-drops"], ["-n", "2"]] {
             let result = try await VSynthBinary.run(["synthesize", directory.path, "--jobs", "2"] + option)
             #expect(result.status == 2, "\(option): \(result.stderr)")
             #expect(result.stderr.contains("applies to one file only"), "\(result.stderr)")

@@ -45,4 +45,32 @@ struct SynthesizeJSONTests {
         #expect(missing == expected)
         #expect(run.stderr.contains("warning: no demonstration is labelled") == !missing.isEmpty, "\(run.stderr)")
     }
+
+    /// Every candidate the filter dropped is listed with its reason, in the JSON (`dropped`) and with
+    /// `--show-drops` on stderr: as many as the drop counts give for the reasons that have a
+    /// candidate (all but unparseable and ambiguous).
+    @Test func droppedCandidatesAreListedWithTheirReasons() async throws {
+        let model = try TestModel.path()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write(Self.text, to: "flies.prompt")
+        let arguments = ["synthesize", path, "--model", model, "--scale", "4", "--max-tokens", "24", "--orderings", "2"]
+        let run = try await VSynthBinary.run(arguments + ["--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let drops = try #require(json["drops"] as? [String: Int])
+        let dropped = try #require(json["dropped"] as? [[String: String]])
+        let shown = drops.filter { $0.key != "unparseable" && $0.key != "ambiguous" }.values.reduce(0, +)
+        #expect(shown > 0, "seed 5 drops candidates: \(drops)")
+        #expect(dropped.count == shown, "\(dropped)")
+        for reason in Set(dropped.compactMap { $0["reason"] }) {
+            #expect(dropped.filter { $0["reason"] == reason }.count == drops[reason], "\(reason)")
+        }
+        let text = try await VSynthBinary.run(arguments + ["--show-drops"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stderr.components(separatedBy: "\ndropped (").count - 1 == shown, "\(text.stderr)")
+        let first = try #require(dropped.first)
+        #expect(text.stderr.contains("dropped (\(first["reason"]!)):\n  Animal: \(first["input"]!)\n  Flies: \(first["output"]!)"),
+                "\(text.stderr)")
+    }
 }
