@@ -31,6 +31,7 @@ bin=$(swift build --show-bin-path)
 
 step "model (vsynth model fetch: verifies a present copy, downloads a missing one)"
 "$bin/vsynth" model fetch
+model=$("$bin/vsynth" model path)
 
 failed=()
 ran_suites=()
@@ -57,11 +58,12 @@ if [[ -f scripts/llama-server.sh ]]; then
   fi
   # A build made for another CPU (a reused environment, or a host that traps what it lists) is
   # rebuilt once with the x86 features named one by one; it must then run, or the run stops here.
-  if ! llama_cpp_smoke_test "$("$bin/vsynth" model path)"; then
-    step "rebuilding llama-cpp-python without -march=native ($(llama_cpp_cmake_args --portable))"
-    CMAKE_ARGS=$(llama_cpp_cmake_args --portable) PIP_NO_CACHE_DIR=1 \
+  if ! llama_cpp_smoke_test "$model"; then
+    portable=$(llama_cpp_cmake_args --portable)
+    step "rebuilding llama-cpp-python without -march=native ($portable)"
+    CMAKE_ARGS=$portable PIP_NO_CACHE_DIR=1 \
       pip_install --force-reinstall --no-deps 'llama-cpp-python==0.3.36' || fail "cannot rebuild llama-cpp-python"
-    llama_cpp_smoke_test "$("$bin/vsynth" model path)" || fail "llama-cpp-python does not run on this CPU even when built without -march=native"
+    llama_cpp_smoke_test "$model" || fail "llama-cpp-python does not run on this CPU even when built without -march=native"
   fi
   port=${VSYNTH_TEST_SERVER_PORT:-8765}
   # A fixed key (the servers listen on 127.0.0.1 only), so a server left running still matches.
@@ -88,7 +90,7 @@ fi
 if python3 -c 'import llama_cpp' 2>/dev/null; then
   step "requantized test models (scripts/make-test-models.py)"
   export VSYNTH_TEST_MODELS=${VSYNTH_TEST_MODELS:-$HOME/.cache/vsynth/test-models}
-  python3 scripts/make-test-models.py "$("$bin/vsynth" model path)" "$VSYNTH_TEST_MODELS" 2>/dev/null \
+  python3 scripts/make-test-models.py "$model" "$VSYNTH_TEST_MODELS" 2>/dev/null \
     || failed+=("scripts/make-test-models.py")
 fi
 
@@ -102,7 +104,7 @@ step "Gemma 3 270M (vsynth model fetch gemma3-270m)"
 if python3 -c 'import llama_cpp, gguf' 2>/dev/null; then
   step "architecture test models (scripts/make-synthetic-models.py)"
   export VSYNTH_TEST_MODELS=${VSYNTH_TEST_MODELS:-$HOME/.cache/vsynth/test-models}
-  python3 scripts/make-synthetic-models.py "$("$bin/vsynth" model path)" "$VSYNTH_TEST_MODELS" >/dev/null \
+  python3 scripts/make-synthetic-models.py "$model" "$VSYNTH_TEST_MODELS" >/dev/null \
     || failed+=("scripts/make-synthetic-models.py")
 fi
 

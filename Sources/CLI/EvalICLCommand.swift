@@ -59,9 +59,10 @@ enum EvalICLCommand: Command {
                         + taskIDs.map { EvalCommand.f(s.perTask[$0] ?? 0) })
         }
         Console.out(EvalCommand.table(rows))
-        if !report.comparisons.isEmpty {
+        let comparisons = report.comparisons
+        if !comparisons.isEmpty {
             Console.out("")
-            Console.out(EvalCommand.table(comparisonRows(report.comparisons, seeds: seeds.count)))
+            Console.out(EvalCommand.table(comparisonRows(comparisons, seeds: seeds.count)))
         }
         Console.out("seeds \(seeds.map(String.init).joined(separator: ",")), n \(options.count), N \(options.scale), \(EvalCommand.f(wall, 1)) s, \(report.model), frame \(report.frame)")
         return 0
