@@ -11,6 +11,8 @@ public struct Sampler {
     private var candidates: [Candidate] = []
     /// Reused: the tokens a grammar allows, when the first choice was not one of them.
     private var allowed: [Int32] = []
+    /// Reused: puts the candidates in order.
+    private var order = LogitOrder()
 
     struct Candidate {
         var token: Int32
@@ -73,22 +75,22 @@ public struct Sampler {
     private mutating func filter(_ logits: UnsafePointer<Float>, vocabularySize: Int,
                                  among allowed: [Int32]? = nil) {
         candidates.removeAll(keepingCapacity: true)
+        order.removeAll()
         // Tokens more than 40 nats below the best have probability < 4e-18 relative to it: no filter
-        // below can keep them unless they are all kept, and dropping them saves a sort of the vocabulary.
+        // below can keep them unless they are all kept.
         if let allowed {
-            for token in allowed {
-                candidates.append(Candidate(token: token, logit: logits[Int(token)], probability: 0))
+            guard let best = allowed.lazy.map({ logits[Int($0)] }).max() else { return }
+            for token in allowed where logits[Int(token)] >= best - 40 {
+                order.append(token: token, logit: logits[Int(token)])
             }
-            guard let best = candidates.map(\.logit).max() else { return }
-            candidates.removeAll { $0.logit < best - 40 }
         } else {
             let best = VectorMath.maximum(logits, count: vocabularySize)
             let floor = best - 40
             for i in 0..<vocabularySize where logits[i] >= floor {
-                candidates.append(Candidate(token: Int32(i), logit: logits[i], probability: 0))
+                order.append(token: Int32(i), logit: logits[i])
             }
         }
-        candidates.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.token < $1.token) }
+        order.sorted { token, logit in candidates.append(Candidate(token: token, logit: logit, probability: 0)) }
         if options.topK > 0, candidates.count > options.topK {
             candidates.removeLast(candidates.count - options.topK)
         }
