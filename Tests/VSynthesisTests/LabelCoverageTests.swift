@@ -1,5 +1,6 @@
 import Foundation
 import LanguageModel
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -19,8 +20,6 @@ import Testing
         private let lock = NSLock()
         private var written = 0
         private(set) var askedForJoy = 0
-        static let words = ["river", "garden", "letter", "window", "violin", "harbour", "lantern", "meadow",
-                            "candle", "mirror", "orchard", "compass", "blanket", "thunder", "pebble", "ribbon"]
 
         init(obliges: Bool) { self.obliges = obliges }
 
@@ -30,8 +29,7 @@ import Testing
                 let joy = prompt.contains("\"Emotion\" is joy")
                 if joy { askedForJoy += 1 }
                 written += 1
-                let word = Self.words[written % Self.words.count], other = Self.words[(written * 7 + 3) % Self.words.count]
-                // Few words in common, as a model's texts have: the near-duplicate filter keeps them.
+                let word = DistinctWords.word(written), other = DistinctWords.word(written * 7 + 3)
                 return joy && obliges ? " \(word) \(other) party \(written)" : " \(word) \(other) funeral \(written)"
             }
             return Generation(text: text, tokenCount: 8, finishReason: .stop)

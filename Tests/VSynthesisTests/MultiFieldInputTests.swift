@@ -1,6 +1,7 @@
 import Foundation
 import LanguageModel
 import PromptFile
+import TestSupport
 import Testing
 @testable import VSynthesis
 
@@ -127,10 +128,7 @@ final class FieldModel: LanguageModel, @unchecked Sendable {
 
     func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
         let n = lock.withLock { calls += 1; return calls }
-        // Texts that differ in most of their words, as a model's do: the pool's near-duplicate
-        // filter (token Jaccard above 0.6) keeps them.
-        let words = LabelCoverageTests.CueModel.words
-        let word = { (k: Int) in words[(n * k + k) % words.count] }
+        let word = { (k: Int) in DistinctWords.word(n * k + k) }
         let text: String
         if prompt.hasSuffix("Question:") {
             text = " What happened to the \(word(3))?\nContext: (the model runs on)"
