@@ -12,7 +12,7 @@ extension SynthesizeCommand {
                             showDrops: Bool = false) throws {
         if json {
             struct Item: Encodable { var input: String; var output: String; var vscore: Double?; var perToken: Double? }
-            struct Dropped: Encodable { var reason: String; var input: String; var output: String }
+            struct Dropped: Encodable { var reason: String; var detail: String?; var input: String; var output: String }
             struct Output: Encodable {
                 var file: String; var model: String; var frame: String; var method: String; var seed: UInt64
                 var demonstrations: [Item]; var generations: Int; var parseRate: Double; var drops: [String: Int]
@@ -31,7 +31,7 @@ extension SynthesizeCommand {
                 missingLabels: result.labelHistogram.isEmpty ? nil : result.missingLabels,
                 dropped: result.dropped.map {
                     let (input, output) = format.values(of: $0.demonstration)
-                    return Dropped(reason: $0.reason.rawValue, input: input, output: output)
+                    return Dropped(reason: $0.reason.rawValue, detail: $0.detail, input: input, output: output)
                 })))
         } else if !diff {
             for (index, item) in result.selected.enumerated() {
@@ -48,9 +48,13 @@ extension SynthesizeCommand {
             + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")))
         if let warning = result.missingLabelsWarning { Console.err("\(path): warning: \(warning)") }
         if showDrops {
+            // A value's later lines are indented under its label; an output never written is left out.
+            let indented = { (value: String) in value.replacingOccurrences(of: "\n", with: "\n    ") }
             for candidate in result.dropped {
                 let (input, output) = format.values(of: candidate.demonstration)
-                Console.err("dropped (\(candidate.reason.rawValue)):\n  \(format.promptInputLabel): \(input)\n  \(format.promptOutputLabel): \(output)")
+                let why = candidate.reason.rawValue + (candidate.detail.map { ": \($0)" } ?? "")
+                Console.err("dropped (\(why)):\n  \(format.promptInputLabel): \(indented(input))"
+                    + (output.isEmpty ? "" : "\n  \(format.promptOutputLabel): \(indented(output))"))
             }
         }
     }

@@ -15,7 +15,7 @@ enum SynthesizeCommand: Command {
         let replace: Option<Bool> = .flag("replace", help: "Replace the file's demonstrations instead of adding to them.")
         let json: Option<Bool> = .flag("json", help: "Print the new demonstrations and the run's figures as JSON.")
         let progress: Option<Bool> = .flag("progress", help: "Report progress on stderr (default when stderr is a terminal).")
-        let showDrops: Option<Bool> = .flag("show-drops", help: "Print every dropped candidate with the reason on stderr, after the summary (in the JSON: dropped).")
+        let showDrops: Option<Bool> = .flag("show-drops", help: "Print every dropped generation with the reason and what it wrote on stderr, after the summary (in the JSON: dropped).")
         let jobs: Option<Int> = .integer("jobs", short: "j", value: "N", bound: Limits.jobs, default: 1,
                                          help: "Batch run: files synthesized at once.")
         let frame = EvalCommand.frameOption

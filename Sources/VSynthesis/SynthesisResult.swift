@@ -48,9 +48,8 @@ public struct SynthesisResult: Sendable {
     /// The pool at the end: the file's demonstrations, then every accepted candidate.
     public var pool: [ScoredDemonstration]
     public var drops: DropCounts
-    /// The candidates the filter dropped, in the order they were generated (generations with no
-    /// parseable example, and labels too close to call, have no candidate to show: only `drops`
-    /// counts them).
+    /// Every generation dropped, in the order they were generated, with what it wrote: one for each
+    /// drop `drops` counts.
     public var dropped: [DroppedCandidate] = []
     /// Generations made.
     public var generations: Int

@@ -7,7 +7,8 @@ import Support
 /// with a label set is chosen by scoring the labels rather than generated.
 extension Synthesizer {
     /// One candidate; `.unparseable` when a step ran out of tokens or wrote nothing, or the result
-    /// does not read back in the prompt's layout; `.ambiguous` when its label is a guess. `plan`
+    /// does not read back in the prompt's layout; `.ambiguous` when its label is a guess (both with
+    /// what was written and why, for `--show-drops`). `plan`
     /// gives the references, the seed and the label the input is asked for (`.target`); the output
     /// is still the label the scores choose, so an input that missed its target keeps the label it
     /// reads as. Cancellation is checked before every model call.
@@ -28,7 +29,11 @@ extension Synthesizer {
                                                 options: generationOptions)
             tokens += step.tokenCount
             let value = GenerationPrompt.cleaned(step.text)
-            guard step.finishReason != .length, !value.isEmpty else { return CandidateAttempt(.unparseable, tokens: tokens) }
+            guard step.finishReason != .length, !value.isEmpty else {
+                let written = prompt.format.demonstration(input: prompt.input(fromFields: fields + [step.text.trimmingWhitespace]), output: "")
+                return CandidateAttempt(.unparseable(written, why: Self.failure(step, writing: prompt.fieldLabels[index], options: options)),
+                                        tokens: tokens)
+            }
             fields.append(value)
         }
         try Task.checkCancellation()
@@ -36,7 +41,13 @@ extension Synthesizer {
         if !prompt.format.labels.isEmpty, [.classify, .vinfo, .calibrated, .agreed].contains(options.labelStrategy) {
             let choice = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
                                             format: prompt.format, strategy: options.labelStrategy)
-            if choice.margin < options.labelMargin { return CandidateAttempt(.ambiguous, tokens: tokens) }
+            if choice.margin < options.labelMargin {
+                let guess = prompt.format.demonstration(input: prompt.input(fromFields: fields), output: choice.label)
+                let why = choice.margin.isFinite
+                    ? String(format: "leads the next label by %.2f nats, under the margin %g", choice.margin, options.labelMargin)
+                    : "the label strategies disagree"
+                return CandidateAttempt(.ambiguous(guess, why: why), tokens: tokens)
+            }
             output = choice.label
         } else if !prompt.format.labels.isEmpty {
             output = try await chooseLabel(context: prompt.outputPrompt(references: references, fields: fields),
@@ -52,14 +63,26 @@ extension Synthesizer {
             tokens += step.tokenCount
             // A JSON output is kept as generated: its quotes are JSON's, not a wrapper to strip.
             output = generationOptions.constraint == nil ? GenerationPrompt.cleaned(step.text) : step.text.trimmingWhitespace
-            guard step.finishReason != .length, !output.isEmpty else { return CandidateAttempt(.unparseable, tokens: tokens) }
+            guard step.finishReason != .length, !output.isEmpty else {
+                let written = prompt.format.demonstration(input: prompt.input(fromFields: fields), output: step.text.trimmingWhitespace)
+                return CandidateAttempt(.unparseable(written, why: Self.failure(step, writing: prompt.parser.outputLabel, options: options)),
+                                        tokens: tokens)
+            }
         }
         guard prompt.fieldLabels.count == 1 else {
             return CandidateAttempt(.candidate(prompt.format.demonstration(input: prompt.input(fromFields: fields), output: output)),
                                     tokens: tokens)
         }
         let parsed = prompt.parser.demonstrations(in: prompt.completion(input: fields[0], output: output)).first
-        return CandidateAttempt(parsed.map(CandidateOutcome.candidate) ?? .unparseable, tokens: tokens)
+        let written = prompt.format.demonstration(input: fields[0], output: output)
+        return CandidateAttempt(parsed.map(CandidateOutcome.candidate)
+                                    ?? .unparseable(written, why: "does not read back in the prompt's layout"), tokens: tokens)
+    }
+
+    /// Why a generation step gave no value, in words.
+    static func failure(_ step: Generation, writing label: String, options: SynthesisOptions) -> String {
+        step.finishReason == .length ? "ran out of tokens (--max-tokens \(options.maxTokens)) writing \(label)"
+                                     : "wrote nothing for \(label)"
     }
 
     /// The output of a labelled task: every label is scored as the continuation of `context` (the
@@ -137,10 +160,12 @@ extension Synthesizer {
 /// What one attempt at a candidate gave.
 enum CandidateOutcome: Sendable {
     case candidate(Demonstration)
-    /// No complete example in the expected layout (`DropReason.unparseable`).
-    case unparseable
-    /// A labelled example whose label the scores cannot tell (`DropReason.ambiguous`).
-    case ambiguous
+    /// No complete example in the expected layout (`DropReason.unparseable`): what was written (the
+    /// step that failed gives its text as it came) and why.
+    case unparseable(Demonstration, why: String)
+    /// A labelled example whose label the scores cannot tell (`DropReason.ambiguous`), with its best
+    /// label, and why.
+    case ambiguous(Demonstration, why: String)
 }
 
 /// One attempt at a candidate with the tokens its generations took.

@@ -82,13 +82,20 @@ public struct Synthesizer: Sendable {
                 let candidate: Demonstration
                 switch attempt.outcome {
                 case .candidate(let demonstration): candidate = demonstration
-                case .unparseable: drops.add(.unparseable); return true
-                case .ambiguous: parsed += 1; drops.add(.ambiguous); return true
+                case .unparseable(let written, let why):
+                    drops.add(.unparseable)
+                    dropped.append(DroppedCandidate(reason: .unparseable, demonstration: written, detail: why))
+                    return true
+                case .ambiguous(let guess, let why):
+                    parsed += 1
+                    drops.add(.ambiguous)
+                    dropped.append(DroppedCandidate(reason: .ambiguous, demonstration: guess, detail: why))
+                    return true
                 }
                 parsed += 1
                 if let reason = filter.judge(candidate) {
                     drops.add(reason)
-                    dropped.append(DroppedCandidate(reason: reason, demonstration: candidate))
+                    dropped.append(DroppedCandidate(reason: reason, demonstration: candidate, detail: nil))
                     return true
                 }
                 fresh.append(candidate)

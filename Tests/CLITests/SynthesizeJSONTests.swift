@@ -46,9 +46,8 @@ struct SynthesizeJSONTests {
         #expect(run.stderr.contains("warning: no demonstration is labelled") == !missing.isEmpty, "\(run.stderr)")
     }
 
-    /// Every candidate the filter dropped is listed with its reason, in the JSON (`dropped`) and with
-    /// `--show-drops` on stderr: as many as the drop counts give for the reasons that have a
-    /// candidate (all but unparseable and ambiguous).
+    /// Every drop is listed with its reason, in the JSON (`dropped`) and with `--show-drops` on
+    /// stderr: as many as the drop counts give, reason by reason.
     @Test func droppedCandidatesAreListedWithTheirReasons() async throws {
         let model = try TestModel.path()
         let directory = try TemporaryDirectory()
@@ -60,17 +59,21 @@ struct SynthesizeJSONTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let drops = try #require(json["drops"] as? [String: Int])
         let dropped = try #require(json["dropped"] as? [[String: String]])
-        let shown = drops.filter { $0.key != "unparseable" && $0.key != "ambiguous" }.values.reduce(0, +)
+        let shown = drops.values.reduce(0, +)
         #expect(shown > 0, "seed 5 drops candidates: \(drops)")
         #expect(dropped.count == shown, "\(dropped)")
-        for reason in Set(dropped.compactMap { $0["reason"] }) {
-            #expect(dropped.filter { $0["reason"] == reason }.count == drops[reason], "\(reason)")
+        for (reason, count) in drops {
+            #expect(dropped.filter { $0["reason"] == reason }.count == count, "\(reason)")
         }
+        // Unparseable (and ambiguous) entries say why; the filter's reasons say it themselves.
+        #expect(dropped.allSatisfy { ($0["detail"] != nil) == ["unparseable", "ambiguous"].contains($0["reason"]!) }, "\(dropped)")
         let text = try await VSynthBinary.run(arguments + ["--show-drops"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stderr.components(separatedBy: "\ndropped (").count - 1 == shown, "\(text.stderr)")
-        let first = try #require(dropped.first)
-        #expect(text.stderr.contains("dropped (\(first["reason"]!)):\n  Animal: \(first["input"]!)\n  Flies: \(first["output"]!)"),
-                "\(text.stderr)")
+        for entry in dropped where !entry["input"]!.contains("\n") {
+            let why = entry["reason"]! + (entry["detail"].map { ": \($0)" } ?? "")
+            let output = entry["output"]!.isEmpty ? "" : "\n  Flies: \(entry["output"]!)"
+            #expect(text.stderr.contains("dropped (\(why)):\n  Animal: \(entry["input"]!)\(output)"), "\(text.stderr)")
+        }
     }
 }
