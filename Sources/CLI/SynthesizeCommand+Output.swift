@@ -43,7 +43,7 @@ extension SynthesizeCommand {
         }
         let speed = result.generationSeconds > 0 ? Double(result.generatedTokens) / result.generationSeconds : 0
         Console.err("\(result.selected.count) new of \(result.generations) generations (parse rate \(EvalCommand.f(result.parseRate, 2)); "
-            + "dropped: \(dropText(result.drops))), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed), "
+            + "dropped: \(result.drops.summary)), \(result.rounds) rounds, \(EvalCommand.f(speed, 1)) tok/s, seed \(options.seed), "
             + "frame \(frame)"
             + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")))
         if let warning = result.missingLabelsWarning { Console.err("\(path): warning: \(warning)") }
@@ -57,10 +57,5 @@ extension SynthesizeCommand {
                     + (output.isEmpty ? "" : "\n  \(format.promptOutputLabel): \(indented(output))"))
             }
         }
-    }
-
-    static func dropText(_ drops: DropCounts) -> String {
-        let parts = DropReason.allCases.compactMap { drops[$0] > 0 ? "\($0.rawValue) \(drops[$0])" : nil }
-        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 }

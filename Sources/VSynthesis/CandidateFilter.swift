@@ -34,6 +34,11 @@ public struct DropCounts: Hashable, Sendable, Codable {
     public mutating func merge(_ other: DropCounts) {
         for (key, value) in other.counts { counts[key, default: 0] += value }
     }
+    /// "unparseable 3, leak 2" in `DropReason` order, or "none".
+    public var summary: String {
+        let parts = DropReason.allCases.compactMap { self[$0] > 0 ? "\($0.rawValue) \(self[$0])" : nil }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
 }
 
 /// Decides which parsed candidates join the pool. It remembers what the pool holds, so duplicates of

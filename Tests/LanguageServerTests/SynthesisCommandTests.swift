@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import LanguageModel
 @testable import LanguageServer
 import PromptFile
 import Support
@@ -88,6 +89,23 @@ import Testing
         #expect(message.message.hasPrefix("vsynth: no demonstration is labelled 'negative', 'mixed': the model read none of the candidates that way (pool: positive "),
                 "\(message.message)")
         #expect(PromptDocument(text: text.withLock { $0 }).demonstrations.count == 3, "the demonstrations are inserted all the same")
+        await session.close()
+    }
+
+    /// A synthesis that keeps nothing says why: the drops by reason, and where to see them.
+    @Test func aSynthesisThatKeepsNothingNamesItsDrops() async throws {
+        let session = try TestSession(model: SilentModel())
+        try await session.initialize()
+        let original = Fixture.prompt(demonstrations: 0, count: 2)
+        let text = Locked(original), version = Locked(1)
+        Self.respond(session, uri: uri, text: text, version: version)
+        try session.open(uri, original)
+        _ = try await session.client.send(ExecuteCommandRequest(command: "vsynth.synthesize", arguments: [["uri": .string(uri), "n": 2]]))
+        let message = try await session.message()
+        #expect(message.message.hasPrefix("vsynth: synthesis produced no usable demonstration ("), "\(message.message)")
+        #expect(message.message.contains(" generations; dropped: unparseable "), "\(message.message)")
+        #expect(message.message.hasSuffix("; `vsynth synthesize FILE --show-drops` shows what they were)"), "\(message.message)")
+        #expect(text.withLock { $0 } == original, "nothing is inserted")
         await session.close()
     }
 
@@ -276,5 +294,21 @@ import Testing
             #expect(await session.server.jobs[uri] != nil, "the synthesis was still running")
             await session.close()
         }
+    }
+}
+
+/// A model that writes nothing: every generation is unparseable.
+final class SilentModel: LanguageModel, @unchecked Sendable {
+    let identity = ModelIdentity(backend: "test", model: "silent", revision: "1")
+    let template = ChatTemplate.chatML
+
+    func tokenize(_ text: String) async throws -> [Int32] { text.unicodeScalars.map { Int32($0.value) } }
+
+    func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+        continuations.map { ContinuationScore(tokenLogprobs: $0.map { _ in -1 }, tokenTexts: $0.map(String.init)) }
+    }
+
+    func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+        Generation(text: "", tokenCount: 0, finishReason: .stop)
     }
 }

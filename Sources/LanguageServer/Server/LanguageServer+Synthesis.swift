@@ -112,7 +112,8 @@ extension LanguageServer {
             let made = result.selected.map(\.demonstration)
             if made.isEmpty {
                 endMessage = "the model produced no usable demonstration"
-                showMessage("synthesis produced no usable demonstration (\(result.generations) generations)")
+                showMessage("synthesis produced no usable demonstration (\(result.generations) generations; dropped: "
+                            + "\(result.drops.summary); `vsynth synthesize FILE --show-drops` shows what they were)")
             } else {
                 endMessage = await deliver(job, made: made, snapshot: snapshot)
                 if let warning = result.missingLabelsWarning { showMessage(warning) }
