@@ -7,7 +7,8 @@
 /// (49,030 of 49,152 tokens on average over `vsynth synthesize examples/sentiment.prompt`), and the
 /// top-p normalizer sums every one of them in this order, so the order is needed in full for the
 /// same bits. The comparison sort took 3.7 ms per sampled token, on the thread that drives a batched
-/// step while the others wait; three radix passes over 8-byte keys take a tenth of that.
+/// step while the others wait; three radix passes over 8-byte keys, with the candidates built from
+/// them, take 0.8 ms.
 struct LogitOrder {
     /// (candidates) keys: the order-preserving key of the logit in the high 32 bits (inverted, so
     /// ascending keys are descending logits), the token id in the low 32.
