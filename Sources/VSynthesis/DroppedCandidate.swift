@@ -11,7 +11,7 @@ public struct DroppedCandidate: Hashable, Sendable, Codable {
     /// failed and that step's text as it came (an output never reached is empty); for `ambiguous`,
     /// the input with its best label.
     public var demonstration: Demonstration
-    /// Why, where the reason alone does not say: "ran out of tokens (--max-tokens 80) writing Email",
+    /// Why, where the reason alone does not say: "hit the 80-token limit writing Email",
     /// "wrote nothing for Meeting", "does not read back in the prompt's layout", or an ambiguous
     /// label's lead. Nil for the filter's reasons.
     public var detail: String?

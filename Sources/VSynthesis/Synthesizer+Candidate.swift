@@ -81,7 +81,7 @@ extension Synthesizer {
 
     /// Why a generation step gave no value, in words.
     static func failure(_ step: Generation, writing label: String, options: SynthesisOptions) -> String {
-        step.finishReason == .length ? "ran out of tokens (--max-tokens \(options.maxTokens)) writing \(label)"
+        step.finishReason == .length ? "hit the \(options.maxTokens)-token limit writing \(label)"
                                      : "wrote nothing for \(label)"
     }
 

@@ -18,7 +18,7 @@ import Testing
         #expect(result.drops[.unparseable] == 2, "\(result.drops.counts)")
         #expect(result.dropped.count == result.drops.counts.values.reduce(0, +), "one entry per drop")
         let unparseable = result.dropped.filter { $0.reason == .unparseable }
-        let runOn = try #require(unparseable.first { $0.detail == "ran out of tokens (--max-tokens 40) writing Email" },
+        let runOn = try #require(unparseable.first { $0.detail == "hit the 40-token limit writing Email" },
                                  "\(unparseable)")
         #expect(format.values(of: runOn.demonstration) == (input: "Dear Bo,\nand on and on", output: ""))
         let empty = try #require(unparseable.first { $0.detail == "wrote nothing for Summary" }, "\(unparseable)")
