@@ -6,7 +6,7 @@ import VSynthesis
 /// synthesized demonstrations, over several seeds.
 enum EvalICLCommand: Command {
     struct Options: SynthesisOptionsDeclaring, ModelOptionsDeclaring {
-        let json: Option<Bool> = .flag("json", help: "Print the report as JSON (every task, condition and seed).")
+        let json: Option<Bool> = .flag("json", help: "Print the report as JSON (every task, condition and seed, with the demonstrations shown and the answers given).")
         let seeds: Option<[UInt64]> = .list("seeds", default: "1,2,3", expected: "an integer in \(Limits.text(Limits.seed))",
                                             help: "Comma-separated seeds.") { word in
             Int(word).flatMap { Limits.seed.contains($0) ? UInt64($0) : nil }

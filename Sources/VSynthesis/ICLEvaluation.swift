@@ -17,6 +17,11 @@ public struct ICLEvaluation: Sendable {
         public var seed: UInt64?
         public var demonstrations: Int
         public var accuracy: Double
+        /// The demonstrations in the order they were shown (input and label), and the classifier's
+        /// answer to each test item: a cell far below zero-shot shows why (movie-sentiment's seeds
+        /// at 0.50 answered every review with one label). In the JSON only.
+        public var shown: [TaskDataset.Item] = []
+        public var answers: [String] = []
     }
 
     /// Mean and spread over seeds of one condition, averaged over tasks.
@@ -99,16 +104,33 @@ public struct ICLEvaluation: Sendable {
 
     /// Fraction of `task`'s test items whose best-scoring label is the right one, given `demonstrations`.
     public func accuracy(task: TaskDataset.Task, demonstrations: [Demonstration]) async throws -> Double {
+        Self.accuracy(task: task, answers: try await answers(task: task, demonstrations: demonstrations))
+    }
+
+    /// The best-scoring label for each of `task`'s test items, given `demonstrations`.
+    public func answers(task: TaskDataset.Task, demonstrations: [Demonstration]) async throws -> [String] {
         let items = task.test ?? []
         let labels = task.answerSet
-        guard !items.isEmpty, !labels.isEmpty else { return 0 }
+        guard !items.isEmpty, !labels.isEmpty else { return [] }
         let classifier = InContextClassifier(model: model, template: synthesizer.scorer.frame.template,
                                              definition: task.definition, format: task.format, labels: labels)
         let scores = try await classifier.labelScores(demonstrations: demonstrations, inputs: items.map(\.input))
-        let correct = zip(items, scores).filter { item, scores in
-            labels[scores.indexOfMax] == item.output
-        }.count
-        return Double(correct) / Double(items.count)
+        return scores.map { labels[$0.indexOfMax] }
+    }
+
+    static func accuracy(task: TaskDataset.Task, answers: [String]) -> Double {
+        let items = task.test ?? []
+        guard !items.isEmpty, answers.count == items.count else { return 0 }
+        return Double(zip(items, answers).filter { $0.output == $1 }.count) / Double(items.count)
+    }
+
+    /// One cell: `demonstrations` shown to the classifier on `task`'s test items.
+    private func cell(_ task: TaskDataset.Task, _ condition: String, seed: UInt64?,
+                      demonstrations: [Demonstration]) async throws -> Cell {
+        let answers = try await answers(task: task, demonstrations: demonstrations)
+        let shown = demonstrations.map { task.format.values(of: $0) }.map { TaskDataset.Item(input: $0.input, output: $0.output) }
+        return Cell(task: task.id, condition: condition, seed: seed, demonstrations: demonstrations.count,
+                    accuracy: Self.accuracy(task: task, answers: answers), shown: shown, answers: answers)
     }
 
     /// The tasks of `dataset` this evaluation reads: those with a `test` list.
@@ -120,17 +142,15 @@ public struct ICLEvaluation: Sendable {
         let tasks = Self.tasks(in: dataset)
         var cells: [Cell] = []
         for task in tasks {
-            let zero = try await accuracy(task: task, demonstrations: [])
-            cells.append(Cell(task: task.id, condition: "zero-shot", seed: nil, demonstrations: 0, accuracy: zero))
-            progress?("\(task.id) zero-shot: \(String(format: "%.3f", zero))")
+            let zero = try await cell(task, "zero-shot", seed: nil, demonstrations: [])
+            cells.append(zero)
+            progress?("\(task.id) zero-shot: \(String(format: "%.3f", zero.accuracy))")
             if !task.demos.isEmpty {
                 // The data set's own demonstrations: what a careful person would have written, so
                 // the synthesized sets have a bar above zero-shot to be read against.
-                let demonstrations = task.demos.map(task.demonstration)
-                let value = try await accuracy(task: task, demonstrations: demonstrations)
-                cells.append(Cell(task: task.id, condition: Self.handWritten, seed: nil,
-                                  demonstrations: demonstrations.count, accuracy: value))
-                progress?("\(task.id) \(Self.handWritten): \(String(format: "%.3f", value))")
+                let given = try await cell(task, Self.handWritten, seed: nil, demonstrations: task.demos.map(task.demonstration))
+                cells.append(given)
+                progress?("\(task.id) \(Self.handWritten): \(String(format: "%.3f", given.accuracy))")
             }
             for method in methods {
                 for seed in seeds {
@@ -140,11 +160,10 @@ public struct ICLEvaluation: Sendable {
                     runOptions.seed = seed
                     let result = try await synthesizer.synthesize(
                         definition: task.definition, format: task.format, options: runOptions)
-                    let chosen = result.selected.map(\.demonstration)
-                    let value = try await accuracy(task: task, demonstrations: chosen)
-                    cells.append(Cell(task: task.id, condition: method.rawValue, seed: seed,
-                                      demonstrations: chosen.count, accuracy: value))
-                    progress?("\(task.id) \(method.rawValue) seed \(seed): \(String(format: "%.3f", value))")
+                    let synthesized = try await cell(task, method.rawValue, seed: seed,
+                                                     demonstrations: result.selected.map(\.demonstration))
+                    cells.append(synthesized)
+                    progress?("\(task.id) \(method.rawValue) seed \(seed): \(String(format: "%.3f", synthesized.accuracy))")
                 }
             }
         }

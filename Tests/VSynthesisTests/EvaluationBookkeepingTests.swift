@@ -78,6 +78,13 @@ import PromptFile
             .accuracy(task: task, demonstrations: [Demonstration(input: "Q: b", output: "A: no"),
                                                    Demonstration(input: "Q: a", output: "A: yes")])
         #expect(cells.first?.accuracy == expected)
+        // The cell shows the demonstrations as given (input and label, in order) and one answer per
+        // test item, the accuracy being the share of answers that match.
+        #expect(cells.first?.shown == demos)
+        let answers = try #require(cells.first?.answers)
+        #expect(answers.count == 2 && answers.allSatisfy(["yes", "no"].contains))
+        #expect(Double(zip(task.test!, answers).filter { $0.output == $1 }.count) / 2 == expected)
+        #expect(report.cells.first { $0.condition == "zero-shot" }?.shown == [])
         #expect(report.summaries.map(\.condition) == ["zero-shot", "hand-written"])
         #expect(report.summaries.last?.spread == 0)
         // Without demonstrations of its own, no such row.
