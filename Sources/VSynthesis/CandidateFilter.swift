@@ -4,7 +4,8 @@ import PromptFile
 public enum DropReason: String, CaseIterable, Hashable, Sendable, Codable {
     /// The generation held no complete input/output pair in the expected layout.
     case unparseable
-    /// A pair that cannot be a demonstration: chat-template markers, a value too long, a label line inside.
+    /// A pair that cannot be a demonstration: chat-template markers, a value too long, a label line
+    /// inside, the output label inside the input.
     case invalid
     /// The same input and output (ignoring case and spacing) as one already in the pool.
     case duplicate
@@ -91,6 +92,18 @@ public struct CandidateFilter: Sendable {
         return inputWords.count > outputWords.count && Array(inputWords.suffix(outputWords.count)) == outputWords
     }
 
+    /// Whether `text` holds `word` where no letter or digit comes right before it.
+    static func containsWord(_ word: String, in text: String) -> Bool {
+        var rest = text[...]
+        while let range = rest.range(of: word) {
+            if range.lowerBound == text.startIndex { return true }
+            let before = text[text.index(before: range.lowerBound)]
+            if !before.isLetter && !before.isNumber { return true }
+            rest = text[range.upperBound...]
+        }
+        return false
+    }
+
     /// Whether `words` holds `run` as consecutive words.
     static func contains(_ words: [String], run: [String]) -> Bool {
         guard !run.isEmpty, run.count <= words.count else { return false }
@@ -118,6 +131,9 @@ public struct CandidateFilter: Sendable {
             let lowered = line.lowercased().trimmingWhitespace
             if labelPrefixes.contains(where: lowered.hasPrefix) { return .invalid }
         }
+        // So does the output label inside the input, mid-line: `12.1.1, "Sport: 12.1.1"` or `Example of
+        // the original task: "Polarity: How's it going"` is the model writing the prompt's layout.
+        if Self.containsWord(labelPrefixes[1], in: x.lowercased()) { return .invalid }
         if let schema = format.outputSchema, (try? schema.violation(in: y)) != nil { return .schema }
         // An input that is its own answer ("Neutral:" → "Neutral") demonstrates nothing.
         if Self.normalized(x) == Self.normalized(y) { return .invalid }

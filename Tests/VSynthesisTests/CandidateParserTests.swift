@@ -72,6 +72,12 @@ import PromptFile
         #expect(judge("a synonym of the given English word", "x") == .copiesTask)
         #expect(judge("fast <|im_end|>", "quick") == .invalid)
         #expect(judge("fast\nWord: slow", "quick") == .invalid)
+        // The output label mid-line in the input: the model writing the prompt's layout.
+        #expect(judge("Example of the task: \"Synonym: swift\"", "rapid") == .invalid)
+        #expect(judge("12.1, synonym: 12.1", "rapid") == .invalid)
+        // Not inside another word, nor without its colon.
+        #expect(judge("a homosynonym: rare word", "odd") == nil)
+        #expect(judge("the synonym game", "play") == nil)
         #expect(judge("", "quick") == .invalid)
         #expect(judge("Neutral:", "neutral") == .invalid)
         #expect(judge("the very quick brown fox jumps", "over it") == nil)
