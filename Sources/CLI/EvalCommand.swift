@@ -49,6 +49,18 @@ enum EvalCommand {
         return try await ModelFactory.model(configuration)
     }
 
+    /// Refuses the single-run options an evaluation replaces with its lists (`--method` by
+    /// `--methods`, `--seed` by `--seeds`): they would be silently ignored.
+    static func refuseSingles<Options: SynthesisOptionsDeclaring>(_ arguments: CommandArguments<Options>,
+                                                                  _ singles: [(option: PartialKeyPath<Options>, list: String)],
+                                                                  command: [String]) throws(UsageError) {
+        for (option, list) in singles {
+            if let name = arguments.firstGiven([option]) {
+                throw UsageError(command: command, message: "option '--\(name)' does not apply here: the evaluation runs every item of '--\(list)'")
+            }
+        }
+    }
+
     /// The synthesis knobs given on the command line over `base` (default: the defaults the
     /// command's `SynthesisOptionGroup` shows).
     static func synthesisOptions<Options: SynthesisOptionsDeclaring>(_ arguments: CommandArguments<Options>,

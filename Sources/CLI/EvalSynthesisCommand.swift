@@ -35,6 +35,7 @@ enum EvalSynthesisCommand: Command {
         discussion: "For each task, n demonstrations are synthesized from scratch with each method; the table gives per method the parse rate, drops by reason, mean V-Score (total and per token), diversity (distinct-2, mean pairwise token Jaccard: lower is more diverse) and label coverage (labels among the chosen over the task's labels, for tasks with `labels`) of the chosen ones; the leak column counts candidates dropped for giving their answer away.")
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
+        try EvalCommand.refuseSingles(arguments, [(\.synthesis.method, "methods")], command: spec.path)
         let options = try EvalCommand.synthesisOptions(arguments)
         let methods = try arguments[\.methods]
         let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)

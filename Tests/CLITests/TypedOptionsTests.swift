@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import CLI
 
@@ -96,5 +97,20 @@ struct TypedOptionsTests {
         let kernels = try CommandArguments<BenchKernelsCommand.Options>(
             try BenchKernelsCommand.spec.parse(["--types", "q4_1,Q8_0"]), command: BenchKernelsCommand.spec.path)
         #expect(try kernels[\.types].map(\.name) == ["Q4_1", "Q8_0"])
+    }
+
+    /// The evaluations run lists of methods and seeds: the single-run `--method` and `--seed` they
+    /// would ignore are usage errors before any model is opened.
+    @Test func evaluationsRefuseTheSingleRunOptionsTheyReplace() async throws {
+        for (command, option, list) in [("icl", ["--seed", "5"], "seeds"), ("icl", ["--method", "topk"], "methods"),
+                                        ("synthesis", ["--method", "naive"], "methods")] {
+            let result = try await VSynthBinary.run(["eval", command, "data.json"] + option)
+            #expect(result.status == 2, "\(command) \(option): \(result.stderr)")
+            #expect(result.stderr.contains("option '\(option[0])' does not apply here: the evaluation runs every item of '--\(list)'"),
+                    "\(result.stderr)")
+        }
+        // eval synthesis runs one seed: --seed is its own.
+        let seeded = try await VSynthBinary.run(["eval", "synthesis", "/nonexistent.json", "--seed", "5"])
+        #expect(!seeded.stderr.contains("does not apply here"), "\(seeded.stderr)")
     }
 }
