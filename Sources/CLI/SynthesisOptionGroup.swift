@@ -43,7 +43,7 @@ struct SynthesisOptionGroup: OptionGroup {
                          help: "vsynthesis, topk or naive.")
         labels = .choice("labels", value: "S", choices: [.calibrated, .vinfo, .agreed, .classify, .argmax, .score, .target],
                          default: defaults.labelStrategy,
-                         help: "Labelled tasks: calibrated (zero-shot ln p(label | T, x) less its value for the input N/A), vinfo (V-information from T to the label), agreed (vinfo's label where calibrated chooses the same, else dropped as ambiguous), classify (zero-shot ln p(label | T, x)), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered).")
+                         help: "Labelled tasks: calibrated (zero-shot ln p(label | T, x) less its prior over the content-free inputs N/A, empty and [MASK]), vinfo (V-information from T to the label), agreed (vinfo's label where calibrated chooses the same, else dropped as ambiguous), classify (zero-shot ln p(label | T, x)), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered).")
         count = .integer("count", short: "n", value: "N", bound: Limits.demonstrations, help: "Demonstrations to produce (n).")
         scale = .integer("scale", value: "S", bound: Limits.scale, default: defaults.scale,
                          help: "Synthesized pool size N before the final choice.")

@@ -18,8 +18,6 @@ import Support
 /// with the synthesized pool's own inputs instead (GlobalE as published) cost twice as much and did
 /// no better on data/icl-fresh.json (0.615 against 0.625, seed 1). Deterministic for a seed.
 enum DemonstrationOrder {
-    /// Inputs that carry no content: whatever the classifier answers for them is its bias.
-    static let contentFreeInputs = ["N/A", "", "[MASK]"]
 
     /// The orders to try of `count` items: every permutation in lexicographic order (the draw order
     /// first) when there are at most `limit`, else the draw order and `limit − 1` distinct seeded shuffles.
@@ -83,7 +81,7 @@ enum DemonstrationOrder {
 
     /// `chosen` in the order whose classifier spreads its answers over the labels most on `probes`,
     /// after the file's `existing` demonstrations (which stay first, in their order).
-    static func best(_ chosen: [Demonstration], after existing: [Demonstration], probes: [String] = contentFreeInputs,
+    static func best(_ chosen: [Demonstration], after existing: [Demonstration], probes: [String] = GenerationPrompt.contentFreeInputs,
                      classifier: InContextClassifier, limit: Int,
                      using generator: inout SplitMix64) async throws -> [Int] {
         let orders = candidates(count: chosen.count, limit: limit, using: &generator)

@@ -133,8 +133,13 @@ public struct GenerationPrompt: Sendable {
         return stops.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
-    /// The input whose label scores are the model's prior over the labels (contextual calibration).
+    /// The input whose label scores are the model's prior over the labels in the generation prompt
+    /// (`.argmax`, `.score`).
     public static let contentFree = "N/A"
+    /// Inputs that carry no content, so that whatever a classifier answers for them is its bias:
+    /// contextual calibration's three (Zhao et al. 2021). The zero-shot labels' prior
+    /// (`Synthesizer.labelPrior`) and the order's probes (`DemonstrationOrder`) read them.
+    public static let contentFreeInputs = [contentFree, "", "[MASK]"]
 
     /// An input value without what follows a line that opens with a label of its own (`Echo: …`,
     /// `Note: …`): the model has left the value and started lines of another shape, which would

@@ -33,10 +33,11 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         /// highest for the right label), so with SmolLM2-135M it labels below chance: 0.32, 0.32
         /// and 0.20 of the ICL sets' test inputs right (`vsynth eval labels`).
         case vinfo
-        /// As `.classify`, less each label's ln p(D | T) for the content-free input "N/A":
-        /// contextual calibration in the zero-shot frame, which cancels the prior over the labels
-        /// and keeps what the input says about them (which `.vinfo`'s ∅ side cancels too): 0.78,
-        /// 0.72 and 0.84 of the ICL sets' test inputs right (`vsynth eval labels`).
+        /// As `.classify`, less ln of each label's mean probability over the content-free inputs
+        /// "N/A", "" and "[MASK]" (`Synthesizer.labelPrior`): contextual calibration in the
+        /// zero-shot frame, which cancels the prior over the labels and keeps what the input says
+        /// about them (which `.vinfo`'s ∅ side cancels too): 0.82, 0.75 and 0.82 of the ICL sets'
+        /// test inputs right (`vsynth eval labels`; 0.78, 0.72 and 0.84 with "N/A" alone).
         case calibrated
         /// `.vinfo`'s label when `.calibrated` chooses the same one; a candidate on which they
         /// disagree is dropped as `ambiguous`. The V-information choice alone labelled "Very Bad"

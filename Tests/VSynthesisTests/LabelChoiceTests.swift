@@ -76,7 +76,7 @@ import Testing
     /// `.classify` takes the best ln p(D | T), so the prior still wins where the cue's lift is
     /// smaller than it (sadness −1 + 1.5 beats joy −4 + 1.5 + 2 at a party); `.vinfo` takes the best
     /// ln p(D | T) − ln p(D | ∅), where the prior cancels and the cue decides; `.calibrated` the best
-    /// ln p(D | T) less ln p(D | T) for the input "N/A", where it cancels as well.
+    /// ln p(D | T) less the labels' prior over the content-free inputs, where it cancels as well.
     @Test func vInformationCancelsThePriorThatZeroShotKeeps() async throws {
         let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Emotion", labelledTurns: false,
                                          labels: ["joy", "sadness"])
@@ -89,7 +89,7 @@ import Testing
         #expect(try await label("We danced at the party", .vinfo) == "joy")
         #expect(try await label("Everyone cried at the funeral", .classify) == "sadness")
         #expect(try await label("Everyone cried at the funeral", .vinfo) == "sadness")
-        // Calibrated against "N/A" under the task, the prior cancels too.
+        // Calibrated against the content-free inputs under the task, the prior cancels too.
         #expect(try await label("We danced at the party", .calibrated) == "joy")
         #expect(try await label("Everyone cried at the funeral", .calibrated) == "sadness")
         // No cue: V-information ties (1.5 each), and the tie goes to the earliest label.
@@ -101,6 +101,38 @@ import Testing
                                                        demonstrations: [format.demonstration(input: "It rained", output: "joy")])
         #expect(model.calls == before)
         #expect(score.first?.total == 1.5)
+    }
+
+    /// The calibrated labels' prior is the mean over the three content-free inputs of each one's
+    /// softmax over the labels, computed by hand here: "N/A" alone leans positive (0.881), the
+    /// empty input is even (0.5) and "[MASK]" leans negative (0.047), so the mean leans negative.
+    @Test func theLabelPriorAveragesTheContentFreeInputs() async throws {
+        let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Sentiment", labels: ["positive", "negative"])
+        let synthesizer = Synthesizer(model: PriorModel())
+        let prior = try await synthesizer.labelPrior(task: "Classify the sentiment.", format: format,
+                                                     scorer: synthesizer.scorer.labelling(format))
+        let positive = (1 / (1 + Foundation.exp(-2.0)) + 0.5 + 1 / (1 + Foundation.exp(3.0))) / 3
+        #expect(prior.count == 2)
+        #expect(abs(prior[0] - Foundation.log(positive)) < 1e-12, "\(prior)")
+        #expect(abs(prior[1] - Foundation.log(1 - positive)) < 1e-12, "\(prior)")
+    }
+
+    /// ln p(D) by content-free input and label, whatever the context.
+    final class PriorModel: LanguageModel, @unchecked Sendable {
+        let identity = ModelIdentity(backend: "test", model: "prior", revision: "1")
+        let template = ChatTemplate.chatML
+        func tokenize(_ text: String) async throws -> [Int32] { [] }
+        func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+            Generation(text: "", tokenCount: 0, finishReason: .stop)
+        }
+        func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+            continuations.map { continuation in
+                let positive = continuation.contains("positive")
+                let value: Double = continuation.contains("N/A") ? (positive ? -1 : -3)
+                    : continuation.contains("[MASK]") ? (positive ? -4 : -1) : -2
+                return ContinuationScore(tokenLogprobs: [value], tokenTexts: [continuation])
+            }
+        }
     }
 
     /// The margin `SynthesisOptions.labelMargin` compares: the winner's V-Score lead over the
