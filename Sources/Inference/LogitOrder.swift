@@ -30,8 +30,6 @@ struct LogitOrder {
 
     mutating func removeAll() { keys.removeAll(keepingCapacity: true) }
 
-    var count: Int { keys.count }
-
     /// Sorts the appended candidates and hands them out most likely first, with their logits.
     mutating func sorted(_ body: (_ token: Int32, _ logit: Float) -> Void) {
         radixSort()

@@ -126,14 +126,15 @@ public struct CandidateFilter: Sendable {
             }
         }
         // A label line inside a value means the model ran two examples together.
-        let labelPrefixes = [format.promptInputLabel, format.promptOutputLabel].map { $0.lowercased() + ":" }
+        let outputPrefix = format.promptOutputLabel.lowercased() + ":"
+        let labelPrefixes = [format.promptInputLabel.lowercased() + ":", outputPrefix]
         for line in (x + "\n" + y).split(separator: "\n") {
             let lowered = line.lowercased().trimmingWhitespace
             if labelPrefixes.contains(where: lowered.hasPrefix) { return .invalid }
         }
         // So does the output label inside the input, mid-line: `12.1.1, "Sport: 12.1.1"` or `Example of
         // the original task: "Polarity: How's it going"` is the model writing the prompt's layout.
-        if Self.containsWord(labelPrefixes[1], in: x.lowercased()) { return .invalid }
+        if Self.containsWord(outputPrefix, in: x.lowercased()) { return .invalid }
         if let schema = format.outputSchema, (try? schema.violation(in: y)) != nil { return .schema }
         // An input that is its own answer ("Neutral:" → "Neutral") demonstrates nothing.
         if Self.normalized(x) == Self.normalized(y) { return .invalid }

@@ -37,12 +37,13 @@ extension Synthesizer {
             fields.append(value)
         }
         try Task.checkCancellation()
+        let input = prompt.input(fromFields: fields)
         let output: String
         if !prompt.format.labels.isEmpty, [.classify, .vinfo, .calibrated, .agreed].contains(options.labelStrategy) {
-            let choice = try await classify(input: prompt.input(fromFields: fields), task: prompt.task,
+            let choice = try await classify(input: input, task: prompt.task,
                                             format: prompt.format, strategy: options.labelStrategy)
             if choice.margin < options.labelMargin {
-                let guess = prompt.format.demonstration(input: prompt.input(fromFields: fields), output: choice.label)
+                let guess = prompt.format.demonstration(input: input, output: choice.label)
                 let why = choice.margin.isFinite
                     ? String(format: "leads the next label by %.2f nats, under the margin %g", choice.margin, options.labelMargin)
                     : "the label strategies disagree"
@@ -64,13 +65,13 @@ extension Synthesizer {
             // A JSON output is kept as generated: its quotes are JSON's, not a wrapper to strip.
             output = generationOptions.constraint == nil ? GenerationPrompt.cleaned(step.text) : step.text.trimmingWhitespace
             guard step.finishReason != .length, !output.isEmpty else {
-                let written = prompt.format.demonstration(input: prompt.input(fromFields: fields), output: step.text.trimmingWhitespace)
+                let written = prompt.format.demonstration(input: input, output: step.text.trimmingWhitespace)
                 return CandidateAttempt(.unparseable(written, why: Self.failure(step, writing: prompt.parser.outputLabel, options: options)),
                                         tokens: tokens)
             }
         }
         guard prompt.fieldLabels.count == 1 else {
-            return CandidateAttempt(.candidate(prompt.format.demonstration(input: prompt.input(fromFields: fields), output: output)),
+            return CandidateAttempt(.candidate(prompt.format.demonstration(input: input, output: output)),
                                     tokens: tokens)
         }
         let parsed = prompt.parser.demonstrations(in: prompt.completion(input: fields[0], output: output)).first
@@ -159,8 +160,7 @@ extension Synthesizer {
             guard scores.count == labels.count else {
                 throw VSynthesisError.scoreCountMismatch(expected: labels.count, got: scores.count)
             }
-            let top = scores.map(\.logpTask).max() ?? 0
-            let weights = scores.map { Foundation.exp($0.logpTask - top) }
+            let weights = Weighting.softmax(temperature: 1).weights(scores.map(\.logpTask))
             let total = weights.reduce(0, +)
             for label in labels.indices { mass[label] += weights[label] / total / Double(inputs.count) }
         }

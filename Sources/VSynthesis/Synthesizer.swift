@@ -55,6 +55,11 @@ public struct Synthesizer: Sendable {
         let prompt = GenerationPrompt(template: scorer.frame.template, task: definition, format: format, paragraphs: paragraphs)
         var drops = DropCounts()
         var dropped: [DroppedCandidate] = []
+        /// Counts a drop and keeps what it wrote.
+        func drop(_ reason: DropReason, _ demonstration: Demonstration, detail: String? = nil) {
+            drops.add(reason)
+            dropped.append(DroppedCandidate(reason: reason, demonstration: demonstration, detail: detail))
+        }
         var generations = 0, parsed = 0, rounds = 0, tokens = 0
         var seconds = 0.0
         var synthesized = 0
@@ -83,19 +88,16 @@ public struct Synthesizer: Sendable {
                 switch attempt.outcome {
                 case .candidate(let demonstration): candidate = demonstration
                 case .unparseable(let written, let why):
-                    drops.add(.unparseable)
-                    dropped.append(DroppedCandidate(reason: .unparseable, demonstration: written, detail: why))
+                    drop(.unparseable, written, detail: why)
                     return true
                 case .ambiguous(let guess, let why):
                     parsed += 1
-                    drops.add(.ambiguous)
-                    dropped.append(DroppedCandidate(reason: .ambiguous, demonstration: guess, detail: why))
+                    drop(.ambiguous, guess, detail: why)
                     return true
                 }
                 parsed += 1
                 if let reason = filter.judge(candidate) {
-                    drops.add(reason)
-                    dropped.append(DroppedCandidate(reason: reason, demonstration: candidate, detail: nil))
+                    drop(reason, candidate)
                     return true
                 }
                 fresh.append(candidate)
