@@ -49,24 +49,11 @@ enum EvalCommand {
         return try await ModelFactory.model(configuration)
     }
 
-    /// Refuses the single-run options an evaluation replaces with its lists (`--method` by
-    /// `--methods`, `--seed` by `--seeds`): they would be silently ignored.
-    static func refuseSingles<Options: SynthesisOptionsDeclaring>(_ arguments: CommandArguments<Options>,
-                                                                  _ singles: [(option: PartialKeyPath<Options>, list: String)],
-                                                                  command: [String]) throws(UsageError) {
-        for (option, list) in singles {
-            if let name = arguments.firstGiven([option]) {
-                throw UsageError(command: command, message: "option '--\(name)' does not apply here: the evaluation runs every item of '--\(list)'")
-            }
-        }
-    }
-
     /// The synthesis knobs given on the command line over `base` (default: the defaults the
-    /// command's `SynthesisOptionGroup` shows).
+    /// command's `SynthesisOptionGroup` shows); `--method` and `--seed` are the caller's.
     static func synthesisOptions<Options: SynthesisOptionsDeclaring>(_ arguments: CommandArguments<Options>,
                                                                      over base: SynthesisOptions? = nil) throws(UsageError) -> SynthesisOptions {
         var options = base ?? arguments.declared.synthesis.defaults
-        options.method = try arguments[\.synthesis.method]
         options.labelStrategy = try arguments[\.synthesis.labels]
         options.count = try arguments[\.synthesis.count] ?? options.count
         options.scale = try arguments[\.synthesis.scale]
@@ -79,7 +66,6 @@ enum EvalCommand {
         options.weightPerToken = try arguments[\.synthesis.perToken] || options.weightPerToken
         options.labelMargin = try arguments[\.synthesis.labelMargin]
         options.orderings = try arguments[\.synthesis.orderings]
-        options.seed = try seed(arguments) ?? options.seed
         options.parallelism = try arguments[\.synthesis.parallel]
         let tau = try arguments[\.synthesis.tau]
         let epsilon = try arguments[\.synthesis.epsilon]
@@ -92,9 +78,9 @@ enum EvalCommand {
         return options
     }
 
-    /// `--seed` of the synthesis knobs, checked against `Limits.seed` as the parser read it.
-    static func seed<Options: SynthesisOptionsDeclaring>(_ arguments: CommandArguments<Options>) throws(UsageError) -> UInt64? {
-        try arguments[\.synthesis.seed].map { UInt64($0) }
+    /// `--seed`, checked against `Limits.seed` as the parser read it.
+    static func seed<Options: SeedDeclaring>(_ arguments: CommandArguments<Options>) throws(UsageError) -> UInt64? {
+        try arguments[\.seed].map { UInt64($0) }
     }
 
     /// The data set at `path` (the evaluations' positional argument) with only the tasks `only`

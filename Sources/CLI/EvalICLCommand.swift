@@ -27,7 +27,6 @@ enum EvalICLCommand: Command {
         discussion: "For tasks with a labelled `test` list, the label with the highest ln p after the task definition, the demonstrations and the input is the answer. Prints mean accuracy over tasks and its spread (standard deviation over seeds) per condition, and per task; the conditions are zero-shot, the data set's own demonstrations (hand-written, where a task has them) and each method. Then each method against zero-shot and against every later method, paired by seed (a seed's draw moves every method alike): the mean difference, the seeds ahead and behind, and each seed's difference.")
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
-        try EvalCommand.refuseSingles(arguments, [(\.synthesis.method, "methods"), (\.synthesis.seed, "seeds")], command: spec.path)
         let options = try EvalCommand.synthesisOptions(arguments)
         let methods = try arguments[\.methods]
         let seeds = try arguments[\.seeds]

@@ -4,12 +4,13 @@ import VSynthesis
 /// `vsynth eval synthesis DATA.json`: synthesizes from scratch for every task with each method and
 /// compares parse rate, drops, V-Score and diversity.
 enum EvalSynthesisCommand: Command {
-    struct Options: SynthesisOptionsDeclaring, ModelOptionsDeclaring {
+    struct Options: SynthesisOptionsDeclaring, SeedDeclaring, ModelOptionsDeclaring {
         let json: Option<Bool> = .flag("json", help: "Print the report as JSON (every run with its demonstrations).")
         let task: Option<[String]> = .repeated("task", value: "ID", help: "Only this task (repeatable).")
         let methods = EvalSynthesisCommand.methodList
         let progress: Option<Bool> = .flag("progress", help: "Report each run on stderr.")
         let frame = EvalCommand.frameOption
+        let seed = SynthesisOptionGroup.seed(EvalSynthesisCommand.defaults)
         let synthesis = SynthesisOptionGroup(defaults: EvalSynthesisCommand.defaults)
         let modelChoice = ModelOptionGroup()
     }
@@ -35,8 +36,8 @@ enum EvalSynthesisCommand: Command {
         discussion: "For each task, n demonstrations are synthesized from scratch with each method; the table gives per method the parse rate, drops by reason, mean V-Score (total and per token), diversity (distinct-2, mean pairwise token Jaccard: lower is more diverse) and label coverage (labels among the chosen over the task's labels, for tasks with `labels`) of the chosen ones; the leak column counts candidates dropped for giving their answer away.")
 
     static func run(_ arguments: CommandArguments<Options>) async throws -> Int32 {
-        try EvalCommand.refuseSingles(arguments, [(\.synthesis.method, "methods")], command: spec.path)
-        let options = try EvalCommand.synthesisOptions(arguments)
+        var options = try EvalCommand.synthesisOptions(arguments)
+        options.seed = try EvalCommand.seed(arguments) ?? options.seed
         let methods = try arguments[\.methods]
         let dataset = try EvalCommand.dataset(arguments.positionals[0], only: try arguments[\.task], command: spec.path)
         let model = try await EvalCommand.openModel(arguments)

@@ -3,7 +3,10 @@ import VSynthesis
 
 /// The synthesis knobs (`SynthesisOptions`), declared once for `synthesize`, `eval synthesis` and
 /// `eval icl`, which read them with `EvalCommand.synthesisOptions`. Help shows `defaults`, the
-/// values a command synthesizes with when a knob is not given.
+/// values a command synthesizes with when a knob is not given. `--method` and `--seed` are not
+/// in the group: a command that runs one of them declares it (`method(_:)`, `seed(_:)`), and the
+/// evaluations run lists instead (`--methods`, `--seeds`), so their help never shows an option
+/// they would ignore.
 struct SynthesisOptionGroup: OptionGroup {
     /// `--weighting`'s words.
     enum WeightingName: String, Sendable {
@@ -16,7 +19,6 @@ struct SynthesisOptionGroup: OptionGroup {
     static let defaultEpsilon: Double = if case let .clip(epsilon) = Weighting.defaultClip { epsilon } else { 0 }
 
     let defaults: SynthesisOptions
-    let method: Option<SynthesisOptions.Method>
     let labels: Option<SynthesisOptions.LabelStrategy>
     let count: Option<Int?>
     let scale: Option<Int>
@@ -32,15 +34,12 @@ struct SynthesisOptionGroup: OptionGroup {
     let topP: Option<Double>
     let maxTokens: Option<Int>
     let nearDuplicate: Option<Double>
-    let seed: Option<Int?>
     let parallel: Option<Int>
 
     init() { self.init(defaults: SynthesisOptions()) }
 
     init(defaults: SynthesisOptions) {
         self.defaults = defaults
-        method = .choice("method", value: "M", choices: SynthesisOptions.Method.allCases, default: defaults.method,
-                         help: "vsynthesis, topk or naive.")
         labels = .choice("labels", value: "S", choices: [.calibrated, .vinfo, .agreed, .classify, .argmax, .score, .target],
                          default: defaults.labelStrategy,
                          help: "Labelled tasks: calibrated (zero-shot ln p(label | T, x) less its prior over the content-free inputs N/A, empty and [MASK]), vinfo (V-information from T to the label), agreed (vinfo's label where calibrated chooses the same, else dropped as ambiguous), classify (zero-shot ln p(label | T, x)), argmax (the likeliest in the generation prompt), score (drawn by ln p) or target (ask for the least covered).")
@@ -71,11 +70,28 @@ struct SynthesisOptionGroup: OptionGroup {
                              help: "Most tokens per generation.")
         nearDuplicate = .number("near-duplicate", value: "J", bound: Limits.nearDuplicate, default: defaults.nearDuplicateThreshold,
                                 help: "Token Jaccard above which a candidate is a near duplicate.")
-        seed = .integer("seed", value: "K", bound: Limits.seed, shownDefault: "\(defaults.seed)",
-                        help: "Seed; the same seed reproduces a result.")
         parallel = .integer("parallel", value: "N", bound: Limits.parallel, default: defaults.parallelism,
                             help: "Candidates of a round generated at once (1: one after another); the result is the same for any N.")
     }
+}
+
+extension SynthesisOptionGroup {
+    /// `--method` of a command that runs one method, defaulting to that of `defaults`.
+    static func method(_ defaults: SynthesisOptions = SynthesisOptions()) -> Option<SynthesisOptions.Method> {
+        .choice("method", value: "M", choices: SynthesisOptions.Method.allCases, default: defaults.method,
+                help: "vsynthesis, topk or naive.")
+    }
+
+    /// `--seed` of a command that runs one seed, showing that of `defaults`.
+    static func seed(_ defaults: SynthesisOptions = SynthesisOptions()) -> Option<Int?> {
+        .integer("seed", value: "K", bound: Limits.seed, shownDefault: "\(defaults.seed)",
+                 help: "Seed; the same seed reproduces a result.")
+    }
+}
+
+/// A command's `Options` with `--seed` (`SynthesisOptionGroup.seed`).
+protocol SeedDeclaring: OptionGroup {
+    var seed: Option<Int?> { get }
 }
 
 /// A command's `Options` with the synthesis knobs.

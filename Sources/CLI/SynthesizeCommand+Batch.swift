@@ -23,7 +23,7 @@ extension SynthesizeCommand {
             Console.err("vsynth synthesize: no *.prompt or *.prompt.md files under \(arguments.positionals.joined(separator: " "))")
             return 1
         }
-        let options = try EvalCommand.synthesisOptions(arguments)
+        let options = try synthesisOptions(arguments)
         let seed = try EvalCommand.seed(arguments)
         let frame = EvalCommand.frame(try arguments[\.frame])
         let model = try await EvalCommand.openModel(arguments)

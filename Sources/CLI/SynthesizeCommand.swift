@@ -8,7 +8,7 @@ import VSynthesis
 /// diff, or written into the file's demonstrations region. With several files, a directory or
 /// `--jobs N`, a batch run (`SynthesizeCommand+Batch.swift`) tops every prompt file up to its count.
 enum SynthesizeCommand: Command {
-    struct Options: SynthesisOptionsDeclaring, ModelOptionsDeclaring {
+    struct Options: SynthesisOptionsDeclaring, SeedDeclaring, ModelOptionsDeclaring {
         let write: Option<Bool> = .flag("write", help: "Add the new demonstrations to the file's region (atomic; refuses if the file changed).")
         let force: Option<Bool> = .flag("force", help: "Write a read-only file (no write permission) all the same, keeping its mode.")
         let diff: Option<Bool> = .flag("diff", help: "Print the change as a unified diff instead of writing it.")
@@ -19,6 +19,8 @@ enum SynthesizeCommand: Command {
         let jobs: Option<Int> = .integer("jobs", short: "j", value: "N", bound: Limits.jobs, default: 1,
                                          help: "Batch run: files synthesized at once.")
         let frame = EvalCommand.frameOption
+        let method = SynthesisOptionGroup.method()
+        let seed = SynthesisOptionGroup.seed()
         let synthesis = SynthesisOptionGroup()
         let modelChoice = ModelOptionGroup()
     }
@@ -57,7 +59,7 @@ enum SynthesizeCommand: Command {
             return 0
         }
         let defaults = topUp.options(arguments.declared.synthesis.defaults, count: max(count, 1))
-        let options = try EvalCommand.synthesisOptions(arguments, over: defaults)
+        let options = try synthesisOptions(arguments, over: defaults)
         let frame = EvalCommand.frame(try arguments[\.frame], file: document)
         let model = try await EvalCommand.openModel(arguments, file: document)
         let format = document.demonstrationFormat
@@ -107,5 +109,14 @@ enum SynthesizeCommand: Command {
         }
         Console.err("wrote \(added.count) demonstrations to \(path)")
         return 0
+    }
+
+    /// The synthesis knobs, `--method` and `--seed` given on the command line over `base`.
+    static func synthesisOptions(_ arguments: CommandArguments<Options>,
+                                 over base: SynthesisOptions? = nil) throws(UsageError) -> SynthesisOptions {
+        var options = try EvalCommand.synthesisOptions(arguments, over: base)
+        options.method = try arguments[\.method]
+        options.seed = try EvalCommand.seed(arguments) ?? options.seed
+        return options
     }
 }
