@@ -56,15 +56,15 @@ enum DemonstrationOrder {
     }
 
     /// How evenly a classifier's answers spread: the entropy (nats) of the histogram of each probe's
-    /// best label, and of the mean of the probes' label distributions (softmax of the scores).
+    /// best label, and of the mean of the probes' label distributions (softmax of the scores; a row
+    /// with no finite score counts as uniform).
     static func spread(_ scores: [[Double]], labels: Int) -> (answers: Double, mean: Double) {
         guard !scores.isEmpty, labels > 0 else { return (0, 0) }
         var counts = [Double](repeating: 0, count: labels)
         var mass = [Double](repeating: 0, count: labels)
         for row in scores where row.count == labels {
             counts[row.indexOfMax] += 1
-            let top = row.max() ?? 0
-            let weights = row.map { Foundation.exp($0 - top) }
+            let weights = Weighting.softmax(temperature: 1).weights(row)
             let total = weights.reduce(0, +)
             for (label, weight) in weights.enumerated() { mass[label] += weight / total }
         }

@@ -39,6 +39,10 @@ import Testing
         let p = (0.5 + 0.75) / 2
         #expect(abs(same.mean - (-p * log(p) - (1 - p) * log(1 - p))) < 1e-12)
         #expect(DemonstrationOrder.spread([], labels: 3) == (0, 0))
+        // A probe whose labels all score -inf (nothing finite) counts as uniform, never NaN.
+        let blind = DemonstrationOrder.spread([[-.infinity, -.infinity], [0, -50]], labels: 2)
+        let q = (0.5 + 1 / (1 + exp(-50.0))) / 2
+        #expect(abs(blind.mean - (-q * log(q) - (1 - q) * log(1 - q))) < 1e-12)
     }
 
     /// A model that answers every probe with the label of the last demonstration, unless that label
