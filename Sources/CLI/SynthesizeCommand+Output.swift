@@ -19,16 +19,22 @@ extension SynthesizeCommand {
                 var labels: [LabelCount]?
                 /// The synthesized pool's labels and the labels the chosen ones miss (`SynthesisResult.missingLabels`).
                 var poolLabels: [LabelCount]?; var missingLabels: [String]?
+                /// The demonstrations chosen and not kept, as they showed one label only (`SynthesisResult.withheld`).
+                var withheld: [Item]?
                 var dropped: [Dropped]
+            }
+            let item = { (chosen: ScoredDemonstration) in
+                Item(input: chosen.demonstration.input, output: chosen.demonstration.output,
+                     vscore: chosen.score?.total, perToken: chosen.score?.perToken)
             }
             Console.out(try EvalCommand.json(Output(
                 file: path, model: model, frame: frame, method: options.method.rawValue, seed: options.seed,
-                demonstrations: result.selected.map { Item(input: $0.demonstration.input, output: $0.demonstration.output,
-                                                           vscore: $0.score?.total, perToken: $0.score?.perToken) },
+                demonstrations: result.selected.map(item),
                 generations: result.generations, parseRate: result.parseRate, drops: result.drops.counts,
                 labels: result.labelHistogram.isEmpty ? nil : result.labelHistogram,
                 poolLabels: result.poolLabelHistogram.isEmpty ? nil : result.poolLabelHistogram,
                 missingLabels: result.labelHistogram.isEmpty ? nil : result.missingLabels,
+                withheld: result.withheld.isEmpty ? nil : result.withheld.map(item),
                 dropped: result.dropped.map {
                     let (input, output) = format.values(of: $0.demonstration)
                     return Dropped(reason: $0.reason.rawValue, detail: $0.detail, input: input, output: output)

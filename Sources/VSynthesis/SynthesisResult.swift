@@ -73,11 +73,18 @@ public struct SynthesisResult: Sendable {
     /// without a label set): what the balanced choice had to choose from.
     public var poolLabelHistogram: [LabelCount] = []
 
-    /// Labels that none of `selected` carries although the count had room for every label: the
-    /// model read no candidate as one of them (`poolLabelHistogram` says how few), so the balance
-    /// could not cover it. The user is told, since demonstrations that never show a label teach the
-    /// model not to answer it.
+    /// The demonstrations chosen and then not kept because, with the file's own, they showed a
+    /// single label of the label set (`LabelBalance.showsOneLabel`); `selected` is then empty.
+    public var withheld: [ScoredDemonstration] = []
+    /// The one label `withheld` (and the file's own demonstrations) carry; nil when none were withheld.
+    public var withheldLabel: String?
+
+    /// Labels that none of `selected` carries although the count had room for every label, or that
+    /// none of `withheld` carried: the model read no candidate as one of them (`poolLabelHistogram`
+    /// says how few), so the balance could not cover it. The user is told, since demonstrations that
+    /// never show a label teach the model not to answer it.
     public var missingLabels: [String] {
+        if let withheldLabel { return labelHistogram.map(\.label).filter { $0 != withheldLabel } }
         guard selected.count >= labelHistogram.count else { return [] }
         return labelHistogram.filter { $0.count == 0 }.map(\.label)
     }
@@ -89,6 +96,12 @@ public struct SynthesisResult: Sendable {
         guard !missing.isEmpty else { return nil }
         let names = missing.map { "'\($0)'" }.joined(separator: ", ")
         let pool = poolLabelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
+        if let withheldLabel {
+            return "kept none of the \(withheld.count) demonstrations chosen: the model read every one as '\(withheldLabel)' "
+                + "and no candidate as \(names) (pool: \(pool)), and demonstrations of one label teach the model to give "
+                + "that answer every time; write one labelled \(names) by hand (it is kept and shown to the model), "
+                + "or try another seed or a larger scale"
+        }
         return "no demonstration is labelled \(names): the model read none of the candidates that way "
             + "(pool: \(pool)); write one by hand, or try another seed or a larger scale"
     }

@@ -158,6 +158,13 @@ public struct Synthesizer: Sendable {
             let scores = try await scorer.score(task: definition, demonstrations: selected.map(\.demonstration))
             for index in selected.indices { selected[index].score = scores[index] }
         }
+        // Demonstrations of one label teach the model to give it every time: none are kept, and the
+        // user is told which label the model read every candidate as (`SynthesisResult.withheld`).
+        var withheld: [ScoredDemonstration] = []
+        let fileOutputs = (pool.filter { $0.origin == .existing } + selected).map { format.values(of: $0.demonstration).output }
+        if LabelBalance.showsOneLabel(fileOutputs, added: selected.count, labels: labels) {
+            (withheld, selected) = (selected, [])
+        }
         if !labels.isEmpty, options.method != .naive, options.orderings > 1, selected.count > 1 {
             report(ordering: true)
             selected = try await order(selected, pool: pool, definition: definition, format: format, options: options)
@@ -168,7 +175,8 @@ public struct Synthesizer: Sendable {
             outputs: pool.filter { $0.origin == .synthesized }.map { format.values(of: $0.demonstration).output }, labels: labels)
         return SynthesisResult(selected: selected, pool: pool, drops: drops, dropped: dropped, generations: generations,
                                parsed: parsed, rounds: rounds, generatedTokens: tokens, generationSeconds: seconds,
-                               labelHistogram: histogram, poolLabelHistogram: poolHistogram)
+                               labelHistogram: histogram, poolLabelHistogram: poolHistogram, withheld: withheld,
+                               withheldLabel: withheld.isEmpty ? nil : fileOutputs.first)
     }
 
     /// The n demonstrations to return, by the method's rule (docs/method.md, V-Synthesis step 4); with a label set,

@@ -76,4 +76,40 @@ struct SynthesizeJSONTests {
             #expect(text.stderr.contains("dropped (\(why)):\n  Animal: \(entry["input"]!)\(output)"), "\(text.stderr)")
         }
     }
+
+    /// A tweet-polarity file where the real model reads every candidate of seed 6 as `negative`
+    /// (found by running seeds 1–6): the four chosen would show one label, so none is kept; the
+    /// JSON lists them under `withheld`, the warning says which label was read and which never.
+    static let polarity = """
+    ---
+    vsynth:
+      task: Is the tweet about the phone positive or negative? Answer positive or negative.
+      count: 4
+      input_label: Tweet
+      output_label: Polarity
+      labels: [positive, negative]
+    ---
+    {{!-- vsynth:demos --}}
+    {{!-- /vsynth:demos --}}
+    {{role "user"}}
+    {{tweet}}
+
+    """
+
+    @Test func demonstrationsOfOneLabelAreWithheldAndListed() async throws {
+        let model = try TestModel.path()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write(Self.polarity, to: "tweet.prompt")
+        let run = try await VSynthBinary.run(["synthesize", path, "--json", "--model", model, "--scale", "6", "--seed", "6"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect((json["demonstrations"] as? [Any])?.isEmpty == true, "\(run.stdout)")
+        let withheld = try #require(json["withheld"] as? [[String: Any]], "\(run.stdout)")
+        #expect(withheld.count == 4 && withheld.allSatisfy { $0["output"] as? String == "negative" }, "\(withheld)")
+        #expect(json["missingLabels"] as? [String] == ["positive"])
+        #expect(run.stderr.contains("0 new of "), "\(run.stderr)")
+        #expect(run.stderr.contains("warning: kept none of the 4 demonstrations chosen: the model read every one as 'negative' "
+                                    + "and no candidate as 'positive' (pool: positive 0, negative "), "\(run.stderr)")
+    }
 }

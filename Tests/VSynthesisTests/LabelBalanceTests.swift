@@ -59,4 +59,14 @@ import Testing
         }
         #expect(Set(chosen) == [0, 4])
     }
+
+    /// A file that would show one label of several, with more than one demonstration added.
+    @Test func oneLabelIsCountedOnlyWhenTheAddedCouldHaveShownMore() {
+        let labels = ["positive", "negative"]
+        #expect(LabelBalance.showsOneLabel(["negative", "negative"], added: 2, labels: labels))
+        #expect(!LabelBalance.showsOneLabel(["positive", "negative", "negative"], added: 2, labels: labels), "the file's own shows the other")
+        #expect(!LabelBalance.showsOneLabel(["negative", "negative"], added: 1, labels: labels), "one added is no choice of labels")
+        #expect(!LabelBalance.showsOneLabel(["yes", "yes", "yes"], added: 3, labels: ["yes"]), "a set of one label")
+        #expect(!LabelBalance.showsOneLabel([], added: 0, labels: labels))
+    }
 }

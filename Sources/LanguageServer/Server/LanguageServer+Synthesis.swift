@@ -110,7 +110,11 @@ extension LanguageServer {
                 ? parsed.demonstrationPairs.filter { $0 != job.replacing } : parsed.demonstrationPairs
             let result = try await synthesize(job.count, topUp(parsed, task: task, references: existing), progress: report)
             let made = result.selected.map(\.demonstration)
-            if made.isEmpty {
+            if made.isEmpty, let warning = result.missingLabelsWarning {
+                // Withheld: demonstrations of one label only.
+                endMessage = "kept no demonstration: the model read every candidate as '\(result.withheldLabel ?? "")'"
+                showMessage(warning)
+            } else if made.isEmpty {
                 endMessage = "the model produced no usable demonstration"
                 showMessage("synthesis produced no usable demonstration (\(result.generations) generations; dropped: "
                             + "\(result.drops.summary); `vsynth synthesize FILE --show-drops` shows what they were)")
