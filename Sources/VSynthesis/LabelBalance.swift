@@ -38,7 +38,7 @@ public enum LabelBalance {
     /// shows a single label of a set of several, with more than one added: a small model shown only
     /// that label answers it every time. In `vsynth eval icl` over the five data sets (six seeds,
     /// 126 V-Synthesis cells), the 10 cells whose synthesized demonstrations carried one label averaged
-    /// 0.155 below zero-shot, those with two or more labels 0.07–0.20 above it. One added
+    /// 0.155 below zero-shot; those showing every label of their task, 0.05–0.20 above it. One added
     /// demonstration is no choice of labels, so it is never counted here.
     public static func showsOneLabel(_ outputs: [String], added: Int, labels: [String]) -> Bool {
         labels.count > 1 && added > 1 && Set(outputs).count == 1

@@ -110,9 +110,9 @@ extension LanguageServer {
                 ? parsed.demonstrationPairs.filter { $0 != job.replacing } : parsed.demonstrationPairs
             let result = try await synthesize(job.count, topUp(parsed, task: task, references: existing), progress: report)
             let made = result.selected.map(\.demonstration)
-            if made.isEmpty, let warning = result.missingLabelsWarning {
-                // Withheld: demonstrations of one label only.
-                endMessage = "kept no demonstration: the model read every candidate as '\(result.withheldLabel ?? "")'"
+            if let label = result.withheldLabel, let warning = result.missingLabelsWarning {
+                // Withheld: the demonstrations would have shown one label only.
+                endMessage = "kept no demonstration: the model read every candidate as '\(label)'"
                 showMessage(warning)
             } else if made.isEmpty {
                 endMessage = "the model produced no usable demonstration"
