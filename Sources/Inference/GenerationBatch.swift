@@ -110,13 +110,21 @@ final class GenerationBatch {
         }
         var state = GenerationState(options: request.options, tokenizer: session.model.tokenizer,
                                     mask: try session.tokenMask(for: request.options))
-        // Only whole reusable blocks are forked, and the rest is evaluated in chunks that break at
-        // the prompt's tail (InferenceSequence.reuseBlock): the prompt's numbers do not depend on
-        // which sequence was forked, nor on whether one was.
-        let tail = InferenceSequence.tailStart(ofPrompt: prompt.count)
+        // The prompt's numbers must not depend on which sequence was forked, nor on whether one was.
+        // Where a row's numbers depend only on not being alone in its batch (BatchInvarianceTests),
+        // the longest reusable prefix is forked and the rest evaluated in batches of two or more
+        // (`restartPoint`, `append`). On K-quant files (`numbersDependOnBatching`), only whole
+        // reusable blocks are forked, and the rest is evaluated in chunks that break at the prompt's
+        // tail (InferenceSequence.reuseBlock).
+        let blocks = session.numbersDependOnBatching
+        let tail = blocks ? InferenceSequence.tailStart(ofPrompt: prompt.count) : 0
         let block = InferenceSequence.reuseBlock
         let sources = retained + running.map { $0.sequence! }
-        let commons = sources.map { min($0.commonPrefix(with: prompt), $0.reusable, tail) / block * block }
+        let commons = sources.map { source in
+            let common = min(source.commonPrefix(with: prompt), source.reusable)
+            return blocks ? min(common, tail) / block * block
+                          : InferenceSession.restartPoint(common: common, count: prompt.count)
+        }
         let best = commons.indices.max { commons[$0] < commons[$1] }
         let sequence: InferenceSequence
         var restart = 0
@@ -136,11 +144,16 @@ final class GenerationBatch {
         session.cancellation = request.flag
         defer { session.cancellation = nil }
         let vocab = session.model.config.vocabularySize
-        try session.append(prompt[restart..<tail], to: sequence, logitsFrom: tail - restart) { _, _ in }
-        sequence.reusable = tail
-        try session.append(prompt[tail...], to: sequence, logitsFrom: prompt.count - 1 - tail) { _, logits in
+        let rest = max(tail, restart)
+        if blocks {
+            try session.append(prompt[restart..<tail], to: sequence, logitsFrom: tail - restart) { _, _ in }
+            sequence.reusable = tail
+        }
+        try session.append(prompt[rest...], to: sequence, logitsFrom: prompt.count - 1 - rest) { _, logits in
             state.choose(logits, vocabularySize: vocab)
         }
+        // A row evaluated alone (a prompt of one token) has one-token arithmetic: never forked.
+        if !blocks { sequence.reusable = prompt.count - restart >= 2 ? prompt.count : restart }
         statistics.evaluatedPromptTokens += prompt.count - restart
         request.state = state
         request.sequence = sequence

@@ -7,9 +7,9 @@ import Tokenizer
 /// same way (choose from the logits, then accept), so a sequence's output does not depend on the
 /// sequences beside it. The two differ in prefix reuse, on purpose: the loop reuses the primary
 /// sequence's whole common prefix and evaluates the rest in one batch, as llama.cpp does (the greedy
-/// golden tests compare it), while the batch forks only whole prompt blocks and splits off the tail
-/// (`InferenceSequence.reuseBlock`), so that its numbers do not depend on what ran before; on
-/// K-quant files the two can differ in low bits.
+/// golden tests compare it), while the batch forks only prompt rows, and on K-quant files only whole
+/// prompt blocks with the tail split off (`InferenceSequence.reuseBlock`), so that its numbers do not
+/// depend on what ran before; on K-quant files the two can differ in low bits.
 struct GenerationState {
     let options: GenerationOptions
     private let tokenizer: Tokenizer

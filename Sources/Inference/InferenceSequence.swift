@@ -6,12 +6,14 @@ public final class InferenceSequence {
     let cache: KVCache
     /// Tokens whose keys and values are in the cache.
     public internal(set) var tokens: [Int32] = []
-    /// Leading positions another prompt may fork: whole `reuseBlock`s evaluated as prompt rows in
-    /// chunks that start on a block boundary (`GenerationBatch`), never decoded rows nor a prompt's
-    /// last, partial block. Their bits are a function of the tokens alone (see `reuseBlock`).
+    /// Leading positions another prompt may fork: prompt rows evaluated in batches of two or more,
+    /// never decoded rows; on K-quant files, whole `reuseBlock`s evaluated in chunks that start on a
+    /// block boundary, never a prompt's last, partial block (`GenerationBatch`). Their bits are a
+    /// function of the tokens alone.
     var reusable = 0
 
-    /// The granularity of prefix reuse between generations. A decoded row (one-token arithmetic and
+    /// The granularity of prefix reuse between generations on K-quant files
+    /// (`InferenceSession.numbersDependOnBatching`; elsewhere any prompt row is forked). A decoded row (one-token arithmetic and
     /// attention order) and a prompt's last rows (evaluated in a chunk whose size, and so whose
     /// matmul routine, depends on where evaluation started) differ in their low bits from the same
     /// rows evaluated inside a longer prompt. Forking only whole blocks evaluated in chunks that

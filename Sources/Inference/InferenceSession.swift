@@ -39,6 +39,12 @@ public final class InferenceSession {
     /// (llama.cpp itself moves the same way), so V-Scores could not match llama.cpp's. Off where the
     /// numbers are the same either way, which keeps prefix reuse's speed.
     public var scoresWholeSequences: Bool
+    /// Whether the weights' numbers depend on how tokens are batched beyond a row being alone or
+    /// among others (`TransformerWeights.numbersDependOnBatching`, the K-quants). Where they do not,
+    /// any split into batches of two or more tokens gives one batch's numbers bitwise
+    /// (BatchInvarianceTests), so `append` never leaves a row alone and generations fork any
+    /// cached prompt prefix (GenerationBatch).
+    public let numbersDependOnBatching: Bool
     /// Every token's bytes, built on the first grammar-constrained generation and kept.
     var tokenPieces: TokenPieces?
 
@@ -46,12 +52,14 @@ public final class InferenceSession {
     ///   - contextLength: positions of the KV cache (default 2048, at most the model's trained length
     ///     is not enforced: RoPE extrapolates as llama.cpp does).
     ///   - batchCapacity: most tokens evaluated in one forward pass (longer inputs are split); a multiple
-    ///     of `InferenceSequence.reuseBlock`, as the default, keeps generations' numbers independent of forks.
+    ///     of `InferenceSequence.reuseBlock`, as the default, keeps generations' numbers on K-quant files
+    ///     independent of forks.
     public init(model: TransformerModel, pool: ThreadPool, contextLength: Int = 2048, batchCapacity: Int = 512) {
         self.model = model
         self.pool = pool
         self.contextLength = max(1, contextLength)
-        scoresWholeSequences = model.weights.numbersDependOnBatching
+        numbersDependOnBatching = model.weights.numbersDependOnBatching
+        scoresWholeSequences = numbersDependOnBatching
         let config = model.config
         primary = InferenceSequence(layerCount: config.layerCount, capacity: self.contextLength, kvDim: config.kvDim)
         buffers = ForwardBuffers(config: config, batchCapacity: max(1, batchCapacity), logitCapacity: 32,
@@ -109,7 +117,8 @@ public final class InferenceSession {
     }
 
     /// Appends `tokens` after `sequence`'s cached tokens as that sequence alone would evaluate them
-    /// (batches of up to `batchCapacity`, each one forward pass), calling `body(i, logits)` for indices
+    /// (batches of up to `batchCapacity`, each one forward pass; unless `numbersDependOnBatching`, the
+    /// last two share their rows so that none is left alone), calling `body(i, logits)` for indices
     /// `i >= logitsFrom` of `tokens` in order. On an error the sequence keeps the batches before the failed one.
     public func append(_ tokens: ArraySlice<Int32>, to sequence: InferenceSequence, logitsFrom: Int,
                        _ body: (Int, UnsafePointer<Float>) -> Void) throws(LanguageModelError) {
@@ -120,7 +129,10 @@ public final class InferenceSession {
         var offset = 0
         while offset < tokens.count {
             try checkCancelled()
-            let n = min(buffers.batchCapacity, tokens.count - offset)
+            var n = min(buffers.batchCapacity, tokens.count - offset)
+            // A row alone takes one-token arithmetic (attention in llama.cpp's decode order), which
+            // would make its numbers depend on where the batches broke.
+            if !numbersDependOnBatching, n > 2, tokens.count - offset - n == 1 { n -= 1 }
             let start = tokens.startIndex + offset
             let batch = tokens[start..<(start + n)]
             let firstLogit = min(max(0, logitsFrom - offset), n)

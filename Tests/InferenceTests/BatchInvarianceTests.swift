@@ -112,4 +112,39 @@ struct BatchInvarianceTests {
         let split = try logprobs(pieces)
         #expect(split == whole, "largest |Δ ln p| \(zip(split, whole).map { abs($0 - $1) }.max() ?? 0)")
     }
+
+    /// `append` splits a long evaluation into batches of `batchCapacity`; where that would leave the
+    /// last row alone (one-token arithmetic: attention in llama.cpp's decode order), the last two
+    /// batches share the rows instead, so every row has one batch's numbers, the last one's logits
+    /// included. The 82 tokens are chosen so that their last row alone differs (the decode order
+    /// shows in about a quarter of the positions of this text: their sums past 32 keys fold
+    /// differently, and elsewhere the probabilities' F16 rounding hides it).
+    @Test("a split into batches never leaves the last row alone")
+    func theLastRowIsNeverAlone() throws {
+        let model = try TestModel.weights()
+        let vocab = model.config.vocabularySize
+        let text = String(repeating: PrefixReuseTests.context + "<|im_start|>user\nAnimal: horse<|im_end|>\n", count: 4)
+        let sequence = Array(model.tokenizer.encode(text, parseSpecial: true, addBOS: false).prefix(82))
+        #expect(sequence.count == 82)
+        func logits(batchCapacity: Int) throws -> [[UInt32]] {
+            let session = try TestModel.session(batchCapacity: batchCapacity)
+            var rows: [[UInt32]] = []
+            try session.append(sequence[...], logitsFrom: 0) { _, logits in
+                rows.append((0..<vocab).map { logits[$0].bitPattern })
+            }
+            return rows
+        }
+        let whole = try logits(batchCapacity: 512)
+        // The premise: the last row evaluated alone after the others has other numbers.
+        let session = try TestModel.session()
+        var alone: [UInt32] = []
+        try session.append(sequence.dropLast(), logitsFrom: sequence.count) { _, _ in }
+        try session.append(sequence.suffix(1), logitsFrom: 0) { _, logits in alone = (0..<vocab).map { logits[$0].bitPattern } }
+        let aloneDiffers = alone != whole.last   // (compared outside #expect, which would print every logit)
+        #expect(aloneDiffers, "the last row alone should show the decode order")
+        let split = try logits(batchCapacity: sequence.count - 1)   // 80 and 2 rather than 81 and 1
+        #expect(split.count == sequence.count)
+        let differing = sequence.indices.filter { split[$0] != whole[$0] }
+        #expect(differing.isEmpty, "rows that differ: \(differing)")
+    }
 }
