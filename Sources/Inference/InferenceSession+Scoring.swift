@@ -16,6 +16,7 @@ extension InferenceSession {
             throw .contextOverflow(needed: sequence.count, limit: contextLength)
         }
         try checkTokens(sequence)
+        choosePrimary(for: sequence)
         let common = scoresWholeSequences ? 0 : primary.commonPrefix(with: sequence)
         // Positions p in first ..< sequence.count-1 need a score for sequence[p+1]; the stored one is
         // valid when sequence[p+1] is still inside the common prefix. Evaluation restarts at the first
@@ -46,6 +47,32 @@ extension InferenceSession {
             result.append(score)
         }
         return result
+    }
+
+    /// Before `sequence` is scored, makes the cached sequence that shares the longest prefix with it
+    /// the primary one; the primary one is set aside (`spareSequences`, the least recently used one
+    /// making room) rather than cut back when `sequence` parts from it within its first half, and the
+    /// prefix they share is copied into the new primary one. So a
+    /// V-Score, which alternates between the task's context and the null one, finds both cached, and
+    /// the continuations of one context, which part late, share one sequence. Only where a cached
+    /// prefix gives one batch's numbers (`numbersDependOnBatching` false, `BatchInvarianceTests`), so
+    /// which sequence is used never changes a score.
+    func choosePrimary(for sequence: [Int32]) {
+        guard !numbersDependOnBatching, !scoresWholeSequences else { return }
+        let common = primary.commonPrefix(with: sequence)
+        let spareCommons = spareSequences.map { $0.sequence.commonPrefix(with: sequence) }
+        if let best = spareCommons.indices.max(by: { spareCommons[$0] < spareCommons[$1] }), spareCommons[best] > common {
+            let spare = spareSequences.remove(at: best)
+            spareSequences.append((primary, nextTokenScores))
+            (primary, nextTokenScores) = spare
+        } else if common * 2 < primary.tokens.count {
+            // The shared prefix is copied, not evaluated again.
+            let next = spareSequences.count >= Self.spareSequenceCount ? spareSequences.removeFirst().sequence : makeSequence()
+            next.fork(common, of: primary)
+            let scores = Array(nextTokenScores.prefix(common))
+            spareSequences.append((primary, nextTokenScores))
+            (primary, nextTokenScores) = (next, scores)
+        }
     }
 
     /// Scores each continuation after `context` (token ids), sharing the context's computation and the

@@ -14,7 +14,7 @@ public final class InferenceSession {
     /// Positions the session can hold.
     public let contextLength: Int
     /// The sequence of `append`, `score` and `generate`.
-    let primary: InferenceSequence
+    var primary: InferenceSequence
     let buffers: ForwardBuffers
     /// RoPE angles of the global layers.
     let rope: RopeTable
@@ -26,6 +26,11 @@ public final class InferenceSession {
     public internal(set) var evaluatedTokenCount = 0
     /// scores[i] = the score of `tokens[i + 1]` after `tokens[...i]`, where it was computed.
     var nextTokenScores: [TokenScore?] = []
+    /// Sequences `score` evaluated before the primary one, least recently used first, each with its
+    /// `nextTokenScores` (`choosePrimary`).
+    var spareSequences: [(sequence: InferenceSequence, scores: [TokenScore?])] = []
+    /// Most spare sequences kept: a V-Score's two contexts, and one more.
+    static let spareSequenceCount = 3
     /// Checked between batches and between generated tokens; set to stop work with `.cancelled`.
     public var cancellation: CancellationFlag?
     /// Computes every matmul with the plain scalar reference (f32 activations, no quantization) and
@@ -93,7 +98,10 @@ public final class InferenceSession {
     }
 
     /// Forgets everything (the next evaluation starts from position 0).
-    public func reset() { truncate(to: 0) }
+    public func reset() {
+        truncate(to: 0)
+        spareSequences.removeAll()
+    }
 
     func checkCancelled() throws(LanguageModelError) {
         if let cancellation, cancellation.isCancelled { throw .cancelled }

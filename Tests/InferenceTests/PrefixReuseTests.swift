@@ -47,6 +47,43 @@ struct PrefixReuseTests {
         #expect(again == sameSession)
     }
 
+    /// A V-Score scores D after the task's context, then after the null one, for candidate after
+    /// candidate. The session keeps the sequence it sets aside (`spareSequences`): going back to the
+    /// task's context evaluates only the new demonstration's tokens, with a fresh evaluation's numbers.
+    @Test func alternatingContextsFindTheirCachesWithAFreshEvaluationsNumbers() throws {
+        let model = try TestModel.weights()
+        let encode = { (text: String) in model.tokenizer.encode(text, parseSpecial: true, addBOS: false) }
+        let task = encode(Self.context), null = encode("<|im_start|>system\n<|im_end|>\n")
+        let demonstrations = Self.continuations.map(encode)
+        let session = try TestModel.session()
+        var alternating: [[TokenScore]] = []
+        var evaluated: [Int] = []
+        for demonstration in demonstrations {
+            for context in [task, null] {
+                let before = session.evaluatedTokenCount
+                alternating.append(try session.score(context: context, continuations: [demonstration])[0])
+                evaluated.append(session.evaluatedTokenCount - before)
+            }
+        }
+        // After the first candidate, each context is found cached: only the demonstration's tokens
+        // after those it shares with the last one scored there are evaluated, and the one position
+        // before them whose logits score the first new token.
+        for (index, demonstration) in demonstrations.enumerated().dropFirst() {
+            let shared = zip(demonstration, demonstrations[index - 1]).prefix { $0 == $1 }.count
+            for offset in 0..<2 {
+                #expect(evaluated[2 * index + offset] == demonstration.count - shared + 1,
+                        "candidate \(index), context \(offset): \(evaluated[2 * index + offset]) tokens evaluated for \(demonstration.count - shared) new")
+            }
+        }
+        var fresh: [[TokenScore]] = []
+        for demonstration in demonstrations {
+            for context in [task, null] {
+                fresh.append(try TestModel.session().score(context: context, continuations: [demonstration])[0])
+            }
+        }
+        #expect(alternating == fresh)
+    }
+
     /// K-quant weights: llama.cpp's numbers depend on how tokens are batched, so scoring evaluates
     /// every sequence whole (`scoresWholeSequences`, on by default there, off for the default model):
     /// equal to a fresh evaluation of each, bit for bit, where scoring after the cached context is not
