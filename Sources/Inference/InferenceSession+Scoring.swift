@@ -19,10 +19,12 @@ extension InferenceSession {
         choosePrimary(for: sequence)
         let common = scoresWholeSequences ? 0 : primary.commonPrefix(with: sequence)
         // Positions p in first ..< sequence.count-1 need a score for sequence[p+1]; the stored one is
-        // valid when sequence[p+1] is still inside the common prefix. Evaluation restarts at the first
-        // position without one (or where the sequences part, if earlier), keeping the cache before it.
+        // valid when sequence[p+1] is still inside the common prefix and is the token it scored (a
+        // cut leaves the score of the token cut off at the position before the cut, and a later
+        // sequence may put another token there). Evaluation restarts at the first position without
+        // one (or where the sequences part, if earlier), keeping the cache before it.
         var firstMissing: Int?
-        for p in first..<(sequence.count - 1) where p + 1 >= common || nextTokenScores[p] == nil {
+        for p in first..<(sequence.count - 1) where p + 1 >= common || nextTokenScores[p]?.token != sequence[p + 1] {
             firstMissing = p
             break
         }

@@ -47,6 +47,28 @@ struct PrefixReuseTests {
         #expect(again == sameSession)
     }
 
+    /// A sequence that parts from the cached one before the positions it scores cuts the cache back
+    /// to where they part; the stored score of the first token it cut (kept one position earlier)
+    /// must go with it. It once stayed, and a later sequence that shares the new token there was
+    /// given the old token's score: in `vsynth eval icl`, one token of a V-Score 8.9 nats off.
+    @Test func aScoreWhoseTokenWasCutIsNeverReused() throws {
+        let model = try TestModel.weights()
+        let encode = { (text: String) in model.tokenizer.encode(text, parseSpecial: true, addBOS: false) }
+        let task = encode("<|im_start|>system\nSay whether the sentence is in the past, present, or future tense.<|im_end|>\n")
+        let first = encode("<|im_start|>user\nSentence: Sam went home.<|im_end|>\n<|im_start|>assistant\nTense: past<|im_end|>\n")
+        // Scored only at its end: it parts from `first` at the sentence's first word.
+        let long = encode("<|im_start|>user\nSentence: She left early.<|im_end|>\n<|im_start|>assistant\nTense: past<|im_end|>\n")
+        let second = encode("<|im_start|>user\nSentence: She left early.<|im_end|>\n<|im_start|>assistant\nTense: present<|im_end|>\n")
+        let session = try TestModel.session()
+        _ = try session.score(task + first, from: task.count - 1)
+        _ = try session.score(task + long, from: task.count + long.count - 3)
+        let reused = try session.score(task + second, from: task.count - 1)
+        let fresh = try TestModel.session().score(task + second, from: task.count - 1)
+        #expect(reused.map(\.token) == fresh.map(\.token))
+        let differing = reused.indices.filter { reused[$0].logprob != fresh[$0].logprob }
+        #expect(differing.isEmpty, "positions after the context whose scores differ: \(differing)")
+    }
+
     /// A V-Score scores D after the task's context, then after the null one, for candidate after
     /// candidate. The session keeps the sequence it sets aside (`spareSequences`): going back to the
     /// task's context evaluates only the new demonstration's tokens, with a fresh evaluation's numbers.
