@@ -85,9 +85,12 @@ extension DemonstrationOrderTests {
         options.seed = 1
         options.orderings = orderings
         let reports = Locked<[SynthesisProgress]>([])
+        let format = DemonstrationFormat(inputLabel: "Animal", outputLabel: "Sound", labels: ["bark", "meow"])
+        // Every scripted candidate reads as one label; the file's own demonstration shows the other,
+        // so the two chosen are kept (LabelBalance.showsOneLabel) and put in order.
         let result = try await Synthesizer(model: model).synthesize(
-            definition: "Name the sound that the animal makes.",
-            format: DemonstrationFormat(inputLabel: "Animal", outputLabel: "Sound", labels: ["bark", "meow"]),
+            definition: "Name the sound that the animal makes.", format: format,
+            existing: [format.demonstration(input: "wolf", output: "meow")],
             options: options) { progress in reports.withLock { $0.append(progress) } }
         #expect(result.selected.count == 2)
         let seen = reports.withLock { $0 }
