@@ -134,12 +134,13 @@ final class GenerationBatch {
                 sequence = retained.remove(at: best)
                 sequence.truncate(to: restart)
             } else {
-                sequence = session.makeSequence()
+                sequence = spareSequence()
                 sequence.fork(restart, of: sources[best])
             }
             statistics.reusedPromptTokens += restart
         } else {
-            sequence = session.makeSequence()
+            sequence = spareSequence()
+            sequence.truncate(to: 0)
         }
         session.cancellation = request.flag
         defer { session.cancellation = nil }
@@ -172,6 +173,13 @@ final class GenerationBatch {
         }
         retain(sequence)
         return false
+    }
+
+    /// A sequence for a new generation: the least recently retained one once the batch holds
+    /// `maxBatch` sequences (running and retained), so that their memory is reused rather than a
+    /// new cache touched for every fork; else a new one.
+    private func spareSequence() -> InferenceSequence {
+        retained.count + running.count >= maxBatch && !retained.isEmpty ? retained.removeFirst() : session.makeSequence()
     }
 
     private func retain(_ sequence: InferenceSequence) {
