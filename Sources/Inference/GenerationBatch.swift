@@ -145,7 +145,7 @@ final class GenerationBatch {
         session.cancellation = request.flag
         defer { session.cancellation = nil }
         let vocab = session.model.config.vocabularySize
-        let rest = max(tail, restart)
+        let rest = blocks ? tail : restart
         if blocks {
             try session.append(prompt[restart..<tail], to: sequence, logitsFrom: tail - restart) { _, _ in }
             sequence.reusable = tail

@@ -128,7 +128,7 @@ public struct BatchSynthesis: Sendable {
                                                 options: topUp.options(options, count: topUp.lacking, seed: seedOverride))
         let added = result.selected.map(\.demonstration)
         guard !added.isEmpty else {
-            if result.withheldLabel != nil, let warning = result.missingLabelsWarning { throw VSynthesisError.model(warning) }
+            if let warning = result.withheldWarning { throw VSynthesisError.model(warning) }
             throw VSynthesisError.model("no demonstration survived the filters (\(result.generations) generations, parse rate \(result.parseRate))")
         }
         try topUp.write(try topUp.newBytes(adding: added), to: path, force: force)

@@ -106,6 +106,10 @@ public struct SynthesisResult: Sendable {
             + "(pool: \(pool)); write one by hand, or try another seed or a larger scale"
     }
 
+    /// The warning when demonstrations were withheld (`withheld`), nil otherwise: what the daemon and
+    /// a batch run report instead of "no usable demonstration".
+    public var withheldWarning: String? { withheldLabel == nil ? nil : missingLabelsWarning }
+
     /// Parsed generations over all generations (0 when none ran).
     public var parseRate: Double { generations == 0 ? 0 : Double(parsed) / Double(generations) }
 

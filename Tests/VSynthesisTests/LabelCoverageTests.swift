@@ -90,6 +90,7 @@ import Testing
                 + "and no candidate as 'joy' (pool: joy 0, sadness 6), and demonstrations of one label teach the model to "
                 + "give that answer every time; write one labelled 'joy' by hand (it is kept and shown to the model), "
                 + "or try another seed or a larger scale")
+        #expect(result.withheldWarning == result.missingLabelsWarning)
     }
 
     /// Two labels of three covered: the demonstrations are kept, and the third label is named.
@@ -97,7 +98,7 @@ import Testing
         let format = DemonstrationFormat(inputLabel: "Text", outputLabel: "Emotion", labelledTurns: false,
                                          labels: ["joy", "sadness", "anger"])
         let result = try await synthesize(CueModel(obliging: ["anger"]), format: format, count: 3)
-        #expect(result.withheld.isEmpty && result.withheldLabel == nil)
+        #expect(result.withheld.isEmpty && result.withheldLabel == nil && result.withheldWarning == nil)
         #expect(result.selected.count == 3)
         #expect(Set(result.selected.map(\.demonstration.output)) == ["sadness", "anger"])
         #expect(result.missingLabels == ["joy"])

@@ -110,7 +110,7 @@ extension LanguageServer {
                 ? parsed.demonstrationPairs.filter { $0 != job.replacing } : parsed.demonstrationPairs
             let result = try await synthesize(job.count, topUp(parsed, task: task, references: existing), progress: report)
             let made = result.selected.map(\.demonstration)
-            if let label = result.withheldLabel, let warning = result.missingLabelsWarning {
+            if let label = result.withheldLabel, let warning = result.withheldWarning {
                 // Withheld: the demonstrations would have shown one label only.
                 endMessage = "kept no demonstration: the model read every candidate as '\(label)'"
                 showMessage(warning)
