@@ -2,14 +2,16 @@ import LanguageModel
 
 extension InferenceSession {
     /// Scores the tokens of `sequence` from index `from + 1` on: element i of the result is the score of
-    /// `sequence[from + 1 + i]` given `sequence[...from + i]`.
+    /// `sequence[from + 1 + i]` given `sequence[...from + i]`. `branches[p]`: other tokens to score
+    /// after `sequence[...p]` if that row is evaluated, for sequences scored next that part from this
+    /// one there (`score(context:continuations:)`).
     ///
     /// Prefix reuse: the longest common prefix with the cached tokens is not evaluated again, and scores
     /// computed earlier for positions inside that prefix are reused, so scoring continuations one after
-    /// another after the same context costs only each continuation's new tokens (plus the one position
-    /// where it parts from the previous sequence). Not with `scoresWholeSequences`: then every sequence
-    /// is evaluated whole, from position 0.
-    public func score(_ sequence: [Int32], from: Int) throws(LanguageModelError) -> [TokenScore] {
+    /// another after the same context costs only each continuation's new tokens, and the last token's
+    /// row is not evaluated, since its logits score nothing. Not with `scoresWholeSequences`: then every
+    /// sequence is evaluated whole, from position 0, as llama.cpp's reference evaluates it.
+    public func score(_ sequence: [Int32], from: Int, branches: [Int: [Int32]] = [:]) throws(LanguageModelError) -> [TokenScore] {
         let first = max(0, from)
         guard sequence.count >= 2, first < sequence.count - 1 else { return [] }
         guard sequence.count <= contextLength else {
@@ -18,37 +20,47 @@ extension InferenceSession {
         try checkTokens(sequence)
         choosePrimary(for: sequence)
         let common = scoresWholeSequences ? 0 : primary.commonPrefix(with: sequence)
-        // Positions p in first ..< sequence.count-1 need a score for sequence[p+1]; the stored one is
-        // valid when sequence[p+1] is still inside the common prefix and is the token it scored (a
-        // cut leaves the score of the token cut off at the position before the cut, and a later
-        // sequence may put another token there). Evaluation restarts at the first position without
-        // one (or where the sequences part, if earlier), keeping the cache before it.
+        // Positions p in first ..< sequence.count-1 need a score for sequence[p+1]. One is stored where
+        // the row was evaluated after the same tokens (p inside the common prefix) and scored that
+        // token: the token that followed then, or a branch of that call. A cut leaves the score of the
+        // token cut off at the position before the cut, and a later sequence may put another token
+        // there, so the lookup is by token. Evaluation restarts at the first position without one (or
+        // where the sequences part, if earlier), keeping the cache before it.
         var firstMissing: Int?
-        for p in first..<(sequence.count - 1) where p + 1 >= common || nextTokenScores[p]?.token != sequence[p + 1] {
+        for p in first..<(sequence.count - 1) where p >= common || storedScore(at: p, of: sequence[p + 1]) == nil {
             firstMissing = p
             break
         }
         if let firstMissing {
-            // Scoring is compared with llama.cpp evaluating whole sequences: never one token alone.
-            let restart = Self.restartPoint(common: min(common, firstMissing), count: sequence.count)
+            let restart = min(common, firstMissing)
+            // The last token's row scores nothing, but scoring is compared with llama.cpp evaluating
+            // whole sequences: never one row alone (one-token arithmetic), so then it comes along.
+            let end = !scoresWholeSequences && sequence.count - 1 - restart >= 2 ? sequence.count - 1 : sequence.count
+            let logitsFrom = branches.keys.filter { $0 >= restart && $0 < firstMissing }.min() ?? firstMissing
             truncate(to: restart)
             let vocab = model.config.vocabularySize
-            try append(sequence[restart...], logitsFrom: firstMissing - restart) { index, logits in
+            try append(sequence[restart..<end], logitsFrom: logitsFrom - restart) { index, logits in
                 let position = restart + index
                 guard position + 1 < sequence.count else { return }
-                nextTokenScores[position] = TokenScore.score(logits: logits, vocabularySize: vocab,
-                                                            token: sequence[position + 1])
+                nextTokenScores[position] = TokenScore.scores(logits: logits, vocabularySize: vocab,
+                                                              tokens: [sequence[position + 1]] + (branches[position] ?? []))
             }
         }
         var result: [TokenScore] = []
         result.reserveCapacity(sequence.count - 1 - first)
         for p in first..<(sequence.count - 1) {
-            guard let score = nextTokenScores[p] else {
+            guard let score = storedScore(at: p, of: sequence[p + 1]) else {
                 throw .failed("internal: no score at position \(p)")
             }
             result.append(score)
         }
         return result
+    }
+
+    /// The stored score of `token` after the cached `tokens[...position]`, if one was computed.
+    func storedScore(at position: Int, of token: Int32) -> TokenScore? {
+        guard position < nextTokenScores.count else { return nil }
+        return nextTokenScores[position].first { $0.token == token }
     }
 
     /// Before `sequence` is scored, makes the cached sequence that shares the longest prefix with it
@@ -79,19 +91,32 @@ extension InferenceSession {
 
     /// Scores each continuation after `context` (token ids), sharing the context's computation and the
     /// leading tokens that continuations have in common: continuations are evaluated in sorted order so
-    /// that neighbours share the longest prefixes. Results are in the order given.
+    /// that neighbours share the longest prefixes, and where a later one parts from the one being
+    /// evaluated, its token there is scored from the same row (so the labels of one input cost only
+    /// their own tokens' rows). Results are in the order given.
     public func score(context: [Int32], continuations: [[Int32]]) throws(LanguageModelError) -> [[TokenScore]] {
-        let order = continuations.indices.sorted { continuations[$0].lexicographicallyPrecedes(continuations[$1]) }
+        let order = continuations.indices.filter { !continuations[$0].isEmpty }
+            .sorted { continuations[$0].lexicographicallyPrecedes(continuations[$1]) }
+        let sequences = order.map { context + continuations[$0] }
+        // shared[k]: the common prefix of sequences k and k + 1; sorted, so that of k and any later j is
+        // the least of shared[k..<j].
+        let shared = zip(sequences, sequences.dropFirst()).map { a, b in zip(a, b).prefix { $0 == $1 }.count }
         var results = [[TokenScore]](repeating: [], count: continuations.count)
-        for index in order {
-            let continuation = continuations[index]
-            guard !continuation.isEmpty else { continue }
-            if context.isEmpty {
-                // No context: the first token has no prediction; score from the second on.
-                results[index] = try score(continuation, from: 0)
-            } else {
-                results[index] = try score(context + continuation, from: context.count - 1)
+        for (k, sequence) in sequences.enumerated() {
+            var branches: [Int: [Int32]] = [:]
+            var common = Int.max
+            for j in (k + 1)..<max(k + 1, sequences.count) where !scoresWholeSequences {
+                common = min(common, shared[j - 1])
+                // Sequence j parts from this one after position common − 1, a row this one evaluates
+                // unless it is this one's last (not evaluated) or before the first.
+                guard common > 0 else { break }
+                guard common < sequence.count - 1, common < sequences[j].count else { continue }
+                if !(branches[common - 1]?.contains(sequences[j][common]) ?? false) {
+                    branches[common - 1, default: []].append(sequences[j][common])
+                }
             }
+            // No context: the first token has no prediction; score from the second on.
+            results[order[k]] = try score(sequence, from: context.isEmpty ? 0 : context.count - 1, branches: branches)
         }
         return results
     }

@@ -24,11 +24,14 @@ public final class InferenceSession {
     public var tokens: [Int32] { primary.tokens }
     /// Tokens run through the forward pass since the session was made (prefix reuse shows as fewer).
     public internal(set) var evaluatedTokenCount = 0
-    /// scores[i] = the score of `tokens[i + 1]` after `tokens[...i]`, where it was computed.
-    var nextTokenScores: [TokenScore?] = []
+    /// nextTokenScores[i]: the scores computed after `tokens[...i]`: of the token that followed there
+    /// when that row was evaluated, and of the other tokens that continuations scored in the same call
+    /// put there (`score(context:continuations:)`'s branch points). Looked up by token: the token
+    /// that followed may since have been cut (`truncate`) and another put in its place.
+    var nextTokenScores: [[TokenScore]] = []
     /// Sequences `score` evaluated before the primary one, least recently used first, each with its
     /// `nextTokenScores` (`choosePrimary`).
-    var spareSequences: [(sequence: InferenceSequence, scores: [TokenScore?])] = []
+    var spareSequences: [(sequence: InferenceSequence, scores: [[TokenScore]])] = []
     /// Most spare sequences kept: a V-Score's two contexts, and one more.
     static let spareSequenceCount = 3
     /// Checked between batches and between generated tokens; set to stop work with `.cancelled`.
@@ -119,7 +122,7 @@ public final class InferenceSession {
     /// (vocab) logits at that position, in order. Positions before `logitsFrom` cost no output projection.
     public func append(_ sequence: ArraySlice<Int32>, logitsFrom: Int,
                        _ body: (Int, UnsafePointer<Float>) -> Void) throws(LanguageModelError) {
-        nextTokenScores.append(contentsOf: repeatElement(nil, count: sequence.count))
+        nextTokenScores.append(contentsOf: repeatElement([], count: sequence.count))
         defer { nextTokenScores.removeLast(nextTokenScores.count - primary.tokens.count) }
         try append(sequence, to: primary, logitsFrom: logitsFrom, body)
     }

@@ -20,10 +20,18 @@ public struct TokenScore: Hashable, Sendable, Codable {
 
     /// Scores `token` against one row of (vocab) logits with a log-softmax in Double.
     public static func score(logits: UnsafePointer<Float>, vocabularySize: Int, token: Int32) -> TokenScore {
+        scores(logits: logits, vocabularySize: vocabularySize, tokens: CollectionOfOne(token))[0]
+    }
+
+    /// Scores each of `tokens` against one row of logits, sharing the log-softmax's normalizer:
+    /// the numbers of `score(logits:vocabularySize:token:)` for each.
+    public static func scores<Tokens: Collection<Int32>>(logits: UnsafePointer<Float>, vocabularySize: Int,
+                                                         tokens: Tokens) -> [TokenScore] {
         var top: Int32 = 0
         let normalizer = vs_log_sum_exp(logits, Int32(vocabularySize), &top, -1)
-        let topIndex = Int(top)
-        return TokenScore(token: token, logprob: Double(logits[Int(token)]) - normalizer,
-                          top: top, topLogprob: Double(logits[topIndex]) - normalizer)
+        let topLogprob = Double(logits[Int(top)]) - normalizer
+        return tokens.map { token in
+            TokenScore(token: token, logprob: Double(logits[Int(token)]) - normalizer, top: top, topLogprob: topLogprob)
+        }
     }
 }

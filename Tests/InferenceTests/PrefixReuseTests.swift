@@ -87,13 +87,13 @@ struct PrefixReuseTests {
                 evaluated.append(session.evaluatedTokenCount - before)
             }
         }
-        // After the first candidate, each context is found cached: only the demonstration's tokens
-        // after those it shares with the last one scored there are evaluated, and the one position
-        // before them whose logits score the first new token.
+        // After the first candidate, each context is found cached: only the rows whose logits score
+        // the demonstration's new tokens are evaluated, from the one before the first new token to
+        // the one before the last.
         for (index, demonstration) in demonstrations.enumerated().dropFirst() {
             let shared = zip(demonstration, demonstrations[index - 1]).prefix { $0 == $1 }.count
             for offset in 0..<2 {
-                #expect(evaluated[2 * index + offset] == demonstration.count - shared + 1,
+                #expect(evaluated[2 * index + offset] == demonstration.count - shared,
                         "candidate \(index), context \(offset): \(evaluated[2 * index + offset]) tokens evaluated for \(demonstration.count - shared) new")
             }
         }
@@ -104,6 +104,41 @@ struct PrefixReuseTests {
             }
         }
         #expect(alternating == fresh)
+    }
+
+    /// An input's labels, scored in one call, part after the same row: that row scores every label's
+    /// first token, so each later label evaluates only the rows that score its own later tokens (its
+    /// last token's row scores nothing and is not evaluated), never fewer than two. The numbers are
+    /// a fresh evaluation's. Before, each label evaluated the row where they part and its last
+    /// token's row as well: 17 rows more for these three inputs (86 against 69).
+    @Test func labelsThatPartAfterOneRowCostOnlyTheirOwnRows() throws {
+        let model = try TestModel.weights()
+        let encode = { (text: String) in model.tokenizer.encode(text, parseSpecial: true, addBOS: false) }
+        let context = encode(Self.context)
+        var continuations: [[Int32]] = []
+        for animal in ["dog", "cat", "owl"] {
+            for sound in ["bark", "meow", "hoot"] {
+                continuations.append(encode("<|im_start|>user\nAnimal: \(animal)<|im_end|>\n<|im_start|>assistant\nSound: \(sound)<|im_end|>\n"))
+            }
+        }
+        let session = try TestModel.session()
+        let shared = try session.score(context: context, continuations: continuations)
+        // Sorted, the first evaluates the context and itself but its last token; each later one from
+        // the first token it does not share with the one before (whose score came from the row where
+        // they part) to its second-to-last, at least two rows.
+        let sorted = continuations.sorted { $0.lexicographicallyPrecedes($1) }
+        var expected = context.count + sorted[0].count - 1
+        for (previous, continuation) in zip(sorted, sorted.dropFirst()) {
+            let common = zip(continuation, previous).prefix { $0 == $1 }.count
+            expected += max(2, continuation.count - 1 - common)
+        }
+        let evaluated = session.evaluatedTokenCount
+        #expect(evaluated == expected, "\(evaluated) rows evaluated, expected \(expected)")
+        var fresh: [[TokenScore]] = []
+        for continuation in continuations {
+            fresh.append(try TestModel.session().score(context: context, continuations: [continuation])[0])
+        }
+        #expect(shared == fresh)
     }
 
     /// K-quant weights: llama.cpp's numbers depend on how tokens are batched, so scoring evaluates
@@ -222,7 +257,7 @@ struct PrefixReuseTests {
         let split = try TestModel.session(batchCapacity: 7)
         let a = try whole.score(tokens, from: 0)
         let b = try split.score(tokens, from: 0)
-        #expect(split.tokens == tokens)
+        #expect(split.tokens == tokens.dropLast(), "the last token's row scores nothing and is not evaluated")
         let difference = Self.largestDifference([a], [b])
         print("batches of 7 vs one batch: largest |Δ ln p| \(difference)")
         // The last batch may hold one token (decode order), so not exactly 0 in general.
