@@ -59,13 +59,16 @@ enum EvalSynthesisCommand: Command {
         }
         let reasons = DropReason.allCases.map(\.rawValue)
         // "schema-valid" is "-" when no task has a JSON output schema; "leak" is among the drop reasons.
-        var rows = [["method", "parse", "V mean", "V/token", "distinct-2", "jaccard", "labels", "schema-valid", "chosen"]
+        // "V mean" is "-" when nothing was chosen; "withheld": chosen, all of one label, not kept.
+        var rows = [["method", "parse", "V mean", "V/token", "distinct-2", "jaccard", "labels", "schema-valid", "chosen", "withheld"]
                     + reasons + ["seconds"]]
         for s in report.summaries {
-            rows.append([s.method, EvalCommand.f(s.parseRate, 2), EvalCommand.f(s.meanVScore, 2), EvalCommand.f(s.meanVScorePerToken),
-                         EvalCommand.f(s.distinct2), EvalCommand.f(s.meanPairwiseJaccard), EvalCommand.f(s.labelCoverage, 2),
-                         s.schemaValid.map { EvalCommand.f($0, 2) } ?? "-", "\(s.selected)"]
-                        + reasons.map { "\(s.drops[$0] ?? 0)" } + [EvalCommand.f(s.seconds, 1)])
+            let optional = { (value: Double?, digits: Int) -> String in value.map { EvalCommand.f($0, digits) } ?? "-" }
+            let figures: [String] = [s.method, EvalCommand.f(s.parseRate, 2), optional(s.meanVScore, 2),
+                                     optional(s.meanVScorePerToken, 3), EvalCommand.f(s.distinct2),
+                                     EvalCommand.f(s.meanPairwiseJaccard), EvalCommand.f(s.labelCoverage, 2),
+                                     optional(s.schemaValid, 2), "\(s.selected)", "\(s.withheld)"]
+            rows.append(figures + reasons.map { "\(s.drops[$0] ?? 0)" } + [EvalCommand.f(s.seconds, 1)])
         }
         Console.out(EvalCommand.table(rows))
         Console.out("\(report.runs.count) runs over \(Set(report.runs.map(\.task)).count) tasks in \(EvalCommand.f(wall, 1)) s (n \(options.count), N \(options.scale), k \(options.references), m \(options.candidatesPerRound), \(options.weighting), seed \(options.seed), \(report.model), frame \(report.frame))")

@@ -16,8 +16,12 @@ public struct SynthesisEvaluation: Sendable {
         public var parseRate: Double
         public var drops: [String: Int]
         public var selected: [Demonstration]
-        public var meanVScore: Double
-        public var meanVScorePerToken: Double
+        /// Demonstrations chosen but not kept, all of one label (`SynthesisResult.withheld`).
+        public var withheld: Int
+        /// Mean V-Score of the chosen demonstrations; nil when none was chosen (a mean of nothing
+        /// is not 0, and would pull the method's mean towards it).
+        public var meanVScore: Double?
+        public var meanVScorePerToken: Double?
         public var distinct2: Double
         public var meanPairwiseJaccard: Double
         /// Chosen labels over the task's labels (1 without a label set), and the histogram.
@@ -35,8 +39,9 @@ public struct SynthesisEvaluation: Sendable {
         public var method: String
         public var parseRate: Double
         public var drops: [String: Int]
-        public var meanVScore: Double
-        public var meanVScorePerToken: Double
+        /// Means over the runs that chose demonstrations; nil when none did.
+        public var meanVScore: Double?
+        public var meanVScorePerToken: Double?
         public var distinct2: Double
         public var meanPairwiseJaccard: Double
         /// Mean label coverage over the labelled tasks (1 when none has labels).
@@ -44,6 +49,7 @@ public struct SynthesisEvaluation: Sendable {
         /// Mean schema-valid share over the tasks with a JSON output schema (nil when none has one).
         public var schemaValid: Double?
         public var selected: Int
+        public var withheld: Int
         public var seconds: Double
     }
 
@@ -89,9 +95,9 @@ public struct SynthesisEvaluation: Sendable {
                 let texts = Self.texts(chosen, task.format)
                 runs.append(Run(task: task.id, method: method.rawValue, seed: options.seed,
                                 generations: result.generations, parseRate: result.parseRate,
-                                drops: result.drops.counts, selected: chosen,
-                                meanVScore: Self.mean(scores.map(\.total)),
-                                meanVScorePerToken: Self.mean(scores.map(\.perToken)),
+                                drops: result.drops.counts, selected: chosen, withheld: result.withheld.count,
+                                meanVScore: scores.isEmpty ? nil : Self.mean(scores.map(\.total)),
+                                meanVScorePerToken: scores.isEmpty ? nil : Self.mean(scores.map(\.perToken)),
                                 distinct2: TextStatistics.distinct2(texts),
                                 meanPairwiseJaccard: TextStatistics.meanPairwiseJaccard(texts),
                                 labelCoverage: result.labelCoverage, labelHistogram: result.labelHistogram,
@@ -106,14 +112,15 @@ public struct SynthesisEvaluation: Sendable {
             var drops: [String: Int] = [:]
             for run in mine { for (key, value) in run.drops { drops[key, default: 0] += value } }
             return Summary(method: method.rawValue, parseRate: Self.mean(mine.map(\.parseRate)), drops: drops,
-                           meanVScore: Self.mean(mine.map(\.meanVScore)),
-                           meanVScorePerToken: Self.mean(mine.map(\.meanVScorePerToken)),
+                           meanVScore: Self.mean(mine.compactMap(\.meanVScore)),
+                           meanVScorePerToken: Self.mean(mine.compactMap(\.meanVScorePerToken)),
                            distinct2: Self.mean(mine.map(\.distinct2)),
                            meanPairwiseJaccard: Self.mean(mine.map(\.meanPairwiseJaccard)),
                            labelCoverage: mine.contains { !$0.labelHistogram.isEmpty }
                                ? Self.mean(mine.filter { !$0.labelHistogram.isEmpty }.map(\.labelCoverage)) : 1,
                            schemaValid: mine.contains { $0.schemaValid != nil } ? Self.mean(mine.compactMap(\.schemaValid)) : nil,
                            selected: mine.map(\.selected.count).reduce(0, +),
+                           withheld: mine.map(\.withheld).reduce(0, +),
                            seconds: mine.map(\.seconds).reduce(0, +))
         }
         return Report(model: model.identity.description, frame: synthesizer.scorer.frame.name, runs: runs, summaries: summaries)
@@ -121,5 +128,9 @@ public struct SynthesisEvaluation: Sendable {
 
     static func mean(_ values: [Double]) -> Double {
         values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+    }
+
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : mean(values) as Double
     }
 }

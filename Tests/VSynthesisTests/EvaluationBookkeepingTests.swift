@@ -60,6 +60,52 @@ import PromptFile
         #expect(synthesis.frame == "llama3-v1")
     }
 
+    /// `eval synthesis` over a task whose chosen demonstrations are kept and one whose are withheld
+    /// (all of one label): the withheld run has no mean V-Score (not 0, which would pull the method's
+    /// mean towards it), counts what it withheld, and the summary's mean is the kept run's.
+    @Test func synthesisMeansLeaveOutRunsThatChoseNothing() async throws {
+        let kept = TaskDataset.Task(id: "kept", definition: "Name the emotion of the text.", inputLabel: "Text",
+                                    outputLabel: "Emotion", demos: [], test: nil, labels: ["joy", "sadness"])
+        var withheld = kept
+        withheld.id = "withheld"
+        withheld.labels = ["anger", "sadness"]
+        var options = SynthesisOptions()
+        options.count = 2
+        options.scale = 4
+        options.candidatesPerRound = 2
+        options.labelStrategy = .argmax
+        options.orderings = 1
+        let report = try await SynthesisEvaluation(model: TaskMinded(cues: LabelCoverageTests.CueModel(obliging: ["joy"])), options: options,
+                                                   methods: [.vsynthesis]).run(TaskDataset(tasks: [kept, withheld]))
+        let runs = Dictionary(uniqueKeysWithValues: report.runs.map { ($0.task, $0) })
+        let keptRun = try #require(runs["kept"]), withheldRun = try #require(runs["withheld"])
+        #expect(keptRun.selected.count == 2 && keptRun.withheld == 0)
+        let keptMean = try #require(keptRun.meanVScore)
+        #expect(keptMean == 1, "every demonstration's V-Score is 1")
+        #expect(withheldRun.selected.isEmpty && withheldRun.withheld == 2)
+        #expect(withheldRun.meanVScore == nil && withheldRun.meanVScorePerToken == nil)
+        #expect(report.summaries.first?.meanVScore == keptMean)
+        #expect(report.summaries.first?.withheld == 2)
+    }
+
+    /// The cue model, with every continuation 1 nat likelier under a context that defines the task: a
+    /// V-Score of 1 for every demonstration, where the cue model alone gives 0.
+    struct TaskMinded: LanguageModel {
+        let cues: LabelCoverageTests.CueModel
+        var identity: ModelIdentity { cues.identity }
+        var template: ChatTemplate { cues.template }
+        func tokenize(_ text: String) async throws -> [Int32] { [] }
+        func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
+            try await cues.generate(prompt: prompt, options: options)
+        }
+        func score(context: String, continuations: [String]) async throws -> [ContinuationScore] {
+            try await cues.score(context: context, continuations: continuations).map { score in
+                ContinuationScore(tokenLogprobs: score.tokenLogprobs.enumerated().map { $0 == 0 && context.contains("emotion") ? $1 + 1 : $1 },
+                                  tokenTexts: score.tokenTexts)
+            }
+        }
+    }
+
     /// A task with demonstrations of its own gets one `hand-written` cell (no seed), computed with
     /// those demonstrations in the task's format, and its summary row follows zero-shot.
     @Test func iclReportsTheDataSetsOwnDemonstrations() async throws {
