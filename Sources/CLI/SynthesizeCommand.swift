@@ -66,7 +66,11 @@ enum SynthesizeCommand: Command {
         let progress: (@Sendable (SynthesisProgress) -> Void)?
         if try arguments[\.progress] || Console.stderrIsTerminal {
             progress = { p in
-                if let message = p.orderingMessage { return Console.err(message) }
+                if p.ordering {
+                    // One line as the order step starts (its steps update an editor's progress, not a log).
+                    if p.ordersTried == 0, let message = p.orderingMessage { Console.err(message) }
+                    return
+                }
                 Console.err("round \(p.round): \(p.candidates) candidates, \(p.accepted)/\(p.target) accepted, "
                             + "\(EvalCommand.f(p.tokensPerSecond, 1)) tok/s")
             }

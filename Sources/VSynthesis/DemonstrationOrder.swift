@@ -80,15 +80,17 @@ enum DemonstrationOrder {
     }
 
     /// `chosen` in the order whose classifier spreads its answers over the labels most on `probes`,
-    /// after the file's `existing` demonstrations (which stay first, in their order).
+    /// after the file's `existing` demonstrations (which stay first, in their order). `progress`
+    /// hears the orders tried of the total after each.
     static func best(_ chosen: [Demonstration], after existing: [Demonstration], probes: [String] = GenerationPrompt.contentFreeInputs,
-                     classifier: InContextClassifier, limit: Int,
-                     using generator: inout SplitMix64) async throws -> [Int] {
+                     classifier: InContextClassifier, limit: Int, using generator: inout SplitMix64,
+                     progress: (_ tried: Int, _ total: Int) -> Void = { _, _ in }) async throws -> [Int] {
         let orders = candidates(count: chosen.count, limit: limit, using: &generator)
         guard orders.count > 1, !probes.isEmpty else { return orders[0] }
         var best = orders[0]
         var bestKey = (answers: -Double.infinity, mean: -Double.infinity)
-        for order in orders {
+        for (tried, order) in orders.enumerated() {
+            defer { progress(tried + 1, orders.count) }
             let scores = try await classifier.labelScores(demonstrations: existing + order.map { chosen[$0] },
                                                           inputs: probes, ranking: true)
             let key = spread(scores, labels: classifier.labels.count)

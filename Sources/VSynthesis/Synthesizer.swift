@@ -70,10 +70,14 @@ public struct Synthesizer: Sendable {
         var referenceGenerator = SplitMix64(seed: SplitMix64.derive(options.seed, 1))
         let clock = ContinuousClock()
 
-        /// Tells `progress` where the run stands (`ordering`: the pool is complete and the order is being chosen).
-        func report(ordering: Bool = false) {
+        let choosesOrder = !labels.isEmpty && options.method != .naive && options.orderings > 1 && options.count > 1
+        /// Tells `progress` where the run stands (`orders`: the pool is complete and the order is being
+        /// chosen, this many tried of so many).
+        func report(orders: (tried: Int, total: Int)? = nil) {
             progress?(SynthesisProgress(round: rounds, candidates: generations, accepted: synthesized, target: target,
-                                        tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0, ordering: ordering))
+                                        tokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0, ordering: orders != nil,
+                                        ordersTried: orders?.tried ?? 0, ordersTotal: orders?.total ?? 0,
+                                        choosesOrder: choosesOrder))
         }
 
         /// Generates the round of `plans`, filters its candidates and scores them into the pool, up
@@ -166,8 +170,10 @@ public struct Synthesizer: Sendable {
             (withheld, selected) = (selected, [])
         }
         if !labels.isEmpty, options.method != .naive, options.orderings > 1, selected.count > 1 {
-            report(ordering: true)
-            selected = try await order(selected, pool: pool, definition: definition, format: format, options: options)
+            report(orders: (0, 0))
+            selected = try await order(selected, pool: pool, definition: definition, format: format, options: options) {
+                report(orders: ($0, $1))
+            }
         }
         let histogram = LabelBalance.histogram(outputs: selected.map { format.values(of: $0.demonstration).output },
                                                labels: labels)
@@ -214,13 +220,15 @@ public struct Synthesizer: Sendable {
     /// `selected` in the order `DemonstrationOrder` finds best after the file's own demonstrations
     /// (docs/method.md, V-Synthesis step 5).
     func order(_ selected: [ScoredDemonstration], pool: [ScoredDemonstration], definition: String,
-               format: DemonstrationFormat, options: SynthesisOptions) async throws -> [ScoredDemonstration] {
+               format: DemonstrationFormat, options: SynthesisOptions,
+               progress: (_ tried: Int, _ total: Int) -> Void = { _, _ in }) async throws -> [ScoredDemonstration] {
         let classifier = InContextClassifier(model: model, template: scorer.frame.template, definition: definition,
                                              format: format, labels: format.labels)
         var generator = SplitMix64(seed: SplitMix64.derive(options.seed, 4))
         let order = try await DemonstrationOrder.best(selected.map(\.demonstration),
                                                       after: pool.filter { $0.origin == .existing }.map(\.demonstration),
-                                                      classifier: classifier, limit: options.orderings, using: &generator)
+                                                      classifier: classifier, limit: options.orderings, using: &generator,
+                                                      progress: progress)
         return order.map { selected[$0] }
     }
 

@@ -73,8 +73,9 @@ import Testing
 }
 
 extension DemonstrationOrderTests {
-    /// A labelled run says when it has moved on to choosing the order (the last few seconds of a
-    /// synthesis, with no round to report), and only when it does choose one.
+    /// A labelled run says when it has moved on to choosing the order (the last seconds of a
+    /// synthesis, with no round to report), and only when it does choose one; then each order
+    /// tried moves the percentage on from generation's share to 99, never back.
     @Test(arguments: [24, 1])
     func aLabelledRunReportsChoosingTheOrderLast(orderings: Int) async throws {
         let model = RecordingModel()
@@ -94,15 +95,24 @@ extension DemonstrationOrderTests {
             options: options) { progress in reports.withLock { $0.append(progress) } }
         #expect(result.selected.count == 2)
         let seen = reports.withLock { $0 }
-        #expect(seen.count >= (orderings > 1 ? 2 : 1), "one round, then (with orderings) the order")
-        #expect(seen.dropLast().allSatisfy { !$0.ordering && $0.orderingMessage == nil })
-        #expect(seen.last?.ordering == (orderings > 1))
+        let rounds = seen.prefix { !$0.ordering }, ordering = seen.dropFirst(rounds.count)
+        #expect(!rounds.isEmpty && rounds.allSatisfy { $0.orderingMessage == nil && $0.choosesOrder == (orderings > 1) })
+        #expect(ordering.allSatisfy { $0.ordering }, "the order is chosen last")
+        let percentages = seen.map(\.percentage)
+        #expect(percentages == percentages.sorted(), "never goes back: \(percentages)")
         if orderings > 1 {
-            #expect(seen.last?.orderingMessage == "choosing the order of the demonstrations")
+            // Two demonstrations: two orders, announced before the first, then one report each.
+            #expect(ordering.map(\.ordersTried) == [0, 1, 2] && ordering.dropFirst().allSatisfy { $0.ordersTotal == 2 })
+            #expect(ordering.first?.orderingMessage == "choosing the order of the demonstrations")
+            #expect(ordering.last?.orderingMessage == "choosing the order of the demonstrations (2/2 tried)")
+            #expect(rounds.last?.percentage == 60 && ordering.last?.percentage == 99, "\(percentages)")
             // The last round's count (the scale, and more if coverage rounds ran: every scripted
             // candidate reads as the same label here).
-            #expect(seen.last?.accepted == seen.dropLast().last?.accepted)
+            #expect(ordering.allSatisfy { $0.accepted == rounds.last?.accepted })
             #expect((seen.last?.accepted ?? 0) >= 4)
+        } else {
+            #expect(ordering.isEmpty)
+            #expect(rounds.last?.percentage == 99, "generation is the whole run: \(percentages)")
         }
     }
 }

@@ -89,7 +89,7 @@ extension LanguageServer {
             let token = acceptedToken
             let statusNotifications = configuration.statusNotifications
             let report: @Sendable (SynthesisProgress) -> Void = { progress in
-                let percentage = progress.target > 0 ? min(99, 100 * progress.accepted / progress.target) : 0
+                let percentage = progress.percentage
                 let message = progress.orderingMessage
                     ?? "\(progress.accepted)/\(progress.target) candidates, round \(progress.round)"
                 // Recorded for later statuses, and sent now (as `$/progress` is) to clients that
