@@ -98,26 +98,31 @@ extension InferenceSession {
         let order = continuations.indices.filter { !continuations[$0].isEmpty }
             .sorted { continuations[$0].lexicographicallyPrecedes(continuations[$1]) }
         let sequences = order.map { context + continuations[$0] }
-        // shared[k]: the common prefix of sequences k and k + 1; sorted, so that of k and any later j is
-        // the least of shared[k..<j].
         let shared = zip(sequences, sequences.dropFirst()).map { a, b in zip(a, b).prefix { $0 == $1 }.count }
         var results = [[TokenScore]](repeating: [], count: continuations.count)
         for (k, sequence) in sequences.enumerated() {
-            var branches: [Int: [Int32]] = [:]
-            var common = Int.max
-            for j in (k + 1)..<max(k + 1, sequences.count) where !scoresWholeSequences {
-                common = min(common, shared[j - 1])
-                // Sequence j parts from this one after position common − 1, a row this one evaluates
-                // unless it is this one's last (not evaluated) or before the first.
-                guard common > 0 else { break }
-                guard common < sequence.count - 1, common < sequences[j].count else { continue }
-                if !(branches[common - 1]?.contains(sequences[j][common]) ?? false) {
-                    branches[common - 1, default: []].append(sequences[j][common])
-                }
-            }
+            let branches = scoresWholeSequences ? [:] : Self.branches(after: k, in: sequences, shared: shared)
             // No context: the first token has no prediction; score from the second on.
             results[order[k]] = try score(sequence, from: context.isEmpty ? 0 : context.count - 1, branches: branches)
         }
         return results
+    }
+
+    /// Where the sorted `sequences` after the k-th part from it: row p → the tokens they put after
+    /// position p, for rows the k-th evaluates (not its last one, nor before its first token).
+    /// `shared[i]` is the common prefix of sequences i and i + 1, so that of k and a later j is the
+    /// least of `shared[k..<j]`.
+    static func branches(after k: Int, in sequences: [[Int32]], shared: [Int]) -> [Int: [Int32]] {
+        var branches: [Int: [Int32]] = [:]
+        var common = Int.max
+        for j in (k + 1)..<max(k + 1, sequences.count) {
+            common = min(common, shared[j - 1])
+            guard common > 0 else { break }
+            guard common < sequences[k].count, common < sequences[j].count else { continue }
+            if !(branches[common - 1]?.contains(sequences[j][common]) ?? false) {
+                branches[common - 1, default: []].append(sequences[j][common])
+            }
+        }
+        return branches
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Inference
+@testable import Inference
 import LanguageModel
 import TestSupport
 import Testing
@@ -193,6 +193,17 @@ struct PrefixReuseTests {
         #expect(ranking != expected, "prefix reuse moved the K-quant numbers (else this test shows nothing)")
         let scored = try await model.score(context: Self.context, continuations: Self.continuations)
         #expect(scored == expected)
+    }
+
+    /// The branch rows of sorted sequences: where each later one parts from the k-th, hand-checked;
+    /// none at the k-th's last row (never evaluated) or where a later one is the k-th's prefix.
+    @Test func branchesAreWhereLaterSequencesPart() {
+        let sequences: [[Int32]] = [[1, 2, 3, 4], [1, 2, 5, 6], [1, 2, 5, 7], [1, 7, 8], [1, 7, 8, 9], [2]]
+        let shared = zip(sequences, sequences.dropFirst()).map { a, b in zip(a, b).prefix { $0 == $1 }.count }
+        #expect(InferenceSession.branches(after: 0, in: sequences, shared: shared) == [1: [5], 0: [7]])
+        #expect(InferenceSession.branches(after: 1, in: sequences, shared: shared) == [2: [7], 0: [7]])
+        #expect(InferenceSession.branches(after: 3, in: sequences, shared: shared) == [:], "[1, 7, 8, 9] parts after the last row")
+        #expect(InferenceSession.branches(after: 5, in: sequences, shared: shared) == [:])
     }
 
     @Test func referenceArithmeticPrefixReuseIsExact() throws {
