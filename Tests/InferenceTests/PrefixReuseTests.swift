@@ -195,6 +195,28 @@ struct PrefixReuseTests {
         #expect(scored == expected)
     }
 
+    /// Continuations that part only at their last token (a one-token answer with nothing after it)
+    /// are all scored from the row before it: after the first, no row is evaluated, and every score
+    /// is a fresh evaluation's.
+    @Test func answersThatPartAtTheLastTokenCostNoRows() throws {
+        let model = try TestModel.weights()
+        let encode = { (text: String) in model.tokenizer.encode(text, parseSpecial: true, addBOS: false) }
+        let context = encode(Self.context)
+        let continuations = [" bark", " yes", " no", " maybe"].map {
+            encode("<|im_start|>user\nAnimal: dog<|im_end|>\n<|im_start|>assistant\nSound:\($0)")
+        }
+        #expect(Set(continuations.map { $0.dropLast() }).count == 1, "one token apart, at the end")
+        let session = try TestModel.session()
+        let shared = try session.score(context: context, continuations: continuations)
+        #expect(session.evaluatedTokenCount == context.count + continuations[0].count - 1,
+                "only the first continuation's rows: \(session.evaluatedTokenCount)")
+        var fresh: [[TokenScore]] = []
+        for continuation in continuations {
+            fresh.append(try TestModel.session().score(context: context, continuations: [continuation])[0])
+        }
+        #expect(shared == fresh)
+    }
+
     /// The branch rows of sorted sequences: where each later one parts from the k-th, hand-checked;
     /// none at the k-th's last row (never evaluated) or where a later one is the k-th's prefix.
     @Test func branchesAreWhereLaterSequencesPart() {
