@@ -27,21 +27,34 @@ extension PromptDocument {
         /// `vsynth.labels`.
         case setting = "vsynth.labels"
         /// An `output.schema` that is an enum: its values, written as the output turn must hold them
-        /// (JSON text when `output.format` is json, so `"positive"` with its quotes; bare otherwise).
+        /// (JSON text when `output.format` is json, so `"positive"` with its quotes; bare otherwise);
+        /// or a JSON object whose one property is a required enum: each value as that object
+        /// (`{"verdict": "spam"}`).
         case outputSchema = "output.schema"
     }
 
     /// The task's label set and where it comes from: `vsynth.labels` when set, else the values of an
     /// enum output schema, so that `output: {schema: {type: string, enum: [..]}}` makes a
     /// classification task without repeating the labels; nil for free-text and structured outputs.
+    /// A JSON object of one required enum property (Picoschema's `verdict(enum): [spam, ham]`, the
+    /// usual way to ask for a classification as JSON) is a label set too: its documents are few, and
+    /// choosing one by scoring (balanced, never misspelt) beats sampling it under the grammar.
     public var labelSet: (labels: [String], source: LabelSource)? {
         if let labels = settings.labels { return (labels, .setting) }
-        guard let schema = outputSchema, case .enumeration(let values) = schema.kind, !values.isEmpty else { return nil }
-        let labels = values.map { value -> String in
-            if outputFormat != .json, case .string(let text) = value { return text }
-            return value.json
+        guard let schema = outputSchema else { return nil }
+        switch schema.kind {
+        case .enumeration(let values) where !values.isEmpty:
+            return (values.map { value -> String in
+                if outputFormat != .json, case .string(let text) = value { return text }
+                return value.json
+            }, .outputSchema)
+        case .object(let properties, _) where jsonOutputSchema != nil && properties.count == 1 && properties[0].required:
+            guard case .enumeration(let values) = properties[0].schema.kind, !values.isEmpty else { return nil }
+            let key = JSONText.quoted(properties[0].name)
+            return (values.map { "{\(key): \($0.json)}" }, .outputSchema)
+        default:
+            return nil
         }
-        return (labels, .outputSchema)
     }
 
     /// Every demonstration whose output is not exactly one of the labels. Not parse diagnostics,

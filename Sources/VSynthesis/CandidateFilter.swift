@@ -1,3 +1,4 @@
+import Foundation
 import JSONSchema
 import PromptFile
 /// Why a generated candidate was not added to the pool.
@@ -81,15 +82,27 @@ public struct CandidateFilter: Sendable {
     /// extraction tasks legitimately copy their answer out of the input.
     public static func leaks(input: String, output: String, outputLabel: String, labels: [String]) -> Bool {
         let inputWords = TextStatistics.words(input)
-        let outputWords = TextStatistics.words(output)
         let labelWords = TextStatistics.words(outputLabel)
-        guard !outputWords.isEmpty else { return false }
         if !labels.isEmpty {
+            let outputWords = answerWords(output)
+            guard !outputWords.isEmpty else { return false }
             if contains(inputWords, run: outputWords) { return true }
-            return labels.contains { contains(inputWords, run: labelWords + TextStatistics.words($0)) }
+            return labels.contains { contains(inputWords, run: labelWords + answerWords($0)) }
         }
+        let outputWords = TextStatistics.words(output)
+        guard !outputWords.isEmpty else { return false }
         if contains(inputWords, run: labelWords + outputWords) { return true }
         return inputWords.count > outputWords.count && Array(inputWords.suffix(outputWords.count)) == outputWords
+    }
+
+    /// The words a label says: those of its values when it is a JSON object (`{"verdict": "spam"}`
+    /// says "spam"; its key is the schema's, not the answer), else its own.
+    static func answerWords(_ label: String) -> [String] {
+        guard label.hasPrefix("{"),
+              let object = try? JSONSerialization.jsonObject(with: Data(label.utf8)) as? [String: Any] else {
+            return TextStatistics.words(label)
+        }
+        return object.keys.sorted().flatMap { key in TextStatistics.words(object[key].map { "\($0)" } ?? "") }
     }
 
     /// Whether `text` holds `word` where no letter or digit comes right before it.

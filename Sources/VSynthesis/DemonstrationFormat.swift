@@ -1,3 +1,4 @@
+import Foundation
 import JSONSchema
 import PromptFile
 
@@ -27,6 +28,23 @@ public struct DemonstrationFormat: Hashable, Sendable, Codable {
         self.outputSchema = outputSchema
         self.labels = labels
         self.inputTemplate = inputTemplate
+    }
+
+    /// The label `output` is, spelt as in `labels`: itself when listed, or, with JSON labels, the one
+    /// that is the same JSON document written with other spacing or key order (a hand-written
+    /// `{"verdict":"spam"}` is the label `{"verdict": "spam"}`); nil when it is none.
+    public func label(of output: String) -> String? {
+        if labels.contains(output) { return output }
+        guard outputSchema != nil, let document = Self.canonicalJSON(output) else { return nil }
+        return labels.first { Self.canonicalJSON($0) == document }
+    }
+
+    /// `text` as one JSON layout (no spaces, keys sorted), or nil when it is not JSON.
+    static func canonicalJSON(_ text: String) -> String? {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed),
+              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
+        else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The labels the generation prompt writes (never empty).

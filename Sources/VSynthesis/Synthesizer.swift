@@ -47,7 +47,8 @@ public struct Synthesizer: Sendable {
             for (demonstration, score) in zip(existing, scores) {
                 pool.append(ScoredDemonstration(demonstration: demonstration, score: score, origin: .existing))
                 filter.remember(demonstration)
-                labelCounts[format.values(of: demonstration).output, default: 0] += 1
+                let output = format.values(of: demonstration).output
+                labelCounts[format.label(of: output) ?? output, default: 0] += 1
             }
         }
         let targeting = !labels.isEmpty && options.labelStrategy == .target
@@ -165,7 +166,10 @@ public struct Synthesizer: Sendable {
         // Demonstrations of one label teach the model to give it every time: none are kept, and the
         // user is told which label the model read every candidate as (`SynthesisResult.withheld`).
         var withheld: [ScoredDemonstration] = []
-        let fileOutputs = (pool.filter { $0.origin == .existing } + selected).map { format.values(of: $0.demonstration).output }
+        let fileOutputs = (pool.filter { $0.origin == .existing } + selected).map { item in
+            let output = format.values(of: item.demonstration).output
+            return format.label(of: output) ?? output
+        }
         if LabelBalance.showsOneLabel(fileOutputs, added: selected.count, labels: labels) {
             (withheld, selected) = (selected, [])
         }

@@ -75,6 +75,24 @@ import Testing
         #expect(dotprompt("vsynth.task: T", "body").labelSet == nil)
     }
 
+    /// A JSON object of one required enum property (Picoschema's `verdict(enum): [..]`) is a label
+    /// set of one-key documents; with a second property, an optional one, or text output it is not.
+    @Test func objectOfOneEnumFillsTheLabelSet() throws {
+        let picoschema = dotprompt("vsynth.task: T\noutput:\n  schema:\n    verdict(enum): [spam, ham]", "body")
+        #expect(picoschema.errors.isEmpty)
+        #expect(picoschema.labelSet?.labels == [#"{"verdict": "spam"}"#, #"{"verdict": "ham"}"#])
+        #expect(picoschema.labelSet?.source == .outputSchema)
+        let jsonSchema = dotprompt("vsynth.task: T\noutput:\n  format: json\n  schema: {type: object, properties: {answer: {enum: [1, true]}}, required: [answer]}", "body")
+        #expect(jsonSchema.errors.isEmpty, "\(jsonSchema.errors)")
+        #expect(jsonSchema.labelSet?.labels == [#"{"answer": 1}"#, #"{"answer": true}"#])
+        let two = dotprompt("vsynth.task: T\noutput:\n  schema:\n    verdict(enum): [spam, ham]\n    reason: string", "body")
+        #expect(two.labelSet == nil)
+        let optional = dotprompt("vsynth.task: T\noutput:\n  schema:\n    verdict?(enum): [spam, ham]", "body")
+        #expect(optional.labelSet == nil)
+        let text = dotprompt("vsynth.task: T\noutput:\n  format: text\n  schema:\n    verdict(enum): [spam, ham]", "body")
+        #expect(text.labelSet == nil)
+    }
+
     /// Hand-written outputs outside the label set are located at the output, with a suggestion when
     /// only case or punctuation differ.
     @Test func outputsOutsideTheLabelSetAreLocated() throws {

@@ -48,3 +48,51 @@ import Testing
         #expect(result.labelHistogram.allSatisfy { outputs.contains($0.label) || $0.count == 0 })
     }
 }
+
+extension LabelledSynthesisModelTests {
+    /// A classification asked for as JSON, the usual Dotprompt way (an object of one enum property):
+    /// the outputs are the label documents exactly, chosen by scoring and balanced, and the file's
+    /// own `{"verdict":"ham"}` (other spacing) counts as the label it is.
+    @Test func jsonObjectOfOneEnumIsALabelledTask() async throws {
+        let document = PromptDocument(text: """
+            ---
+            input:
+              schema:
+                message: string
+            output:
+              schema:
+                verdict(enum): [spam, ham]
+            vsynth:
+              task: Decide whether the text message is spam (advertising or a scam) or ham (a normal personal message).
+            ---
+            {{role "system"}}
+            Classify each text message.
+
+            {{!-- vsynth:demos --}}
+            {{role "user"}}
+            Are we still on for dinner tonight?
+            {{role "model"}}
+            {"verdict":"ham"}
+            {{!-- /vsynth:demos --}}
+            {{role "user"}}
+            {{message}}
+
+            """, path: "spam.prompt")
+        #expect(document.errors.isEmpty, "\(document.errors)")
+        let format = document.demonstrationFormat
+        #expect(format.labels == [#"{"verdict": "spam"}"#, #"{"verdict": "ham"}"#])
+        #expect(format.label(of: document.demonstrationPairs[0].output) == format.labels[1])
+        var options = SynthesisOptions()
+        options.count = 2
+        options.scale = 4
+        options.candidatesPerRound = 4
+        options.seed = 3
+        let result = try await Synthesizer(model: try TestModel.model()).synthesize(
+            definition: try #require(document.task?.text), format: format, existing: document.demonstrationPairs, options: options)
+        let synthesized = result.pool.filter { $0.origin == .synthesized }
+        #expect(!synthesized.isEmpty)
+        #expect(synthesized.allSatisfy { format.labels.contains($0.demonstration.output) }, "\(synthesized.map(\.demonstration.output))")
+        #expect(result.labelHistogram.map(\.label) == format.labels)
+        #expect(result.selected.count + result.withheld.count == 2, "drops \(result.drops.counts)")
+    }
+}

@@ -1,3 +1,4 @@
+import JSONSchema
 import PromptFile
 import Testing
 @testable import VSynthesis
@@ -18,6 +19,33 @@ import Testing
         // Word boundary: "positively" is not the label.
         #expect(!CandidateFilter.leaks(input: "I was positively surprised", output: "positive",
                                        outputLabel: "Sentiment", labels: labels))
+    }
+
+    /// JSON labels of one enum property (`{"verdict": "spam"}`) say their value, not their key: an
+    /// input ending "… this is spam" leaks, one that says "verdict" does not.
+    @Test func jsonLabelsLeakByTheirValue() {
+        let labels = [#"{"verdict": "spam"}"#, #"{"verdict": "ham"}"#]
+        #expect(CandidateFilter.leaks(input: "WIN a free cruise now!!! Obviously spam.", output: labels[0],
+                                      outputLabel: "Output", labels: labels))
+        #expect(CandidateFilter.leaks(input: "Lunch at noon? Verdict: ham", output: labels[0],
+                                      outputLabel: "Verdict", labels: labels))
+        #expect(!CandidateFilter.leaks(input: "The jury reached a verdict today.", output: labels[1],
+                                       outputLabel: "Output", labels: labels))
+        #expect(CandidateFilter.answerWords(labels[0]) == ["spam"])
+        #expect(CandidateFilter.answerWords("positive") == ["positive"])
+    }
+
+    /// A hand-written JSON output is its label whatever its spacing or key order.
+    @Test func jsonOutputsAreTheLabelTheyEqual() {
+        let format = DemonstrationFormat(inputLabel: "Message", outputLabel: "Output", labelledTurns: false,
+                                         outputSchema: .object([SchemaProperty("verdict", .enumeration(["spam", "ham"])),]),
+                                         labels: [#"{"verdict": "spam"}"#, #"{"verdict": "ham"}"#])
+        #expect(format.label(of: #"{"verdict":"ham"}"#) == #"{"verdict": "ham"}"#)
+        #expect(format.label(of: "{ \"verdict\" :\n \"spam\" }") == #"{"verdict": "spam"}"#)
+        #expect(format.label(of: #"{"verdict": "eggs"}"#) == nil)
+        #expect(format.label(of: "spam") == nil)
+        let plain = DemonstrationFormat(inputLabel: "Review", outputLabel: "Sentiment", labels: labels)
+        #expect(plain.label(of: "positive") == "positive" && plain.label(of: " positive") == nil)
     }
 
     @Test func answerLineInsideTheInputLeaks() {
