@@ -29,7 +29,7 @@ extension PromptDocument {
         /// An `output.schema` that is an enum: its values, written as the output turn must hold them
         /// (JSON text when `output.format` is json, so `"positive"` with its quotes; bare otherwise);
         /// or a JSON object whose one property is a required enum: each value as that object
-        /// (`{"verdict": "spam"}`).
+        /// (`{"verdict": "spam"}`). A boolean is the enum `[true, false]`.
         case outputSchema = "output.schema"
     }
 
@@ -38,22 +38,29 @@ extension PromptDocument {
     /// classification task without repeating the labels; nil for free-text and structured outputs.
     /// A JSON object of one required enum property (Picoschema's `verdict(enum): [spam, ham]`, the
     /// usual way to ask for a classification as JSON) is a label set too: its documents are few, and
-    /// choosing one by scoring (balanced, never misspelt) beats sampling it under the grammar.
+    /// choosing one by scoring (balanced, never misspelt) beats sampling it under the grammar. A
+    /// boolean counts as the enum `[true, false]`, alone or as that one property.
     public var labelSet: (labels: [String], source: LabelSource)? {
         if let labels = settings.labels { return (labels, .setting) }
         guard let schema = outputSchema else { return nil }
-        switch schema.kind {
-        case .enumeration(let values) where !values.isEmpty:
+        if let values = Self.choices(schema) {
             return (values.map { value -> String in
                 if outputFormat != .json, case .string(let text) = value { return text }
                 return value.json
             }, .outputSchema)
-        case .object(let properties, _) where jsonOutputSchema != nil && properties.count == 1 && properties[0].required:
-            guard case .enumeration(let values) = properties[0].schema.kind, !values.isEmpty else { return nil }
-            let key = JSONText.quoted(properties[0].name)
-            return (values.map { "{\(key): \($0.json)}" }, .outputSchema)
-        default:
-            return nil
+        }
+        guard jsonOutputSchema != nil, case .object(let properties, _) = schema.kind, properties.count == 1,
+              properties[0].required, let values = Self.choices(properties[0].schema) else { return nil }
+        let key = JSONText.quoted(properties[0].name)
+        return (values.map { "{\(key): \($0.json)}" }, .outputSchema)
+    }
+
+    /// The values a schema allows when they are few and listed: an enum's, or a boolean's two.
+    private static func choices(_ schema: Schema) -> [SchemaLiteral]? {
+        switch schema.kind {
+        case .enumeration(let values) where !values.isEmpty: return values
+        case .boolean: return [.bool(true), .bool(false)]
+        default: return nil
         }
     }
 

@@ -77,6 +77,7 @@ import Testing
 
     /// A JSON object of one required enum property (Picoschema's `verdict(enum): [..]`) is a label
     /// set of one-key documents; with a second property, an optional one, or text output it is not.
+    /// A boolean counts as an enum of true and false.
     @Test func objectOfOneEnumFillsTheLabelSet() throws {
         let picoschema = dotprompt("vsynth.task: T\noutput:\n  schema:\n    verdict(enum): [spam, ham]", "body")
         #expect(picoschema.errors.isEmpty)
@@ -91,6 +92,11 @@ import Testing
         #expect(optional.labelSet == nil)
         let text = dotprompt("vsynth.task: T\noutput:\n  format: text\n  schema:\n    verdict(enum): [spam, ham]", "body")
         #expect(text.labelSet == nil)
+        // A boolean is the enum [true, false], alone or as the one property.
+        let flag = dotprompt("vsynth.task: T\noutput:\n  schema:\n    is_spam: boolean, whether it is spam", "body")
+        #expect(flag.labelSet?.labels == [#"{"is_spam": true}"#, #"{"is_spam": false}"#])
+        let bare = dotprompt("vsynth.task: T\noutput:\n  schema: {type: boolean}", "body")
+        #expect(bare.labelSet?.labels == ["true", "false"])
     }
 
     /// Hand-written outputs outside the label set are located at the output, with a suggestion when
