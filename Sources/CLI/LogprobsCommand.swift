@@ -42,9 +42,7 @@ enum LogprobsCommand: Command {
                                               requiresTokenizer: !byIDs)
         let scores: [TokenScore]
         if let contextIDs, let continuationIDs {
-            scores = try await model.withSession { session in
-                try session.score(context: contextIDs, continuations: [continuationIDs])[0]
-            }
+            scores = try await model.logprobs(context: contextIDs, continuation: continuationIDs)
         } else {
             scores = try await model.logprobs(context: context ?? "", continuation: continuation ?? "")
         }

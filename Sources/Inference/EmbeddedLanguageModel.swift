@@ -125,10 +125,19 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     /// Token-level detail of one continuation after a context: ids, ln p, and the model's top choice
     /// at every position (what `vsynth logprobs` prints).
     public func logprobs(context: String, continuation: String) async throws -> [TokenScore] {
-        let contextTokens = model.tokenizer.encode(context, parseSpecial: true, addBOS: nil)
-        let continuationTokens = model.tokenizer.encode(continuation, parseSpecial: true, addBOS: false)
-        return try await withSession { session in
-            try session.score(context: contextTokens, continuations: [continuationTokens])[0]
+        try await logprobs(context: model.tokenizer.encode(context, parseSpecial: true, addBOS: nil),
+                           continuation: model.tokenizer.encode(continuation, parseSpecial: true, addBOS: false))
+    }
+
+    /// `logprobs` of token ids. The sequence is evaluated whole, every row from position 0 (the last
+    /// token's too, whose logits score nothing), as llama.cpp evaluates it, so that the tensors a
+    /// VSYNTH_DUMP_TENSORS run writes are llama.cpp's row for row (scripts/compare-with-llamacpp.py).
+    public func logprobs(context: [Int32], continuation: [Int32]) async throws -> [TokenScore] {
+        try await withSession { session in
+            let whole = session.scoresWholeSequences
+            session.scoresWholeSequences = true
+            defer { session.scoresWholeSequences = whole }
+            return try session.score(context: context, continuations: [continuation])[0]
         }
     }
 
