@@ -76,10 +76,14 @@ public struct SynthesisResult: Sendable {
     public var selected: [ScoredDemonstration]
     /// The pool at the end: the file's demonstrations, then every accepted candidate.
     public var pool: [ScoredDemonstration]
-    public var drops: DropCounts
-    /// Every generation dropped, in the order they were generated, with what it wrote: one for each
-    /// drop `drops` counts.
+    /// Every generation dropped, in the order they were generated, with what it wrote.
     public var dropped: [DroppedCandidate] = []
+    /// How many of `dropped` each reason has.
+    public var drops: DropCounts {
+        var counts = DropCounts()
+        for drop in dropped { counts.add(drop.reason) }
+        return counts
+    }
     /// Generations made.
     public var generations: Int
     /// Generations that held a parseable example.

@@ -54,11 +54,9 @@ public struct Synthesizer: Sendable {
         let targeting = !labels.isEmpty && options.labelStrategy == .target
         let paragraphs = existing.contains { format.values(of: $0).input.contains("\n\n") }
         let prompt = GenerationPrompt(template: scorer.frame.template, task: definition, format: format, paragraphs: paragraphs)
-        var drops = DropCounts()
         var dropped: [DroppedCandidate] = []
-        /// Counts a drop and keeps what it wrote.
+        /// Keeps a drop: its reason and what it wrote.
         func drop(_ reason: DropReason, _ demonstration: Demonstration, detail: String? = nil) {
-            drops.add(reason)
             dropped.append(DroppedCandidate(reason: reason, demonstration: demonstration, detail: detail))
         }
         var generations = 0, parsed = 0, rounds = 0, tokens = 0
@@ -183,7 +181,7 @@ public struct Synthesizer: Sendable {
                                                labels: labels)
         let poolHistogram = LabelBalance.histogram(
             outputs: pool.filter { $0.origin == .synthesized }.map { format.values(of: $0.demonstration).output }, labels: labels)
-        return SynthesisResult(selected: selected, pool: pool, drops: drops, dropped: dropped, generations: generations,
+        return SynthesisResult(selected: selected, pool: pool, dropped: dropped, generations: generations,
                                parsed: parsed, rounds: rounds, generatedTokens: tokens, generationSeconds: seconds,
                                labelHistogram: histogram, poolLabelHistogram: poolHistogram, withheld: withheld,
                                withheldLabel: withheld.isEmpty ? nil : fileOutputs.first)
