@@ -25,16 +25,22 @@ struct EngineGoldenTests {
         InferenceSession(model: model, pool: TestModel.pool, contextLength: 2048, batchCapacity: 512)
     }
 
-    @Test(arguments: models) func scoresMatchLlamaCpp(requantized type: String?) throws {
-        let session = Self.session(try TestModel.weights(requantized: type))
+    @Test(arguments: models) func scoresMatchLlamaCpp(requantized type: String?) async throws {
         let golden = type == nil ? EngineGolden.shared : EngineGolden.load(requantized: type)
         #expect(golden.score.count >= 20)
+        // Seconds of evaluation: on a Dispatch thread (`blocking`), not one of the cooperative pool's
+        // two, which other suites' async tests need.
+        let scored = try await blocking { () throws -> [[TokenScore]] in
+            let session = Self.session(try TestModel.weights(requantized: type))
+            return try golden.score.map { item in
+                session.reset()
+                return try session.score(context: item.context_ids, continuations: [item.continuation_ids])[0]
+            }
+        }
         var differences: [Double] = []
         var agreements = 0
         var worst = (difference: 0.0, caseIndex: 0, position: 0)
-        for (index, item) in golden.score.enumerated() {
-            session.reset()
-            let scores = try session.score(context: item.context_ids, continuations: [item.continuation_ids])[0]
+        for (index, (item, scores)) in zip(golden.score, scored).enumerated() {
             try #require(scores.count == item.logprobs.count, "case \(index): \(scores.count) scores for \(item.logprobs.count) tokens")
             for (position, (ours, theirs)) in zip(scores, item.logprobs).enumerated() {
                 let difference = abs(ours.logprob - theirs)
@@ -55,25 +61,29 @@ struct EngineGoldenTests {
     /// Free-running greedy generation: the first 16 tokens equal llama.cpp's for ≥ 90% of the prompts.
     /// Also teacher-forced along llama.cpp's tokens: our argmax is llama.cpp's token, or a near tie, at
     /// ≥ 99% of steps.
-    @Test(arguments: models) func greedyGenerationMatchesLlamaCpp(requantized type: String?) throws {
-        let model = try TestModel.weights(requantized: type)
-        let session = Self.session(model)
+    @Test(arguments: models) func greedyGenerationMatchesLlamaCpp(requantized type: String?) async throws {
         let golden = type == nil ? EngineGolden.shared : EngineGolden.load(requantized: type)
         #expect(golden.generate.count >= 20)
-        var steps = 0, agreeing = 0, exactTop = 0, freeRunning = 0
-        for item in golden.generate {
-            let prompt = model.tokenizer.encode(item.prompt, parseSpecial: true, addBOS: false)
-            let expected = Array(item.ids.prefix(16))
-            session.reset()
-            let scores = try session.score(prompt + expected, from: prompt.count - 1)
-            for score in scores {
-                steps += 1
-                if score.top == score.token { exactTop += 1; agreeing += 1 } else if score.topLogprob - score.logprob < 0.25 { agreeing += 1 }
+        // On a Dispatch thread (`blocking`), as `scoresMatchLlamaCpp`.
+        let (steps, agreeing, exactTop, freeRunning) = try await blocking { () throws -> (Int, Int, Int, Int) in
+            let model = try TestModel.weights(requantized: type)
+            let session = Self.session(model)
+            var steps = 0, agreeing = 0, exactTop = 0, freeRunning = 0
+            for item in golden.generate {
+                let prompt = model.tokenizer.encode(item.prompt, parseSpecial: true, addBOS: false)
+                let expected = Array(item.ids.prefix(16))
+                session.reset()
+                let scores = try session.score(prompt + expected, from: prompt.count - 1)
+                for score in scores {
+                    steps += 1
+                    if score.top == score.token { exactTop += 1; agreeing += 1 } else if score.topLogprob - score.logprob < 0.25 { agreeing += 1 }
+                }
+                session.reset()
+                // 17: the 16th token must be fed back to land in `tokens` (generation stops after sampling).
+                _ = try session.generate(prompt: prompt, options: GenerationOptions(maxTokens: expected.count + 1)) { _ in }
+                if Array(session.tokens.suffix(from: prompt.count).prefix(expected.count)) == expected { freeRunning += 1 }
             }
-            session.reset()
-            // 17: the 16th token must be fed back to land in `tokens` (generation stops after sampling).
-            _ = try session.generate(prompt: prompt, options: GenerationOptions(maxTokens: expected.count + 1)) { _ in }
-            if Array(session.tokens.suffix(from: prompt.count).prefix(expected.count)) == expected { freeRunning += 1 }
+            return (steps, agreeing, exactTop, freeRunning)
         }
         print("greedy (\(type ?? "default model")): argmax = llama.cpp's token at \(exactTop)/\(steps) teacher-forced steps, near ties at \(agreeing - exactTop); free-running first 16 tokens equal for \(freeRunning)/\(golden.generate.count) prompts (llama.cpp with an F32 KV cache: 12/20)")
         #expect(Double(freeRunning) >= 0.9 * Double(golden.generate.count))

@@ -228,19 +228,23 @@ struct PrefixReuseTests {
         #expect(InferenceSession.branches(after: 5, in: sequences, shared: shared) == [:])
     }
 
-    @Test func referenceArithmeticPrefixReuseIsExact() throws {
+    @Test func referenceArithmeticPrefixReuseIsExact() async throws {
         // Without activation quantization, the split of work into batches cannot change the numbers
-        // beyond float summation order.
-        let model = try TestModel.weights()
-        let session = try TestModel.session(contextLength: 128)
-        session.usesReferenceArithmetic = true
-        let context = model.tokenizer.encode(Self.context, parseSpecial: true, addBOS: false)
-        let continuations = Self.continuations.prefix(2).map { model.tokenizer.encode($0, parseSpecial: true, addBOS: false) }
-        let shared = try session.score(context: context, continuations: Array(continuations))
-        var fresh: [[TokenScore]] = []
-        for continuation in continuations {
-            session.reset()
-            fresh.append(try session.score(context: context, continuations: [continuation])[0])
+        // beyond float summation order. Seconds of scalar arithmetic: on a Dispatch thread
+        // (`blocking`), not one of the cooperative pool's two, which other suites' async tests need.
+        let (shared, fresh) = try await blocking { () throws -> ([[TokenScore]], [[TokenScore]]) in
+            let model = try TestModel.weights()
+            let session = try TestModel.session(contextLength: 128)
+            session.usesReferenceArithmetic = true
+            let context = model.tokenizer.encode(Self.context, parseSpecial: true, addBOS: false)
+            let continuations = Self.continuations.prefix(2).map { model.tokenizer.encode($0, parseSpecial: true, addBOS: false) }
+            let shared = try session.score(context: context, continuations: Array(continuations))
+            var fresh: [[TokenScore]] = []
+            for continuation in continuations {
+                session.reset()
+                fresh.append(try session.score(context: context, continuations: [continuation])[0])
+            }
+            return (shared, fresh)
         }
         #expect(Self.largestDifference(shared, fresh) < 1e-4)
     }
@@ -271,15 +275,18 @@ struct PrefixReuseTests {
         #expect(zip(batch, stepwise).filter { $0.top != $1.top }.count <= 2)
     }
 
-    @Test func referenceArithmeticDecodingEqualsPrefill() throws {
-        let model = try TestModel.weights()
-        let session = try TestModel.session(contextLength: 64)
-        session.usesReferenceArithmetic = true
-        let tokens = model.tokenizer.encode(Self.continuations[3], parseSpecial: true, addBOS: false)
-        let batch = try session.score(tokens, from: 0)
-        session.reset()
-        for index in tokens.indices.dropLast() { _ = try session.score(Array(tokens[...index]), from: 0) }
-        let stepwise = try session.score(tokens, from: 0)
+    @Test func referenceArithmeticDecodingEqualsPrefill() async throws {
+        // Seconds of scalar arithmetic: on a Dispatch thread (`blocking`).
+        let (batch, stepwise) = try await blocking { () throws -> ([TokenScore], [TokenScore]) in
+            let model = try TestModel.weights()
+            let session = try TestModel.session(contextLength: 64)
+            session.usesReferenceArithmetic = true
+            let tokens = model.tokenizer.encode(Self.continuations[3], parseSpecial: true, addBOS: false)
+            let batch = try session.score(tokens, from: 0)
+            session.reset()
+            for index in tokens.indices.dropLast() { _ = try session.score(Array(tokens[...index]), from: 0) }
+            return (batch, try session.score(tokens, from: 0))
+        }
         #expect(Self.largestDifference([batch], [stepwise]) < 1e-4)
     }
 
