@@ -83,10 +83,8 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
         let contextTokens = tokenizer.encode(context, parseSpecial: true, addBOS: nil)
         let continuationTokens = continuations.map { tokenizer.encode($0, parseSpecial: true, addBOS: false) }
         let scores = try await withSession { session in
-            let whole = session.scoresWholeSequences
-            if reusingPrefixes { session.scoresWholeSequences = false }
-            defer { session.scoresWholeSequences = whole }
-            return try session.score(context: contextTokens, continuations: continuationTokens)
+            try session.score(context: contextTokens, continuations: continuationTokens,
+                              wholeSequences: reusingPrefixes ? false : nil)
         }
         return zip(scores, continuationTokens).map { scores, tokens in
             let texts = tokens.suffix(scores.count).map { String(decoding: tokenizer.piece($0), as: UTF8.self) }
@@ -134,10 +132,7 @@ public final class EmbeddedLanguageModel: LanguageModel, @unchecked Sendable {
     /// VSYNTH_DUMP_TENSORS run writes are llama.cpp's row for row (scripts/compare-with-llamacpp.py).
     public func logprobs(context: [Int32], continuation: [Int32]) async throws -> [TokenScore] {
         try await withSession { session in
-            let whole = session.scoresWholeSequences
-            session.scoresWholeSequences = true
-            defer { session.scoresWholeSequences = whole }
-            return try session.score(context: context, continuations: [continuation])[0]
+            try session.score(context: context, continuations: [continuation], wholeSequences: true)[0]
         }
     }
 

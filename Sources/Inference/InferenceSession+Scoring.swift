@@ -93,8 +93,13 @@ extension InferenceSession {
     /// leading tokens that continuations have in common: continuations are evaluated in sorted order so
     /// that neighbours share the longest prefixes, and where a later one parts from the one being
     /// evaluated, its token there is scored from the same row (so the labels of one input cost only
-    /// their own tokens' rows). Results are in the order given.
-    public func score(context: [Int32], continuations: [[Int32]]) throws(LanguageModelError) -> [[TokenScore]] {
+    /// their own tokens' rows). Results are in the order given. `wholeSequences` overrides
+    /// `scoresWholeSequences` for this call (nil: the session's setting).
+    public func score(context: [Int32], continuations: [[Int32]],
+                      wholeSequences: Bool? = nil) throws(LanguageModelError) -> [[TokenScore]] {
+        let setting = scoresWholeSequences
+        scoresWholeSequences = wholeSequences ?? setting
+        defer { scoresWholeSequences = setting }
         let order = continuations.indices.filter { !continuations[$0].isEmpty }
             .sorted { continuations[$0].lexicographicallyPrecedes(continuations[$1]) }
         let sequences = order.map { context + continuations[$0] }

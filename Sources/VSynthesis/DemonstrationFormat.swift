@@ -39,6 +39,12 @@ public struct DemonstrationFormat: Hashable, Sendable, Codable {
         return labels.first { Self.canonicalJSON($0) == document }
     }
 
+    /// A demonstration's output as the label it is (`label(of:)`), or as written when it is none.
+    public func labelOrOutput(of demonstration: Demonstration) -> String {
+        let output = values(of: demonstration).output
+        return label(of: output) ?? output
+    }
+
     /// `text` as one JSON layout (no spaces, keys sorted), or nil when it is not JSON.
     static func canonicalJSON(_ text: String) -> String? {
         guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed),

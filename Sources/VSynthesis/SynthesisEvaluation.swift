@@ -96,8 +96,8 @@ public struct SynthesisEvaluation: Sendable {
                 runs.append(Run(task: task.id, method: method.rawValue, seed: options.seed,
                                 generations: result.generations, parseRate: result.parseRate,
                                 drops: result.drops.counts, selected: chosen, withheld: result.withheld.count,
-                                meanVScore: scores.isEmpty ? nil : Self.mean(scores.map(\.total)),
-                                meanVScorePerToken: scores.isEmpty ? nil : Self.mean(scores.map(\.perToken)),
+                                meanVScore: Self.meanOrNil(scores.map(\.total)),
+                                meanVScorePerToken: Self.meanOrNil(scores.map(\.perToken)),
                                 distinct2: TextStatistics.distinct2(texts),
                                 meanPairwiseJaccard: TextStatistics.meanPairwiseJaccard(texts),
                                 labelCoverage: result.labelCoverage, labelHistogram: result.labelHistogram,
@@ -112,13 +112,13 @@ public struct SynthesisEvaluation: Sendable {
             var drops: [String: Int] = [:]
             for run in mine { for (key, value) in run.drops { drops[key, default: 0] += value } }
             return Summary(method: method.rawValue, parseRate: Self.mean(mine.map(\.parseRate)), drops: drops,
-                           meanVScore: Self.mean(mine.compactMap(\.meanVScore)),
-                           meanVScorePerToken: Self.mean(mine.compactMap(\.meanVScorePerToken)),
+                           meanVScore: Self.meanOrNil(mine.compactMap(\.meanVScore)),
+                           meanVScorePerToken: Self.meanOrNil(mine.compactMap(\.meanVScorePerToken)),
                            distinct2: Self.mean(mine.map(\.distinct2)),
                            meanPairwiseJaccard: Self.mean(mine.map(\.meanPairwiseJaccard)),
                            labelCoverage: mine.contains { !$0.labelHistogram.isEmpty }
                                ? Self.mean(mine.filter { !$0.labelHistogram.isEmpty }.map(\.labelCoverage)) : 1,
-                           schemaValid: mine.contains { $0.schemaValid != nil } ? Self.mean(mine.compactMap(\.schemaValid)) : nil,
+                           schemaValid: Self.meanOrNil(mine.compactMap(\.schemaValid)),
                            selected: mine.map(\.selected.count).reduce(0, +),
                            withheld: mine.map(\.withheld).reduce(0, +),
                            seconds: mine.map(\.seconds).reduce(0, +))
@@ -130,7 +130,8 @@ public struct SynthesisEvaluation: Sendable {
         values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
     }
 
-    static func mean(_ values: [Double]) -> Double? {
-        values.isEmpty ? nil : mean(values) as Double
+    /// The mean, or nil for no values (where 0 would be a made-up figure).
+    static func meanOrNil(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : mean(values)
     }
 }

@@ -47,8 +47,7 @@ public struct Synthesizer: Sendable {
             for (demonstration, score) in zip(existing, scores) {
                 pool.append(ScoredDemonstration(demonstration: demonstration, score: score, origin: .existing))
                 filter.remember(demonstration)
-                let output = format.values(of: demonstration).output
-                labelCounts[format.label(of: output) ?? output, default: 0] += 1
+                labelCounts[format.labelOrOutput(of: demonstration), default: 0] += 1
             }
         }
         let targeting = !labels.isEmpty && options.labelStrategy == .target
@@ -69,6 +68,7 @@ public struct Synthesizer: Sendable {
         var referenceGenerator = SplitMix64(seed: SplitMix64.derive(options.seed, 1))
         let clock = ContinuousClock()
 
+        // A labelled run puts its chosen demonstrations in order (`order`) when there are several.
         let choosesOrder = !labels.isEmpty && options.method != .naive && options.orderings > 1 && options.count > 1
         /// Tells `progress` where the run stands (`orders`: the pool is complete and the order is being
         /// chosen, this many tried of so many).
@@ -164,14 +164,11 @@ public struct Synthesizer: Sendable {
         // Demonstrations of one label teach the model to give it every time: none are kept, and the
         // user is told which label the model read every candidate as (`SynthesisResult.withheld`).
         var withheld: [ScoredDemonstration] = []
-        let fileOutputs = (pool.filter { $0.origin == .existing } + selected).map { item in
-            let output = format.values(of: item.demonstration).output
-            return format.label(of: output) ?? output
-        }
+        let fileOutputs = (pool.filter { $0.origin == .existing } + selected).map { format.labelOrOutput(of: $0.demonstration) }
         if LabelBalance.showsOneLabel(fileOutputs, added: selected.count, labels: labels) {
             (withheld, selected) = (selected, [])
         }
-        if !labels.isEmpty, options.method != .naive, options.orderings > 1, selected.count > 1 {
+        if choosesOrder, selected.count > 1 {
             report(orders: (0, 0))
             selected = try await order(selected, pool: pool, definition: definition, format: format, options: options) {
                 report(orders: ($0, $1))
