@@ -21,6 +21,8 @@ extension Synthesizer {
         // leak filter would drop it, and a small model that starts that way does so every time.
         generationOptions.bannedOpenings = prompt.format.labels
         var fields: [String] = []
+        // A single-field input may not end as one written before (a field of several may repeat).
+        generationOptions.bannedTexts = prompt.fieldLabels.count == 1 ? plan.written : []
         for index in prompt.fieldLabels.indices {
             try Task.checkCancellation()
             generationOptions.seed = index == 0 ? SplitMix64.derive(seed, 1) : SplitMix64.derive(seed, 1, UInt64(index))
@@ -58,6 +60,7 @@ extension Synthesizer {
         } else {
             generationOptions.seed = SplitMix64.derive(seed, 2)
             generationOptions.stop = prompt.stop
+            generationOptions.bannedTexts = []
             if let schema = prompt.format.outputSchema { generationOptions.constraint = .json(schema) }
             let step = try await model.generate(prompt: prompt.outputPrompt(references: references, fields: fields),
                                                 options: generationOptions)

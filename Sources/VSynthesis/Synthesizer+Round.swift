@@ -8,9 +8,10 @@ import Support
 extension Synthesizer {
     /// What slot `slot` of a round generates from: its references drawn from `pool` by
     /// `generator` in slot order, its target label (`.target`: the least covered label, as if every
-    /// earlier slot of the round got its own target), and its seed.
+    /// earlier slot of the round got its own target), its seed, and the inputs it may not write
+    /// again (`written`: every input of the run so far, the file's own included).
     func planRound(_ round: Int, slots: Int, pool: [ScoredDemonstration], labelCounts: [String: Int],
-                   targeting: Bool, format: DemonstrationFormat, options: SynthesisOptions,
+                   written: [String] = [], targeting: Bool, format: DemonstrationFormat, options: SynthesisOptions,
                    using generator: inout SplitMix64) -> [SlotPlan] {
         var counts = labelCounts
         return (0..<slots).map { slot in
@@ -18,7 +19,7 @@ extension Synthesizer {
             let target = targeting ? Self.leastCovered(format.labels, counts: counts) : nil
             if let target { counts[target, default: 0] += 1 }
             return SlotPlan(slot: slot, references: references, target: target,
-                            seed: SplitMix64.derive(options.seed, 2, UInt64(round), UInt64(slot)))
+                            seed: SplitMix64.derive(options.seed, 2, UInt64(round), UInt64(slot)), written: written)
         }
     }
 
@@ -84,6 +85,9 @@ struct SlotPlan: Sendable {
     var target: String?
     /// Seeds every generation of the slot (derived from the run's seed, the round and the slot).
     var seed: UInt64
+    /// The inputs written before the round began, which the input step may not end as
+    /// (`GenerationOptions.bannedTexts`): each would be a duplicate, a generation spent for nothing.
+    var written: [String] = []
 }
 
 /// A slot's attempt as the round's task group hands it back: boxed, since the release build

@@ -40,6 +40,8 @@ public struct Synthesizer: Sendable {
         var filter = CandidateFilter(task: definition, format: format,
                                      nearDuplicateThreshold: options.nearDuplicateThreshold)
         var labelCounts: [String: Int] = [:]
+        /// Every input the run has seen, in order: the file's, then each candidate's that parsed.
+        var written: [String] = existing.map { format.values(of: $0).input }
         if !existing.isEmpty {
             let scores: [VScore?] = scoring
                 ? try await scorer.score(task: definition, demonstrations: existing)
@@ -95,10 +97,12 @@ public struct Synthesizer: Sendable {
                     return true
                 case .ambiguous(let guess, let why):
                     parsed += 1
+                    written.append(format.values(of: guess).input)
                     drop(.ambiguous, guess, detail: why)
                     return true
                 }
                 parsed += 1
+                written.append(format.values(of: candidate).input)
                 if let reason = filter.judge(candidate) {
                     drop(reason, candidate)
                     return true
@@ -126,7 +130,7 @@ public struct Synthesizer: Sendable {
             try Task.checkCancellation()
             rounds += 1
             try await run(planRound(rounds, slots: min(options.candidatesPerRound, maxGenerations - generations),
-                                    pool: pool, labelCounts: labelCounts, targeting: targeting, format: format,
+                                    pool: pool, labelCounts: labelCounts, written: written, targeting: targeting, format: format,
                                     options: options, using: &referenceGenerator),
                           room: target - synthesized)
         }
@@ -147,7 +151,7 @@ public struct Synthesizer: Sendable {
                 try Task.checkCancellation()
                 rounds += 1
                 try await run(planRound(rounds, slots: options.candidatesPerRound, pool: pool, labelCounts: labelCounts,
-                                        targeting: true, format: format, options: options, using: &referenceGenerator),
+                                        written: written, targeting: true, format: format, options: options, using: &referenceGenerator),
                               room: nil)
                 let now = shortfall()
                 if now == missing { break }
