@@ -11,6 +11,12 @@ public final class InferenceSequence {
     /// block boundary, never a prompt's last, partial block (`GenerationBatch`). Their bits are a
     /// function of the tokens alone.
     var reusable = 0
+    /// nextTokenScores[i]: the scores `InferenceSession.score` computed after `tokens[...i]`: of the
+    /// token that followed there when that row was evaluated, and of the other tokens that
+    /// continuations scored in the same call put there (`score(context:continuations:)`'s branch
+    /// points); empty where none was. Looked up by token (`storedScore`): the token that followed
+    /// may since have been cut and another put in its place. Never longer than `tokens`.
+    var nextTokenScores: [[TokenScore]] = []
 
     /// The granularity of prefix reuse between generations on K-quant files
     /// (`InferenceSession.numbersDependOnBatching`; elsewhere any prompt row is forked). A decoded row (one-token arithmetic and
@@ -41,6 +47,7 @@ public final class InferenceSequence {
     func truncate(to count: Int) {
         tokens.removeLast(tokens.count - max(0, min(count, tokens.count)))
         reusable = min(reusable, tokens.count)
+        nextTokenScores.removeLast(max(0, nextTokenScores.count - tokens.count))
     }
 
     /// Starts this (empty or stale) sequence as the first `count` positions of `source`.
@@ -49,6 +56,13 @@ public final class InferenceSequence {
         cache.copyPrefix(count, from: source.cache)
         tokens = Array(source.tokens.prefix(count))
         reusable = min(count, source.reusable)
+        nextTokenScores = Array(source.nextTokenScores.prefix(count))
+    }
+
+    /// The stored score of `token` after `tokens[...position]`, if one was computed.
+    func storedScore(at position: Int, of token: Int32) -> TokenScore? {
+        guard position < nextTokenScores.count else { return nil }
+        return nextTokenScores[position].first { $0.token == token }
     }
 
     /// Tokens at the start of `tokens` that this sequence holds too.

@@ -27,7 +27,7 @@ extension InferenceSession {
         // there, so the lookup is by token. Evaluation restarts at the first position without one (or
         // where the sequences part, if earlier), keeping the cache before it.
         var firstMissing: Int?
-        for p in first..<(sequence.count - 1) where p >= common || storedScore(at: p, of: sequence[p + 1]) == nil {
+        for p in first..<(sequence.count - 1) where p >= common || primary.storedScore(at: p, of: sequence[p + 1]) == nil {
             firstMissing = p
             break
         }
@@ -42,25 +42,19 @@ extension InferenceSession {
             try append(sequence[restart..<end], logitsFrom: logitsFrom - restart) { index, logits in
                 let position = restart + index
                 guard position + 1 < sequence.count else { return }
-                nextTokenScores[position] = TokenScore.scores(logits: logits, vocabularySize: vocab,
-                                                              tokens: [sequence[position + 1]] + (branches[position] ?? []))
+                primary.nextTokenScores[position] = TokenScore.scores(logits: logits, vocabularySize: vocab,
+                                                                      tokens: [sequence[position + 1]] + (branches[position] ?? []))
             }
         }
         var result: [TokenScore] = []
         result.reserveCapacity(sequence.count - 1 - first)
         for p in first..<(sequence.count - 1) {
-            guard let score = storedScore(at: p, of: sequence[p + 1]) else {
+            guard let score = primary.storedScore(at: p, of: sequence[p + 1]) else {
                 throw .failed("internal: no score at position \(p)")
             }
             result.append(score)
         }
         return result
-    }
-
-    /// The stored score of `token` after the cached `tokens[...position]`, if one was computed.
-    func storedScore(at position: Int, of token: Int32) -> TokenScore? {
-        guard position < nextTokenScores.count else { return nil }
-        return nextTokenScores[position].first { $0.token == token }
     }
 
     /// Before `sequence` is scored, makes the cached sequence that shares the longest prefix with it
@@ -74,18 +68,17 @@ extension InferenceSession {
     func choosePrimary(for sequence: [Int32]) {
         guard !numbersDependOnBatching, !scoresWholeSequences else { return }
         let common = primary.commonPrefix(with: sequence)
-        let spareCommons = spareSequences.map { $0.sequence.commonPrefix(with: sequence) }
+        let spareCommons = spareSequences.map { $0.commonPrefix(with: sequence) }
         if let best = spareCommons.indices.max(by: { spareCommons[$0] < spareCommons[$1] }), spareCommons[best] > common {
             let spare = spareSequences.remove(at: best)
-            spareSequences.append((primary, nextTokenScores))
-            (primary, nextTokenScores) = spare
+            spareSequences.append(primary)
+            primary = spare
         } else if common * 2 < primary.tokens.count {
-            // The shared prefix is copied, not evaluated again.
-            let next = spareSequences.count >= Self.spareSequenceCount ? spareSequences.removeFirst().sequence : makeSequence()
+            // The shared prefix (and its scores) is copied, not evaluated again.
+            let next = spareSequences.count >= Self.spareSequenceCount ? spareSequences.removeFirst() : makeSequence()
             next.fork(common, of: primary)
-            let scores = Array(nextTokenScores.prefix(common))
-            spareSequences.append((primary, nextTokenScores))
-            (primary, nextTokenScores) = (next, scores)
+            spareSequences.append(primary)
+            primary = next
         }
     }
 

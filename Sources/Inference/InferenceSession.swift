@@ -24,14 +24,9 @@ public final class InferenceSession {
     public var tokens: [Int32] { primary.tokens }
     /// Tokens run through the forward pass since the session was made (prefix reuse shows as fewer).
     public internal(set) var evaluatedTokenCount = 0
-    /// nextTokenScores[i]: the scores computed after `tokens[...i]`: of the token that followed there
-    /// when that row was evaluated, and of the other tokens that continuations scored in the same call
-    /// put there (`score(context:continuations:)`'s branch points). Looked up by token: the token
-    /// that followed may since have been cut (`truncate`) and another put in its place.
-    var nextTokenScores: [[TokenScore]] = []
     /// Sequences `score` evaluated before the primary one, least recently used first, each with its
-    /// `nextTokenScores` (`choosePrimary`).
-    var spareSequences: [(sequence: InferenceSequence, scores: [[TokenScore]])] = []
+    /// scores (`choosePrimary`).
+    var spareSequences: [InferenceSequence] = []
     /// Most spare sequences kept: a V-Score's two contexts, and one more.
     static let spareSequenceCount = 3
     /// Checked between batches and between generated tokens; set to stop work with `.cancelled`.
@@ -82,7 +77,6 @@ public final class InferenceSession {
     /// Forgets cached positions from `count` on.
     public func truncate(to count: Int) {
         primary.truncate(to: count)
-        nextTokenScores.removeLast(nextTokenScores.count - primary.tokens.count)
     }
 
     /// A new empty sequence of `contextLength` positions (its memory is touched as it fills).
@@ -122,8 +116,9 @@ public final class InferenceSession {
     /// (vocab) logits at that position, in order. Positions before `logitsFrom` cost no output projection.
     public func append(_ sequence: ArraySlice<Int32>, logitsFrom: Int,
                        _ body: (Int, UnsafePointer<Float>) -> Void) throws(LanguageModelError) {
-        nextTokenScores.append(contentsOf: repeatElement([], count: sequence.count))
-        defer { nextTokenScores.removeLast(nextTokenScores.count - primary.tokens.count) }
+        primary.nextTokenScores.append(contentsOf: repeatElement([], count: sequence.count))
+        // (A failed batch leaves no scores past the tokens it kept.)
+        defer { primary.nextTokenScores.removeLast(primary.nextTokenScores.count - primary.tokens.count) }
         try append(sequence, to: primary, logitsFrom: logitsFrom, body)
     }
 
