@@ -66,6 +66,7 @@ enum EvalCommand {
         options.weightPerToken = try arguments[\.synthesis.perToken] || options.weightPerToken
         options.labelMargin = try arguments[\.synthesis.labelMargin]
         options.orderings = try arguments[\.synthesis.orderings]
+        options.redraws = try arguments[\.synthesis.redraws]
         options.parallelism = try arguments[\.synthesis.parallel]
         let tau = try arguments[\.synthesis.tau]
         let epsilon = try arguments[\.synthesis.epsilon]

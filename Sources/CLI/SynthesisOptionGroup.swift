@@ -30,6 +30,7 @@ struct SynthesisOptionGroup: OptionGroup {
     let perToken: Option<Bool>
     let labelMargin: Option<Double>
     let orderings: Option<Int>
+    let redraws: Option<Int>
     let temperature: Option<Double>
     let topP: Option<Double>
     let maxTokens: Option<Int>
@@ -63,6 +64,8 @@ struct SynthesisOptionGroup: OptionGroup {
                               help: "Labelled tasks (vinfo, agreed, classify, calibrated): drop a candidate as ambiguous when its best label leads the next by less than D nats (0: never).")
         orderings = .integer("orderings", value: "N", bound: Limits.orderings, default: defaults.orderings,
                              help: "Labelled tasks (vsynthesis, topk): orders of the chosen demonstrations tried, keeping the one whose in-context answers to content-free inputs spread most over the labels (1: the draw order).")
+        redraws = .integer("redraws", value: "N", bound: Limits.redraws, default: defaults.redraws,
+                           help: "Times a candidate's input is drawn again while it repeats an input the run has written (0: never).")
         temperature = .number("temperature", value: "T", bound: Limits.temperature, default: defaults.temperature,
                               help: "Sampling temperature of the generations.")
         topP = .number("top-p", value: "P", bound: Limits.synthesisTopP, default: defaults.topP, help: "Nucleus sampling mass.")

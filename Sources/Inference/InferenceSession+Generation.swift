@@ -32,9 +32,9 @@ extension InferenceSession {
 }
 
 extension InferenceSession {
-    /// The token mask for a generation's constraint, banned openings and banned texts; nil for free text.
+    /// The token mask for a generation's constraint and banned openings; nil for free text.
     func tokenMask(for options: GenerationOptions) throws(LanguageModelError) -> TokenMask? {
-        guard options.constraint != nil || !options.bannedOpenings.isEmpty || !options.bannedTexts.isEmpty else { return nil }
+        guard options.constraint != nil || !options.bannedOpenings.isEmpty else { return nil }
         if tokenPieces == nil {
             tokenPieces = TokenPieces(tokenizer: model.tokenizer, vocabularySize: model.config.vocabularySize)
         }
@@ -44,7 +44,6 @@ extension InferenceSession {
             do { compiled = try JSONGrammar(schema: schema) } catch { throw .unsupported(error.description) }
             grammar = GrammarMask(matcher: JSONGrammarMatcher(grammar: compiled, mode: .generation), pieces: tokenPieces!)
         }
-        return TokenMask(grammar: grammar, opening: OpeningMask(words: options.bannedOpenings, pieces: tokenPieces!),
-                         ending: EndingMask(texts: options.bannedTexts, pieces: tokenPieces!))
+        return TokenMask(grammar: grammar, opening: OpeningMask(words: options.bannedOpenings, pieces: tokenPieces!))
     }
 }

@@ -1,24 +1,21 @@
 /// The rules on which tokens may come next in one generation: the output grammar
-/// (`GenerationOptions.constraint`), the banned openings (`GenerationOptions.bannedOpenings`) and the
-/// banned texts (`GenerationOptions.bannedTexts`), each when asked for. `Sampler` takes the unconstrained choice when the mask allows it and otherwise
+/// (`GenerationOptions.constraint`) and the banned openings (`GenerationOptions.bannedOpenings`), each
+/// when asked for. `Sampler` takes the unconstrained choice when the mask allows it and otherwise
 /// draws among the allowed tokens, so a generation whose choices are all allowed is the same token
 /// for token as one without a mask.
 struct TokenMask {
     var grammar: GrammarMask?
     var opening: OpeningMask?
-    var ending: EndingMask?
 
     /// Nil when there is no rule.
-    init?(grammar: GrammarMask?, opening: OpeningMask?, ending: EndingMask? = nil) {
-        guard grammar != nil || opening != nil || ending != nil else { return nil }
+    init?(grammar: GrammarMask?, opening: OpeningMask?) {
+        guard grammar != nil || opening != nil else { return nil }
         self.grammar = grammar
         self.opening = opening
-        self.ending = ending
     }
 
     mutating func allows(_ token: Int32) -> Bool {
         if let opening, !opening.allows(token) { return false }
-        if let ending, !ending.allows(token) { return false }
         return grammar?.allows(token) ?? true
     }
 
@@ -27,7 +24,6 @@ struct TokenMask {
 
     mutating func allowsInScan(_ token: Int32) -> Bool {
         if let opening, !opening.allows(token) { return false }
-        if let ending, !ending.allows(token) { return false }
         return grammar?.allowsInScan(token) ?? true
     }
 
@@ -35,7 +31,6 @@ struct TokenMask {
     mutating func accept(_ token: Int32) {
         grammar?.accept(token)
         opening?.accept(token)
-        ending?.accept(token)
     }
 
     /// The grammar's document is finished: nothing may follow it.

@@ -76,15 +76,10 @@ public struct GenerationOptions: Hashable, Sendable, Codable {
     /// embedded engine refuses the tokens that would complete such an opening; remote backends
     /// have no such request field and ignore it, so callers check the text either way.
     public var bannedOpenings: [String]
-    /// Texts the generation may not end as, compared by their words (case, spaces and punctuation
-    /// ignored: "Good." is "good"). The embedded engine refuses a token that would end the text (the
-    /// end of generation, a special token, a line break) while the text reads as one of them, so the
-    /// model writes on; remote backends ignore it, as `bannedOpenings`.
-    public var bannedTexts: [String]
 
     public init(maxTokens: Int = 256, temperature: Double = 0, topK: Int = 0, topP: Double = 1,
                 minP: Double = 0, seed: UInt64 = 0, stop: [String] = [], constraint: OutputConstraint? = nil,
-                bannedOpenings: [String] = [], bannedTexts: [String] = []) {
+                bannedOpenings: [String] = []) {
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.topK = topK
@@ -94,7 +89,6 @@ public struct GenerationOptions: Hashable, Sendable, Codable {
         self.stop = stop
         self.constraint = constraint
         self.bannedOpenings = bannedOpenings
-        self.bannedTexts = bannedTexts
     }
 }
 

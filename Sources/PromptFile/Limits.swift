@@ -35,6 +35,8 @@ public enum Limits {
     public static let labelMargin = 0.0...1000.0
     /// Orders of the chosen demonstrations tried on a labelled task (4 demonstrations have 24).
     public static let orderings = 1...720
+    /// Times a candidate's input that repeats one written before is drawn again.
+    public static let redraws = 0...16
 
     // The engine and the processes.
     /// Compute threads (0 = all cores).

@@ -68,6 +68,13 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// Labelled tasks (vsynthesis, topk): the orders of the chosen demonstrations tried by
     /// `DemonstrationOrder` (all of them up to this many; 1: the draw order).
     public var orderings: Int = 24
+    /// Times a candidate's input is drawn again (a new seed, the same prompt) while it is one the run
+    /// wrote before its round, the file's own included, in words (`TextStatistics.words`: "Good." is
+    /// "good"); 0: never. A single-field input only. Such a candidate was a duplicate: generated,
+    /// labelled, scored and dropped. Drawing again samples the model's own distribution without the
+    /// inputs written, where refusing the tokens that would end one forced awkward continuations
+    /// ("Bad. and Negative.", a leak) and runs to the token limit.
+    public var redraws: Int = 3
     /// Weight by V-Score per token instead of the total (long demonstrations otherwise dominate).
     public var weightPerToken: Bool = false
     public var temperature: Double = 0.8
@@ -106,6 +113,7 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
         try Self.check("attempts", maxAttemptsPerDemonstration, 1...1000)
         try Self.check("parallel", parallelism, Limits.parallel)
         try Self.check("orderings", orderings, Limits.orderings)
+        try Self.check("redraws", redraws, Limits.redraws)
         switch weighting {
         case let .softmax(tau): try Self.check("tau", tau, Limits.tau)
         case let .clip(epsilon): try Self.check("epsilon", epsilon, Limits.epsilon)

@@ -21,15 +21,25 @@ extension Synthesizer {
         // leak filter would drop it, and a small model that starts that way does so every time.
         generationOptions.bannedOpenings = prompt.format.labels
         var fields: [String] = []
-        // A single-field input may not end as one written before (a field of several may repeat).
-        generationOptions.bannedTexts = prompt.fieldLabels.count == 1 ? plan.written : []
+        // A single-field input is drawn again while it repeats one written before (the fields of
+        // several may repeat one by one).
+        let writtenBefore = prompt.fieldLabels.count == 1 ? Set(plan.written.map(TextStatistics.words)) : []
         for index in prompt.fieldLabels.indices {
             try Task.checkCancellation()
             generationOptions.seed = index == 0 ? SplitMix64.derive(seed, 1) : SplitMix64.derive(seed, 1, UInt64(index))
             generationOptions.stop = prompt.stop(afterField: index)
-            let step = try await model.generate(prompt: prompt.fieldPrompt(references: references, fields: fields, target: target),
-                                                options: generationOptions)
+            let fieldPrompt = prompt.fieldPrompt(references: references, fields: fields, target: target)
+            var step = try await model.generate(prompt: fieldPrompt, options: generationOptions)
             tokens += step.tokenCount
+            var redraws = 0
+            while redraws < options.redraws, step.finishReason != .length,
+                  writtenBefore.contains(TextStatistics.words(GenerationPrompt.cleaned(step.text))) {
+                try Task.checkCancellation()
+                redraws += 1
+                generationOptions.seed = SplitMix64.derive(seed, 4, UInt64(redraws))
+                step = try await model.generate(prompt: fieldPrompt, options: generationOptions)
+                tokens += step.tokenCount
+            }
             let value = GenerationPrompt.cleaned(step.text)
             guard step.finishReason != .length, !value.isEmpty else {
                 let written = prompt.format.demonstration(input: prompt.input(fromFields: fields + [step.text.trimmingWhitespace]), output: "")
@@ -60,7 +70,6 @@ extension Synthesizer {
         } else {
             generationOptions.seed = SplitMix64.derive(seed, 2)
             generationOptions.stop = prompt.stop
-            generationOptions.bannedTexts = []
             if let schema = prompt.format.outputSchema { generationOptions.constraint = .json(schema) }
             let step = try await model.generate(prompt: prompt.outputPrompt(references: references, fields: fields),
                                                 options: generationOptions)

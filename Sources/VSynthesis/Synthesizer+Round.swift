@@ -85,8 +85,8 @@ struct SlotPlan: Sendable {
     var target: String?
     /// Seeds every generation of the slot (derived from the run's seed, the round and the slot).
     var seed: UInt64
-    /// The inputs written before the round began, which the input step may not end as
-    /// (`GenerationOptions.bannedTexts`): each would be a duplicate, a generation spent for nothing.
+    /// The inputs written before the round began: an input that repeats one is drawn again
+    /// (`SynthesisOptions.redraws`), since it would be a duplicate, a candidate spent for nothing.
     var written: [String] = []
 }
 

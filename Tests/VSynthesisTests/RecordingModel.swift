@@ -21,7 +21,11 @@ final class RecordingModel: LanguageModel, @unchecked Sendable {
         identity = ModelIdentity(backend: "test", model: name, revision: "1")
     }
 
+    private var generations: [String] = []
+
     var scoreCalls: [(context: String, count: Int)] { lock.withLock { calls } }
+    /// Every prompt `generate` was given, in order.
+    var generatePrompts: [String] { lock.withLock { generations } }
 
     func tokenize(_ text: String) async throws -> [Int32] {
         text.unicodeScalars.map { Int32($0.value) }
@@ -42,6 +46,7 @@ final class RecordingModel: LanguageModel, @unchecked Sendable {
 
     func generate(prompt: String, options: GenerationOptions) async throws -> Generation {
         let text: String = lock.withLock {
+            generations.append(prompt)
             if let previous = lastInputPrompt, prompt.hasPrefix(previous), prompt != previous, let pair = lastPair {
                 lastInputPrompt = nil
                 return " " + pair.output
