@@ -70,7 +70,7 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     public var orderings: Int = 24
     /// Times a candidate's input is drawn again (a new seed, the same prompt) while it is one the run
     /// wrote before its round, the file's own included, in words (`TextStatistics.words`: "Good." is
-    /// "good"); 0: never. A single-field input only. Such a candidate was a duplicate: generated,
+    /// "good"; every field of a multi-field input, drawn again together); 0: never. Such a candidate was a duplicate: generated,
     /// labelled, scored and dropped. Drawing again samples the model's own distribution without the
     /// inputs written, where refusing the tokens that would end one forced awkward continuations
     /// ("Bad. and Negative.", a leak) and runs to the token limit.

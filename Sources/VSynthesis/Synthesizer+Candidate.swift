@@ -13,40 +13,24 @@ extension Synthesizer {
     /// is still the label the scores choose, so an input that missed its target keeps the label it
     /// reads as. Cancellation is checked before every model call.
     func generateCandidate(_ prompt: GenerationPrompt, plan: SlotPlan, options: SynthesisOptions) async throws -> CandidateAttempt {
-        let (references, seed, target) = (plan.references, plan.seed, plan.target)
+        let (references, seed) = (plan.references, plan.seed)
         var tokens = 0
         var generationOptions = GenerationOptions(maxTokens: options.maxTokens, temperature: options.temperature,
                                                   topP: options.topP, seed: SplitMix64.derive(seed, 1))
         // An input field may not open with a label ("Sports, Business, Science" for a headline): the
         // leak filter would drop it, and a small model that starts that way does so every time.
         generationOptions.bannedOpenings = prompt.format.labels
-        var fields: [String] = []
-        // A single-field input is drawn again while it repeats one written before (the fields of
-        // several may repeat one by one).
-        let writtenBefore = prompt.fieldLabels.count == 1 ? Set(plan.written.map(TextStatistics.words)) : []
-        for index in prompt.fieldLabels.indices {
-            try Task.checkCancellation()
-            generationOptions.seed = index == 0 ? SplitMix64.derive(seed, 1) : SplitMix64.derive(seed, 1, UInt64(index))
-            generationOptions.stop = prompt.stop(afterField: index)
-            let fieldPrompt = prompt.fieldPrompt(references: references, fields: fields, target: target)
-            var step = try await model.generate(prompt: fieldPrompt, options: generationOptions)
-            tokens += step.tokenCount
-            var redraws = 0
-            while redraws < options.redraws, step.finishReason != .length,
-                  writtenBefore.contains(TextStatistics.words(GenerationPrompt.cleaned(step.text))) {
-                try Task.checkCancellation()
-                redraws += 1
-                generationOptions.seed = SplitMix64.derive(seed, 4, UInt64(redraws))
-                step = try await model.generate(prompt: fieldPrompt, options: generationOptions)
-                tokens += step.tokenCount
-            }
-            let value = GenerationPrompt.cleaned(step.text)
-            guard step.finishReason != .length, !value.isEmpty else {
-                let written = prompt.format.demonstration(input: prompt.input(fromFields: fields + [step.text.trimmingWhitespace]), output: "")
-                return CandidateAttempt(.unparseable(written, why: Self.failure(step, writing: prompt.fieldLabels[index], options: options)),
-                                        tokens: tokens)
-            }
-            fields.append(value)
+        // An input that repeats one written before is drawn again (`SynthesisOptions.redraws`).
+        let writtenBefore = Set(plan.written.map(TextStatistics.words))
+        var drawn = try await drawInput(prompt, plan: plan, draw: 0, options: generationOptions, tokens: &tokens)
+        while case .fields(let values, _) = drawn, drawn.draw < options.redraws,
+              writtenBefore.contains(TextStatistics.words(prompt.input(fromFields: values))) {
+            drawn = try await drawInput(prompt, plan: plan, draw: drawn.draw + 1, options: generationOptions, tokens: &tokens)
+        }
+        let fields: [String]
+        switch drawn {
+        case .fields(let values, _): fields = values
+        case .unparseable(let written, let why, _): return CandidateAttempt(.unparseable(written, why: why), tokens: tokens)
         }
         try Task.checkCancellation()
         let input = prompt.input(fromFields: fields)
@@ -78,7 +62,7 @@ extension Synthesizer {
             output = generationOptions.constraint == nil ? GenerationPrompt.cleaned(step.text) : step.text.trimmingWhitespace
             guard step.finishReason != .length, !output.isEmpty else {
                 let written = prompt.format.demonstration(input: input, output: step.text.trimmingWhitespace)
-                return CandidateAttempt(.unparseable(written, why: Self.failure(step, writing: prompt.parser.outputLabel, options: options)),
+                return CandidateAttempt(.unparseable(written, why: Self.failure(step, writing: prompt.parser.outputLabel, limit: options.maxTokens)),
                                         tokens: tokens)
             }
         }
@@ -92,9 +76,44 @@ extension Synthesizer {
                                     ?? .unparseable(written, why: "does not read back in the prompt's layout"), tokens: tokens)
     }
 
+    /// One draw of a candidate's input: each field in its guided step, or what was written when a step
+    /// ran out of tokens or wrote nothing. Draw 0 is the slot's first; a redraw (`draw` > 0) has seeds
+    /// of its own and the same prompts.
+    func drawInput(_ prompt: GenerationPrompt, plan: SlotPlan, draw: Int, options: GenerationOptions,
+                   tokens: inout Int) async throws -> InputDraw {
+        var options = options
+        var fields: [String] = []
+        for index in prompt.fieldLabels.indices {
+            try Task.checkCancellation()
+            options.seed = Self.inputSeed(plan.seed, draw: draw, field: index)
+            options.stop = prompt.stop(afterField: index)
+            let step = try await model.generate(prompt: prompt.fieldPrompt(references: plan.references, fields: fields, target: plan.target),
+                                                options: options)
+            tokens += step.tokenCount
+            let value = GenerationPrompt.cleaned(step.text)
+            guard step.finishReason != .length, !value.isEmpty else {
+                let written = prompt.format.demonstration(input: prompt.input(fromFields: fields + [step.text.trimmingWhitespace]), output: "")
+                return .unparseable(written, why: Self.failure(step, writing: prompt.fieldLabels[index], limit: options.maxTokens), draw: draw)
+            }
+            fields.append(value)
+        }
+        return .fields(fields, draw: draw)
+    }
+
+    /// The seed of input field `field` in draw `draw` of the slot seeded `seed`: the first draw's are
+    /// those the slot always had, so that a run without redraws is unchanged.
+    static func inputSeed(_ seed: UInt64, draw: Int, field: Int) -> UInt64 {
+        switch (draw, field) {
+        case (0, 0): SplitMix64.derive(seed, 1)
+        case (0, _): SplitMix64.derive(seed, 1, UInt64(field))
+        case (_, 0): SplitMix64.derive(seed, 4, UInt64(draw))
+        default: SplitMix64.derive(seed, 4, UInt64(draw), UInt64(field))
+        }
+    }
+
     /// Why a generation step gave no value, in words.
-    static func failure(_ step: Generation, writing label: String, options: SynthesisOptions) -> String {
-        step.finishReason == .length ? "hit the \(options.maxTokens)-token limit writing \(label)"
+    static func failure(_ step: Generation, writing label: String, limit: Int) -> String {
+        step.finishReason == .length ? "hit the \(limit)-token limit writing \(label)"
                                      : "wrote nothing for \(label)"
     }
 
@@ -195,6 +214,19 @@ enum CandidateOutcome: Sendable {
     /// A labelled example whose label the scores cannot tell (`DropReason.ambiguous`), with its best
     /// label, and why.
     case ambiguous(Demonstration, why: String)
+}
+
+/// One draw of a candidate's input (`Synthesizer.drawInput`), numbered from 0.
+enum InputDraw {
+    case fields([String], draw: Int)
+    /// A step ran out of tokens or wrote nothing: what was written and why.
+    case unparseable(Demonstration, why: String, draw: Int)
+
+    var draw: Int {
+        switch self {
+        case .fields(_, let draw), .unparseable(_, _, let draw): draw
+        }
+    }
 }
 
 /// One attempt at a candidate with the tokens its generations took.
