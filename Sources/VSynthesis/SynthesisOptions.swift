@@ -69,11 +69,11 @@ public struct SynthesisOptions: Hashable, Sendable, Codable {
     /// `DemonstrationOrder` (all of them up to this many; 1: the draw order).
     public var orderings: Int = 24
     /// Times a candidate's input is drawn again (a new seed, the same prompt) while it is one the run
-    /// wrote before its round, the file's own included, in words (`TextStatistics.words`: "Good." is
-    /// "good"; every field of a multi-field input, drawn again together); 0: never. Such a candidate was a duplicate: generated,
-    /// labelled, scored and dropped. Drawing again samples the model's own distribution without the
-    /// inputs written, where refusing the tokens that would end one forced awkward continuations
-    /// ("Bad. and Negative.", a leak) and runs to the token limit.
+    /// wrote before its round, the file's own included, compared in words (`TextStatistics.words`:
+    /// "Good." is "good"; a multi-field input as rendered, its fields drawn again together); 0: never.
+    /// Such a candidate was a duplicate: generated, labelled, scored and dropped. A redraw is a fresh
+    /// sample of the model's; refusing the tokens that would end a repeat (tried first) forced
+    /// continuations such as "Bad. and Negative." (a leak) and runs to the token limit.
     public var redraws: Int = 3
     /// Weight by V-Score per token instead of the total (long demonstrations otherwise dominate).
     public var weightPerToken: Bool = false

@@ -11,7 +11,8 @@ extension Synthesizer {
     /// what was written and why, for `--show-drops`). `plan`
     /// gives the references, the seed and the label the input is asked for (`.target`); the output
     /// is still the label the scores choose, so an input that missed its target keeps the label it
-    /// reads as. Cancellation is checked before every model call.
+    /// reads as. An input that repeats one written before the round is drawn again
+    /// (`SynthesisOptions.redraws`). Cancellation is checked before every model call.
     func generateCandidate(_ prompt: GenerationPrompt, plan: SlotPlan, options: SynthesisOptions) async throws -> CandidateAttempt {
         let (references, seed) = (plan.references, plan.seed)
         var tokens = 0

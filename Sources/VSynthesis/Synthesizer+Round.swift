@@ -8,8 +8,8 @@ import Support
 extension Synthesizer {
     /// What slot `slot` of a round generates from: its references drawn from `pool` by
     /// `generator` in slot order, its target label (`.target`: the least covered label, as if every
-    /// earlier slot of the round got its own target), its seed, and the inputs it may not write
-    /// again (`written`: every input of the run so far, the file's own included).
+    /// earlier slot of the round got its own target), its seed, and the inputs that its input is
+    /// drawn again for repeating (`written`: every input of the run so far, the file's own included).
     func planRound(_ round: Int, slots: Int, pool: [ScoredDemonstration], labelCounts: [String: Int],
                    written: [String] = [], targeting: Bool, format: DemonstrationFormat, options: SynthesisOptions,
                    using generator: inout SplitMix64) -> [SlotPlan] {
