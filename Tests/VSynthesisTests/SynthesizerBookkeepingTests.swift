@@ -20,6 +20,9 @@ import PromptFile
         options.count = 3
         options.candidatesPerRound = 4
         options.seed = 11
+        // The script's repeats ("dog" twice, the file's "cat") are what these tests count; drawing
+        // them again is `InputRedrawTests`'.
+        options.redraws = 0
         return options
     }
 
