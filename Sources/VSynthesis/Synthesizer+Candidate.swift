@@ -22,10 +22,9 @@ extension Synthesizer {
         // leak filter would drop it, and a small model that starts that way does so every time.
         generationOptions.bannedOpenings = prompt.format.labels
         // An input that repeats one written before is drawn again (`SynthesisOptions.redraws`).
-        let writtenBefore = Set(plan.written.map(TextStatistics.words))
         var drawn = try await drawInput(prompt, plan: plan, draw: 0, options: generationOptions, tokens: &tokens)
         while case .fields(let values, _) = drawn, drawn.draw < options.redraws,
-              writtenBefore.contains(TextStatistics.words(prompt.input(fromFields: values))) {
+              plan.written.contains(TextStatistics.words(prompt.input(fromFields: values))) {
             drawn = try await drawInput(prompt, plan: plan, draw: drawn.draw + 1, options: generationOptions, tokens: &tokens)
         }
         let fields: [String]

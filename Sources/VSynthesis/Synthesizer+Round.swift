@@ -9,9 +9,10 @@ extension Synthesizer {
     /// What slot `slot` of a round generates from: its references drawn from `pool` by
     /// `generator` in slot order, its target label (`.target`: the least covered label, as if every
     /// earlier slot of the round got its own target), its seed, and the inputs that its input is
-    /// drawn again for repeating (`written`: every input of the run so far, the file's own included).
+    /// drawn again for repeating (`written`: the words of every input of the run so far, the file's
+    /// own included).
     func planRound(_ round: Int, slots: Int, pool: [ScoredDemonstration], labelCounts: [String: Int],
-                   written: [String] = [], targeting: Bool, format: DemonstrationFormat, options: SynthesisOptions,
+                   written: Set<[String]> = [], targeting: Bool, format: DemonstrationFormat, options: SynthesisOptions,
                    using generator: inout SplitMix64) -> [SlotPlan] {
         var counts = labelCounts
         return (0..<slots).map { slot in
@@ -85,9 +86,10 @@ struct SlotPlan: Sendable {
     var target: String?
     /// Seeds every generation of the slot (derived from the run's seed, the round and the slot).
     var seed: UInt64
-    /// The inputs written before the round began: an input that repeats one is drawn again
-    /// (`SynthesisOptions.redraws`), since it would be a duplicate, a candidate spent for nothing.
-    var written: [String] = []
+    /// The words (`TextStatistics.words`) of the inputs written before the round began: an input
+    /// that repeats one is drawn again (`SynthesisOptions.redraws`), since it would be a duplicate, a
+    /// candidate spent for nothing. One set for the round, shared by its slots.
+    var written: Set<[String]> = []
 }
 
 /// A slot's attempt as the round's task group hands it back: boxed, since the release build

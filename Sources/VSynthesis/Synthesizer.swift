@@ -40,8 +40,8 @@ public struct Synthesizer: Sendable {
         var filter = CandidateFilter(task: definition, format: format,
                                      nearDuplicateThreshold: options.nearDuplicateThreshold)
         var labelCounts: [String: Int] = [:]
-        /// Every input the run has seen, in order: the file's, then each candidate's that parsed.
-        var written: [String] = existing.map { format.values(of: $0).input }
+        /// The words of every input the run has seen: the file's, and each candidate's that parsed.
+        var written = Set(existing.map { TextStatistics.words(format.values(of: $0).input) })
         if !existing.isEmpty {
             let scores: [VScore?] = scoring
                 ? try await scorer.score(task: definition, demonstrations: existing)
@@ -97,12 +97,12 @@ public struct Synthesizer: Sendable {
                     return true
                 case .ambiguous(let guess, let why):
                     parsed += 1
-                    written.append(format.values(of: guess).input)
+                    written.insert(TextStatistics.words(format.values(of: guess).input))
                     drop(.ambiguous, guess, detail: why)
                     return true
                 }
                 parsed += 1
-                written.append(format.values(of: candidate).input)
+                written.insert(TextStatistics.words(format.values(of: candidate).input))
                 if let reason = filter.judge(candidate) {
                     drop(reason, candidate)
                     return true

@@ -25,10 +25,10 @@ import Testing
             var options = SynthesisOptions()
             options.method = method
             var generator = SplitMix64(seed: 5)
-            let plans = synthesizer.planRound(0, slots: 4, pool: pool, labelCounts: [:], written: ["review 0", "Great"],
+            let plans = synthesizer.planRound(0, slots: 4, pool: pool, labelCounts: [:], written: [["review", "0"], ["great"]],
                                               targeting: false, format: format, options: options, using: &generator)
             #expect(plans.map(\.slot) == [0, 1, 2, 3])
-            #expect(plans.allSatisfy { $0.written == ["review 0", "Great"] }, "every slot may not write them again")
+            #expect(plans.allSatisfy { $0.written == [["review", "0"], ["great"]] }, "every slot draws them again")
             #expect(Set(plans.map(\.seed)).count == 4)
             for plan in plans {
                 #expect(plan.references.count == 3)
