@@ -53,6 +53,7 @@ extension SynthesizeCommand {
             + "frame \(frame)"
             + (result.labelHistogram.isEmpty ? "" : "; labels " + result.labelHistogram.map { "\($0.label) \($0.count)" }.joined(separator: ", ")))
         if let warning = result.missingLabelsWarning { Console.err("\(path): warning: \(warning)") }
+        if let hint = result.exampleHint { Console.err("\(path): hint: \(hint)") }
         if showDrops {
             // A value's later lines are indented under its label; an output never written is left out.
             let indented = { (value: String) in value.replacingOccurrences(of: "\n", with: "\n    ") }

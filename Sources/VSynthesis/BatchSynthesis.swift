@@ -129,7 +129,8 @@ public struct BatchSynthesis: Sendable {
         let added = result.selected.map(\.demonstration)
         guard !added.isEmpty else {
             if let warning = result.withheldWarning { throw VSynthesisError.model(warning) }
-            throw VSynthesisError.model("no demonstration survived the filters (\(result.generations) generations, parse rate \(result.parseRate))")
+            throw VSynthesisError.model("no demonstration survived the filters (\(result.generations) generations, parse rate \(result.parseRate))"
+                                        + (result.exampleHint.map { "; \($0)" } ?? ""))
         }
         try topUp.write(try topUp.newBytes(adding: added), to: path, force: force)
         return .done(added: added.count, total: topUp.held + added.count)

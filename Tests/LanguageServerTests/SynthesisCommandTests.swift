@@ -93,7 +93,8 @@ import Testing
         await session.close()
     }
 
-    /// A synthesis that keeps nothing says why: the drops by reason, and where to see them.
+    /// A synthesis that keeps nothing says why: the drops by reason, and where to see them; and, for a
+    /// file with no demonstration of its own, that one written by hand helps (`exampleHint`).
     @Test func aSynthesisThatKeepsNothingNamesItsDrops() async throws {
         let session = try TestSession(model: SilentModel())
         try await session.initialize()
@@ -106,6 +107,12 @@ import Testing
         #expect(message.message.hasPrefix("vsynth: synthesis produced no usable demonstration ("), "\(message.message)")
         #expect(message.message.contains(" generations; dropped: unparseable "), "\(message.message)")
         #expect(message.message.hasSuffix("; `vsynth synthesize FILE --show-drops` shows what they were)"), "\(message.message)")
+        // The file has no demonstration of its own: an information message says to write one.
+        let hint = try await session.message()
+        #expect(hint.type == 3)
+        #expect(hint.message.hasPrefix("vsynth: "), "\(hint.message)")
+        #expect(hint.message.contains(" generations were dropped (unparseable ") && hint.message.contains("write one by hand"),
+                "\(hint.message)")
         #expect(text.withLock { $0 } == original, "nothing is inserted")
         await session.close()
     }

@@ -11,7 +11,10 @@ final class RecordingModel: LanguageModel, @unchecked Sendable {
     private let lock = NSLock()
     private var calls: [(context: String, count: Int)] = []
     /// (input, output) pairs handed out in order (cycled) by the two-step generation, for tests of
-    /// the synthesis loop's bookkeeping. An empty input makes the first step produce nothing.
+    /// the synthesis loop's bookkeeping. An empty input makes the first step produce nothing. An output
+    /// step follows the latest input step, so a test that counts what an unlabelled script writes runs
+    /// a round's slots one at a time (`SynthesisOptions.parallelism = 1`): concurrent slots would
+    /// take the pairs, and pair inputs with outputs, in whatever order they are scheduled.
     var scriptedPairs: [(input: String, output: String)] = []
     private var pairIndex = 0
     private var lastInputPrompt: String?

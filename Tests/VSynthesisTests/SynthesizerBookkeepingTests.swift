@@ -23,6 +23,9 @@ import PromptFile
         // The script's repeats ("dog" twice, the file's "cat") are what these tests count; drawing
         // them again is `InputRedrawTests`'.
         options.redraws = 0
+        // The script is handed out in call order, and a round's slots run at once by default: one
+        // at a time, each input step is followed by its own output step, whatever the scheduling.
+        options.parallelism = 1
         return options
     }
 

@@ -122,6 +122,9 @@ extension LanguageServer {
                 endMessage = await deliver(job, made: made, snapshot: snapshot)
                 if let warning = result.missingLabelsWarning { showMessage(warning) }
             }
+            // After whatever came of it: a file with no demonstration of its own that lost most of its
+            // generations is told to write one (an information message).
+            if parsed.demonstrationPairs.isEmpty, let hint = result.exampleHint { showMessage(hint, type: 3) }
         } catch is CancellationError {
             endMessage = "cancelled"
         } catch LanguageModelError.cancelled {
