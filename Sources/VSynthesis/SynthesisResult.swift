@@ -155,7 +155,7 @@ public struct SynthesisResult: Sendable {
         }
         return "\(drops.total) of \(generations) generations were dropped (\(drops.summary)) and the file has no "
             + "demonstration of its own: a small model follows an example far better than the task, so write one "
-            + "by hand in the demonstrations region (it is kept, and every candidate is shown it)"
+            + "by hand in the demonstrations region (it stays, and the model sees it among the examples it writes from)"
     }
 
     /// Parsed generations over all generations (0 when none ran).

@@ -35,7 +35,7 @@ import Testing
         #expect(result.drops[.duplicate] == 10)
         #expect(result.exampleHint == "10 of 16 generations were dropped (duplicate 10) and the file has no "
                 + "demonstration of its own: a small model follows an example far better than the task, so write one "
-                + "by hand in the demonstrations region (it is kept, and every candidate is shown it)")
+                + "by hand in the demonstrations region (it stays, and the model sees it among the examples it writes from)")
     }
 
     @Test func aFileWithADemonstrationOfItsOwnIsNotTold() async throws {
