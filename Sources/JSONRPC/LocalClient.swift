@@ -108,10 +108,17 @@ public final class LocalClient: Sendable {
 
     // MARK: - From the server
 
+    /// How long a wait for the server lasts unless a test says otherwise. Long, since it only runs out
+    /// when something is wrong: on a two-core machine the test run's synchronous suites (a real model's
+    /// scoring, 12,000 parsed mutants) can hold both threads of Swift's cooperative pool, and a
+    /// fresh-clone CI saw every suite stall for 60 s at the start, which timed out two waits of 60 s
+    /// for a notification the server had not yet had a thread to send.
+    public static let defaultTimeout: Duration = .seconds(180)
+
     /// The next notification from the server (of `method`, when given; others stay queued for
     /// later calls). Throws `JSONRPCError.timedOut` or `.connectionClosed`.
     public func nextNotification(method: String? = nil,
-                                 timeout: Duration = .seconds(60)) async throws -> NotificationMessage {
+                                 timeout: Duration = LocalClient.defaultTimeout) async throws -> NotificationMessage {
         try await handler.inbox.next("notification \(method ?? "(any)")", timeout: timeout) { item in
             guard case .notification(let notification) = item else { return nil }
             return method == nil || notification.method == method ? notification : nil
@@ -120,12 +127,12 @@ public final class LocalClient: Sendable {
 
     /// The next notification of type `N` from the server, decoded.
     public func nextNotification<N: NotificationType>(_ type: N.Type,
-                                                      timeout: Duration = .seconds(60)) async throws -> N {
+                                                      timeout: Duration = LocalClient.defaultTimeout) async throws -> N {
         try await nextNotification(method: N.method, timeout: timeout).decode(type)
     }
 
     /// The next error response with `"id": null`: how the server reports input it could not read.
-    public func nextUnattributedError(timeout: Duration = .seconds(60)) async throws -> ResponseError {
+    public func nextUnattributedError(timeout: Duration = LocalClient.defaultTimeout) async throws -> ResponseError {
         try await handler.inbox.next("an error response without id", timeout: timeout) { item in
             guard case .unattributedError(let error) = item else { return nil }
             return error
@@ -140,7 +147,7 @@ public final class LocalClient: Sendable {
 
     /// The next request the server sent (answered by the responder).
     public func nextServerRequest(method: String? = nil,
-                                  timeout: Duration = .seconds(60)) async throws -> RequestMessage {
+                                  timeout: Duration = LocalClient.defaultTimeout) async throws -> RequestMessage {
         try await handler.inbox.next("server request \(method ?? "(any)")", timeout: timeout) { item in
             guard case .request(let request) = item else { return nil }
             return method == nil || request.method == method ? request : nil

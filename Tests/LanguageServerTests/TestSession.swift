@@ -63,7 +63,7 @@ final class TestSession: Sendable {
     }
 
     /// The first diagnostics for `uri` that satisfy `condition` (earlier ones are skipped).
-    func diagnostics(_ uri: String, timeout: Duration = .seconds(60),
+    func diagnostics(_ uri: String, timeout: Duration = LocalClient.defaultTimeout,
                      where condition: (PublishDiagnosticsNotification) -> Bool = { _ in true })
         async throws -> PublishDiagnosticsNotification
     {
@@ -82,7 +82,7 @@ final class TestSession: Sendable {
     }
 
     /// The next `window/showMessage`.
-    func message(timeout: Duration = .seconds(60)) async throws -> ShowMessageNotification {
+    func message(timeout: Duration = LocalClient.defaultTimeout) async throws -> ShowMessageNotification {
         try await client.nextNotification(ShowMessageNotification.self, timeout: timeout)
     }
 
