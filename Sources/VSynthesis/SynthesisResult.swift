@@ -150,6 +150,7 @@ public struct SynthesisResult: Sendable {
     /// generations (near-duplicate 20, leak 5), and with one hand-written ticket in the file it kept
     /// 16 of 17, 24 and 18 (seeds 3, 1, 2), tickets with a complaint in the body. Nil otherwise.
     public var exampleHint: String? {
+        let drops = self.drops
         guard generations >= 8, drops.total * 2 > generations, !pool.contains(where: { $0.origin == .existing }) else {
             return nil
         }

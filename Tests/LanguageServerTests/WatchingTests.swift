@@ -13,7 +13,7 @@ import Testing
     }
 
     /// Waits until `condition` holds for the file's text (or the timeout passes).
-    static func waitFor(_ path: String, timeout: Duration = .seconds(60), _ condition: (String) -> Bool) async throws -> String {
+    static func waitFor(_ path: String, timeout: Duration = LocalClient.defaultTimeout, _ condition: (String) -> Bool) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), condition(text) { return text }
